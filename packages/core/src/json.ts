@@ -1,0 +1,45 @@
+/** Deterministic JSON text for plain data, with bigint written as an exact integer literal. */
+export type JsonValue = string | number | bigint | boolean | null | readonly JsonValue[] | { readonly [key: string]: JsonValue };
+
+function write(value: JsonValue, indent: string, step: string, parts: string[]): void {
+  if (value === null || typeof value === 'boolean' || typeof value === 'number') {
+    parts.push(JSON.stringify(value));
+  } else if (typeof value === 'bigint') {
+    parts.push(value.toString());
+  } else if (typeof value === 'string') {
+    parts.push(JSON.stringify(value));
+  } else if (Array.isArray(value)) {
+    const items = value as readonly JsonValue[];
+    if (items.length === 0) {
+      parts.push('[]');
+      return;
+    }
+    const inner = indent + step;
+    parts.push('[');
+    items.forEach((item, i) => {
+      parts.push(i === 0 ? `\n${inner}` : `,\n${inner}`);
+      write(item, inner, step, parts);
+    });
+    parts.push(`\n${indent}]`);
+  } else {
+    const entries = Object.entries(value as { readonly [key: string]: JsonValue });
+    if (entries.length === 0) {
+      parts.push('{}');
+      return;
+    }
+    const inner = indent + step;
+    parts.push('{');
+    entries.forEach(([key, item], i) => {
+      parts.push(`${i === 0 ? '\n' : ',\n'}${inner}${JSON.stringify(key)}: `);
+      write(item, inner, step, parts);
+    });
+    parts.push(`\n${indent}}`);
+  }
+}
+
+/** Key order is insertion order, so callers build objects in the order the contract lists them. */
+export function stringifyJson(value: JsonValue, step = '  '): string {
+  const parts: string[] = [];
+  write(value, '', step, parts);
+  return parts.join('');
+}

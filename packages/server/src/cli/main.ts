@@ -1,0 +1,34 @@
+/**
+ * The `mall` command. Each sub-command lives in its own module and is loaded only when used, so
+ * `mall simulate` never pays for the HTTP server's start-up.
+ */
+interface Command {
+  summary: string;
+  load: () => Promise<{ run(argv: string[]): Promise<number> }>;
+}
+
+const COMMANDS: Record<string, Command> = {
+  simulate: { summary: 'run the incentive rules over a scenario file (SPEC 4)', load: () => import('./simulate') },
+};
+
+function usage(): string {
+  const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(10)} ${c.summary}`);
+  return `usage: mall <command> [options]\n\ncommands:\n${lines.join('\n')}\n\nmall <command> --help shows a command's options.\n`;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(usage());
+    return 0;
+  }
+  const command = COMMANDS[name];
+  if (command === undefined) {
+    process.stderr.write(`mall: unknown command ${name}\n\n${usage()}`);
+    return 2;
+  }
+  const mod = await command.load();
+  return mod.run(rest);
+}
+
+process.exitCode = await main(process.argv.slice(2));
