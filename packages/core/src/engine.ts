@@ -59,7 +59,9 @@ export function parseEngineConfig(
     if (!Object.hasOwn(input, definition.code)) continue;
     const parsed = parseParams(definition.params, input[definition.code]);
     if (parsed.ok) plans.set(definition.code, parsed.value);
-    else for (const p of parsed.problems) problems.push({ ...p, plan: definition.code, message: `${definition.code}: ${p.message}` });
+    else
+      for (const p of parsed.problems)
+        problems.push({ ...p, plan: definition.code, message: `${definition.code}: ${p.message}` });
   }
   if (problems.length > 0) return { ok: false, problems };
   return { ok: true, config: { plans } };
@@ -144,7 +146,8 @@ export class Engine {
   }
 
   private join(user: string, referrer: string | undefined): void {
-    if (typeof user !== 'string' || user.length === 0) throw new EngineInputError('invalid_user', 'user must be a non-empty string');
+    if (typeof user !== 'string' || user.length === 0)
+      throw new EngineInputError('invalid_user', 'user must be a non-empty string');
     if (this.members.has(user)) throw new EngineInputError('duplicate_user', `user ${user} already joined`);
     if (referrer !== undefined) {
       // Referrers must already exist and can never change, so the invitation graph is a forest: no loops.
@@ -156,8 +159,10 @@ export class Engine {
 
   private settle(event: Extract<EngineEvent, { type: 'settle' }>, out: Effect[]): void {
     this.requireUser(event.user);
-    if (typeof event.order !== 'string' || event.order.length === 0) throw new EngineInputError('invalid_order', 'order must be a non-empty string');
-    if (this.orders.has(event.order)) throw new EngineInputError('duplicate_order', `order ${event.order} already settled`);
+    if (typeof event.order !== 'string' || event.order.length === 0)
+      throw new EngineInputError('invalid_order', 'order must be a non-empty string');
+    if (this.orders.has(event.order))
+      throw new EngineInputError('duplicate_order', `order ${event.order} already settled`);
     if (typeof event.amountFen !== 'bigint' || event.amountFen < 0n) {
       throw new EngineInputError('invalid_amount', 'amountFen must be a non-negative integer');
     }
@@ -173,9 +178,11 @@ export class Engine {
     const owner = this.orders.get(event.order);
     if (owner === undefined) throw new EngineInputError('unknown_order', `unknown order ${event.order}`);
     if (owner !== event.user) throw new EngineInputError('not_owner', `order ${event.order} belongs to another user`);
-    if (typeof event.units !== 'bigint' || event.units <= 0n) throw new EngineInputError('invalid_units', 'units must be a positive integer');
+    if (typeof event.units !== 'bigint' || event.units <= 0n)
+      throw new EngineInputError('invalid_units', 'units must be a positive integer');
     const holder = this.instances.find((p) => p.redeem !== undefined && p.ownsOrder?.(event.order) !== undefined);
-    if (holder?.redeem === undefined) throw new EngineInputError('no_position', `order ${event.order} has no position to redeem`);
+    if (holder?.redeem === undefined)
+      throw new EngineInputError('no_position', `order ${event.order} has no position to redeem`);
     holder.redeem({ seq: this.sequence, user: event.user, order: event.order, units: event.units }, out);
   }
 }

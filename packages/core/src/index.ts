@@ -10,3 +10,5 @@ export * from './plans/appreciation-pool';
 export * from './plans/referral-cycle';
 export * from './plans/registry';
 export * from './scenario';
+export * from './generate';
+export * from './summary';

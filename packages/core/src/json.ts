@@ -1,5 +1,6 @@
 /** Deterministic JSON text for plain data, with bigint written as an exact integer literal. */
-export type JsonValue = string | number | bigint | boolean | null | readonly JsonValue[] | { readonly [key: string]: JsonValue };
+export type JsonValue =
+  string | number | bigint | boolean | null | readonly JsonValue[] | { readonly [key: string]: JsonValue };
 
 function write(value: JsonValue, indent: string, step: string, parts: string[]): void {
   if (value === null || typeof value === 'boolean' || typeof value === 'number') {

@@ -39,7 +39,11 @@ export type ParamSchema = Readonly<Record<string, ParamSpec>>;
 
 /** The validated value type a schema describes: integers as number (all bounded far below 2^53), lists as arrays. */
 export type ParamValues<S extends ParamSchema> = {
-  readonly [K in keyof S]: S[K] extends IntegerListParam ? readonly number[] : S[K] extends ChoiceParam ? string : number;
+  readonly [K in keyof S]: S[K] extends IntegerListParam
+    ? readonly number[]
+    : S[K] extends ChoiceParam
+      ? string
+      : number;
 };
 
 export interface ParamProblem {

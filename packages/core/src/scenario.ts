@@ -41,10 +41,18 @@ function integerField(event: Record<string, unknown>, field: string, index: numb
     throw new ScenarioError('invalid_event', `${field} must be an integer, got ${JSON.stringify(value)}`, index);
   }
   if (value < 0 || (positive && value === 0)) {
-    throw new ScenarioError('invalid_event', `${field} must be ${positive ? 'positive' : 'non-negative'}, got ${value}`, index);
+    throw new ScenarioError(
+      'invalid_event',
+      `${field} must be ${positive ? 'positive' : 'non-negative'}, got ${value}`,
+      index,
+    );
   }
   if (!Number.isSafeInteger(value)) {
-    throw new ScenarioError('invalid_event', `${field} ${value} is too large to be exact (max ${Number.MAX_SAFE_INTEGER})`, index);
+    throw new ScenarioError(
+      'invalid_event',
+      `${field} ${value} is too large to be exact (max ${Number.MAX_SAFE_INTEGER})`,
+      index,
+    );
   }
   return BigInt(value);
 }
@@ -56,7 +64,8 @@ function parseEvent(raw: unknown, index: number): EngineEvent {
   const event = raw as Record<string, unknown>;
   const type = event.type;
   const shape = typeof type === 'string' ? EVENT_FIELDS[type] : undefined;
-  if (shape === undefined) throw new ScenarioError('unknown_event', `unknown event type ${JSON.stringify(type)}`, index);
+  if (shape === undefined)
+    throw new ScenarioError('unknown_event', `unknown event type ${JSON.stringify(type)}`, index);
   for (const key of Object.keys(event)) {
     if (!shape.required.includes(key) && !shape.optional.includes(key)) {
       throw new ScenarioError('invalid_event', `unknown field ${key} in a ${String(type)} event`, index);
@@ -104,11 +113,15 @@ export function parseScenario(raw: unknown): Scenario {
   }
   const doc = raw as Record<string, unknown>;
   for (const key of Object.keys(doc)) {
-    if (key !== 'plans' && key !== 'events') throw new ScenarioError('invalid_scenario', `unknown top-level field ${key}`);
+    if (key !== 'plans' && key !== 'events')
+      throw new ScenarioError('invalid_scenario', `unknown top-level field ${key}`);
   }
   const parsed = parseEngineConfig(doc.plans);
   if (!parsed.ok) {
-    throw new ScenarioError(parsed.problems[0]?.code ?? 'invalid_parameter', parsed.problems.map((p) => p.message).join('; '));
+    throw new ScenarioError(
+      parsed.problems[0]?.code ?? 'invalid_parameter',
+      parsed.problems.map((p) => p.message).join('; '),
+    );
   }
   if (!Array.isArray(doc.events)) throw new ScenarioError('invalid_scenario', '"events" must be a list');
   const events = doc.events.map((e, i) => parseEvent(e, i));
@@ -166,7 +179,11 @@ export interface RunObserver {
 }
 
 /** Runs a scenario through a fresh engine. Throws ScenarioError naming the event index on bad input. */
-export function runScenario(scenario: Scenario, observer: RunObserver = {}, options?: PlanRuntimeOptions): ScenarioResult {
+export function runScenario(
+  scenario: Scenario,
+  observer: RunObserver = {},
+  options?: PlanRuntimeOptions,
+): ScenarioResult {
   const engine = new Engine(scenario.config, options);
   const wallets = new Map<string, bigint>();
   const rewards: Reward[] = [];

@@ -129,7 +129,13 @@ export const appreciationPool = definePlan({
       state.supplyUnits -= units;
     }
 
-    function pay(p: PoolPosition, id: string, reason: 'appreciationExit' | 'appreciationRedeem', amountFen: bigint, out: Effect[]): void {
+    function pay(
+      p: PoolPosition,
+      id: string,
+      reason: 'appreciationExit' | 'appreciationRedeem',
+      amountFen: bigint,
+      out: Effect[],
+    ): void {
       if (amountFen === 0n) return;
       out.push({
         type: 'transfer',
@@ -212,7 +218,14 @@ export const appreciationPool = definePlan({
       redeem(command: { seq: number; user: string; order: string; units: bigint }, out: Effect[]): void {
         const p = byOrder.get(command.order);
         const reject = (code: 'position_not_open' | 'not_enough_units' | 'over_cap', message: string): void => {
-          out.push({ type: 'rejected', plan: APPRECIATION_POOL, user: command.user, order: command.order, code, message });
+          out.push({
+            type: 'rejected',
+            plan: APPRECIATION_POOL,
+            user: command.user,
+            order: command.order,
+            code,
+            message,
+          });
         };
         if (p === undefined || p.status !== 'open') {
           reject('position_not_open', `position ${command.order} is not open`);

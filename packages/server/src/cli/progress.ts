@@ -1,0 +1,42 @@
+/**
+ * A progress bar on stderr that appears only once a run has taken more than a second, so quick runs stay
+ * silent. On a terminal it redraws one line; piped, it writes a line at every tenth.
+ */
+export class Progress {
+  private readonly started = Date.now();
+  private shown = false;
+  private lastTenth = -1;
+
+  constructor(
+    private readonly total: number,
+    private readonly label: string,
+    private readonly stream: NodeJS.WriteStream = process.stderr,
+  ) {}
+
+  update(done: number): void {
+    const elapsedMs = Date.now() - this.started;
+    if (elapsedMs < 1000 || this.total === 0) return;
+    this.shown = true;
+    const permille = Math.min(1000, (done * 1000 - ((done * 1000) % this.total)) / this.total);
+    if (this.stream.isTTY) {
+      const width = 30;
+      const filled = (permille * width - ((permille * width) % 1000)) / 1000;
+      const bar = '#'.repeat(filled) + '-'.repeat(width - filled);
+      const percent = (permille - (permille % 10)) / 10;
+      this.stream.write(`\r${this.label} [${bar}] ${String(percent).padStart(3)}% ${done}/${this.total} events`);
+    } else {
+      const tenth = (permille - (permille % 100)) / 100;
+      if (tenth > this.lastTenth) {
+        this.lastTenth = tenth;
+        this.stream.write(`${this.label}: ${tenth * 10}% (${done}/${this.total} events)\n`);
+      }
+    }
+  }
+
+  done(): void {
+    if (!this.shown) return;
+    const seconds = (Date.now() - this.started) / 1000;
+    const line = `${this.label}: ${this.total}/${this.total} events in ${seconds.toFixed(1)} s`;
+    this.stream.write(this.stream.isTTY ? `\r${line}${' '.repeat(20)}\n` : `${line}\n`);
+  }
+}
