@@ -1,0 +1,33 @@
+import { createRouter, createWebHashHistory, type RouteRecordRaw } from 'vue-router';
+import { session } from './lib/http';
+
+const routes: RouteRecordRaw[] = [
+  { path: '/', name: 'home', component: () => import('./views/HomeView.vue'), meta: { tab: true } },
+  { path: '/category', name: 'category', component: () => import('./views/CategoryView.vue'), meta: { tab: true } },
+  { path: '/cart', name: 'cart', component: () => import('./views/CartView.vue'), meta: { tab: true } },
+  { path: '/me', name: 'me', component: () => import('./views/MeView.vue'), meta: { tab: true } },
+  { path: '/login', name: 'login', component: () => import('./views/LoginView.vue') },
+  { path: '/register', name: 'register', component: () => import('./views/RegisterView.vue') },
+  { path: '/product/:id', name: 'product', component: () => import('./views/ProductView.vue') },
+  { path: '/checkout', name: 'checkout', component: () => import('./views/CheckoutView.vue'), meta: { auth: true } },
+  { path: '/cashier/:id', name: 'cashier', component: () => import('./views/CashierView.vue'), meta: { auth: true } },
+  { path: '/pay/sandbox/:paymentId', name: 'sandbox', component: () => import('./views/SandboxPayView.vue') },
+  { path: '/orders', name: 'orders', component: () => import('./views/OrdersView.vue'), meta: { auth: true } },
+  { path: '/orders/:id', name: 'order', component: () => import('./views/OrderDetailView.vue'), meta: { auth: true } },
+  { path: '/invite', name: 'invite', component: () => import('./views/InviteView.vue'), meta: { auth: true } },
+  { path: '/points', name: 'points', component: () => import('./views/PointsView.vue'), meta: { auth: true } },
+  { path: '/wallet', name: 'wallet', component: () => import('./views/WalletView.vue'), meta: { auth: true } },
+  { path: '/rules', name: 'rules', component: () => import('./views/RulesView.vue') },
+  { path: '/:pathMatch(.*)*', redirect: '/' },
+];
+
+export const router = createRouter({
+  history: createWebHashHistory(),
+  routes,
+  scrollBehavior: () => ({ top: 0 }),
+});
+
+router.beforeEach((to) => {
+  if (to.meta.auth && !session.token) return { name: 'login', query: { redirect: to.fullPath } };
+  return true;
+});
