@@ -1,9 +1,16 @@
 import type { Effect } from './effects';
-import type { Directory, PlanInstance, PlanRuntimeOptions } from './plan';
+import type { Directory, PlanInstance, PlanRuntimeOptions, SettledOrder } from './plan';
 import { parseParams, type ParamProblem } from './params';
 import { PLANS } from './plans/registry';
 import type { AppreciationPoolInstance } from './plans/appreciation-pool';
 import { APPRECIATION_POOL } from './plans/appreciation-pool';
+import { REFERRAL_CYCLE, type ReferralCycleInstance } from './plans/referral-cycle';
+
+/**
+ * The largest order the engine takes: 10^12 fen (10 billion yuan). It keeps every position's numbers inside
+ * 63 bits (units mint at no more than 10^6 per credited fen), so the column storage can never overflow.
+ */
+export const MAX_AMOUNT_FEN = 1_000_000_000_000n;
 
 export type EngineEvent =
   | { type: 'join'; user: string; referrer?: string | undefined }
@@ -67,18 +74,19 @@ export function parseEngineConfig(
   return { ok: true, config: { plans } };
 }
 
-interface Member {
-  referrer: string | undefined;
-}
-
 /**
  * The incentive engine: a deterministic state machine over join / settle / redeem events. It never does I/O,
  * reads no clock and makes no ids; it returns effects for an adapter to write. Feeding it the same events in the
  * same order always yields the same effects, which is what replay and audit rely on.
  */
 export class Engine {
-  private readonly members = new Map<string, Member>();
-  private readonly orders = new Map<string, string>();
+  // Shoppers and orders get dense indices so plans can keep their state in columns instead of maps of objects.
+  private readonly userIndex = new Map<string, number>();
+  private readonly userIds: string[] = [];
+  private readonly referrers: number[] = [];
+  private readonly orderIndex = new Map<string, number>();
+  private readonly orderIds: string[] = [];
+  private readonly orderUsers: number[] = [];
   private readonly instances: PlanInstance[] = [];
   private sequence = 0;
 
@@ -86,7 +94,12 @@ export class Engine {
     readonly config: EngineConfig,
     options: PlanRuntimeOptions = { exitDetection: 'index' },
   ) {
-    const directory: Directory = { referrerOf: (user) => this.members.get(user)?.referrer };
+    const directory: Directory = {
+      referrerOf: (user) => this.referrers[user] ?? -1,
+      userId: (user) => this.userIds[user] as string,
+      orderId: (order) => this.orderIds[order] as string,
+      orderIndex: (order) => this.orderIndex.get(order) ?? -1,
+    };
     for (const definition of PLANS) {
       const params = config.plans.get(definition.code);
       if (params !== undefined) {
@@ -101,16 +114,19 @@ export class Engine {
   }
 
   hasUser(user: string): boolean {
-    return this.members.has(user);
+    return this.userIndex.has(user);
   }
 
   referrerOf(user: string): string | undefined {
-    return this.members.get(user)?.referrer;
+    const index = this.userIndex.get(user);
+    const referrer = index === undefined ? -1 : (this.referrers[index] ?? -1);
+    return referrer < 0 ? undefined : this.userIds[referrer];
   }
 
   /** Buyer of a settled order, if the order has settled. */
   orderOwner(order: string): string | undefined {
-    return this.orders.get(order);
+    const index = this.orderIndex.get(order);
+    return index === undefined ? undefined : this.userIds[this.orderUsers[index] as number];
   }
 
   plan(code: string): PlanInstance | undefined {
@@ -119,6 +135,16 @@ export class Engine {
 
   get pool(): AppreciationPoolInstance | undefined {
     return this.plan(APPRECIATION_POOL) as unknown as AppreciationPoolInstance | undefined;
+  }
+
+  get referralCycle(): ReferralCycleInstance | undefined {
+    return this.plan(REFERRAL_CYCLE) as unknown as ReferralCycleInstance | undefined;
+  }
+
+  /** A shopper's referral-cycle state, if the plan is on and the shopper exists. */
+  referralState(user: string): { merchant: boolean; baseFen: bigint; rewardCount: number } | undefined {
+    const index = this.userIndex.get(user);
+    return index === undefined ? undefined : this.referralCycle?.member(index);
   }
 
   /** Validates and applies one event. Throws EngineInputError (and changes nothing) on bad input. */
@@ -141,48 +167,80 @@ export class Engine {
     return out;
   }
 
-  private requireUser(user: string): void {
-    if (!this.members.has(user)) throw new EngineInputError('unknown_user', `unknown user ${user}`);
+  private requireUser(user: string): number {
+    const index = this.userIndex.get(user);
+    if (index === undefined) throw new EngineInputError('unknown_user', `unknown user ${user}`);
+    return index;
   }
 
   private join(user: string, referrer: string | undefined): void {
-    if (typeof user !== 'string' || user.length === 0)
+    if (typeof user !== 'string' || user.length === 0) {
       throw new EngineInputError('invalid_user', 'user must be a non-empty string');
-    if (this.members.has(user)) throw new EngineInputError('duplicate_user', `user ${user} already joined`);
+    }
+    if (this.userIndex.has(user)) throw new EngineInputError('duplicate_user', `user ${user} already joined`);
+    let referrerIndex = -1;
     if (referrer !== undefined) {
       // Referrers must already exist and can never change, so the invitation graph is a forest: no loops.
       if (referrer === user) throw new EngineInputError('referrer_loop', `user ${user} cannot invite themselves`);
-      if (!this.members.has(referrer)) throw new EngineInputError('unknown_referrer', `unknown referrer ${referrer}`);
+      const found = this.userIndex.get(referrer);
+      if (found === undefined) throw new EngineInputError('unknown_referrer', `unknown referrer ${referrer}`);
+      referrerIndex = found;
     }
-    this.members.set(user, { referrer });
+    this.userIndex.set(user, this.userIds.length);
+    this.userIds.push(user);
+    this.referrers.push(referrerIndex);
   }
 
   private settle(event: Extract<EngineEvent, { type: 'settle' }>, out: Effect[]): void {
-    this.requireUser(event.user);
-    if (typeof event.order !== 'string' || event.order.length === 0)
+    const userIndex = this.requireUser(event.user);
+    if (typeof event.order !== 'string' || event.order.length === 0) {
       throw new EngineInputError('invalid_order', 'order must be a non-empty string');
-    if (this.orders.has(event.order))
-      throw new EngineInputError('duplicate_order', `order ${event.order} already settled`);
-    if (typeof event.amountFen !== 'bigint' || event.amountFen < 0n) {
-      throw new EngineInputError('invalid_amount', 'amountFen must be a non-negative integer');
     }
-    this.orders.set(event.order, event.user);
-    const settled = { seq: this.sequence, order: event.order, user: event.user, amountFen: event.amountFen };
+    if (this.orderIndex.has(event.order)) {
+      throw new EngineInputError('duplicate_order', `order ${event.order} already settled`);
+    }
+    if (typeof event.amountFen !== 'bigint' || event.amountFen < 0n || event.amountFen > MAX_AMOUNT_FEN) {
+      throw new EngineInputError('invalid_amount', `amountFen must be an integer from 0 to ${MAX_AMOUNT_FEN}`);
+    }
+    if (event.plans !== undefined) {
+      for (const code of event.plans) {
+        if (!PLANS.some((p) => p.code === code)) throw new EngineInputError('unknown_plan', `unknown plan ${code}`);
+      }
+    }
+    const orderIndex = this.orderIds.length;
+    this.orderIndex.set(event.order, orderIndex);
+    this.orderIds.push(event.order);
+    this.orderUsers.push(userIndex);
+    const settled: SettledOrder = {
+      seq: this.sequence,
+      order: event.order,
+      orderIndex,
+      user: event.user,
+      userIndex,
+      amountFen: event.amountFen,
+    };
     for (const instance of this.instances) {
       if (event.plans === undefined || event.plans.includes(instance.code)) instance.settle(settled, out);
     }
   }
 
   private redeem(event: Extract<EngineEvent, { type: 'redeem' }>, out: Effect[]): void {
-    this.requireUser(event.user);
-    const owner = this.orders.get(event.order);
-    if (owner === undefined) throw new EngineInputError('unknown_order', `unknown order ${event.order}`);
-    if (owner !== event.user) throw new EngineInputError('not_owner', `order ${event.order} belongs to another user`);
-    if (typeof event.units !== 'bigint' || event.units <= 0n)
+    const userIndex = this.requireUser(event.user);
+    const orderIndex = this.orderIndex.get(event.order);
+    if (orderIndex === undefined) throw new EngineInputError('unknown_order', `unknown order ${event.order}`);
+    if (this.orderUsers[orderIndex] !== userIndex) {
+      throw new EngineInputError('not_owner', `order ${event.order} belongs to another user`);
+    }
+    if (typeof event.units !== 'bigint' || event.units <= 0n) {
       throw new EngineInputError('invalid_units', 'units must be a positive integer');
-    const holder = this.instances.find((p) => p.redeem !== undefined && p.ownsOrder?.(event.order) !== undefined);
-    if (holder?.redeem === undefined)
+    }
+    const holder = this.instances.find((p) => p.redeem !== undefined && p.holdsOrder?.(orderIndex) === true);
+    if (holder?.redeem === undefined) {
       throw new EngineInputError('no_position', `order ${event.order} has no position to redeem`);
-    holder.redeem({ seq: this.sequence, user: event.user, order: event.order, units: event.units }, out);
+    }
+    holder.redeem(
+      { seq: this.sequence, user: event.user, userIndex, order: event.order, orderIndex, units: event.units },
+      out,
+    );
   }
 }

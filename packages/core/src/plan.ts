@@ -3,23 +3,34 @@ import type { Label, ParamSchema, ParamValues } from './params';
 
 /** A settled order as every settlement plan sees it. */
 export interface SettledOrder {
-  /** Position of the order in the totally ordered settlement stream. */
+  /** Position of the event in the totally ordered stream. */
   seq: number;
   order: string;
+  /** Dense index of the order among settled orders (0, 1, 2, ...), for plans that keep columns. */
+  orderIndex: number;
   user: string;
+  /** Dense index of the buyer among joined shoppers. */
+  userIndex: number;
   amountFen: bigint;
 }
 
 export interface RedeemCommand {
   seq: number;
   user: string;
+  userIndex: number;
   order: string;
+  orderIndex: number;
   units: bigint;
 }
 
-/** Read-only facts about shoppers that plans may use. */
+/** Read-only facts about shoppers and orders that plans may use, addressed by dense index. */
 export interface Directory {
-  referrerOf(user: string): string | undefined;
+  /** The referrer's index, or -1 when the shopper joined without one. */
+  referrerOf(userIndex: number): number;
+  userId(userIndex: number): string;
+  orderId(orderIndex: number): string;
+  /** Index of a settled order, or -1. */
+  orderIndex(order: string): number;
 }
 
 export interface PlanRuntimeOptions {
@@ -34,7 +45,7 @@ export interface PlanInstance {
   /** Plan-specific command: only plans that hold redeemable positions implement it. */
   redeem?(command: RedeemCommand, out: Effect[]): void;
   /** Whether this order has something the plan can act on later (a position, for instance). */
-  ownsOrder?(order: string): string | undefined;
+  holdsOrder?(orderIndex: number): boolean;
 }
 
 export interface PlanDefinition<S extends ParamSchema = ParamSchema> {

@@ -1,16 +1,22 @@
 import { PLATFORM_REVENUE, poolCash, userWallet } from '../accounts';
 import type { Effect, PositionStatus } from '../effects';
-import { HeapExitIndex, ScanExitIndex, type ExitIndex, type IndexedPosition } from '../exit-index';
+import { BigIntColumn, IntColumn } from '../columns';
+import { HeapExitIndex, ScanExitIndex, type ExitIndex } from '../exit-index';
 import { BPS_SCALE, UNITS_PER_POINT, share } from '../money';
-import { definePlan } from '../plan';
+import { definePlan, type RedeemCommand, type SettledOrder } from '../plan';
 
 export const APPRECIATION_POOL = 'appreciationPool';
 
-export interface PoolPosition extends IndexedPosition {
+/** A position as read from the pool: a snapshot, not a live view. */
+export interface PoolPosition {
+  readonly ordinal: number;
   readonly order: string;
   readonly user: string;
-  paidFen: bigint;
-  status: PositionStatus;
+  readonly units: bigint;
+  readonly capFen: bigint;
+  readonly realizedFen: bigint;
+  readonly paidFen: bigint;
+  readonly status: PositionStatus;
 }
 
 export interface PoolState {
@@ -24,10 +30,16 @@ export interface PoolState {
 export interface AppreciationPoolInstance {
   readonly code: string;
   readonly state: Readonly<PoolState>;
-  /** Every position in creation order. */
+  /** Every position in creation order (materialised on each read). */
   readonly positions: readonly PoolPosition[];
+  readonly openCount: number;
   position(order: string): PoolPosition | undefined;
 }
+
+const STATUS: readonly PositionStatus[] = ['open', 'exited', 'closed'];
+const OPEN = 0;
+const EXITED = 1;
+const CLOSED = 2;
 
 /**
  * 消费增值 with 出局 (SPEC 3.2). Pool cash P and supply S; the price P/S only rises because units mint at the
@@ -86,7 +98,7 @@ export const appreciationPool = definePlan({
       label: { zh: '兑换手续费（基点）', en: 'Redemption fee (bps)' },
     },
   },
-  create(params, _directory, options) {
+  create(params, directory, options) {
     const poolShare = BigInt(params.poolShareBps);
     const creditShare = BigInt(params.creditShareBps);
     const initialPrice = BigInt(params.initialPriceFen);
@@ -96,22 +108,49 @@ export const appreciationPool = definePlan({
     const account = poolCash(APPRECIATION_POOL);
 
     const state: PoolState = { cashFen: 0n, supplyUnits: 0n, lastCashFen: 0n, lastSupplyUnits: 0n };
-    const positions: PoolPosition[] = [];
-    const byOrder = new Map<string, PoolPosition>();
-    const index: ExitIndex = options.exitDetection === 'scan' ? new ScanExitIndex() : new HeapExitIndex();
+    // Positions as columns by ordinal (creation order): a million holders cost flat buffers, not objects.
+    let count = 0;
+    const orderOf = new IntColumn();
+    const userOf = new IntColumn();
+    const status = new IntColumn();
+    const units = new BigIntColumn();
+    const capFen = new BigIntColumn();
+    const realizedFen = new BigIntColumn();
+    const paidFen = new BigIntColumn();
+    /** Position ordinal + 1 by order index (0: the order has no position). */
+    const positionOfOrder = new IntColumn();
+    const keys = {
+      units: (p: number) => units.get(p),
+      remainingFen: (p: number) => capFen.get(p) - realizedFen.get(p),
+    };
+    const index: ExitIndex = options.exitDetection === 'scan' ? new ScanExitIndex(keys) : new HeapExitIndex(keys);
+    let openCount = 0;
 
-    function emitPosition(p: PoolPosition, out: Effect[]): void {
+    function snapshot(p: number): PoolPosition {
+      return {
+        ordinal: p,
+        order: directory.orderId(orderOf.get(p)),
+        user: directory.userId(userOf.get(p)),
+        units: units.get(p),
+        capFen: capFen.get(p),
+        realizedFen: realizedFen.get(p),
+        paidFen: paidFen.get(p),
+        status: STATUS[status.get(p)] as PositionStatus,
+      };
+    }
+
+    function emitPosition(p: number, out: Effect[]): void {
       out.push({
         type: 'position',
         plan: APPRECIATION_POOL,
-        order: p.order,
-        user: p.user,
-        units: p.units,
-        capFen: p.capFen,
-        realizedFen: p.realizedFen,
-        paidFen: p.paidFen,
-        status: p.status,
-        ordinal: p.ordinal,
+        ordinal: p,
+        order: directory.orderId(orderOf.get(p)),
+        user: directory.userId(userOf.get(p)),
+        units: units.get(p),
+        capFen: capFen.get(p),
+        realizedFen: realizedFen.get(p),
+        paidFen: paidFen.get(p),
+        status: STATUS[status.get(p)] as PositionStatus,
       });
     }
 
@@ -120,50 +159,52 @@ export const appreciationPool = definePlan({
     }
 
     /** Takes units out of supply, remembering the price if this empties the pool. */
-    function removeUnits(units: bigint, paidFen: bigint): void {
-      if (state.supplyUnits === units) {
+    function removeUnits(removed: bigint, paid: bigint): void {
+      if (state.supplyUnits === removed) {
         state.lastCashFen = state.cashFen;
         state.lastSupplyUnits = state.supplyUnits;
       }
-      state.cashFen -= paidFen;
-      state.supplyUnits -= units;
+      state.cashFen -= paid;
+      state.supplyUnits -= removed;
     }
 
     function pay(
-      p: PoolPosition,
+      p: number,
       id: string,
       reason: 'appreciationExit' | 'appreciationRedeem',
       amountFen: bigint,
       out: Effect[],
     ): void {
       if (amountFen === 0n) return;
+      const user = directory.userId(userOf.get(p));
       out.push({
         type: 'transfer',
         id,
         plan: APPRECIATION_POOL,
         reason,
         from: account,
-        to: userWallet(p.user),
+        to: userWallet(user),
         amountFen,
-        order: p.order,
-        user: p.user,
+        order: directory.orderId(orderOf.get(p)),
+        user,
       });
     }
 
     function cascade(out: Effect[]): void {
       for (;;) {
-        const next = index.next(state.cashFen, state.supplyUnits) as PoolPosition | undefined;
-        if (next === undefined) return;
-        index.remove(next);
-        const gross = next.capFen - next.realizedFen;
+        const p = index.next(state.cashFen, state.supplyUnits);
+        if (p < 0) return;
+        index.remove(p);
+        openCount -= 1;
+        const gross = capFen.get(p) - realizedFen.get(p);
         const paid = share(gross, exitCashShare);
-        removeUnits(next.units, paid);
-        next.units = 0n;
-        next.realizedFen = next.capFen;
-        next.paidFen += paid;
-        next.status = 'exited';
-        pay(next, `appreciationExit:${next.order}`, 'appreciationExit', paid, out);
-        emitPosition(next, out);
+        removeUnits(units.get(p), paid);
+        units.set(p, 0n);
+        realizedFen.set(p, capFen.get(p));
+        paidFen.set(p, paidFen.get(p) + paid);
+        status.set(p, EXITED);
+        pay(p, `appreciationExit:${directory.orderId(orderOf.get(p))}`, 'appreciationExit', paid, out);
+        emitPosition(p, out);
       }
     }
 
@@ -176,14 +217,25 @@ export const appreciationPool = definePlan({
     const instance = {
       code: APPRECIATION_POOL,
       state,
-      positions,
-      position: (order: string) => byOrder.get(order),
-      ownsOrder: (order: string) => byOrder.get(order)?.user,
-      settle(order: { order: string; user: string; amountFen: bigint }, out: Effect[]): void {
+      get positions(): PoolPosition[] {
+        const list: PoolPosition[] = [];
+        for (let p = 0; p < count; p += 1) list.push(snapshot(p));
+        return list;
+      },
+      get openCount(): number {
+        return openCount;
+      },
+      position(order: string): PoolPosition | undefined {
+        const orderIndex = directory.orderIndex(order);
+        const p = orderIndex < 0 ? -1 : positionOfOrder.get(orderIndex) - 1;
+        return p < 0 ? undefined : snapshot(p);
+      },
+      holdsOrder: (orderIndex: number) => positionOfOrder.get(orderIndex) > 0,
+      settle(order: SettledOrder, out: Effect[]): void {
         const contribution = share(order.amountFen, poolShare);
-        const units = mintUnits(share(contribution, creditShare));
+        const minted = mintUnits(share(contribution, creditShare));
         state.cashFen += contribution;
-        state.supplyUnits += units;
+        state.supplyUnits += minted;
         if (contribution > 0n) {
           out.push({
             type: 'transfer',
@@ -196,27 +248,29 @@ export const appreciationPool = definePlan({
             order: order.order,
           });
         }
-        const position: PoolPosition = {
-          ordinal: positions.length,
-          order: order.order,
-          user: order.user,
-          units,
-          capFen: share(order.amountFen, exitMultiple),
-          realizedFen: 0n,
-          paidFen: 0n,
-          // A position with no units can never be worth anything: it is closed from the start.
-          status: units > 0n ? 'open' : 'closed',
-          slot: -1,
-        };
-        positions.push(position);
-        byOrder.set(order.order, position);
-        if (units > 0n) index.add(position);
-        emitPosition(position, out);
+        const p = count;
+        count += 1;
+        orderOf.set(p, order.orderIndex);
+        userOf.set(p, order.userIndex);
+        units.set(p, minted);
+        capFen.set(p, share(order.amountFen, exitMultiple));
+        realizedFen.set(p, 0n);
+        paidFen.set(p, 0n);
+        positionOfOrder.set(order.orderIndex, p + 1);
+        // A position with no units can never be worth anything: it is closed from the start.
+        if (minted > 0n) {
+          status.set(p, OPEN);
+          openCount += 1;
+          index.add(p);
+        } else {
+          status.set(p, CLOSED);
+        }
+        emitPosition(p, out);
         cascade(out);
         emitPool(out);
       },
-      redeem(command: { seq: number; user: string; order: string; units: bigint }, out: Effect[]): void {
-        const p = byOrder.get(command.order);
+      redeem(command: RedeemCommand, out: Effect[]): void {
+        const p = positionOfOrder.get(command.orderIndex) - 1;
         const reject = (code: 'position_not_open' | 'not_enough_units' | 'over_cap', message: string): void => {
           out.push({
             type: 'rejected',
@@ -227,26 +281,28 @@ export const appreciationPool = definePlan({
             message,
           });
         };
-        if (p === undefined || p.status !== 'open') {
+        if (p < 0 || status.get(p) !== OPEN) {
           reject('position_not_open', `position ${command.order} is not open`);
           return;
         }
-        if (command.units > p.units) {
-          reject('not_enough_units', `position ${command.order} holds ${p.units} units, asked ${command.units}`);
+        const held = units.get(p);
+        if (command.units > held) {
+          reject('not_enough_units', `position ${command.order} holds ${held} units, asked ${command.units}`);
           return;
         }
         const gross = (command.units * state.cashFen) / state.supplyUnits;
-        if (gross > p.capFen - p.realizedFen) {
+        if (gross > capFen.get(p) - realizedFen.get(p)) {
           reject('over_cap', `redeeming ${command.units} units is worth more than the position's remaining cap`);
           return;
         }
         const paid = share(gross, redeemKeep);
         removeUnits(command.units, paid);
-        p.units -= command.units;
-        p.realizedFen += gross;
-        p.paidFen += paid;
-        if (p.units === 0n) {
-          p.status = 'closed';
+        units.set(p, held - command.units);
+        realizedFen.set(p, realizedFen.get(p) + gross);
+        paidFen.set(p, paidFen.get(p) + paid);
+        if (held === command.units) {
+          status.set(p, CLOSED);
+          openCount -= 1;
           index.remove(p);
         } else {
           index.update(p);

@@ -1,14 +1,15 @@
 import { PLATFORM_REVENUE, userWallet } from '../accounts';
+import { BigIntColumn, IntColumn } from '../columns';
 import type { Effect } from '../effects';
 import { share } from '../money';
 import { definePlan } from '../plan';
 
 export const REFERRAL_CYCLE = 'referralCycle';
 
-interface MemberState {
-  merchant: boolean;
-  baseFen: bigint;
-  rewardCount: number;
+export interface ReferralCycleInstance {
+  readonly code: string;
+  /** A shopper's cycle state, by user index. */
+  member(userIndex: number): { merchant: boolean; baseFen: bigint; rewardCount: number };
 }
 
 /**
@@ -38,52 +39,64 @@ export const referralCycle = definePlan({
   },
   create(params, directory) {
     const rates = params.ratesBps.map((r) => BigInt(r));
-    const members = new Map<string, MemberState>();
+    // Columns by user index: 1 once a consumer-merchant; their base; rewards received so far.
+    const merchant = new IntColumn();
+    const baseFen = new BigIntColumn();
+    const rewardCount = new IntColumn();
+    const base = (userIndex: number): bigint => (userIndex < baseFen.length ? baseFen.get(userIndex) : 0n);
 
-    function progress(user: string, state: MemberState, out: Effect[]): void {
+    function progress(userIndex: number, out: Effect[]): void {
       out.push({
         type: 'referralProgress',
         plan: REFERRAL_CYCLE,
-        user,
-        merchant: state.merchant,
-        baseFen: state.baseFen,
-        rewardCount: state.rewardCount,
+        user: directory.userId(userIndex),
+        merchant: merchant.get(userIndex) === 1,
+        baseFen: base(userIndex),
+        rewardCount: rewardCount.get(userIndex),
       });
     }
 
     return {
       code: REFERRAL_CYCLE,
+      member(userIndex: number) {
+        return {
+          merchant: merchant.get(userIndex) === 1,
+          baseFen: base(userIndex),
+          rewardCount: rewardCount.get(userIndex),
+        };
+      },
       settle(order, out) {
-        const referrer = directory.referrerOf(order.user);
-        const upline = referrer === undefined ? undefined : members.get(referrer);
-        if (referrer !== undefined && upline?.merchant) {
-          const basis = upline.baseFen < order.amountFen ? upline.baseFen : order.amountFen;
-          const rate = rates[upline.rewardCount % rates.length] ?? 0n;
-          const amountFen = share(basis, rate);
-          upline.rewardCount += 1;
+        const referrer = directory.referrerOf(order.userIndex);
+        if (referrer >= 0 && merchant.get(referrer) === 1) {
+          const referrerBase = baseFen.get(referrer);
+          const count = rewardCount.get(referrer);
+          const basis = referrerBase < order.amountFen ? referrerBase : order.amountFen;
+          const amountFen = share(basis, rates[count % rates.length] ?? 0n);
+          rewardCount.set(referrer, count + 1);
           if (amountFen > 0n) {
+            const user = directory.userId(referrer);
             out.push({
               type: 'transfer',
               id: `referralCycle:${order.order}`,
               plan: REFERRAL_CYCLE,
               reason: 'referralCycle',
               from: PLATFORM_REVENUE,
-              to: userWallet(referrer),
+              to: userWallet(user),
               amountFen,
               order: order.order,
-              user: referrer,
+              user,
             });
           }
-          progress(referrer, upline, out);
+          progress(referrer, out);
         }
-        let buyer = members.get(order.user);
-        if (!buyer) {
-          buyer = { merchant: false, baseFen: 0n, rewardCount: 0 };
-          members.set(order.user, buyer);
+        const buyer = order.userIndex;
+        const oldBase = base(buyer);
+        // The buyer's state only changes on their first order in the plan or a larger one.
+        if (merchant.get(buyer) !== 1 || order.amountFen > oldBase) {
+          merchant.set(buyer, 1);
+          baseFen.set(buyer, order.amountFen > oldBase ? order.amountFen : oldBase);
+          progress(buyer, out);
         }
-        buyer.merchant = true;
-        if (order.amountFen > buyer.baseFen) buyer.baseFen = order.amountFen;
-        progress(order.user, buyer, out);
       },
     };
   },

@@ -1,0 +1,70 @@
+const INT64_MAX = (1n << 63n) - 1n;
+
+/**
+ * A growable column of 64-bit integers. A million positions stored as columns are a few flat buffers instead of
+ * millions of heap objects, which keeps garbage collection out of the settlement path. Values are checked on
+ * write: a typed array would otherwise wrap silently.
+ */
+export class BigIntColumn {
+  private data: BigInt64Array;
+  private size = 0;
+
+  constructor(capacity = 1024) {
+    this.data = new BigInt64Array(capacity);
+  }
+
+  get length(): number {
+    return this.size;
+  }
+
+  get(index: number): bigint {
+    return this.data[index] as bigint;
+  }
+
+  set(index: number, value: bigint): void {
+    if (value > INT64_MAX || value < 0n) throw new RangeError(`value ${value} is outside the engine's 0..2^63-1 range`);
+    if (index >= this.size) this.grow(index + 1);
+    this.data[index] = value;
+  }
+
+  push(value: bigint): number {
+    const index = this.size;
+    this.set(index, value);
+    return index;
+  }
+
+  private grow(minSize: number): void {
+    if (minSize > this.data.length) {
+      let capacity = this.data.length * 2;
+      while (capacity < minSize) capacity *= 2;
+      const next = new BigInt64Array(capacity);
+      next.set(this.data);
+      this.data = next;
+    }
+    this.size = minSize;
+  }
+}
+
+/** A growable column of 32-bit integers that reads 0 where nothing was written. */
+export class IntColumn {
+  private data: Int32Array;
+
+  constructor(capacity = 1024) {
+    this.data = new Int32Array(capacity);
+  }
+
+  get(index: number): number {
+    return index < this.data.length ? (this.data[index] as number) : 0;
+  }
+
+  set(index: number, value: number): void {
+    if (index >= this.data.length) {
+      let capacity = this.data.length * 2;
+      while (capacity <= index) capacity *= 2;
+      const next = new Int32Array(capacity);
+      next.set(this.data);
+      this.data = next;
+    }
+    this.data[index] = value;
+  }
+}
