@@ -34,6 +34,11 @@ export interface AppreciationPoolInstance {
   readonly positions: readonly PoolPosition[];
   readonly openCount: number;
   position(order: string): PoolPosition | undefined;
+  /**
+   * Rebuilds exit detection over the open positions with another strategy. The benchmark uses it to time the
+   * naive scan on a pool of 10^5 holders without first paying the scan's quadratic cost to build that pool.
+   */
+  rebuildExitIndex(detection: 'index' | 'scan'): void;
 }
 
 const STATUS: readonly PositionStatus[] = ['open', 'exited', 'closed'];
@@ -123,7 +128,9 @@ export const appreciationPool = definePlan({
       units: (p: number) => units.get(p),
       remainingFen: (p: number) => capFen.get(p) - realizedFen.get(p),
     };
-    const index: ExitIndex = options.exitDetection === 'scan' ? new ScanExitIndex(keys) : new HeapExitIndex(keys);
+    const makeIndex = (detection: 'index' | 'scan'): ExitIndex =>
+      detection === 'scan' ? new ScanExitIndex(keys) : new HeapExitIndex(keys);
+    let index = makeIndex(options.exitDetection);
     let openCount = 0;
 
     function snapshot(p: number): PoolPosition {
@@ -231,6 +238,10 @@ export const appreciationPool = definePlan({
         return p < 0 ? undefined : snapshot(p);
       },
       holdsOrder: (orderIndex: number) => positionOfOrder.get(orderIndex) > 0,
+      rebuildExitIndex(detection: 'index' | 'scan'): void {
+        index = makeIndex(detection);
+        for (let p = 0; p < count; p += 1) if (status.get(p) === OPEN) index.add(p);
+      },
       settle(order: SettledOrder, out: Effect[]): void {
         const contribution = share(order.amountFen, poolShare);
         const minted = mintUnits(share(contribution, creditShare));

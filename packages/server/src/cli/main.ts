@@ -16,6 +16,12 @@ function usage(): string {
   return `usage: mall <command> [options]\n\ncommands:\n${lines.join('\n')}\n\nmall <command> --help shows a command's options.\n`;
 }
 
+// `mall simulate ... | head` closes the pipe early; that is the reader's choice, not an error.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw error;
+});
+
 async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
