@@ -21,7 +21,15 @@ function scenarioFile(content: unknown): string {
 
 interface Result {
   pool: { cashFen: number; supplyUnits: number };
-  positions: { order: string; user: string; units: number; capFen: number; realizedFen: number; paidFen: number; status: string }[];
+  positions: {
+    order: string;
+    user: string;
+    units: number;
+    capFen: number;
+    realizedFen: number;
+    paidFen: number;
+    status: string;
+  }[];
   wallets: Record<string, number>;
   rewards: { kind: string; user: string; order: string; amountFen: number }[];
 }
@@ -39,7 +47,15 @@ describe('mall simulate', () => {
     expect(units.C).toBe(124_950_000);
     expect(units.D).toBe(112_455_000);
     const a = result.positions[0];
-    expect(a).toMatchObject({ order: 'a1', user: 'A', units: 0, capFen: 200_000, realizedFen: 200_000, paidFen: 160_000, status: 'exited' });
+    expect(a).toMatchObject({
+      order: 'a1',
+      user: 'A',
+      units: 0,
+      capFen: 200_000,
+      realizedFen: 200_000,
+      paidFen: 160_000,
+      status: 'exited',
+    });
     const exits = result.rewards.filter((r) => r.kind === 'appreciationExit');
     expect(exits).toEqual([{ kind: 'appreciationExit', user: 'A', order: 'a1', amountFen: 160_000 }]);
     // The file stops at the settlement that makes A exit: 768 orders put 30% of 768,000 yuan in; 1,600 came out.
@@ -54,17 +70,47 @@ describe('mall simulate', () => {
   });
 
   it('reads the scenario from standard input with --scenario -', () => {
-    const run = mall(['simulate', '--scenario', '-'], JSON.stringify({ plans: {}, events: [{ type: 'join', user: 'A' }] }));
+    const run = mall(
+      ['simulate', '--scenario', '-'],
+      JSON.stringify({ plans: {}, events: [{ type: 'join', user: 'A' }] }),
+    );
     expect(run.status).toBe(0);
-    expect(JSON.parse(run.stdout)).toEqual({ pool: { cashFen: 0, supplyUnits: 0 }, positions: [], wallets: {}, rewards: [] });
+    expect(JSON.parse(run.stdout)).toEqual({
+      pool: { cashFen: 0, supplyUnits: 0 },
+      positions: [],
+      wallets: {},
+      rewards: [],
+    });
   });
 
   it.each([
     ['malformed JSON', '{"plans": {', /malformed JSON/],
-    ['an unknown event type', { plans: {}, events: [{ type: 'join', user: 'A' }, { type: 'refund', user: 'A' }] }, /event 1: unknown event type "refund"/],
-    ['an unknown user', { plans: {}, events: [{ type: 'settle', user: 'Z', order: 'o1', amountFen: 1 }] }, /event 0: unknown user Z/],
-    ['an unknown referrer', { plans: {}, events: [{ type: 'join', user: 'A', referrer: 'Q' }] }, /event 0: unknown referrer Q/],
-    ['a self-referral loop', { plans: {}, events: [{ type: 'join', user: 'A', referrer: 'A' }] }, /event 0: user A cannot invite themselves/],
+    [
+      'an unknown event type',
+      {
+        plans: {},
+        events: [
+          { type: 'join', user: 'A' },
+          { type: 'refund', user: 'A' },
+        ],
+      },
+      /event 1: unknown event type "refund"/,
+    ],
+    [
+      'an unknown user',
+      { plans: {}, events: [{ type: 'settle', user: 'Z', order: 'o1', amountFen: 1 }] },
+      /event 0: unknown user Z/,
+    ],
+    [
+      'an unknown referrer',
+      { plans: {}, events: [{ type: 'join', user: 'A', referrer: 'Q' }] },
+      /event 0: unknown referrer Q/,
+    ],
+    [
+      'a self-referral loop',
+      { plans: {}, events: [{ type: 'join', user: 'A', referrer: 'A' }] },
+      /event 0: user A cannot invite themselves/,
+    ],
     [
       'a duplicate order id',
       {
@@ -79,12 +125,24 @@ describe('mall simulate', () => {
     ],
     [
       'a negative amount',
-      { plans: {}, events: [{ type: 'join', user: 'A' }, { type: 'settle', user: 'A', order: 'o1', amountFen: -5 }] },
+      {
+        plans: {},
+        events: [
+          { type: 'join', user: 'A' },
+          { type: 'settle', user: 'A', order: 'o1', amountFen: -5 },
+        ],
+      },
       /event 1: amountFen must be non-negative/,
     ],
     [
       'a fractional amount',
-      { plans: {}, events: [{ type: 'join', user: 'A' }, { type: 'settle', user: 'A', order: 'o1', amountFen: 1.5 }] },
+      {
+        plans: {},
+        events: [
+          { type: 'join', user: 'A' },
+          { type: 'settle', user: 'A', order: 'o1', amountFen: 1.5 },
+        ],
+      },
       /event 1: amountFen must be an integer/,
     ],
     ['an unknown plan', { plans: { pyramid: {} }, events: [] }, /unknown plan pyramid/],
@@ -115,7 +173,17 @@ describe('mall simulate', () => {
   });
 
   it('generates the same scenario for the same seed and a different one for another seed', () => {
-    const args = ['simulate', '--generate', '--orders', '50', '--fanout', '2', '--repeat-bps', '3000', '--emit-scenario'];
+    const args = [
+      'simulate',
+      '--generate',
+      '--orders',
+      '50',
+      '--fanout',
+      '2',
+      '--repeat-bps',
+      '3000',
+      '--emit-scenario',
+    ];
     const a = mall([...args, '--seed', '7']);
     const b = mall([...args, '--seed', '7']);
     const c = mall([...args, '--seed', '8']);

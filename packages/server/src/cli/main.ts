@@ -9,6 +9,16 @@ interface Command {
 
 const COMMANDS: Record<string, Command> = {
   simulate: { summary: 'run the incentive rules over a scenario file (SPEC 4)', load: () => import('./simulate') },
+  start: {
+    summary: 'migrate, seed the demo data once, and serve the mall (API + web apps)',
+    load: () => import('./start'),
+  },
+  migrate: { summary: 'apply pending database migrations', load: () => import('./migrate') },
+  seed: { summary: 'write the demo catalog, plans and staff (once)', load: () => import('./seed') },
+  audit: {
+    summary: 'replay the incentive event log and compare with stored balances (exit 1 on differences)',
+    load: () => import('./audit'),
+  },
 };
 
 function usage(): string {

@@ -1,0 +1,20 @@
+import { migrateToLatest, openStore } from '../db/database';
+import { seedDemo } from '../seed';
+
+export async function run(argv: string[]): Promise<number> {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    process.stdout.write(
+      'usage: mall seed\n\nMigrates and writes the demo catalog, plans and staff once (MALL_ADMIN_PASSWORD sets the staff password).\n',
+    );
+    return 0;
+  }
+  const store = openStore(process.env.DATABASE_URL);
+  try {
+    await migrateToLatest(store.db);
+    const result = await seedDemo(store.db, process.env.MALL_ADMIN_PASSWORD || undefined);
+    process.stdout.write(`${result.seededNow ? 'seeded' : 'already seeded'}: admin / ${result.adminPassword}\n`);
+    return 0;
+  } finally {
+    await store.close();
+  }
+}

@@ -1,0 +1,271 @@
+/**
+ * Table types. Every integer column is BIGINT in storage and bigint here (better-sqlite3 runs with safe integers,
+ * pg parses int8 and numeric to BigInt), so no amount ever passes through a float. Flags are 0n/1n, times are
+ * ISO-8601 text (sortable as text), JSON is text.
+ */
+export interface KvTable {
+  key: string;
+  value: string;
+}
+
+export interface SettingsTable {
+  key: string;
+  value: string;
+}
+
+export interface UsersTable {
+  id: string;
+  phone: string;
+  password_hash: string | null;
+  invite_code: string;
+  referrer_id: string | null;
+  created_at: string;
+}
+
+export interface StaffTable {
+  id: string;
+  username: string;
+  password_hash: string;
+  role: string;
+  created_at: string;
+}
+
+export interface SessionsTable {
+  token_hash: string;
+  kind: string;
+  subject_id: string;
+  expires_at: string;
+  created_at: string;
+}
+
+export interface LoginCodesTable {
+  phone: string;
+  code_hash: string;
+  expires_at: string;
+  used: bigint;
+  attempts: bigint;
+}
+
+export interface CategoriesTable {
+  id: string;
+  name: string;
+  sort: bigint;
+}
+
+export interface ProductsTable {
+  id: string;
+  title: string;
+  subtitle: string;
+  description: string;
+  category_id: string | null;
+  image_url: string;
+  images: string;
+  on_shelf: bigint;
+  plans: string;
+  created_at: string;
+}
+
+export interface SkusTable {
+  id: string;
+  product_id: string;
+  name: string;
+  price_fen: bigint;
+  cost_fen: bigint;
+  stock: bigint;
+  reserved: bigint;
+  sold: bigint;
+}
+
+export interface OrdersTable {
+  id: string;
+  user_id: string;
+  status: string;
+  amount_fen: bigint;
+  address: string;
+  idempotency_key: string;
+  request_hash: string;
+  created_at: string;
+  expires_at: string;
+  paid_at: string | null;
+  shipped_at: string | null;
+  received_at: string | null;
+  settled_at: string | null;
+  carrier: string | null;
+  tracking_no: string | null;
+  payment_id: string | null;
+  refund_status: string | null;
+  refund_reason: string | null;
+  refund_from: string | null;
+}
+
+export interface OrderItemsTable {
+  order_id: string;
+  line: bigint;
+  sku_id: string;
+  product_id: string;
+  title: string;
+  sku_name: string;
+  price_fen: bigint;
+  quantity: bigint;
+  plans: string;
+}
+
+export interface OrderTransitionsTable {
+  id: string;
+  order_id: string;
+  from_status: string;
+  to_status: string;
+  actor: string;
+  at: string;
+  note: string | null;
+}
+
+export interface PaymentsTable {
+  id: string;
+  order_id: string;
+  user_id: string;
+  channel: string;
+  amount_fen: bigint;
+  status: string;
+  created_at: string;
+  paid_at: string | null;
+  provider_txn: string | null;
+}
+
+export interface AccountsTable {
+  address: string;
+  balance_fen: bigint;
+}
+
+export interface TransfersTable {
+  id: string;
+  from_account: string;
+  to_account: string;
+  amount_fen: bigint;
+  reason: string;
+  order_id: string | null;
+  user_id: string | null;
+  created_at: string;
+}
+
+export interface WithdrawalsTable {
+  id: string;
+  user_id: string;
+  amount_fen: bigint;
+  fee_fen: bigint;
+  channel: string;
+  status: string;
+  reason: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface PlansTable {
+  code: string;
+  enabled: bigint;
+  params: string;
+  acknowledged_at: string | null;
+  acknowledged_by: string | null;
+  in_use: bigint;
+}
+
+export interface PlanAuditTable {
+  id: string;
+  code: string;
+  actor: string;
+  action: string;
+  enabled: bigint;
+  params: string;
+  acknowledgement: string | null;
+  at: string;
+}
+
+export interface IncentiveEventsTable {
+  seq: bigint;
+  type: string;
+  user_id: string;
+  referrer_id: string | null;
+  order_id: string | null;
+  amount_fen: bigint | null;
+  units: bigint | null;
+  plans: string | null;
+  at: string;
+}
+
+export interface PositionsTable {
+  order_id: string;
+  plan: string;
+  user_id: string;
+  ordinal: bigint;
+  units: bigint;
+  cap_fen: bigint;
+  realized_fen: bigint;
+  paid_fen: bigint;
+  status: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface PoolStateTable {
+  plan: string;
+  cash_fen: bigint;
+  supply_units: bigint;
+  updated_at: string;
+}
+
+export interface PoolHistoryTable {
+  seq: bigint;
+  plan: string;
+  cash_fen: bigint;
+  supply_units: bigint;
+  at: string;
+}
+
+export interface ReferralProgressTable {
+  user_id: string;
+  merchant: bigint;
+  base_fen: bigint;
+  reward_count: bigint;
+}
+
+export interface IdempotencyTable {
+  scope: string;
+  key: string;
+  request_hash: string;
+  response: string;
+  created_at: string;
+}
+
+export interface LocksTable {
+  name: string;
+  holder: string;
+  at: string;
+}
+
+export interface Database {
+  kv: KvTable;
+  settings: SettingsTable;
+  users: UsersTable;
+  staff: StaffTable;
+  sessions: SessionsTable;
+  login_codes: LoginCodesTable;
+  categories: CategoriesTable;
+  products: ProductsTable;
+  skus: SkusTable;
+  orders: OrdersTable;
+  order_items: OrderItemsTable;
+  order_transitions: OrderTransitionsTable;
+  payments: PaymentsTable;
+  accounts: AccountsTable;
+  transfers: TransfersTable;
+  withdrawals: WithdrawalsTable;
+  plans: PlansTable;
+  plan_audit: PlanAuditTable;
+  incentive_events: IncentiveEventsTable;
+  positions: PositionsTable;
+  pool_state: PoolStateTable;
+  pool_history: PoolHistoryTable;
+  referral_progress: ReferralProgressTable;
+  idempotency: IdempotencyTable;
+  locks: LocksTable;
+}

@@ -1,0 +1,85 @@
+/**
+ * Expected outcomes as snake_case codes. ONE table maps each code to its HTTP status and zh/en message;
+ * a Failure thrown inside a transaction also rolls it back, so a refused command changes nothing.
+ */
+export const ERRORS = {
+  invalid_request: [400, '请求参数有误', 'The request is invalid'],
+  unauthorized: [401, '请先登录', 'Sign-in required'],
+  invalid_credentials: [401, '账号或密码错误', 'Wrong account or password'],
+  invalid_code: [401, '验证码错误或已过期', 'The code is wrong or has expired'],
+  forbidden: [403, '没有权限', 'Permission denied'],
+  not_found: [404, '资源不存在', 'Not found'],
+  order_not_found: [404, '订单不存在', 'Order not found'],
+  product_not_found: [404, '商品不存在', 'Product not found'],
+  sku_not_found: [404, '规格不存在', 'SKU not found'],
+  payment_not_found: [404, '支付单不存在', 'Payment not found'],
+  user_not_found: [404, '用户不存在', 'User not found'],
+  withdrawal_not_found: [404, '提现单不存在', 'Withdrawal not found'],
+  position_not_found: [404, '持仓不存在', 'Position not found'],
+  plan_not_found: [404, '营销模式不存在', 'Plan not found'],
+  category_not_found: [404, '分类不存在', 'Category not found'],
+  phone_taken: [409, '手机号已注册', 'This phone number is already registered'],
+  username_taken: [409, '用户名已存在', 'This username is taken'],
+  invalid_invite_code: [422, '邀请码无效', 'Unknown invite code'],
+  idempotency_key_required: [400, '缺少 Idempotency-Key 请求头', 'The Idempotency-Key header is required'],
+  idempotency_key_reused: [
+    422,
+    '同一 Idempotency-Key 用于不同请求',
+    'This Idempotency-Key was used for a different request',
+  ],
+  request_in_flight: [409, '相同请求正在处理中', 'The same request is still being processed'],
+  out_of_stock: [409, '库存不足', 'Not enough stock'],
+  product_off_shelf: [409, '商品已下架', 'The product is off the shelf'],
+  order_transition_not_allowed: [409, '订单当前状态不允许此操作', 'The order cannot do this in its current state'],
+  order_expired: [409, '订单已超时关闭', 'The order has expired'],
+  channel_unavailable: [422, '该支付方式暂未开通', 'This payment channel is not configured'],
+  insufficient_balance: [409, '余额不足', 'Insufficient balance'],
+  invalid_signature: [400, '签名验证失败', 'The signature does not verify'],
+  amount_mismatch: [400, '金额不一致', 'The amount does not match the payment'],
+  payment_not_pending: [409, '支付单不可支付', 'The payment is not pending'],
+  below_minimum: [422, '低于最低提现金额', 'Below the minimum withdrawal amount'],
+  withdrawal_transition_not_allowed: [
+    409,
+    '提现单当前状态不允许此操作',
+    'The withdrawal cannot do this in its current state',
+  ],
+  refund_not_open: [409, '没有待处理的退款', 'There is no open refund'],
+  redeem_rejected: [422, '兑换被拒绝', 'The redemption was refused'],
+  plan_in_use: [409, '模式已产生结算，参数不可修改', 'The plan has settled orders: its parameters are frozen'],
+  compliance_refused: [422, '配置不符合合规要求', 'The configuration is refused by the compliance guard'],
+  risk_acknowledgement_required: [
+    422,
+    '高风险模式需确认风险后开启',
+    'High-risk plans need an explicit risk acknowledgement',
+  ],
+  invalid_parameter: [422, '参数不合法', 'Invalid parameter'],
+  rate_limited: [429, '请求过于频繁，请稍后再试', 'Too many requests, try again later'],
+  payload_too_large: [413, '请求体过大', 'The request body is too large'],
+  unsupported_media_type: [415, '不支持的内容类型', 'Unsupported content type'],
+  internal: [500, '服务器内部错误', 'Internal server error'],
+} as const satisfies Record<string, readonly [number, string, string]>;
+
+export type ErrorCode = keyof typeof ERRORS;
+
+export class Failure extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    readonly detail?: string,
+  ) {
+    super(detail ?? ERRORS[code][2]);
+    this.name = 'Failure';
+  }
+}
+
+export function fail(code: ErrorCode, detail?: string): never {
+  throw new Failure(code, detail);
+}
+
+export function errorStatus(code: ErrorCode): number {
+  return ERRORS[code][0];
+}
+
+export function errorMessage(code: ErrorCode, lang: 'zh' | 'en', detail?: string): string {
+  const base = lang === 'zh' ? ERRORS[code][1] : ERRORS[code][2];
+  return detail === undefined ? base : `${base}: ${detail}`;
+}

@@ -1,0 +1,53 @@
+import type { FastifyRequest } from 'fastify';
+import type { Store } from '../db/database';
+import type { Sequencer } from '../incentive-log';
+import type { PaymentProvider } from '../payments/provider';
+import type { SmsSender, StaffRow, Permission } from '../identity';
+import { ROLE_PERMISSIONS, findSession, getStaff } from '../identity';
+import { fail } from '../errors';
+
+export interface AppContext {
+  store: Store;
+  sequencer: Sequencer;
+  providers: ReadonlyMap<string, PaymentProvider>;
+  sms: SmsSender;
+  sandboxSecret: string;
+  /** Runs the settlement now (the admin route and the timer share it). */
+  settleNow(): Promise<number>;
+}
+
+function bearer(request: FastifyRequest): string | undefined {
+  const header = request.headers.authorization;
+  if (typeof header !== 'string') return undefined;
+  const match = /^Bearer\s+(\S+)$/i.exec(header);
+  return match?.[1];
+}
+
+/** The signed-in shopper's id; a missing, expired or staff token is 401. */
+export async function shopperId(ctx: AppContext, request: FastifyRequest): Promise<string> {
+  const token = bearer(request);
+  if (token === undefined) fail('unauthorized');
+  const session = await findSession(ctx.store.db, token);
+  if (session === undefined || session.kind !== 'shop') fail('unauthorized');
+  return session.subjectId;
+}
+
+/** The signed-in staff member, checked for one permission: no token 401, a shopper token 401, no permission 403. */
+export async function staffWith(
+  ctx: AppContext,
+  request: FastifyRequest,
+  permission: Permission | null,
+): Promise<StaffRow> {
+  const token = bearer(request);
+  if (token === undefined) fail('unauthorized');
+  const session = await findSession(ctx.store.db, token);
+  if (session === undefined || session.kind !== 'staff') fail('unauthorized');
+  const staff = await getStaff(ctx.store.db, session.subjectId);
+  if (staff === undefined) fail('unauthorized');
+  if (permission !== null && !ROLE_PERMISSIONS[staff.role].includes(permission)) fail('forbidden', permission);
+  return staff;
+}
+
+export function staffJson(staff: StaffRow) {
+  return { id: staff.id, username: staff.username, role: staff.role, permissions: [...ROLE_PERMISSIONS[staff.role]] };
+}

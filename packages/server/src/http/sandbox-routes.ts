@@ -1,0 +1,109 @@
+import type { FastifyInstance } from 'fastify';
+import { inTx } from '../db/database';
+import { fail } from '../errors';
+import { applyPaymentSuccess, getPayment } from '../payments/payments';
+import { SANDBOX_SIGNATURE_HEADER, signSandbox, type SandboxNotification } from '../payments/sandbox';
+import type { AppContext } from './context';
+import { idParam, obj, paymentSchema, str, bool } from './schemas';
+
+const tags = ['sandbox gateway'];
+export const SANDBOX_NOTIFY_PATH = '/api/payments/sandbox/notify';
+
+export async function sandboxRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
+  const db = ctx.store.db;
+
+  app.get<{ Params: { id: string } }>(
+    '/api/sandbox/payments/:id',
+    {
+      schema: {
+        tags,
+        security: [],
+        summary: 'The sandbox gateway page data',
+        params: idParam,
+        response: { 200: obj({ payment: paymentSchema }) },
+      },
+    },
+    async (request) => {
+      const p = await getPayment(db, request.params.id);
+      if (p.channel !== 'sandbox') fail('payment_not_found');
+      return {
+        payment: {
+          id: p.id,
+          orderId: p.order_id,
+          channel: p.channel,
+          amountFen: p.amount_fen,
+          status: p.status,
+          merchantName: '商城演示店 Mall Demo',
+        },
+      };
+    },
+  );
+
+  /**
+   * Plays the gateway: builds the success notification, signs it with the sandbox secret and posts it to the
+   * server's notify endpoint, the same path a real gateway's notification takes.
+   */
+  app.post<{ Params: { id: string } }>(
+    '/api/sandbox/payments/:id/succeed',
+    {
+      schema: {
+        tags,
+        security: [],
+        summary: 'Sandbox gateway: send the signed success notification',
+        params: idParam,
+        response: { 200: obj({ ok: bool }) },
+      },
+    },
+    async (request, reply) => {
+      const p = await getPayment(db, request.params.id);
+      if (p.channel !== 'sandbox') fail('payment_not_found');
+      const notification: SandboxNotification = {
+        paymentId: p.id,
+        orderId: p.order_id,
+        amountFen: Number(p.amount_fen),
+        status: 'SUCCESS',
+        providerTxn: `sbx_${p.id}`,
+        timestamp: new Date().toISOString(),
+      };
+      const raw = JSON.stringify(notification);
+      const answer = await app.inject({
+        method: 'POST',
+        url: SANDBOX_NOTIFY_PATH,
+        payload: raw,
+        headers: {
+          'content-type': 'application/json',
+          [SANDBOX_SIGNATURE_HEADER]: signSandbox(ctx.sandboxSecret, raw),
+        },
+      });
+      if (answer.statusCode !== 200) {
+        void reply.status(answer.statusCode).header('content-type', 'application/json');
+        return JSON.parse(answer.body) as unknown;
+      }
+      return { ok: true };
+    },
+  );
+
+  app.post(
+    SANDBOX_NOTIFY_PATH,
+    {
+      schema: {
+        tags,
+        security: [],
+        summary:
+          'Payment notification endpoint of the sandbox gateway (HMAC-SHA256 over the raw body in x-sandbox-signature)',
+        response: { 200: obj({ code: str() }) },
+      },
+    },
+    async (request) => {
+      const provider = ctx.providers.get('sandbox');
+      if (provider === undefined) fail('channel_unavailable');
+      const verified = provider.verify(request.headers, request.rawBody ?? '');
+      if (verified === undefined) fail('invalid_signature');
+      const outcome = await inTx(db, (trx) =>
+        applyPaymentSuccess(trx, 'sandbox', verified.paymentId, verified.amountFen, verified.providerTxn),
+      );
+      request.log.info({ paymentId: verified.paymentId, outcome }, 'sandbox notification');
+      return { code: 'SUCCESS' };
+    },
+  );
+}

@@ -1,0 +1,161 @@
+import { sql } from 'kysely';
+import type { Db, Tx } from './db/database';
+import { fail } from './errors';
+
+/**
+ * Chart of accounts. Money enters at a gateway, waits in escrow while the order can still be refunded, becomes
+ * revenue when the order settles, and leaves revenue for rewards (wallets, pool). Only user wallets are
+ * bounded below by zero; platform and gateway accounts are allowed to run negative (a gateway account's balance is
+ * minus what that gateway has handed us).
+ */
+export const ACCOUNTS = {
+  escrow: 'platform:escrow',
+  revenue: 'platform:revenue',
+  withdrawalsPending: 'platform:withdrawals',
+  fees: 'platform:fees',
+  payout: 'gateway:payout',
+  gateway: (channel: string) => `gateway:${channel}`,
+} as const;
+
+export function isUserWallet(address: string): boolean {
+  return address.startsWith('user:') && address.endsWith(':wallet');
+}
+
+export interface TransferInput {
+  id: string;
+  from: string;
+  to: string;
+  amountFen: bigint;
+  reason: string;
+  orderId?: string | null;
+  userId?: string | null;
+}
+
+async function addToAccount(trx: Tx, address: string, deltaFen: bigint): Promise<void> {
+  await trx
+    .insertInto('accounts')
+    .values({ address, balance_fen: deltaFen })
+    .onConflict((oc) =>
+      oc.column('address').doUpdateSet({ balance_fen: sql`accounts.balance_fen + excluded.balance_fen` }),
+    )
+    .execute();
+}
+
+/** Takes money out of a wallet only if it is there, in the same statement that checks it. */
+async function debitWallet(trx: Tx, address: string, amountFen: bigint): Promise<void> {
+  const result = await trx
+    .updateTable('accounts')
+    .set({ balance_fen: sql`balance_fen - ${amountFen}` })
+    .where('address', '=', address)
+    .where('balance_fen', '>=', amountFen)
+    .executeTakeFirst();
+  if (result.numUpdatedRows !== 1n) fail('insufficient_balance');
+}
+
+/**
+ * Posts one balanced transfer. The id is derived from the cause, so posting it again does nothing and returns false.
+ * A wallet debit that would go negative throws insufficient_balance and the caller's transaction rolls back.
+ */
+export async function postTransfer(trx: Tx, t: TransferInput, at: string): Promise<boolean> {
+  if (t.amountFen <= 0n) throw new Error(`transfer ${t.id} has a non-positive amount`);
+  const inserted = await trx
+    .insertInto('transfers')
+    .values({
+      id: t.id,
+      from_account: t.from,
+      to_account: t.to,
+      amount_fen: t.amountFen,
+      reason: t.reason,
+      order_id: t.orderId ?? null,
+      user_id: t.userId ?? null,
+      created_at: at,
+    })
+    .onConflict((oc) => oc.column('id').doNothing())
+    .executeTakeFirst();
+  if (inserted.numInsertedOrUpdatedRows !== 1n) return false;
+  if (isUserWallet(t.from)) await debitWallet(trx, t.from, t.amountFen);
+  else await addToAccount(trx, t.from, -t.amountFen);
+  await addToAccount(trx, t.to, t.amountFen);
+  return true;
+}
+
+/**
+ * Bulk path for settlement: inserts many transfers in chunks and applies one aggregated delta per account. Only for
+ * transfers that never debit a wallet (settlement pays into wallets, it never takes from them).
+ */
+export async function postCreditsBulk(trx: Tx, transfers: readonly TransferInput[], at: string): Promise<void> {
+  const deltas = new Map<string, bigint>();
+  for (const t of transfers) {
+    if (t.amountFen <= 0n) throw new Error(`transfer ${t.id} has a non-positive amount`);
+    if (isUserWallet(t.from)) throw new Error(`bulk transfer ${t.id} debits a wallet`);
+    deltas.set(t.from, (deltas.get(t.from) ?? 0n) - t.amountFen);
+    deltas.set(t.to, (deltas.get(t.to) ?? 0n) + t.amountFen);
+  }
+  for (let i = 0; i < transfers.length; i += 500) {
+    await trx
+      .insertInto('transfers')
+      .values(
+        transfers.slice(i, i + 500).map((t) => ({
+          id: t.id,
+          from_account: t.from,
+          to_account: t.to,
+          amount_fen: t.amountFen,
+          reason: t.reason,
+          order_id: t.orderId ?? null,
+          user_id: t.userId ?? null,
+          created_at: at,
+        })),
+      )
+      .execute();
+  }
+  const entries = [...deltas.entries()].filter(([, d]) => d !== 0n).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  for (let i = 0; i < entries.length; i += 500) {
+    await trx
+      .insertInto('accounts')
+      .values(entries.slice(i, i + 500).map(([address, balance_fen]) => ({ address, balance_fen })))
+      .onConflict((oc) =>
+        oc.column('address').doUpdateSet({ balance_fen: sql`accounts.balance_fen + excluded.balance_fen` }),
+      )
+      .execute();
+  }
+}
+
+export async function balanceOf(db: Db | Tx, address: string): Promise<bigint> {
+  const row = await db.selectFrom('accounts').select('balance_fen').where('address', '=', address).executeTakeFirst();
+  return row?.balance_fen ?? 0n;
+}
+
+export interface LedgerEntry {
+  id: string;
+  transferId: string;
+  from: string;
+  to: string;
+  amountFen: bigint;
+  reason: string;
+  orderId: string | null;
+  userId: string | null;
+  createdAt: string;
+}
+
+export function toLedgerEntry(r: {
+  id: string;
+  from_account: string;
+  to_account: string;
+  amount_fen: bigint;
+  reason: string;
+  order_id: string | null;
+  user_id: string | null;
+  created_at: string;
+}): LedgerEntry {
+  return {
+    id: r.id,
+    transferId: r.id,
+    from: r.from_account,
+    to: r.to_account,
+    amountFen: r.amount_fen,
+    reason: r.reason,
+    orderId: r.order_id,
+    userId: r.user_id,
+    createdAt: r.created_at,
+  };
+}

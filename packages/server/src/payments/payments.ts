@@ -1,0 +1,177 @@
+import type { Db, Tx } from '../db/database';
+import { fail } from '../errors';
+import { newId } from '../ids';
+import { nowIso } from '../clock';
+import { ACCOUNTS, postTransfer } from '../ledger';
+import * as inventory from '../inventory';
+import { orderItems, transition } from '../orders';
+import type { PaymentProvider } from './provider';
+
+export type Channel = 'sandbox' | 'wechat' | 'alipay' | 'wallet';
+
+export interface PaymentView {
+  id: string;
+  orderId: string;
+  channel: string;
+  amountFen: bigint;
+  status: string;
+  payUrl?: string;
+}
+
+async function payableOrder(trx: Tx, orderId: string, userId: string) {
+  const order = await trx.selectFrom('orders').selectAll().where('id', '=', orderId).executeTakeFirst();
+  if (!order || order.user_id !== userId) fail('order_not_found');
+  if (order.status !== 'created') fail('order_transition_not_allowed', `${order.status} -> paid`);
+  if (order.expires_at <= nowIso()) fail('order_expired');
+  return order;
+}
+
+/** Marks the order paid and turns its reservation into a sale. */
+async function markPaid(trx: Tx, orderId: string, paymentId: string, actor: string, at: string): Promise<void> {
+  await transition(trx, orderId, 'paid', actor, { paid_at: at, payment_id: paymentId }, 'created');
+  for (const item of await orderItems(trx, orderId)) await inventory.commit(trx, item.sku_id, item.quantity);
+}
+
+export async function createPayment(
+  trx: Tx,
+  providers: ReadonlyMap<string, PaymentProvider>,
+  orderId: string,
+  userId: string,
+  channel: Channel,
+): Promise<PaymentView> {
+  const order = await payableOrder(trx, orderId, userId);
+  const now = nowIso();
+  const id = newId('pay');
+  if (channel === 'wallet') {
+    await trx
+      .insertInto('payments')
+      .values({
+        id,
+        order_id: orderId,
+        user_id: userId,
+        channel,
+        amount_fen: order.amount_fen,
+        status: 'succeeded',
+        created_at: now,
+        paid_at: now,
+        provider_txn: null,
+      })
+      .execute();
+    if (order.amount_fen > 0n) {
+      // The conditional wallet debit inside postTransfer refuses (and rolls all of this back) if the balance is short.
+      await postTransfer(
+        trx,
+        {
+          id: `payment:${id}`,
+          from: `user:${userId}:wallet`,
+          to: ACCOUNTS.escrow,
+          amountFen: order.amount_fen,
+          reason: 'payment',
+          orderId,
+          userId,
+        },
+        now,
+      );
+    }
+    await markPaid(trx, orderId, id, `user:${userId}`, now);
+    return { id, orderId, channel, amountFen: order.amount_fen, status: 'succeeded' };
+  }
+  const provider = providers.get(channel);
+  if (provider === undefined) fail('channel_unavailable', channel);
+  await trx
+    .insertInto('payments')
+    .values({
+      id,
+      order_id: orderId,
+      user_id: userId,
+      channel,
+      amount_fen: order.amount_fen,
+      status: 'pending',
+      created_at: now,
+      paid_at: null,
+      provider_txn: null,
+    })
+    .execute();
+  const payUrl = provider.payUrl({ paymentId: id, orderId, amountFen: order.amount_fen });
+  return {
+    id,
+    orderId,
+    channel,
+    amountFen: order.amount_fen,
+    status: 'pending',
+    ...(payUrl === undefined ? {} : { payUrl }),
+  };
+}
+
+export async function getPayment(db: Db | Tx, id: string) {
+  const row = await db.selectFrom('payments').selectAll().where('id', '=', id).executeTakeFirst();
+  if (!row) fail('payment_not_found');
+  return row;
+}
+
+/**
+ * Applies a verified success notification exactly once: the pending -> succeeded UPDATE is conditional and the
+ * ledger transfer id is unique per payment, so ten identical (or concurrent) notifications pay once. Money that
+ * arrives for an order that can no longer be paid (cancelled by the timeout, or paid another way) goes straight
+ * back to the gateway.
+ */
+export async function applyPaymentSuccess(
+  trx: Tx,
+  channel: string,
+  paymentId: string,
+  amountFen: bigint,
+  providerTxn: string,
+): Promise<'applied' | 'duplicate' | 'refunded_late'> {
+  const payment = await trx.selectFrom('payments').selectAll().where('id', '=', paymentId).executeTakeFirst();
+  if (!payment || payment.channel !== channel) fail('payment_not_found');
+  if (payment.amount_fen !== amountFen) fail('amount_mismatch');
+  const now = nowIso();
+  const claimed = await trx
+    .updateTable('payments')
+    .set({ status: 'succeeded', paid_at: now, provider_txn: providerTxn })
+    .where('id', '=', paymentId)
+    .where('status', '=', 'pending')
+    .executeTakeFirst();
+  if (claimed.numUpdatedRows !== 1n) return 'duplicate';
+  if (amountFen > 0n) {
+    await postTransfer(
+      trx,
+      {
+        id: `payment:${paymentId}`,
+        from: ACCOUNTS.gateway(channel),
+        to: ACCOUNTS.escrow,
+        amountFen,
+        reason: 'payment',
+        orderId: payment.order_id,
+        userId: payment.user_id,
+      },
+      now,
+    );
+  }
+  const order = await trx
+    .selectFrom('orders')
+    .select('status')
+    .where('id', '=', payment.order_id)
+    .executeTakeFirstOrThrow();
+  if (order.status === 'created') {
+    await markPaid(trx, payment.order_id, paymentId, `gateway:${channel}`, now);
+    return 'applied';
+  }
+  if (amountFen > 0n) {
+    await postTransfer(
+      trx,
+      {
+        id: `refund:${paymentId}`,
+        from: ACCOUNTS.escrow,
+        to: ACCOUNTS.gateway(channel),
+        amountFen,
+        reason: 'late_payment_refund',
+        orderId: payment.order_id,
+        userId: payment.user_id,
+      },
+      now,
+    );
+  }
+  await trx.updateTable('payments').set({ status: 'refunded' }).where('id', '=', paymentId).execute();
+  return 'refunded_late';
+}

@@ -1,0 +1,63 @@
+import type { Db, Tx } from './db/database';
+import { fail } from './errors';
+
+export interface Settings {
+  afterSalesDays: number;
+  withdrawMinFen: bigint;
+  withdrawFeeBps: bigint;
+  unpaidTimeoutMinutes: number;
+}
+
+export const DEFAULT_SETTINGS: Settings = {
+  afterSalesDays: 7,
+  withdrawMinFen: 100n,
+  withdrawFeeBps: 0n,
+  unpaidTimeoutMinutes: 30,
+};
+
+const LIMITS = {
+  afterSalesDays: [0, 365],
+  withdrawMinFen: [1, 100_000_000],
+  withdrawFeeBps: [0, 5000],
+  unpaidTimeoutMinutes: [0, 7 * 24 * 60],
+} as const;
+
+export async function loadSettings(db: Db | Tx): Promise<Settings> {
+  const rows = await db.selectFrom('settings').selectAll().execute();
+  const raw = new Map(rows.map((r) => [r.key, r.value]));
+  const int = (key: keyof Settings, fallback: number | bigint): string => raw.get(key) ?? String(fallback);
+  return {
+    afterSalesDays: Number(int('afterSalesDays', DEFAULT_SETTINGS.afterSalesDays)),
+    withdrawMinFen: BigInt(int('withdrawMinFen', DEFAULT_SETTINGS.withdrawMinFen)),
+    withdrawFeeBps: BigInt(int('withdrawFeeBps', DEFAULT_SETTINGS.withdrawFeeBps)),
+    unpaidTimeoutMinutes: Number(int('unpaidTimeoutMinutes', DEFAULT_SETTINGS.unpaidTimeoutMinutes)),
+  };
+}
+
+/** Validates every given key against its range before writing any of them. */
+export async function updateSettings(trx: Tx, patch: Partial<Record<keyof Settings, number>>): Promise<Settings> {
+  for (const [key, value] of Object.entries(patch)) {
+    const limits = LIMITS[key as keyof Settings] as readonly [number, number] | undefined;
+    if (limits === undefined) fail('invalid_request', `unknown setting ${key}`);
+    if (!Number.isSafeInteger(value) || value < limits[0] || value > limits[1]) {
+      fail('invalid_parameter', `${key} must be an integer between ${limits[0]} and ${limits[1]}`);
+    }
+  }
+  for (const [key, value] of Object.entries(patch)) {
+    await trx
+      .insertInto('settings')
+      .values({ key, value: String(value) })
+      .onConflict((oc) => oc.column('key').doUpdateSet({ value: String(value) }))
+      .execute();
+  }
+  return loadSettings(trx);
+}
+
+export function settingsJson(s: Settings): Record<string, number> {
+  return {
+    afterSalesDays: s.afterSalesDays,
+    withdrawMinFen: Number(s.withdrawMinFen),
+    withdrawFeeBps: Number(s.withdrawFeeBps),
+    unpaidTimeoutMinutes: s.unpaidTimeoutMinutes,
+  };
+}

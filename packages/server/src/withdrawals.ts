@@ -1,0 +1,180 @@
+import { share } from '@mall/core';
+import type { Db, Tx } from './db/database';
+import { fail } from './errors';
+import { newId } from './ids';
+import { nowIso } from './clock';
+import { ACCOUNTS, postTransfer } from './ledger';
+import type { Settings } from './settings';
+import { walletAddress } from './wallet';
+
+/**
+ * Withdrawals: requested -> approved -> paid, or requested/approved -> rejected. The request takes the whole amount
+ * out of the wallet at once (a conditional debit, so fifty concurrent requests for one balance accept exactly one);
+ * a rejection gives it back; payment splits it into the payout and the fee.
+ */
+export interface WithdrawalView {
+  id: string;
+  userId: string;
+  userPhone?: string;
+  amountFen: bigint;
+  feeFen: bigint;
+  channel: string;
+  status: string;
+  reason: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+type Row = {
+  id: string;
+  user_id: string;
+  amount_fen: bigint;
+  fee_fen: bigint;
+  channel: string;
+  status: string;
+  reason: string | null;
+  created_at: string;
+  updated_at: string;
+};
+
+function view(r: Row & { phone?: string }): WithdrawalView {
+  return {
+    id: r.id,
+    userId: r.user_id,
+    ...(r.phone === undefined ? {} : { userPhone: r.phone }),
+    amountFen: r.amount_fen,
+    feeFen: r.fee_fen,
+    channel: r.channel,
+    status: r.status,
+    reason: r.reason,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+  };
+}
+
+export async function requestWithdrawal(
+  trx: Tx,
+  userId: string,
+  amountFen: bigint,
+  channel: string,
+  settings: Settings,
+): Promise<WithdrawalView> {
+  if (amountFen < settings.withdrawMinFen) fail('below_minimum', `minimum ${settings.withdrawMinFen} fen`);
+  const fee = share(amountFen, settings.withdrawFeeBps);
+  const now = nowIso();
+  const row: Row = {
+    id: newId('wdr'),
+    user_id: userId,
+    amount_fen: amountFen,
+    fee_fen: fee,
+    channel,
+    status: 'requested',
+    reason: null,
+    created_at: now,
+    updated_at: now,
+  };
+  await trx.insertInto('withdrawals').values(row).execute();
+  await postTransfer(
+    trx,
+    {
+      id: `withdrawal:${row.id}`,
+      from: walletAddress(userId),
+      to: ACCOUNTS.withdrawalsPending,
+      amountFen,
+      reason: 'withdrawal',
+      userId,
+    },
+    now,
+  );
+  return view(row);
+}
+
+async function move(trx: Tx, id: string, from: readonly string[], to: string, reason: string | null): Promise<Row> {
+  const now = nowIso();
+  const result = await trx
+    .updateTable('withdrawals')
+    .set({ status: to, updated_at: now, ...(reason === null ? {} : { reason }) })
+    .where('id', '=', id)
+    .where('status', 'in', [...from])
+    .executeTakeFirst();
+  const row = await trx.selectFrom('withdrawals').selectAll().where('id', '=', id).executeTakeFirst();
+  if (!row) fail('withdrawal_not_found');
+  if (result.numUpdatedRows !== 1n) fail('withdrawal_transition_not_allowed', `${row.status} -> ${to}`);
+  return row;
+}
+
+export async function approveWithdrawal(trx: Tx, id: string): Promise<WithdrawalView> {
+  return view(await move(trx, id, ['requested'], 'approved', null));
+}
+
+export async function rejectWithdrawal(trx: Tx, id: string, reason: string): Promise<WithdrawalView> {
+  const row = await move(trx, id, ['requested', 'approved'], 'rejected', reason);
+  await postTransfer(
+    trx,
+    {
+      id: `withdrawal-return:${id}`,
+      from: ACCOUNTS.withdrawalsPending,
+      to: walletAddress(row.user_id),
+      amountFen: row.amount_fen,
+      reason: 'withdrawal_rejected',
+      userId: row.user_id,
+    },
+    nowIso(),
+  );
+  return view(row);
+}
+
+export async function markWithdrawalPaid(trx: Tx, id: string): Promise<WithdrawalView> {
+  const row = await move(trx, id, ['approved'], 'paid', null);
+  const now = nowIso();
+  const payout = row.amount_fen - row.fee_fen;
+  if (payout > 0n) {
+    await postTransfer(
+      trx,
+      {
+        id: `withdrawal-payout:${id}`,
+        from: ACCOUNTS.withdrawalsPending,
+        to: ACCOUNTS.payout,
+        amountFen: payout,
+        reason: 'withdrawal_paid',
+        userId: row.user_id,
+      },
+      now,
+    );
+  }
+  if (row.fee_fen > 0n) {
+    await postTransfer(
+      trx,
+      {
+        id: `withdrawal-fee:${id}`,
+        from: ACCOUNTS.withdrawalsPending,
+        to: ACCOUNTS.fees,
+        amountFen: row.fee_fen,
+        reason: 'withdrawal_fee',
+        userId: row.user_id,
+      },
+      now,
+    );
+  }
+  return view(row);
+}
+
+export async function listWithdrawals(
+  db: Db,
+  filter: { userId?: string; status?: string | undefined; page: number; pageSize: number },
+): Promise<{ items: WithdrawalView[]; total: number }> {
+  let query = db.selectFrom('withdrawals').innerJoin('users', 'users.id', 'withdrawals.user_id');
+  if (filter.userId !== undefined) query = query.where('withdrawals.user_id', '=', filter.userId);
+  if (filter.status !== undefined && filter.status !== '')
+    query = query.where('withdrawals.status', '=', filter.status);
+  const total = await query.select((eb) => eb.fn.countAll<bigint>().as('n')).executeTakeFirstOrThrow();
+  const rows = await query
+    .selectAll('withdrawals')
+    .select('users.phone')
+    .orderBy('withdrawals.created_at', 'desc')
+    .orderBy('withdrawals.id', 'desc')
+    .limit(filter.pageSize)
+    .offset((filter.page - 1) * filter.pageSize)
+    .execute();
+  return { items: rows.map(view), total: Number(total.n) };
+}

@@ -1,0 +1,256 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { expect } from 'vitest';
+import { startServer, type RunningServer } from '../src/index';
+
+/**
+ * Tests run against the real server on a real database: a fresh SQLite file per server, and, when
+ * TEST_DATABASE_URL is set (CI), also a fresh PostgreSQL schema per server, dropped on close.
+ */
+export interface Backend {
+  name: 'sqlite' | 'postgres';
+  start(options?: { settlementIntervalMs?: number; reuse?: string }): Promise<TestServer>;
+}
+
+export const ADMIN_PASSWORD = 'admin-test-pw';
+
+export interface ApiAnswer {
+  status: number;
+  body: Record<string, unknown> & { error?: { code: string; message: string } };
+}
+
+export interface TestServer {
+  url: string;
+  databaseUrl: string;
+  server: RunningServer;
+  api(
+    method: string,
+    path: string,
+    options?: { token?: string; body?: unknown; headers?: Record<string, string> },
+  ): Promise<ApiAnswer>;
+  /** Stops the server but keeps the database (for restart tests). */
+  stop(): Promise<void>;
+  /** Stops the server and drops the database. */
+  close(): Promise<void>;
+}
+
+function makeApi(url: string): TestServer['api'] {
+  return async (method, path, options = {}) => {
+    const headers: Record<string, string> = { ...(options.headers ?? {}) };
+    if (options.token !== undefined) headers.authorization = `Bearer ${options.token}`;
+    if (options.body !== undefined) headers['content-type'] = 'application/json';
+    const response = await fetch(`${url}${path}`, {
+      method,
+      headers,
+      body:
+        options.body === undefined
+          ? undefined
+          : typeof options.body === 'string'
+            ? options.body
+            : JSON.stringify(options.body),
+    });
+    const text = await response.text();
+    let body: ApiAnswer['body'] = {};
+    try {
+      body = text === '' ? {} : (JSON.parse(text) as ApiAnswer['body']);
+    } catch {
+      body = { text };
+    }
+    return { status: response.status, body };
+  };
+}
+
+async function launch(
+  databaseUrl: string,
+  cleanup: () => Promise<void>,
+  settlementIntervalMs = 0,
+): Promise<TestServer> {
+  const server = await startServer({
+    databaseUrl,
+    port: 0,
+    adminPassword: ADMIN_PASSWORD,
+    seedDemo: true,
+    logLevel: 'silent',
+    authRateLimitPerMinute: 10_000,
+    settlementIntervalMs,
+    expiryIntervalMs: 0,
+  });
+  let stopped = false;
+  const stop = async (): Promise<void> => {
+    if (stopped) return;
+    stopped = true;
+    await server.close();
+  };
+  return {
+    url: server.url,
+    databaseUrl,
+    server,
+    api: makeApi(server.url),
+    stop,
+    close: async () => {
+      await stop();
+      await cleanup();
+    },
+  };
+}
+
+const sqliteBackend: Backend = {
+  name: 'sqlite',
+  async start(options = {}) {
+    let databaseUrl = options.reuse;
+    let dir: string | undefined;
+    if (databaseUrl === undefined) {
+      dir = mkdtempSync(join(tmpdir(), 'mall-test-'));
+      databaseUrl = `sqlite:${join(dir, 'mall.db')}`;
+    }
+    return launch(
+      databaseUrl,
+      async () => {
+        if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
+      },
+      options.settlementIntervalMs,
+    );
+  },
+};
+
+function postgresBackend(baseUrl: string): Backend {
+  return {
+    name: 'postgres',
+    async start(options = {}) {
+      let databaseUrl = options.reuse;
+      let schema: string | undefined;
+      if (databaseUrl === undefined) {
+        schema = `t_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
+        const client = new pg.Client({ connectionString: baseUrl });
+        await client.connect();
+        await client.query(`create schema ${schema}`);
+        await client.end();
+        databaseUrl = `${baseUrl}${baseUrl.includes('?') ? '&' : '?'}schema=${schema}`;
+      }
+      return launch(
+        databaseUrl,
+        async () => {
+          if (schema === undefined) return;
+          const client = new pg.Client({ connectionString: baseUrl });
+          await client.connect();
+          await client.query(`drop schema ${schema} cascade`);
+          await client.end();
+        },
+        options.settlementIntervalMs,
+      );
+    },
+  };
+}
+
+export function backends(): Backend[] {
+  const pgUrl = process.env.TEST_DATABASE_URL;
+  if ((pgUrl === undefined || pgUrl === '') && process.env.MALL_REQUIRE_PG === '1')
+    throw new Error('MALL_REQUIRE_PG=1 but TEST_DATABASE_URL is not set');
+  return pgUrl === undefined || pgUrl === '' ? [sqliteBackend] : [sqliteBackend, postgresBackend(pgUrl)];
+}
+
+let phoneCounter = 0;
+export function nextPhone(): string {
+  phoneCounter += 1;
+  return `139${String(process.pid % 10000).padStart(4, '0')}${String(phoneCounter).padStart(4, '0')}`;
+}
+
+export async function registerShopper(
+  t: TestServer,
+  inviteCode?: string,
+): Promise<{ token: string; id: string; inviteCode: string; phone: string }> {
+  const phone = nextPhone();
+  const answer = await t.api('POST', '/api/shop/register', {
+    body: { phone, password: 'secret123', ...(inviteCode === undefined ? {} : { inviteCode }) },
+  });
+  expect(answer.status, JSON.stringify(answer.body)).toBe(200);
+  const user = answer.body.user as { id: string; inviteCode: string };
+  return { token: answer.body.token as string, id: user.id, inviteCode: user.inviteCode, phone };
+}
+
+export async function staffToken(t: TestServer, username = 'admin'): Promise<string> {
+  const answer = await t.api('POST', '/api/admin/login', { body: { username, password: ADMIN_PASSWORD } });
+  expect(answer.status, JSON.stringify(answer.body)).toBe(200);
+  return answer.body.token as string;
+}
+
+export async function giftPackSku(t: TestServer): Promise<string> {
+  const answer = await t.api('GET', '/api/shop/products');
+  const items = answer.body.items as { title: string; skus: { id: string }[] }[];
+  const gift = items.find((p) => p.title === '消费商礼包');
+  const sku = gift?.skus[0]?.id;
+  if (sku === undefined) throw new Error('gift pack missing from the seed');
+  return sku;
+}
+
+export const ADDRESS = {
+  name: '张三',
+  phone: '13800138000',
+  region: ['浙江省', '杭州市', '西湖区'],
+  detail: '文三路 1 号',
+};
+
+let keyCounter = 0;
+export function idemKey(): string {
+  keyCounter += 1;
+  return `k-${Date.now()}-${keyCounter}`;
+}
+
+export async function createOrder(
+  t: TestServer,
+  token: string,
+  skuId: string,
+  quantity = 1,
+  key = idemKey(),
+): Promise<ApiAnswer> {
+  return t.api('POST', '/api/shop/orders', {
+    token,
+    body: { items: [{ skuId, quantity }], address: ADDRESS },
+    headers: { 'idempotency-key': key },
+  });
+}
+
+/** Order -> sandbox payment -> signed notification -> shipped -> received. Returns the order id. */
+export async function buyAndReceive(
+  t: TestServer,
+  shopper: string,
+  adminToken: string,
+  skuId: string,
+): Promise<string> {
+  const created = await createOrder(t, shopper, skuId);
+  expect(created.status, JSON.stringify(created.body)).toBe(201);
+  const orderId = (created.body.order as { id: string }).id;
+  const pay = await t.api('POST', `/api/shop/orders/${orderId}/pay`, { token: shopper, body: { channel: 'sandbox' } });
+  expect(pay.status, JSON.stringify(pay.body)).toBe(200);
+  const paymentId = (pay.body.payment as { id: string }).id;
+  const ok = await t.api('POST', `/api/sandbox/payments/${paymentId}/succeed`);
+  expect(ok.status, JSON.stringify(ok.body)).toBe(200);
+  const ship = await t.api('POST', `/api/admin/orders/${orderId}/ship`, {
+    token: adminToken,
+    body: { carrier: 'SF', trackingNo: `SF${orderId.slice(-8)}` },
+  });
+  expect(ship.status, JSON.stringify(ship.body)).toBe(200);
+  const receive = await t.api('POST', `/api/shop/orders/${orderId}/receive`, { token: shopper });
+  expect(receive.status, JSON.stringify(receive.body)).toBe(200);
+  return orderId;
+}
+
+/** The invariant every test file ends with: the ledger sums to zero, no wallet is negative, the audit is clean. */
+export async function expectLedgerHealthy(t: TestServer): Promise<void> {
+  const admin = await staffToken(t, 'finance');
+  const accounts = await t.api('GET', '/api/admin/accounts', { token: admin });
+  expect(accounts.status).toBe(200);
+  const items = accounts.body.items as { account: string; balanceFen: number }[];
+  let total = 0n;
+  for (const a of items) {
+    total += BigInt(a.balanceFen);
+    if (a.account.startsWith('user:')) expect(a.balanceFen, a.account).toBeGreaterThanOrEqual(0);
+  }
+  expect(total).toBe(0n);
+  const audit = await t.api('GET', '/api/admin/audit', { token: admin });
+  expect(audit.status).toBe(200);
+  expect(audit.body.differences).toEqual([]);
+  expect(audit.body.ok).toBe(true);
+}
