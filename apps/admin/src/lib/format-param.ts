@@ -1,0 +1,16 @@
+import type { JsonValue } from './types';
+import { bpsText, money, points } from './money';
+
+/** Shows a value by its unit suffix (…Fen money, …Units points, …Bps rate). */
+export function formatParam(key: string, value: JsonValue | undefined): string {
+  if (value === undefined) return '';
+  if (Array.isArray(value)) return value.map((v) => formatParam(key, v)).join(' / ');
+  if (value !== null && typeof value === 'object') return JSON.stringify(value);
+  if (typeof value === 'number' || (typeof value === 'string' && /^-?\d+$/.test(value))) {
+    if (/Fen$/i.test(key)) return money(value);
+    if (/Units$/i.test(key)) return points(value);
+    if (/Bps$/i.test(key)) return bpsText(value);
+  }
+  if (typeof value === 'boolean') return value ? '✓' : '✗';
+  return String(value);
+}

@@ -1,0 +1,103 @@
+import { createRouter, createWebHashHistory, type RouteRecordRaw } from 'vue-router';
+import { session, setSession } from './lib/http';
+import { can, ensureStaff } from './lib/auth';
+
+export interface MenuMeta {
+  title: string;
+  icon?: string;
+  permission?: string;
+  group?: string;
+}
+
+const routes: RouteRecordRaw[] = [
+  { path: '/login', name: 'login', component: () => import('./views/LoginView.vue'), meta: { public: true } },
+  {
+    path: '/',
+    component: () => import('./views/LayoutView.vue'),
+    children: [
+      { path: '', redirect: '/dashboard' },
+      {
+        path: 'dashboard',
+        name: 'dashboard',
+        component: () => import('./views/DashboardView.vue'),
+        meta: { title: 'menu.dashboard', icon: 'DataAnalysis', permission: 'dashboard:read' },
+      },
+      {
+        path: 'products',
+        name: 'products',
+        component: () => import('./views/ProductsView.vue'),
+        meta: { title: 'menu.products', icon: 'Goods', permission: 'catalog:read' },
+      },
+      {
+        path: 'orders',
+        name: 'orders',
+        component: () => import('./views/OrdersView.vue'),
+        meta: { title: 'menu.orders', icon: 'List', permission: 'orders:read' },
+      },
+      {
+        path: 'users',
+        name: 'users',
+        component: () => import('./views/UsersView.vue'),
+        meta: { title: 'menu.users', icon: 'User', permission: 'users:read' },
+      },
+      {
+        path: 'plans',
+        name: 'plans',
+        component: () => import('./views/PlansView.vue'),
+        meta: { title: 'menu.plans', icon: 'Present', permission: 'plans:read' },
+      },
+      {
+        path: 'finance/withdrawals',
+        name: 'withdrawals',
+        component: () => import('./views/WithdrawalsView.vue'),
+        meta: { title: 'menu.withdrawals', icon: 'Wallet', permission: 'finance:read', group: 'finance' },
+      },
+      {
+        path: 'finance/ledger',
+        name: 'ledger',
+        component: () => import('./views/LedgerView.vue'),
+        meta: { title: 'menu.ledger', icon: 'Tickets', permission: 'finance:read', group: 'finance' },
+      },
+      {
+        path: 'finance/audit',
+        name: 'audit',
+        component: () => import('./views/AuditView.vue'),
+        meta: { title: 'menu.audit', icon: 'Checked', permission: 'finance:read', group: 'finance' },
+      },
+      {
+        path: 'simulator',
+        name: 'simulator',
+        component: () => import('./views/SimulatorView.vue'),
+        meta: { title: 'menu.simulator', icon: 'TrendCharts', permission: 'plans:read' },
+      },
+      {
+        path: 'settings',
+        name: 'settings',
+        component: () => import('./views/SettingsView.vue'),
+        meta: { title: 'menu.settings', icon: 'Setting', permission: 'settings:write' },
+      },
+    ],
+  },
+  { path: '/:pathMatch(.*)*', redirect: '/' },
+];
+
+export const router = createRouter({ history: createWebHashHistory(), routes });
+
+export const menuRoutes = (routes[1]?.children ?? []).filter((r) => r.meta && typeof r.meta.title === 'string');
+
+router.beforeEach(async (to) => {
+  if (to.meta.public) return true;
+  const ok = await ensureStaff();
+  if (!ok) {
+    setSession(null);
+    return { name: 'login', query: to.fullPath !== '/' ? { redirect: to.fullPath } : {} };
+  }
+  const permission = typeof to.meta.permission === 'string' ? to.meta.permission : undefined;
+  if (!can(permission)) {
+    const first = menuRoutes.find((r) => can(typeof r.meta?.permission === 'string' ? r.meta.permission : undefined));
+    if (first && first.name !== to.name) return { name: first.name as string };
+  }
+  return true;
+});
+
+export { session };
