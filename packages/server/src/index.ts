@@ -57,7 +57,7 @@ async function sandboxSecret(store: Store): Promise<string> {
 export async function startServer(options: StartOptions = {}): Promise<RunningServer> {
   const store = openStore(options.databaseUrl ?? process.env.DATABASE_URL);
   try {
-    await migrateToLatest(store.db);
+    await migrateToLatest(store.db, store.schema);
     await ensureLockRow(store.db);
     const secret = await sandboxSecret(store);
     const seeded = options.seedDemo === false ? undefined : await seedDemo(store.db, options.adminPassword);

@@ -9,9 +9,15 @@ import { startServer, type RunningServer } from '../src/index';
  * Tests run against the real server on a real database: a fresh SQLite file per server, and, when
  * TEST_DATABASE_URL is set (CI), also a fresh PostgreSQL schema per server, dropped on close.
  */
+export interface StartTestOptions {
+  settlementIntervalMs?: number;
+  reuse?: string;
+  authRateLimitPerMinute?: number;
+}
+
 export interface Backend {
   name: 'sqlite' | 'postgres';
-  start(options?: { settlementIntervalMs?: number; reuse?: string }): Promise<TestServer>;
+  start(options?: StartTestOptions): Promise<TestServer>;
 }
 
 export const ADMIN_PASSWORD = 'admin-test-pw';
@@ -32,6 +38,8 @@ export interface TestServer {
   ): Promise<ApiAnswer>;
   /** Stops the server but keeps the database (for restart tests). */
   stop(): Promise<void>;
+  /** Stops this server and starts a new one on the same database; closing the new one cleans up. */
+  restart(): Promise<TestServer>;
   /** Stops the server and drops the database. */
   close(): Promise<void>;
 }
@@ -65,7 +73,7 @@ function makeApi(url: string): TestServer['api'] {
 async function launch(
   databaseUrl: string,
   cleanup: () => Promise<void>,
-  settlementIntervalMs = 0,
+  options: StartTestOptions,
 ): Promise<TestServer> {
   const server = await startServer({
     databaseUrl,
@@ -73,8 +81,8 @@ async function launch(
     adminPassword: ADMIN_PASSWORD,
     seedDemo: true,
     logLevel: 'silent',
-    authRateLimitPerMinute: 10_000,
-    settlementIntervalMs,
+    authRateLimitPerMinute: options.authRateLimitPerMinute ?? 10_000,
+    settlementIntervalMs: options.settlementIntervalMs ?? 0,
     expiryIntervalMs: 0,
   });
   let stopped = false;
@@ -89,6 +97,10 @@ async function launch(
     server,
     api: makeApi(server.url),
     stop,
+    restart: async () => {
+      await stop();
+      return launch(databaseUrl, cleanup, options);
+    },
     close: async () => {
       await stop();
       await cleanup();
@@ -110,7 +122,7 @@ const sqliteBackend: Backend = {
       async () => {
         if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
       },
-      options.settlementIntervalMs,
+      options,
     );
   },
 };
@@ -129,17 +141,19 @@ function postgresBackend(baseUrl: string): Backend {
         await client.end();
         databaseUrl = `${baseUrl}${baseUrl.includes('?') ? '&' : '?'}schema=${schema}`;
       }
-      return launch(
-        databaseUrl,
-        async () => {
-          if (schema === undefined) return;
-          const client = new pg.Client({ connectionString: baseUrl });
-          await client.connect();
-          await client.query(`drop schema ${schema} cascade`);
-          await client.end();
-        },
-        options.settlementIntervalMs,
-      );
+      const drop = async (): Promise<void> => {
+        if (schema === undefined) return;
+        const client = new pg.Client({ connectionString: baseUrl });
+        await client.connect();
+        await client.query(`drop schema if exists ${schema} cascade`);
+        await client.end();
+      };
+      try {
+        return await launch(databaseUrl, drop, options);
+      } catch (error) {
+        await drop();
+        throw error;
+      }
     },
   };
 }
@@ -253,4 +267,57 @@ export async function expectLedgerHealthy(t: TestServer): Promise<void> {
   expect(audit.status).toBe(200);
   expect(audit.body.differences).toEqual([]);
   expect(audit.body.ok).toBe(true);
+}
+
+export async function sandboxSecretOf(t: TestServer): Promise<string> {
+  const row = await t.server.store.db
+    .selectFrom('kv')
+    .select('value')
+    .where('key', '=', 'sandbox_secret')
+    .executeTakeFirstOrThrow();
+  return row.value;
+}
+
+/** A product made by the admin for one test, so stock numbers are the test's own. */
+export async function makeProduct(
+  t: TestServer,
+  adminToken: string,
+  input: { priceFen: number; stock: number; plans?: string[]; costFen?: number },
+): Promise<{ productId: string; skuId: string }> {
+  const answer = await t.api('POST', '/api/admin/products', {
+    token: adminToken,
+    body: {
+      title: `测试商品 ${idemKey()}`,
+      plans: input.plans ?? [],
+      skus: [{ name: '默认', priceFen: input.priceFen, costFen: input.costFen ?? 0, stock: input.stock }],
+    },
+  });
+  expect(answer.status, JSON.stringify(answer.body)).toBe(200);
+  const product = answer.body.product as { id: string; skus: { id: string }[] };
+  return { productId: product.id, skuId: product.skus[0]?.id ?? '' };
+}
+
+export async function skuStock(t: TestServer, adminToken: string, productId: string): Promise<number> {
+  const answer = await t.api('GET', `/api/admin/products/${productId}`, { token: adminToken });
+  return (answer.body.product as { skus: { stock: number }[] }).skus[0]?.stock ?? -1;
+}
+
+/** A inviting B, both buying the gift pack, settled: A ends with a 10,000 fen rebate in the wallet. */
+export async function fundedInviter(
+  t: TestServer,
+  adminToken: string,
+): Promise<{
+  a: Awaited<ReturnType<typeof registerShopper>>;
+  b: Awaited<ReturnType<typeof registerShopper>>;
+  orders: string[];
+}> {
+  await t.api('PUT', '/api/admin/settings', { token: adminToken, body: { afterSalesDays: 0 } });
+  const sku = await giftPackSku(t);
+  const a = await registerShopper(t);
+  const b = await registerShopper(t, a.inviteCode);
+  const orders = [await buyAndReceive(t, a.token, adminToken, sku)];
+  await t.api('POST', '/api/admin/settlement/run', { token: adminToken });
+  orders.push(await buyAndReceive(t, b.token, adminToken, sku));
+  await t.api('POST', '/api/admin/settlement/run', { token: adminToken });
+  return { a, b, orders };
 }

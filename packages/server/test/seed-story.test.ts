@@ -80,8 +80,7 @@ for (const backend of backends()) {
       }[];
       const a = inviter.find((u) => u.referrerId === null);
       expect(a).toBeDefined();
-      await t.stop();
-      t = await backend.start({ reuse: t.databaseUrl });
+      t = await t.restart();
       const admin2 = await staffToken(t);
       const e = await registerShopper(t, a?.inviteCode);
       await buyAndReceive(t, e.token, admin2, sku);

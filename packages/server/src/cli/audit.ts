@@ -11,7 +11,7 @@ export async function run(argv: string[]): Promise<number> {
   }
   const store = openStore(process.env.DATABASE_URL);
   try {
-    await migrateToLatest(store.db);
+    await migrateToLatest(store.db, store.schema);
     const report = await runAudit(store.db);
     process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
     if (!report.ok) {

@@ -9,7 +9,7 @@ export async function run(argv: string[]): Promise<number> {
   }
   const store = openStore(process.env.DATABASE_URL);
   try {
-    const applied = await migrateToLatest(store.db);
+    const applied = await migrateToLatest(store.db, store.schema);
     process.stdout.write(
       applied.length === 0 ? `${store.where}: up to date\n` : `${store.where}: applied ${applied.join(', ')}\n`,
     );

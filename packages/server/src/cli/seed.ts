@@ -10,7 +10,7 @@ export async function run(argv: string[]): Promise<number> {
   }
   const store = openStore(process.env.DATABASE_URL);
   try {
-    await migrateToLatest(store.db);
+    await migrateToLatest(store.db, store.schema);
     const result = await seedDemo(store.db, process.env.MALL_ADMIN_PASSWORD || undefined);
     process.stdout.write(`${result.seededNow ? 'seeded' : 'already seeded'}: admin / ${result.adminPassword}\n`);
     return 0;

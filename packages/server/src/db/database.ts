@@ -15,6 +15,8 @@ export interface Store {
   dialect: DialectName;
   /** Human-readable location without credentials, for logs. */
   where: string;
+  /** PostgreSQL schema the tables live in, when not the default search path. */
+  schema?: string | undefined;
   close(): Promise<void>;
 }
 
@@ -49,6 +51,7 @@ export function openStore(url: string | undefined): Store {
     return {
       db,
       dialect: 'postgres',
+      schema: schema ?? undefined,
       where: `postgres://${parsed.host}${parsed.pathname}${schema === null ? '' : ` (schema ${schema})`}`,
       close: () => db.destroy(),
     };
@@ -66,8 +69,13 @@ export function openStore(url: string | undefined): Store {
   return { db, dialect: 'sqlite', where: `sqlite:${path}`, close: () => db.destroy() };
 }
 
-export async function migrateToLatest(db: Db): Promise<string[]> {
-  const migrator = new Migrator({ db, provider: migrationProvider });
+export async function migrateToLatest(db: Db, schema?: string): Promise<string[]> {
+  // Kysely looks for its bookkeeping tables in every schema unless told which one is ours.
+  const migrator = new Migrator({
+    db,
+    provider: migrationProvider,
+    ...(schema === undefined ? {} : { migrationTableSchema: schema }),
+  });
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw error instanceof Error ? error : new Error(String(error));
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);

@@ -123,6 +123,10 @@ export async function adminRoutes(app: FastifyInstance, ctx: AppContext): Promis
   const db = ctx.store.db;
   const guard = (permission: Permission | null, request: Parameters<typeof staffWith>[1]) =>
     staffWith(ctx, request, permission);
+  // Sign-in is checked before the body schema, so a shopper or a stranger learns nothing about admin routes but 401.
+  app.addHook('preValidation', async (request) => {
+    if (request.routeOptions.url !== '/api/admin/login') await staffWith(ctx, request, null);
+  });
   const route = (summary: string, extra: Record<string, unknown> = {}, response?: Schema) => ({
     schema: { tags, summary, ...extra, ...(response === undefined ? {} : { response: { 200: response } }) },
   });

@@ -50,6 +50,12 @@ export async function buildApp(ctx: AppContext, options: AppOptions): Promise<Fa
     }
   });
 
+  // A POST without a body is an empty object to the schemas, so optional-body routes accept it and required fields
+  // still answer 400.
+  app.addHook('preValidation', async (request) => {
+    if (request.body === undefined && (request.method === 'POST' || request.method === 'PUT')) request.body = {};
+  });
+
   app.addHook('preSerialization', async (_request, _reply, payload) => toWire(payload));
 
   app.setErrorHandler((error: FastifyError | Failure, request, reply) => {

@@ -23,11 +23,20 @@ function bearer(request: FastifyRequest): string | undefined {
   return match?.[1];
 }
 
+// One session lookup per request, however many checks ask (the route hook, then the handler).
+const sessions = new WeakMap<FastifyRequest, Awaited<ReturnType<typeof findSession>>>();
+
+async function sessionOf(ctx: AppContext, request: FastifyRequest) {
+  if (sessions.has(request)) return sessions.get(request);
+  const token = bearer(request);
+  const session = token === undefined ? undefined : await findSession(ctx.store.db, token);
+  sessions.set(request, session);
+  return session;
+}
+
 /** The signed-in shopper's id; a missing, expired or staff token is 401. */
 export async function shopperId(ctx: AppContext, request: FastifyRequest): Promise<string> {
-  const token = bearer(request);
-  if (token === undefined) fail('unauthorized');
-  const session = await findSession(ctx.store.db, token);
+  const session = await sessionOf(ctx, request);
   if (session === undefined || session.kind !== 'shop') fail('unauthorized');
   return session.subjectId;
 }
@@ -38,9 +47,7 @@ export async function staffWith(
   request: FastifyRequest,
   permission: Permission | null,
 ): Promise<StaffRow> {
-  const token = bearer(request);
-  if (token === undefined) fail('unauthorized');
-  const session = await findSession(ctx.store.db, token);
+  const session = await sessionOf(ctx, request);
   if (session === undefined || session.kind !== 'staff') fail('unauthorized');
   const staff = await getStaff(ctx.store.db, session.subjectId);
   if (staff === undefined) fail('unauthorized');

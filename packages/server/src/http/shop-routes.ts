@@ -96,6 +96,21 @@ function header(value: string | string[] | undefined): string | undefined {
 
 export async function shopRoutes(app: FastifyInstance, ctx: AppContext, options: AppOptions): Promise<void> {
   const db = ctx.store.db;
+  const publicRoutes = new Set([
+    '/api/shop/register',
+    '/api/shop/login',
+    '/api/shop/login/code/send',
+    '/api/shop/login/code',
+    '/api/shop/categories',
+    '/api/shop/products',
+    '/api/shop/products/:id',
+    '/api/shop/settings',
+    '/api/shop/rules',
+    '/api/shop/pool/price-history',
+  ]);
+  app.addHook('preValidation', async (request) => {
+    if (!publicRoutes.has(request.routeOptions.url ?? '')) await shopperId(ctx, request);
+  });
   const authLimit = { rateLimit: { max: options.authRateLimitPerMinute, timeWindow: 60_000 } };
 
   app.post<{ Body: { phone: string; password: string; inviteCode?: string } }>(
