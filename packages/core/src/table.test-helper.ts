@@ -1,0 +1,125 @@
+/**
+ * Test-only helpers for table tests of the engine: short event builders and a runner that checks, after each
+ * event, the rewards it produced, the running wallet balances, the pool and chosen positions. Not exported from
+ * the package; imported only by *.test.ts files.
+ */
+import { expect } from 'vitest';
+import type { Effect, PositionStatus } from './effects';
+import { Engine, parseEngineConfig, type EngineConfig, type EngineEvent } from './engine';
+import type { PlanRuntimeOptions } from './plan';
+
+export function configOf(plans: Record<string, unknown>): EngineConfig {
+  const parsed = parseEngineConfig(plans);
+  if (!parsed.ok) throw new Error(parsed.problems.map((p) => p.message).join('; '));
+  return parsed.config;
+}
+
+export function engineOf(plans: Record<string, unknown>, options?: PlanRuntimeOptions): Engine {
+  return new Engine(configOf(plans), options);
+}
+
+export const join = (user: string, referrer?: string): EngineEvent => ({ type: 'join', user, referrer });
+export const settle = (user: string, order: string, amountFen: bigint, plans?: string[]): EngineEvent => ({
+  type: 'settle',
+  user,
+  order,
+  amountFen,
+  plans,
+});
+export const redeem = (user: string, order: string, units: bigint): EngineEvent => ({
+  type: 'redeem',
+  user,
+  order,
+  units,
+});
+
+/** [kind, user, order, amountFen] as SPEC 4 lists rewards; rejected redemptions carry their reason code instead. */
+export type RewardRow = readonly [string, string, string, bigint | string];
+
+export function rewardsOf(effects: readonly Effect[]): RewardRow[] {
+  const rows: RewardRow[] = [];
+  for (const e of effects) {
+    if (e.type === 'transfer' && e.reason !== 'poolContribution')
+      rows.push([e.reason, e.user ?? '', e.order, e.amountFen]);
+    if (e.type === 'rejected') rows.push(['rejected', e.user, e.order, e.code]);
+  }
+  return rows;
+}
+
+export interface PositionView {
+  units: bigint;
+  capFen: bigint;
+  realizedFen: bigint;
+  paidFen: bigint;
+  status: PositionStatus;
+}
+
+export interface ProgressView {
+  merchant: boolean;
+  baseFen: bigint;
+  rewardCount: number;
+}
+
+export interface Row {
+  event: EngineEvent;
+  /** Rewards this event produced, in order. Checked when given (an empty list means "none"). */
+  rewards?: RewardRow[];
+  /** Running wallet balances of the named users after the event (users not named are not checked). */
+  wallets?: Record<string, bigint>;
+  /** Pool [cashFen, supplyUnits] after the event. */
+  pool?: readonly [bigint, bigint];
+  positions?: Record<string, Partial<PositionView>>;
+  /** Referral-cycle state of the named users after the event (from the latest progress effect). */
+  progress?: Record<string, ProgressView | undefined>;
+}
+
+export interface TableRun {
+  engine: Engine;
+  wallets: Map<string, bigint>;
+  effects: Effect[][];
+}
+
+/** Applies each row's event in order and checks the row's expectations right after it. */
+export function runTable(engine: Engine, rows: readonly Row[]): TableRun {
+  const wallets = new Map<string, bigint>();
+  const progress = new Map<string, ProgressView>();
+  const all: Effect[][] = [];
+  rows.forEach((row, i) => {
+    const effects = engine.apply(row.event);
+    all.push(effects);
+    for (const e of effects) {
+      if (e.type === 'transfer' && e.reason !== 'poolContribution' && e.user !== undefined) {
+        wallets.set(e.user, (wallets.get(e.user) ?? 0n) + e.amountFen);
+      }
+      if (e.type === 'referralProgress') {
+        progress.set(e.user, { merchant: e.merchant, baseFen: e.baseFen, rewardCount: e.rewardCount });
+      }
+    }
+    const where = `row ${i} (${JSON.stringify(row.event, (_k, v: unknown) => (typeof v === 'bigint' ? `${v}` : v))})`;
+    if (row.rewards !== undefined) expect(rewardsOf(effects), `rewards of ${where}`).toEqual(row.rewards);
+    if (row.wallets !== undefined) {
+      for (const [user, balance] of Object.entries(row.wallets)) {
+        expect(wallets.get(user) ?? 0n, `wallet of ${user} after ${where}`).toBe(balance);
+      }
+    }
+    if (row.pool !== undefined) {
+      const state = engine.pool?.state;
+      expect([state?.cashFen, state?.supplyUnits], `pool after ${where}`).toEqual([...row.pool]);
+    }
+    if (row.positions !== undefined) {
+      for (const [order, expected] of Object.entries(row.positions)) {
+        const p = engine.pool?.position(order);
+        expect(p, `position ${order} after ${where}`).toBeDefined();
+        const actual: Record<string, unknown> = {};
+        for (const key of Object.keys(expected)) actual[key] = (p as unknown as Record<string, unknown>)[key];
+        expect(actual, `position ${order} after ${where}`).toEqual(expected);
+      }
+    }
+    if (row.progress !== undefined) {
+      for (const [user, expected] of Object.entries(row.progress)) {
+        expect(progress.get(user), `referral state of ${user} after ${where}`).toEqual(expected);
+      }
+    }
+  });
+  return { engine, wallets, effects: all };
+}
