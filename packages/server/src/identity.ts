@@ -2,7 +2,7 @@ import { randomInt } from 'node:crypto';
 import type { Db, Tx } from './db/database';
 import { fail } from './errors';
 import { newId, randomToken } from './ids';
-import { hashPassword, sha256, verifyPassword } from './passwords';
+import { sha256, verifyPassword } from './passwords';
 import { DAY_MS, MINUTE_MS, isoPlusMs, nowIso } from './clock';
 
 export type Role = 'admin' | 'operator' | 'finance';
@@ -109,7 +109,7 @@ export function validPhone(phone: string): boolean {
  */
 export async function registerUser(
   trx: Tx,
-  input: { phone: string; password: string | null; inviteCode?: string | undefined },
+  input: { phone: string; passwordHash: string | null; inviteCode?: string | undefined },
 ): Promise<UserRow> {
   if (!validPhone(input.phone)) fail('invalid_request', 'phone must be a mobile number');
   const existing = await trx.selectFrom('users').select('id').where('phone', '=', input.phone).executeTakeFirst();
@@ -131,10 +131,9 @@ export async function registerUser(
     referrer_id: referrerId,
     created_at: nowIso(),
   };
-  const passwordHash = input.password === null ? null : await hashPassword(input.password);
   await trx
     .insertInto('users')
-    .values({ ...row, password_hash: passwordHash })
+    .values({ ...row, password_hash: input.passwordHash })
     .execute();
   await trx
     .insertInto('accounts')
@@ -214,7 +213,7 @@ export async function loginWithCode(trx: Tx, phone: string, code: string): Promi
     .select(['id', 'phone', 'invite_code', 'referrer_id', 'created_at'])
     .where('phone', '=', phone)
     .executeTakeFirst();
-  return row ?? registerUser(trx, { phone, password: null });
+  return row ?? registerUser(trx, { phone, passwordHash: null });
 }
 
 export interface StaffRow {
@@ -223,23 +222,20 @@ export interface StaffRow {
   role: Role;
 }
 
-export async function createStaff(trx: Tx, username: string, password: string, role: Role): Promise<StaffRow> {
+/** Takes the hash, not the password: scrypt is slow and must not run inside a transaction. */
+export async function createStaff(trx: Tx, username: string, passwordHash: string, role: Role): Promise<StaffRow> {
   const existing = await trx.selectFrom('staff').select('id').where('username', '=', username).executeTakeFirst();
   if (existing) fail('username_taken');
   const row = { id: newId('stf'), username, role };
   await trx
     .insertInto('staff')
-    .values({ ...row, password_hash: await hashPassword(password), created_at: nowIso() })
+    .values({ ...row, password_hash: passwordHash, created_at: nowIso() })
     .execute();
   return row;
 }
 
-export async function setStaffPassword(trx: Tx, username: string, password: string): Promise<void> {
-  await trx
-    .updateTable('staff')
-    .set({ password_hash: await hashPassword(password) })
-    .where('username', '=', username)
-    .execute();
+export async function setStaffPassword(trx: Tx, username: string, passwordHash: string): Promise<void> {
+  await trx.updateTable('staff').set({ password_hash: passwordHash }).where('username', '=', username).execute();
 }
 
 export async function loginStaff(db: Db, username: string, password: string): Promise<StaffRow> {

@@ -3,6 +3,7 @@ import type { Db } from './db/database';
 import { inTx } from './db/database';
 import { createCategory, saveProduct } from './catalog';
 import { createStaff, setStaffPassword } from './identity';
+import { hashPassword } from './passwords';
 import { updatePlan } from './plans';
 
 /**
@@ -105,6 +106,9 @@ export interface SeedResult {
 }
 
 export async function seedDemo(db: Db, adminPassword?: string): Promise<SeedResult> {
+  const stored = await db.selectFrom('kv').select('value').where('key', '=', 'demo_admin_password').executeTakeFirst();
+  const chosen = adminPassword ?? stored?.value ?? randomBytes(9).toString('base64url');
+  const hash = await hashPassword(chosen);
   return inTx(db, async (trx) => {
     const storedPassword = await trx
       .selectFrom('kv')
@@ -112,17 +116,17 @@ export async function seedDemo(db: Db, adminPassword?: string): Promise<SeedResu
       .where('key', '=', 'demo_admin_password')
       .executeTakeFirst();
     const seeded = await trx.selectFrom('kv').select('value').where('key', '=', 'seeded').executeTakeFirst();
-    const password = adminPassword ?? storedPassword?.value ?? randomBytes(9).toString('base64url');
+    const password = chosen;
     if (seeded) {
       if (adminPassword !== undefined && adminPassword !== storedPassword?.value) {
-        for (const name of ['admin', 'operator', 'finance']) await setStaffPassword(trx, name, adminPassword);
+        for (const name of ['admin', 'operator', 'finance']) await setStaffPassword(trx, name, hash);
         await trx.updateTable('kv').set({ value: adminPassword }).where('key', '=', 'demo_admin_password').execute();
       }
       return { adminPassword: password, seededNow: false };
     }
-    await createStaff(trx, 'admin', password, 'admin');
-    await createStaff(trx, 'operator', password, 'operator');
-    await createStaff(trx, 'finance', password, 'finance');
+    await createStaff(trx, 'admin', hash, 'admin');
+    await createStaff(trx, 'operator', hash, 'operator');
+    await createStaff(trx, 'finance', hash, 'finance');
     await trx
       .insertInto('kv')
       .values({ key: 'demo_admin_password', value: password })

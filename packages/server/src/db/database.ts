@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import SqliteDatabase from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, type Transaction } from 'kysely';
+import BetterSqlite from 'better-sqlite3';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type SqliteDatabase, type Transaction } from 'kysely';
 import pg from 'pg';
 import type { Database } from './schema';
 import { migrationProvider } from './migrations';
@@ -58,14 +58,29 @@ export function openStore(url: string | undefined): Store {
   }
   const path = target.startsWith('sqlite:') ? target.slice('sqlite:'.length) : target;
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-  const sqlite = new SqliteDatabase(path);
+  const sqlite = new BetterSqlite(path);
   sqlite.defaultSafeIntegers(true);
   sqlite.pragma('journal_mode = WAL');
   // Money: a committed transaction must survive power loss, not only a process crash.
   sqlite.pragma('synchronous = FULL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  // Kysely prepares every query afresh; better-sqlite3 statements are reusable, so keep them by SQL text.
+  const statements = new Map<string, ReturnType<typeof sqlite.prepare>>();
+  const database: SqliteDatabase = {
+    close: () => sqlite.close(),
+    prepare: (text: string) => {
+      let statement = statements.get(text);
+      if (statement === undefined) {
+        if (statements.size >= 1000) statements.clear();
+        statement = sqlite.prepare(text);
+        statements.set(text, statement);
+      }
+      return statement;
+    },
+  };
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+  groupCommitters.set(db, new GroupCommitter(db));
   return { db, dialect: 'sqlite', where: `sqlite:${path}`, close: () => db.destroy() };
 }
 
@@ -87,8 +102,86 @@ function isRetryable(error: unknown): boolean {
   return code === '40P01' || code === '40001' || code === 'SQLITE_BUSY';
 }
 
+interface Unit {
+  fn: (trx: Tx) => Promise<unknown>;
+  resolve: (value: unknown) => void;
+  reject: (error: unknown) => void;
+}
+
+/**
+ * Group commit for SQLite. With synchronous=FULL every commit is an fsync (about 1 ms here), and SQLite has one
+ * writer anyway, so transactions that arrive together run one after another inside ONE database transaction, each
+ * in its own savepoint: a unit that fails rolls back to its savepoint alone, and every caller is answered only
+ * after the shared commit is on disk. Same isolation as running them serially, one fsync per group.
+ * A unit must use only the transaction it is given (a query on the outer Db inside it would wait forever).
+ */
+class GroupCommitter {
+  private queue: Unit[] = [];
+  private running = false;
+
+  constructor(private readonly db: Db) {}
+
+  run<T>(fn: (trx: Tx) => Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.queue.push({ fn, resolve: resolve as (value: unknown) => void, reject });
+      if (!this.running) {
+        this.running = true;
+        // The fsync blocks the event loop, so nothing queues up during a commit: wait one timer tick to let the
+        // requests already in flight reach their transactions and share the next commit.
+        setTimeout(() => void this.drain(), 1);
+      }
+    });
+  }
+
+  private async drain(): Promise<void> {
+    try {
+      while (this.queue.length > 0) {
+        const units = this.queue.splice(0, 256);
+        const outcomes: { ok: boolean; value: unknown }[] = [];
+        try {
+          const trx = await this.db.startTransaction().execute();
+          try {
+            for (const [i, unit] of units.entries()) {
+              await sql.raw(`savepoint u${i}`).execute(trx);
+              try {
+                const value = await unit.fn(trx);
+                await sql.raw(`release u${i}`).execute(trx);
+                outcomes.push({ ok: true, value });
+              } catch (error) {
+                await sql.raw(`rollback to u${i}`).execute(trx);
+                await sql.raw(`release u${i}`).execute(trx);
+                outcomes.push({ ok: false, value: error });
+              }
+            }
+            await trx.commit().execute();
+          } catch (error) {
+            await trx
+              .rollback()
+              .execute()
+              .catch(() => undefined);
+            throw error;
+          }
+          units.forEach((unit, i) => {
+            const outcome = outcomes[i];
+            if (outcome?.ok === true) unit.resolve(outcome.value);
+            else unit.reject(outcome?.value);
+          });
+        } catch (error) {
+          for (const unit of units) unit.reject(error);
+        }
+      }
+    } finally {
+      this.running = false;
+    }
+  }
+}
+
+const groupCommitters = new WeakMap<Db, GroupCommitter>();
+
 /** Runs fn in one transaction, retrying a few times when the database aborted it for a lock conflict. */
 export async function inTx<T>(db: Db, fn: (trx: Tx) => Promise<T>): Promise<T> {
+  const group = groupCommitters.get(db);
+  if (group !== undefined) return group.run(fn);
   for (let attempt = 0; ; attempt += 1) {
     try {
       return await db.transaction().execute(fn);

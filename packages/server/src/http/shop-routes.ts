@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { Engine, findPlan, parseEngineConfig } from '@mall/core';
 import { inTx } from '../db/database';
+import { hashPassword } from '../passwords';
 import { fail } from '../errors';
 import {
   createSession,
@@ -132,7 +133,10 @@ export async function shopRoutes(app: FastifyInstance, ctx: AppContext, options:
       },
     },
     async (request) => {
-      const user = await inTx(db, (trx) => registerUser(trx, request.body));
+      const passwordHash = await hashPassword(request.body.password);
+      const user = await inTx(db, (trx) =>
+        registerUser(trx, { phone: request.body.phone, passwordHash, inviteCode: request.body.inviteCode }),
+      );
       const token = await createSession(db, 'shop', user.id);
       return { token, user: await userJson(ctx, user) };
     },

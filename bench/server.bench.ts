@@ -1,0 +1,357 @@
+/**
+ * Server benchmark (not a test), loopback only and bounded in count: checkout throughput (order creation + sandbox
+ * payment: create order, start payment, signed gateway notification, each a durable transaction) over HTTP, and
+ * durable settlement throughput (orders/s through the engine with ledger, positions, pool and event log written),
+ * on SQLite and, when BENCH_DATABASE_URL is set, on PostgreSQL (a scratch schema, dropped afterwards).
+ * Usage: npm run bench:server [-- --checkout 3000 --concurrency 32 --settle 20000 --no-write]
+ * Writes its table into docs/benchmarks.md between the bench:server markers (creates them at the end if missing).
+ */
+import { execSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import pg from 'pg';
+import { startServer, type RunningServer } from '../packages/server/src/index';
+import { newId } from '../packages/server/src/ids';
+import { postCreditsBulk, type TransferInput } from '../packages/server/src/ledger';
+import { inTx } from '../packages/server/src/db/database';
+
+const { values } = parseArgs({
+  options: {
+    checkout: { type: 'string', default: '3000' },
+    concurrency: { type: 'string', default: '32' },
+    settle: { type: 'string', default: '20000' },
+    'no-write': { type: 'boolean', default: false },
+  },
+});
+const CHECKOUTS = Math.min(Number(values.checkout), 50_000);
+const CONCURRENCY = Math.min(Number(values.concurrency), 256);
+const SETTLE = Math.min(Number(values.settle), 200_000);
+const PASSWORD = 'bench-password';
+const ADDRESS = { name: '压测', phone: '13800000000', region: ['浙江省', '杭州市', '西湖区'], detail: '1 号' };
+
+interface Result {
+  database: string;
+  checkouts: number;
+  checkoutSeconds: number;
+  checkoutPerSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+  settled: number;
+  settleSeconds: number;
+  settlePerSecond: number;
+  auditSeconds: number;
+  auditOk: boolean;
+}
+
+async function call(
+  url: string,
+  method: string,
+  path: string,
+  token: string | undefined,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<Record<string, unknown>> {
+  const response = await fetch(`${url}${path}`, {
+    method,
+    headers: {
+      ...(token === undefined ? {} : { authorization: `Bearer ${token}` }),
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...headers,
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const json = (await response.json()) as Record<string, unknown>;
+  if (response.status >= 300) throw new Error(`${method} ${path}: ${response.status} ${JSON.stringify(json)}`);
+  return json;
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return 0;
+  const index = Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100));
+  return sorted[index] ?? 0;
+}
+
+async function checkout(
+  server: RunningServer,
+  count: number,
+  concurrency: number,
+): Promise<Pick<Result, 'checkouts' | 'checkoutSeconds' | 'checkoutPerSecond' | 'p50Ms' | 'p99Ms'>> {
+  const url = server.url;
+  const admin = (await call(url, 'POST', '/api/admin/login', undefined, { username: 'admin', password: PASSWORD }))
+    .token as string;
+  const product = (await call(url, 'POST', '/api/admin/products', admin, {
+    title: '压测商品',
+    plans: ['referralCycle', 'appreciationPool'],
+    skus: [{ name: '默认', priceFen: 100_000, costFen: 40_000, stock: 10_000_000 }],
+  })) as { product: { skus: { id: string }[] } };
+  const skuId = product.product.skus[0]?.id ?? '';
+  const tokens: string[] = [];
+  for (let i = 0; i < concurrency; i += 1) {
+    const phone = `137${String(Date.now() % 1_000_000).padStart(6, '0')}${String(i).padStart(2, '0')}`.slice(0, 11);
+    tokens.push(
+      (await call(url, 'POST', '/api/shop/register', undefined, { phone, password: 'bench123' })).token as string,
+    );
+  }
+  let next = 0;
+  const latencies: number[] = [];
+  const one = async (token: string, measured: boolean): Promise<void> => {
+    const started = performance.now();
+    const created = (await call(
+      url,
+      'POST',
+      '/api/shop/orders',
+      token,
+      { items: [{ skuId, quantity: 1 }], address: ADDRESS },
+      { 'idempotency-key': newId('evt') },
+    )) as { order: { id: string } };
+    const pay = (await call(url, 'POST', `/api/shop/orders/${created.order.id}/pay`, token, {
+      channel: 'sandbox',
+    })) as { payment: { id: string } };
+    await call(url, 'POST', `/api/sandbox/payments/${pay.payment.id}/succeed`, undefined);
+    if (measured) latencies.push(performance.now() - started);
+  };
+  // Warm-up: JIT, statement caches, connection pools.
+  await Promise.all(tokens.map((token) => one(token, false)));
+  const started = performance.now();
+  await Promise.all(
+    tokens.map(async (token) => {
+      while (next < count) {
+        next += 1;
+        await one(token, true);
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  latencies.sort((a, b) => a - b);
+  return {
+    checkouts: count,
+    checkoutSeconds: seconds,
+    checkoutPerSecond: count / seconds,
+    p50Ms: percentile(latencies, 50),
+    p99Ms: percentile(latencies, 99),
+  };
+}
+
+/** Writes n received gift-pack orders (buyers in a fan-out-3 referral tree, money in escrow) straight into the database. */
+async function seedReceivedOrders(server: RunningServer, n: number): Promise<void> {
+  const db = server.store.db;
+  const product = await db
+    .selectFrom('products')
+    .select(['id'])
+    .where('title', '=', '消费商礼包')
+    .executeTakeFirstOrThrow();
+  const sku = await db
+    .selectFrom('skus')
+    .select(['id', 'name'])
+    .where('product_id', '=', product.id)
+    .executeTakeFirstOrThrow();
+  const receivedAt = new Date(Date.now() - 30 * 86_400_000).toISOString();
+  const userIds: string[] = [];
+  const chunk = 1000;
+  for (let from = 0; from < n; from += chunk) {
+    await inTx(db, async (trx) => {
+      const users = [];
+      const orders = [];
+      const items = [];
+      const transfers: TransferInput[] = [];
+      for (let i = from; i < Math.min(n, from + chunk); i += 1) {
+        const id = newId('usr');
+        userIds.push(id);
+        const referrer = i === 0 ? null : (userIds[(i - 1 - ((i - 1) % 3)) / 3] ?? null);
+        users.push({
+          id,
+          phone: `150${String(i).padStart(8, '0')}`,
+          password_hash: null,
+          invite_code: `B${i}`,
+          referrer_id: referrer,
+          created_at: receivedAt,
+        });
+        const orderId = newId('ord');
+        orders.push({
+          id: orderId,
+          user_id: id,
+          status: 'received',
+          amount_fen: 100_000n,
+          address: JSON.stringify(ADDRESS),
+          idempotency_key: orderId,
+          request_hash: '-',
+          created_at: receivedAt,
+          expires_at: receivedAt,
+          paid_at: receivedAt,
+          shipped_at: receivedAt,
+          received_at: receivedAt,
+          settled_at: null,
+          carrier: 'SF',
+          tracking_no: '1',
+          payment_id: null,
+          refund_status: null,
+          refund_reason: null,
+          refund_from: null,
+        });
+        items.push({
+          order_id: orderId,
+          line: 0n,
+          sku_id: sku.id,
+          product_id: product.id,
+          title: '消费商礼包',
+          sku_name: sku.name,
+          price_fen: 100_000n,
+          quantity: 1n,
+          plans: '["referralCycle","appreciationPool"]',
+        });
+        transfers.push({
+          id: `payment:bench:${orderId}`,
+          from: 'gateway:sandbox',
+          to: 'platform:escrow',
+          amountFen: 100_000n,
+          reason: 'payment',
+          orderId,
+          userId: id,
+        });
+      }
+      for (let i = 0; i < users.length; i += 200)
+        await trx
+          .insertInto('users')
+          .values(users.slice(i, i + 200))
+          .execute();
+      for (let i = 0; i < orders.length; i += 100)
+        await trx
+          .insertInto('orders')
+          .values(orders.slice(i, i + 100))
+          .execute();
+      for (let i = 0; i < items.length; i += 200)
+        await trx
+          .insertInto('order_items')
+          .values(items.slice(i, i + 200))
+          .execute();
+      await postCreditsBulk(trx, transfers, receivedAt);
+    });
+  }
+}
+
+async function settle(
+  server: RunningServer,
+  n: number,
+): Promise<Pick<Result, 'settled' | 'settleSeconds' | 'settlePerSecond' | 'auditSeconds' | 'auditOk'>> {
+  const url = server.url;
+  const admin = (await call(url, 'POST', '/api/admin/login', undefined, { username: 'admin', password: PASSWORD }))
+    .token as string;
+  // Settle whatever checkout left behind first, so only the seeded orders are timed.
+  await call(url, 'PUT', '/api/admin/settings', admin, { afterSalesDays: 7 });
+  await call(url, 'POST', '/api/admin/settlement/run', admin);
+  await seedReceivedOrders(server, n);
+  const started = performance.now();
+  const answer = (await call(url, 'POST', '/api/admin/settlement/run', admin)) as { settled: number };
+  const seconds = (performance.now() - started) / 1000;
+  const auditStarted = performance.now();
+  const audit = (await call(url, 'GET', '/api/admin/audit', admin)) as { ok: boolean; differences: unknown[] };
+  const auditSeconds = (performance.now() - auditStarted) / 1000;
+  if (!audit.ok) process.stderr.write(`audit differences: ${JSON.stringify(audit.differences.slice(0, 5))}\n`);
+  return {
+    settled: answer.settled,
+    settleSeconds: seconds,
+    settlePerSecond: answer.settled / seconds,
+    auditSeconds,
+    auditOk: audit.ok,
+  };
+}
+
+async function runOn(label: string, databaseUrl: string): Promise<Result> {
+  const server = await startServer({
+    databaseUrl,
+    port: 0,
+    adminPassword: PASSWORD,
+    logLevel: 'warn',
+    authRateLimitPerMinute: 1_000_000,
+    settlementIntervalMs: 0,
+    expiryIntervalMs: 0,
+  });
+  try {
+    process.stderr.write(`${label}: checkout x${CHECKOUTS} at concurrency ${CONCURRENCY} ...\n`);
+    const c = await checkout(server, CHECKOUTS, CONCURRENCY);
+    process.stderr.write(`${label}: ${c.checkoutPerSecond.toFixed(0)} checkouts/s; settling ${SETTLE} orders ...\n`);
+    const s = await settle(server, SETTLE);
+    process.stderr.write(
+      `${label}: ${s.settlePerSecond.toFixed(0)} orders/s settled, audit ${s.auditOk ? 'clean' : 'DIFFERENCES'}\n`,
+    );
+    return { database: label, ...c, ...s };
+  } finally {
+    await server.close();
+  }
+}
+
+function machine(): string {
+  const cpu = existsSync('/proc/cpuinfo')
+    ? (/model name\s*:\s*(.+)/.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1] ?? 'unknown')
+    : (cpus()[0]?.model ?? 'unknown');
+  let nproc = String(cpus().length);
+  try {
+    nproc = execSync('nproc').toString().trim();
+  } catch {
+    // nproc missing: the os module's count stands
+  }
+  return `${nproc} × ${cpu.trim()}, Node ${process.version}`;
+}
+
+function table(results: Result[]): string {
+  const f0 = (x: number): string => x.toFixed(0);
+  const f1 = (x: number): string => x.toFixed(1);
+  const f2 = (x: number): string => x.toFixed(2);
+  const lines = [
+    `Machine: ${machine()}. Command: \`npm run bench:server -- --checkout ${CHECKOUTS} --concurrency ${CONCURRENCY} --settle ${SETTLE}\`${process.env.BENCH_DATABASE_URL ? ' with `BENCH_DATABASE_URL` set' : ''}. Run ${new Date().toISOString().slice(0, 16)}Z.`,
+    '',
+    'Checkout = `POST /api/shop/orders` + `POST /api/shop/orders/{id}/pay` (sandbox) + `POST /api/sandbox/payments/{id}/succeed` (which signs and posts the gateway notification to the notify endpoint): three HTTP requests and three durable transactions per order, over loopback, by concurrent shoppers. Settlement = one `POST /api/admin/settlement/run` over pre-seeded received 1000-yuan gift-pack orders (fan-out-3 referral tree, both seed plans), batches of 1000 orders per transaction, writing ledger transfers, positions, pool state, referral progress, transitions and the event log. SQLite runs with WAL and `synchronous=FULL`.',
+    '',
+    '| database | checkouts | checkout/s | p50 ms | p99 ms | settled orders | settle s | settled orders/s | audit s | audit |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---|',
+    ...results.map(
+      (r) =>
+        `| ${r.database} | ${r.checkouts} | ${f0(r.checkoutPerSecond)} | ${f1(r.p50Ms)} | ${f1(r.p99Ms)} | ${r.settled} | ${f2(r.settleSeconds)} | ${f0(r.settlePerSecond)} | ${f2(r.auditSeconds)} | ${r.auditOk ? 'clean' : 'differences'} |`,
+    ),
+    '',
+    'Targets: settlement >= 5,000 orders/s on SQLite; checkout >= 1,500 orders/s.',
+  ];
+  return lines.join('\n');
+}
+
+function writeSection(text: string): void {
+  const file = join(import.meta.dirname ?? '.', '..', 'docs', 'benchmarks.md');
+  const start = '<!-- bench:server:start -->';
+  const end = '<!-- bench:server:end -->';
+  let doc = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmarks\n';
+  if (!doc.includes(start) || !doc.includes(end))
+    doc = `${doc.replace(/\n*$/, '\n')}\n## Mall server\n\n${start}\n${end}\n`;
+  const before = doc.slice(0, doc.indexOf(start) + start.length);
+  const after = doc.slice(doc.indexOf(end));
+  writeFileSync(file, `${before}\n${text}\n${after}`);
+}
+
+async function main(): Promise<void> {
+  const results: Result[] = [];
+  const dir = mkdtempSync(join(tmpdir(), 'mall-bench-'));
+  try {
+    results.push(await runOn('SQLite', `sqlite:${join(dir, 'bench.db')}`));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  const pgUrl = process.env.BENCH_DATABASE_URL;
+  if (pgUrl !== undefined && pgUrl !== '') {
+    const schema = `bench_${Date.now().toString(36)}`;
+    const client = new pg.Client({ connectionString: pgUrl });
+    await client.connect();
+    await client.query(`create schema ${schema}`);
+    try {
+      results.push(await runOn('PostgreSQL', `${pgUrl}${pgUrl.includes('?') ? '&' : '?'}schema=${schema}`));
+    } finally {
+      await client.query(`drop schema ${schema} cascade`);
+      await client.end();
+    }
+  }
+  const text = table(results);
+  process.stdout.write(`${text}\n`);
+  if (!values['no-write']) writeSection(text);
+}
+
+await main();
