@@ -40,6 +40,8 @@ export interface TestServer {
   stop(): Promise<void>;
   /** Stops this server and starts a new one on the same database; closing the new one cleans up. */
   restart(): Promise<TestServer>;
+  /** Starts a second server on the same database (another process, as far as the data is concerned). */
+  attach(): Promise<TestServer>;
   /** Stops the server and drops the database. */
   close(): Promise<void>;
 }
@@ -101,6 +103,7 @@ async function launch(
       await stop();
       return launch(databaseUrl, cleanup, options);
     },
+    attach: () => launch(databaseUrl, async () => undefined, options),
     close: async () => {
       await stop();
       await cleanup();
