@@ -96,6 +96,13 @@ describe('scenario files: bad input is refused with the event index (SPEC 4)', (
       'invalid_event',
       /amountFen/,
     ],
+    [
+      'an amount above the engine limit of 10^12 fen',
+      [A, { type: 'settle', user: 'A', order: 'a1', amountFen: 1_000_000_000_001 }],
+      1,
+      'invalid_amount',
+      /amountFen/,
+    ],
     ['a negative unit count', [A, { type: 'redeem', user: 'A', order: 'a1', units: -5 }], 1, 'invalid_event', /units/],
     [
       'a non-integer unit count',
