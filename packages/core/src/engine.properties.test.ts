@@ -215,18 +215,15 @@ function lockstep(params: RefParams, intents: readonly Intent[]): RunOutcome {
       }
     }
 
-    // (f) referral state equals the reference's
+    // (f) referral state equals the reference's, both as reported in effects and as read from the engine
     if (params.ratesBps !== undefined) {
       for (const user of users) {
         const m = ref.merchants.get(user);
-        const got = progress.get(user);
-        if (m === undefined) check(got?.merchant !== true, `${user} is no consumer-merchant at ${at}`);
-        else
-          same(
-            got,
-            { merchant: true, baseFen: m.baseFen, rewardCount: m.rewardCount },
-            `referral state of ${user} at ${at}`,
-          );
+        const want = m === undefined ? { merchant: false, baseFen: 0n, rewardCount: 0 } : { merchant: true, ...m };
+        same(engine.referralState(user), want, `referral state of ${user} at ${at}`);
+        const reported = progress.get(user);
+        if (m === undefined) check(reported?.merchant !== true, `${user} reported as consumer-merchant at ${at}`);
+        else same(reported, want, `reported referral state of ${user} at ${at}`);
       }
     }
 

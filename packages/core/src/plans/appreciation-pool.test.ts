@@ -106,6 +106,39 @@ describe('appreciation pool worked example (SPEC 3.2)', () => {
 });
 
 describe('appreciation pool edge cases (table: one row per event)', () => {
+  it('never refuses a redemption over cap: one settlement before its exit, A may still redeem all 210 points', () => {
+    // The cascade runs after every event, so an open position is always worth less than its remaining cap and
+    // floor(u * P / S) <= cap - realized for any u it holds: the over-cap refusal cannot be reached by events (the
+    // properties assert no over_cap rejection ever happens). This is the tightest case: 767 orders of 1000 yuan,
+    // the 768th would make A exit.
+    let cash = 0n;
+    let supply = 0n;
+    const engine = defaults();
+    for (let n = 1; n <= 767; n += 1) {
+      const units = supply === 0n ? (21000n * 1_000_000n) / 100n : (21000n * supply) / cash;
+      cash += 30000n;
+      supply += units;
+      const user = n === 1 ? 'A' : `U${n}`;
+      engine.apply(join(user));
+      engine.apply(settle(user, `o${n}`, 100000n));
+    }
+    const gross = (210000000n * cash) / supply;
+    expect(gross).toBeLessThan(200000n);
+    expect(gross).toBeGreaterThan(199000n); // within 0.5% of the cap
+    const effects = engine.apply(redeem('A', 'o1', 210000000n));
+    expect(effects.filter((e) => e.type === 'rejected')).toEqual([]);
+    expect(engine.pool?.position('o1')).toMatchObject({
+      units: 0n,
+      realizedFen: gross,
+      paidFen: (gross * 8000n) / 10000n,
+      status: 'closed',
+    });
+    expect([engine.pool?.state.cashFen, engine.pool?.state.supplyUnits]).toEqual([
+      cash - (gross * 8000n) / 10000n,
+      supply - 210000000n,
+    ]);
+  });
+
   it('refuses over-held redemptions, closes emptied positions, and mints at the last price after the pool empties', () => {
     runTable(defaults(), [
       { event: join('A') },
