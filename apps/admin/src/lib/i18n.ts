@@ -121,6 +121,7 @@ const zh = {
     reason: '原因',
   },
   status: {
+    none: '—',
     created: '待付款',
     paid: '待发货',
     shipped: '已发货',
@@ -130,6 +131,7 @@ const zh = {
     refunding: '退款中',
     refunded: '已退款',
     pending: '待审核',
+    requested: '待审核',
     approved: '已通过',
     rejected: '已驳回',
     open: '持有中',
@@ -140,6 +142,7 @@ const zh = {
     done: '完成',
     failed: '失败',
   },
+  wstatus: { requested: '待审核', pending: '待审核', approved: '已通过', rejected: '已驳回', paid: '已打款' },
   channel: { sandbox: '沙箱', wechat: '微信', alipay: '支付宝', wallet: '零钱', bank: '银行卡' },
   user: {
     phone: '手机号',
@@ -224,6 +227,7 @@ const zh = {
     appreciationRedeem: '积分兑换',
     poolContribution: '资金池注入',
     withdrawal: '提现',
+    withdrawal_rejected: '提现退回',
     payment: '订单支付',
     refund: '退款',
   },
@@ -351,6 +355,7 @@ const en: Messages = {
     reason: 'Reason',
   },
   status: {
+    none: '—',
     created: 'Unpaid',
     paid: 'Paid',
     shipped: 'Shipped',
@@ -360,6 +365,7 @@ const en: Messages = {
     refunding: 'Refunding',
     refunded: 'Refunded',
     pending: 'Pending',
+    requested: 'Pending',
     approved: 'Approved',
     rejected: 'Rejected',
     open: 'Open',
@@ -370,6 +376,7 @@ const en: Messages = {
     done: 'Done',
     failed: 'Failed',
   },
+  wstatus: { requested: 'Pending', pending: 'Pending', approved: 'Approved', rejected: 'Rejected', paid: 'Paid out' },
   channel: { sandbox: 'Sandbox', wechat: 'WeChat', alipay: 'Alipay', wallet: 'Wallet', bank: 'Bank' },
   user: {
     phone: 'Phone',
@@ -454,6 +461,7 @@ const en: Messages = {
     appreciationRedeem: 'Redemption',
     poolContribution: 'Pool contribution',
     withdrawal: 'Withdrawal',
+    withdrawal_rejected: 'Withdrawal returned',
     payment: 'Payment',
     refund: 'Refund',
   },

@@ -156,6 +156,7 @@ const zh = {
     refunding: '退款中',
     refunded: '已退款',
     pending: '待审核',
+    requested: '待审核',
     approved: '已通过',
     rejected: '已驳回',
     open: '持有中',
@@ -164,6 +165,7 @@ const zh = {
     succeeded: '已支付',
     failed: '失败',
   },
+  wstatus: { requested: '待审核', pending: '待审核', approved: '已通过', rejected: '已驳回', paid: '已打款' },
   channel: { sandbox: '沙箱支付', wechat: '微信', alipay: '支付宝', wallet: '零钱', bank: '银行卡' },
   me: {
     title: '我的',
@@ -258,6 +260,7 @@ const zh = {
     appreciationExit: '消费增值出局',
     appreciationRedeem: '积分兑换',
     withdrawal: '提现',
+    withdrawal_rejected: '提现退回',
     withdrawalFee: '提现手续费',
     withdrawalRejected: '提现退回',
     payment: '订单支付',
@@ -437,6 +440,7 @@ const en: Messages = {
     refunding: 'Refunding',
     refunded: 'Refunded',
     pending: 'Pending',
+    requested: 'Pending',
     approved: 'Approved',
     rejected: 'Rejected',
     open: 'Open',
@@ -445,6 +449,7 @@ const en: Messages = {
     succeeded: 'Paid',
     failed: 'Failed',
   },
+  wstatus: { requested: 'Pending', pending: 'Pending', approved: 'Approved', rejected: 'Rejected', paid: 'Paid out' },
   channel: { sandbox: 'Sandbox', wechat: 'WeChat', alipay: 'Alipay', wallet: 'Wallet', bank: 'Bank card' },
   me: {
     title: 'Me',
@@ -539,6 +544,7 @@ const en: Messages = {
     appreciationExit: 'Pool exit',
     appreciationRedeem: 'Points redeemed',
     withdrawal: 'Withdrawal',
+    withdrawal_rejected: 'Withdrawal returned',
     withdrawalFee: 'Withdrawal fee',
     withdrawalRejected: 'Withdrawal returned',
     payment: 'Order payment',
@@ -590,4 +596,11 @@ export function label(group: string, code: string | null | undefined): string {
   if (!code) return '';
   const key = `${group}.${code}`;
   return i18n.global.te(key) ? i18n.global.t(key) : code;
+}
+
+/** A {zh, en} label or a plain string, in the current language. */
+export function localized(value: string | { zh: string; en: string } | null | undefined): string {
+  if (value === undefined || value === null) return '';
+  if (typeof value === 'string') return value;
+  return i18n.global.locale.value === 'en' ? value.en : value.zh;
 }

@@ -155,17 +155,26 @@ export interface ShopSettings {
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 
+export type Localized = string | { zh: string; en: string };
+
 export interface RulePlan {
   code: string;
-  title: string;
-  summary: string;
+  title: Localized;
+  summary: Localized;
   params: Record<string, JsonValue>;
+}
+
+export interface RuleExampleStep {
+  buyer: string;
+  amountFen: number;
+  rewards: { user: string; reason: string; amountFen: number }[];
+  pool: { cashFen: number; supplyUnits: number | string };
 }
 
 export interface Rules {
   plans: RulePlan[];
   pool: { cashFen: number; supplyUnits: number | string; priceFenPerPoint: number | string };
-  example: Record<string, JsonValue>;
+  example: { description?: string; steps?: RuleExampleStep[] } | null;
 }
 
 export interface PricePoint {
