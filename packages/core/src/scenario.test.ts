@@ -304,6 +304,20 @@ describe('scenario results (SPEC 4 contract)', () => {
     expect(Object.keys(out.wallets)).toEqual(['B', 'Z', '_', 'a10', 'a9', 'b']);
   });
 
+  it('lists a credited user whose id is "__proto__" in wallets like any other (regression)', () => {
+    // Before the fix, wallets were built on a plain object, where assigning the key "__proto__" sets the
+    // prototype instead of adding the key, so this credited user silently vanished from "wallets".
+    const out = simulate(
+      doc({ referralCycle: {} }, [
+        { type: 'join', user: '__proto__' },
+        { type: 'join', user: 'B', referrer: '__proto__' },
+        { type: 'settle', user: '__proto__', order: 'a1', amountFen: 100000 },
+        { type: 'settle', user: 'B', order: 'b1', amountFen: 100000 }, // share(100000, 1000) = 10000
+      ]),
+    );
+    expect(out).toContain('  "wallets": {\n    "__proto__": 10000\n  },');
+  });
+
   it('writes amounts and units beyond 2^53 exactly', () => {
     // initial price 1 fen per point, whole order credited: 1e12 fen mint 1e12 * 1e6 = 1e18 units (> 2^53)
     const text = doc({ appreciationPool: { poolShareBps: 10000, creditShareBps: 10000, initialPriceFen: 1 } }, [
