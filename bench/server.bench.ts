@@ -9,7 +9,7 @@
 import { execSync } from 'node:child_process';
 import http from 'node:http';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
@@ -30,6 +30,7 @@ const CHECKOUTS = Math.min(Number(values.checkout), 50_000);
 const CONCURRENCY = Math.min(Number(values.concurrency), 256);
 const SETTLE = Math.min(Number(values.settle), 200_000);
 const PASSWORD = 'bench-password';
+const START_LOAD = (loadavg()[0] ?? 0).toFixed(1);
 const ADDRESS = { name: '压测', phone: '13800000000', region: ['浙江省', '杭州市', '西湖区'], detail: '1 号' };
 
 interface Result {
@@ -324,7 +325,7 @@ function machine(): string {
   } catch {
     // nproc missing: the os module's count stands
   }
-  return `${nproc} × ${cpu.trim()}, Node ${process.version}`;
+  return `${nproc} × ${cpu.trim()}, Node ${process.version}, load average ${START_LOAD} at the start (shared machine)`;
 }
 
 function table(results: Result[]): string {
@@ -334,7 +335,7 @@ function table(results: Result[]): string {
   const lines = [
     `Machine: ${machine()}. Command: \`npm run bench:server -- --checkout ${CHECKOUTS} --concurrency ${CONCURRENCY} --settle ${SETTLE}\`${process.env.BENCH_DATABASE_URL ? ' with `BENCH_DATABASE_URL` set' : ''}. Run ${new Date().toISOString().slice(0, 16)}Z.`,
     '',
-    'Checkout = `POST /api/shop/orders` + `POST /api/shop/orders/{id}/pay` (sandbox) + `POST /api/sandbox/payments/{id}/succeed` (which signs and posts the gateway notification to the notify endpoint): three HTTP requests and three durable transactions per order, over loopback, by concurrent shoppers. Settlement = one `POST /api/admin/settlement/run` over pre-seeded received 1000-yuan gift-pack orders (fan-out-3 referral tree, both seed plans), batches of 1000 orders per transaction, writing ledger transfers, positions, pool state, referral progress, transitions and the event log. SQLite runs with WAL and `synchronous=FULL`.',
+    'Checkout = `POST /api/shop/orders` + `POST /api/shop/orders/{id}/pay` (sandbox) + `POST /api/sandbox/payments/{id}/succeed` (which signs and posts the gateway notification to the notify endpoint): three HTTP requests and three durable transactions per order, over loopback, by concurrent shoppers; the load generator (keep-alive node:http) runs inside the server process, so "CPU ms/checkout" is client plus server. Settlement = one `POST /api/admin/settlement/run` over pre-seeded received 1000-yuan gift-pack orders (fan-out-3 referral tree, both seed plans), batches of 1000 orders per transaction, writing ledger transfers, positions, pool state, referral progress, transitions and the event log. SQLite runs with WAL and `synchronous=FULL`.',
     '',
     '| database | checkouts | checkout/s | p50 ms | p99 ms | CPU ms/checkout | settled orders | settle s | settled orders/s | audit s | audit |',
     '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|',
