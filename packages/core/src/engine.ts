@@ -58,7 +58,7 @@ export function parseEngineConfig(
   const problems: ConfigProblem[] = [];
   for (const code of Object.keys(input)) {
     if (!PLANS.some((p) => p.code === code)) {
-      problems.push({ plan: code, param: '', code: 'unknown_parameter', message: `unknown plan ${code}` });
+      problems.push({ plan: code, param: '', code: 'unknown_plan', message: `unknown plan ${code}` });
     }
   }
   const plans = new Map<string, Readonly<Record<string, unknown>>>();

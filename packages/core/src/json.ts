@@ -1,6 +1,13 @@
 /** Deterministic JSON text for plain data, with bigint written as an exact integer literal. */
 export type JsonValue =
-  string | number | bigint | boolean | null | readonly JsonValue[] | { readonly [key: string]: JsonValue };
+  | string
+  | number
+  | bigint
+  | boolean
+  | null
+  | readonly JsonValue[]
+  | { readonly [key: string]: JsonValue }
+  | ReadonlyMap<string, JsonValue>;
 
 function write(value: JsonValue, indent: string, step: string, parts: string[]): void {
   if (value === null || typeof value === 'boolean' || typeof value === 'number') {
@@ -23,7 +30,11 @@ function write(value: JsonValue, indent: string, step: string, parts: string[]):
     });
     parts.push(`\n${indent}]`);
   } else {
-    const entries = Object.entries(value as { readonly [key: string]: JsonValue });
+    // A Map keeps its insertion order for every key; a plain object would list integer-like keys ("9", "10") first.
+    const entries =
+      value instanceof Map
+        ? [...(value as ReadonlyMap<string, JsonValue>).entries()]
+        : Object.entries(value as { readonly [key: string]: JsonValue });
     if (entries.length === 0) {
       parts.push('{}');
       return;

@@ -48,7 +48,7 @@ export type ParamValues<S extends ParamSchema> = {
 
 export interface ParamProblem {
   param: string;
-  code: 'unknown_parameter' | 'invalid_parameter' | 'parameter_out_of_range';
+  code: 'unknown_plan' | 'unknown_parameter' | 'invalid_parameter' | 'parameter_out_of_range';
   message: string;
 }
 

@@ -318,6 +318,27 @@ describe('scenario results (SPEC 4 contract)', () => {
     expect(out).toContain('  "wallets": {\n    "__proto__": 10000\n  },');
   });
 
+  it('keeps wallets in code-unit order when user ids look like integers (regression)', () => {
+    // A plain object lists integer-like keys first and in numeric order ("9" before "10"); code-unit order is
+    // "1", "10", "9", "A".
+    const out = simulate(
+      doc({ referralCycle: { ratesBps: [1000] } }, [
+        { type: 'join', user: 'r' },
+        ...['9', '10', '1', 'A'].flatMap((u) => [
+          { type: 'join', user: u, referrer: 'r' },
+          { type: 'join', user: `${u}-invitee`, referrer: u },
+        ]),
+        ...['9', '10', '1', 'A'].flatMap((u) => [
+          { type: 'settle', user: u, order: `${u}-o`, amountFen: 100000 },
+          { type: 'settle', user: `${u}-invitee`, order: `${u}-io`, amountFen: 100000 },
+        ]),
+      ]),
+    );
+    const walletsText = out.slice(out.indexOf('"wallets"'), out.indexOf('"rewards"'));
+    const order = [...walletsText.matchAll(/"([^"]+)": \d+/g)].map((m) => m[1]);
+    expect(order).toEqual(['1', '10', '9', 'A']);
+  });
+
   it('writes amounts and units beyond 2^53 exactly', () => {
     // initial price 1 fen per point, whole order credited: 1e12 fen mint 1e12 * 1e6 = 1e18 units (> 2^53)
     const text = doc({ appreciationPool: { poolShareBps: 10000, creditShareBps: 10000, initialPriceFen: 1 } }, [

@@ -227,9 +227,9 @@ export function runScenario(
 /** The result in the contract's shape (SPEC 4): wallets sorted by user id. */
 export function resultToJson(result: ScenarioResult): JsonValue {
   const users = [...result.wallets.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-  // No prototype: a user id such as "__proto__" must become a key like any other.
-  const wallets = Object.create(null) as Record<string, JsonValue>;
-  for (const user of users) wallets[user] = result.wallets.get(user) ?? 0n;
+  // A Map, not an object: "__proto__" must be a key like any other, and "10" must follow "1" and precede "9".
+  const wallets = new Map<string, JsonValue>();
+  for (const user of users) wallets.set(user, result.wallets.get(user) ?? 0n);
   return {
     pool: { cashFen: result.pool.cashFen, supplyUnits: result.pool.supplyUnits },
     positions: result.positions.map((p) => ({
