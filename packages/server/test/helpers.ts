@@ -13,6 +13,7 @@ export interface StartTestOptions {
   settlementIntervalMs?: number;
   reuse?: string;
   authRateLimitPerMinute?: number;
+  webRoot?: string;
 }
 
 export interface Backend {
@@ -86,6 +87,7 @@ async function launch(
     authRateLimitPerMinute: options.authRateLimitPerMinute ?? 10_000,
     settlementIntervalMs: options.settlementIntervalMs ?? 0,
     expiryIntervalMs: 0,
+    ...(options.webRoot === undefined ? {} : { webRoot: options.webRoot }),
   });
   let stopped = false;
   const stop = async (): Promise<void> => {

@@ -12,6 +12,7 @@ Migrates the database, seeds the demo data once, and serves the API and the buil
   MALL_ADMIN_PASSWORD  password of the demo staff admin/operator/finance (default: generated once, kept in the DB)
   DATABASE_URL         postgres://user:pass@host/db or sqlite:PATH (default sqlite:./data/mall.db)
   MALL_LOG_LEVEL       pino level (default info)
+  MALL_SKIP_WEB_BUILD  1 = do not build missing web apps before starting
 `;
 
 /** Builds the storefront and admin console once when their dist folders are missing; a failed build is not fatal. */
@@ -45,7 +46,7 @@ export async function run(argv: string[]): Promise<number> {
     process.stderr.write(`mall start: MALL_PORT must be a port number\n`);
     return 2;
   }
-  buildAppsIfMissing();
+  if (process.env.MALL_SKIP_WEB_BUILD !== '1') buildAppsIfMissing();
   const server = await startServer({
     port,
     host: process.env.MALL_HOST ?? '0.0.0.0',
