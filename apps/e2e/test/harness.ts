@@ -1,5 +1,5 @@
 import { execSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,12 +16,32 @@ export const ADMIN_PASSWORD = 'e2e-admin-pw';
 export const SHOP_VIEWPORT = { width: 375, height: 667 };
 export const ADMIN_VIEWPORT = { width: 1366, height: 768 };
 
-/** Builds both apps when their dist is missing (a fresh clone in CI), so the server has something to serve. */
-export function ensureBuilt(): void {
-  const shop = join(ROOT, 'apps/shop/dist/index.html');
-  const admin = join(ROOT, 'apps/admin/dist/index.html');
-  if (existsSync(shop) && existsSync(admin) && process.env.MALL_E2E_REBUILD !== '1') return;
-  execSync('npm run build -w @mall/shop -w @mall/admin', { cwd: ROOT, stdio: 'inherit', timeout: 300_000 });
+function built(): boolean {
+  return existsSync(join(ROOT, 'apps/shop/dist/index.html')) && existsSync(join(ROOT, 'apps/admin/dist/index.html'));
+}
+
+/**
+ * Builds both apps when their dist is missing (a fresh clone in CI), so the server has something to serve. Test
+ * files run in parallel, so one builds under a lock directory and the others wait for it.
+ */
+export async function ensureBuilt(): Promise<void> {
+  const rebuild = process.env.MALL_E2E_REBUILD === '1';
+  if (built() && !rebuild) return;
+  const lock = join(tmpdir(), 'mall-e2e-build.lock');
+  try {
+    if (existsSync(lock) && Date.now() - statSync(lock).mtimeMs > 600_000)
+      rmSync(lock, { recursive: true, force: true });
+    mkdirSync(lock);
+  } catch {
+    for (let i = 0; i < 600 && existsSync(lock); i += 1) await new Promise((r) => setTimeout(r, 500));
+    if (built()) return;
+    throw new Error('another test file was building the apps and did not finish');
+  }
+  try {
+    execSync('npm run build -w @mall/shop -w @mall/admin', { cwd: ROOT, stdio: 'inherit', timeout: 300_000 });
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
 }
 
 export interface Harness {
@@ -41,7 +61,7 @@ export interface ErrorFilter {
 }
 
 export async function startHarness(filter: ErrorFilter = { allow: [] }): Promise<Harness> {
-  ensureBuilt();
+  await ensureBuilt();
   const dir = mkdtempSync(join(tmpdir(), 'mall-e2e-'));
   const server = await startServer({
     databaseUrl: `sqlite:${join(dir, 'mall.db')}`,
@@ -124,4 +144,70 @@ export function copyToDocs(names: string[]): void {
     const from = join(SCREENSHOTS, `${name}.png`);
     if (existsSync(from)) copyFileSync(from, join(docs, `${name}.png`));
   }
+}
+
+/** Opens a storefront route; the same URL again reloads (a hash-only navigation would not refetch). */
+export async function shopGoto(h: Harness, page: Page, hash: string): Promise<void> {
+  const target = `${h.url}/#${hash}`;
+  if (page.url() === target) await page.reload();
+  else await page.goto(target);
+  await page.waitForLoadState('networkidle');
+}
+
+/** Signs in to the admin console as one of the demo staff. */
+export async function adminLogin(h: Harness, page: Page, username: string): Promise<void> {
+  await page.goto(`${h.url}/admin/#/login`);
+  await page.fill('input[name=username]', username);
+  await page.fill('input[name=password]', ADMIN_PASSWORD);
+  await page.click('[data-test=login-submit]');
+  await page.waitForURL(/#\/dashboard/);
+}
+
+/** Registers a shopper through the API (for tests whose subject is elsewhere); returns the shop token. */
+export async function apiRegister(h: Harness, phone: string, inviteCode?: string): Promise<string> {
+  const res = await fetch(`${h.url}/api/shop/register`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ phone, password: 'secret123', ...(inviteCode ? { inviteCode } : {}) }),
+  });
+  const body = (await res.json()) as { token: string };
+  if (!res.ok) throw new Error(`register ${phone}: ${JSON.stringify(body)}`);
+  return body.token;
+}
+
+/** Puts a shop token into a storefront page, as a login would. */
+export async function useShopToken(h: Harness, page: Page, token: string): Promise<void> {
+  await page.goto(`${h.url}/#/`);
+  await page.evaluate((t) => localStorage.setItem('mall.shop.token', t), token);
+}
+
+/** Product page -> buy now -> checkout with an address -> cashier; returns the order id. */
+export async function checkout(h: Harness, page: Page, productTitle: string, phone: string): Promise<string> {
+  await shopGoto(h, page, '/');
+  await page.locator('[data-test=product-card]', { hasText: productTitle }).first().click();
+  await page.locator('[data-test=product-title]').waitFor();
+  await page.click('[data-test=buy-now]');
+  await page.click('[data-test=sku-confirm]');
+  await page.waitForURL(/#\/checkout/);
+  if ((await page.inputValue('input[name=region]')) === '') {
+    await page.fill('input[name=name]', '测试买家');
+    await page.fill('input[name=addrPhone]', phone);
+    await page.click('input[name=region]');
+    await page.locator('.van-picker__confirm').click();
+    await page.fill('input[name=detail]', '测试路 8 号');
+  }
+  await page.click('[data-test=submit-order] button');
+  await page.waitForURL(/#\/cashier\//);
+  return decodeURIComponent(page.url().split('/cashier/')[1] ?? '');
+}
+
+/** Cashier -> sandbox gateway -> pay -> back to the order. */
+export async function payInSandbox(page: Page): Promise<void> {
+  await page.click('[data-test=channel-sandbox]');
+  await page.click('[data-test=pay-now]');
+  await page.waitForURL(/#\/pay\/sandbox\//);
+  await page.click('[data-test=gateway-pay]');
+  await page.locator('[data-test=gateway-success]').waitFor();
+  await page.click('[data-test=back-to-order]');
+  await page.waitForURL(/#\/orders\//);
 }
