@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Db, Tx } from './db/database';
 import { inTx } from './db/database';
 import { fail, Failure } from './errors';
+import { isUniqueViolation } from './idempotency';
 import { newId } from './ids';
 import { MINUTE_MS, isoPlusMs, nowIso } from './clock';
 import { canTransition, sourcesOf, type OrderStatus } from './order-machine';
@@ -52,11 +53,6 @@ function requestHash(input: CreateOrderInput): string {
     address: [input.address.name, input.address.phone, input.address.region, input.address.detail],
   };
   return createHash('sha256').update(JSON.stringify(canonical)).digest('hex');
-}
-
-function isUniqueViolation(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
 }
 
 async function findByKey(

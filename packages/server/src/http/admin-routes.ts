@@ -254,16 +254,28 @@ export async function adminRoutes(app: FastifyInstance, ctx: AppContext): Promis
     },
   );
 
-  app.get<{ Querystring: { q?: string } }>(
+  app.get<{ Querystring: { q?: string; categoryId?: string; page?: number; pageSize?: number } }>(
     '/api/admin/products',
     route(
       'Products with cost and stock (catalog:read)',
-      { querystring: obj({ q: str({ maxLength: 50 }) }) },
-      list(productSchema, false),
+      { querystring: obj({ q: str({ maxLength: 50 }), categoryId: str(), ...pageQuery }) },
+      list(productSchema),
     ),
     async (request) => {
       await guard('catalog:read', request);
-      return { items: (await listProducts(db, { onShelfOnly: false, q: request.query.q })).map(adminProduct) };
+      const page = request.query.page ?? 1;
+      const pageSize = request.query.pageSize ?? 20;
+      const all = await listProducts(db, {
+        onShelfOnly: false,
+        q: request.query.q,
+        categoryId: request.query.categoryId,
+      });
+      return {
+        items: all.slice((page - 1) * pageSize, page * pageSize).map(adminProduct),
+        total: all.length,
+        page,
+        pageSize,
+      };
     },
   );
 

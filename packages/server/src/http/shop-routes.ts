@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { Engine, findPlan, parseEngineConfig } from '@mall/core';
 import { inTx } from '../db/database';
 import { hashPassword } from '../passwords';
+import { isUniqueViolation, remember, replayed, requestHashOf } from '../idempotency';
 import { fail } from '../errors';
 import {
   createSession,
@@ -524,7 +525,9 @@ export async function shopRoutes(app: FastifyInstance, ctx: AppContext, options:
     {
       schema: {
         tags: shop,
-        summary: 'Request a withdrawal: the amount leaves the wallet now; finance approves or rejects',
+        summary:
+          'Request a withdrawal: the amount leaves the wallet now; finance approves or rejects. Optional Idempotency-Key.',
+        headers: obj({ 'idempotency-key': str({ minLength: 1, maxLength: 100 }) }, [], false),
         body: obj({ amountFen: positiveFen, channel: str({ enum: ['wechat', 'alipay', 'bank'] }) }, [
           'amountFen',
           'channel',
@@ -535,10 +538,34 @@ export async function shopRoutes(app: FastifyInstance, ctx: AppContext, options:
     async (request) => {
       const userId = await shopperId(ctx, request);
       const settings = await loadSettings(db);
-      const withdrawal = await inTx(db, (trx) =>
-        requestWithdrawal(trx, userId, BigInt(request.body.amountFen), request.body.channel, settings),
-      );
-      return { withdrawal };
+      const key = header(request.headers['idempotency-key']);
+      const scope = `withdrawal:${userId}`;
+      const hash = requestHashOf(request.body);
+      const attempt = () =>
+        inTx(db, async (trx) => {
+          if (key !== undefined) {
+            const previous = await replayed(trx, scope, key, hash);
+            if (previous !== undefined) return previous;
+          }
+          const answer = {
+            withdrawal: await requestWithdrawal(
+              trx,
+              userId,
+              BigInt(request.body.amountFen),
+              request.body.channel,
+              settings,
+            ),
+          };
+          if (key !== undefined) await remember(trx, scope, key, hash, answer);
+          return answer;
+        });
+      try {
+        return await attempt();
+      } catch (error) {
+        // Two first attempts with one key raced on the key's primary key: the loser answers with the winner's result.
+        if (key === undefined || !isUniqueViolation(error)) throw error;
+        return attempt();
+      }
     },
   );
 
