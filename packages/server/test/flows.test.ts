@@ -207,10 +207,19 @@ for (const backend of backends()) {
       });
       expect(small.status).toBe(422);
       expect(small.body.error?.code).toBe('below_minimum');
-      const w1 = await t.api('POST', '/api/shop/me/withdrawals', {
-        token: a.token,
-        body: { amountFen: 3000, channel: 'wechat' },
-      });
+      const wkey = idemKey();
+      const withKey = (amountFen: number) =>
+        t.api('POST', '/api/shop/me/withdrawals', {
+          token: a.token,
+          body: { amountFen, channel: 'wechat' },
+          headers: { 'idempotency-key': wkey },
+        });
+      const w1 = await withKey(3000);
+      expect(w1.status).toBe(200);
+      expect((await withKey(3000)).body).toEqual(w1.body);
+      const reused = await withKey(3001);
+      expect(reused.status).toBe(422);
+      expect(reused.body.error?.code).toBe('idempotency_key_reused');
       const w2 = await t.api('POST', '/api/shop/me/withdrawals', {
         token: a.token,
         body: { amountFen: 2000, channel: 'bank' },
