@@ -81,11 +81,16 @@ export async function createSession(trx: Db | Tx, kind: Session['kind'], subject
 
 // Sessions are never edited once written (there is no logout or role change that would revoke one early), so a
 // short-lived in-process cache of the lookup is safe; expiry is still checked on every use.
-const sessionCache = new Map<string, { session: Session & { expiresAt: string }; cachedAt: number }>();
+const sessionCaches = new WeakMap<Db, Map<string, { session: Session & { expiresAt: string }; cachedAt: number }>>();
 const SESSION_CACHE_MS = 60_000;
 
 export async function findSession(db: Db, token: string): Promise<(Session & { expiresAt: string }) | undefined> {
   const key = sha256(token);
+  let sessionCache = sessionCaches.get(db);
+  if (sessionCache === undefined) {
+    sessionCache = new Map();
+    sessionCaches.set(db, sessionCache);
+  }
   const cached = sessionCache.get(key);
   const nowMs = Date.now();
   if (cached !== undefined && nowMs - cached.cachedAt < SESSION_CACHE_MS) {

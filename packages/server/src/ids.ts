@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomFillSync } from 'node:crypto';
 
 /**
  * Prefixed, time-sortable ids (`ord_` + 10 chars of milliseconds + 12 random chars, Crockford base32).
@@ -18,6 +18,20 @@ function encodeTime(ms: number): string {
   return out;
 }
 
+// One call into the CSPRNG per 4 KiB instead of one per id.
+const pool = Buffer.alloc(4096);
+let poolOffset = pool.length;
+
+function nextRandomByte(): number {
+  if (poolOffset >= pool.length) {
+    randomFillSync(pool);
+    poolOffset = 0;
+  }
+  const byte = pool[poolOffset] ?? 0;
+  poolOffset += 1;
+  return byte;
+}
+
 export type IdPrefix = 'usr' | 'stf' | 'ord' | 'pay' | 'prd' | 'sku' | 'cat' | 'wdr' | 'trn' | 'ref' | 'evt';
 
 export function newId(prefix: IdPrefix): string {
@@ -27,9 +41,8 @@ export function newId(prefix: IdPrefix): string {
     lastMs = ms;
     counter = 0;
   }
-  const bytes = randomBytes(8);
   let random = ALPHABET.charAt(counter % 32) + ALPHABET.charAt((counter >> 5) % 32);
-  for (const b of bytes.subarray(0, 8)) random += ALPHABET.charAt(b % 32);
+  for (let i = 0; i < 8; i += 1) random += ALPHABET.charAt(nextRandomByte() % 32);
   return `${prefix}_${encodeTime(ms)}${random}`;
 }
 

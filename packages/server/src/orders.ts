@@ -5,7 +5,7 @@ import { fail, Failure } from './errors';
 import { isUniqueViolation } from './idempotency';
 import { newId } from './ids';
 import { MINUTE_MS, isoPlusMs, nowIso } from './clock';
-import { canTransition, sourcesOf, type OrderStatus } from './order-machine';
+import { canTransition, type OrderStatus } from './order-machine';
 import * as inventory from './inventory';
 import { ACCOUNTS, postTransfer } from './ledger';
 import type { Settings } from './settings';
@@ -107,11 +107,14 @@ export async function transition(
   from?: OrderStatus,
   note: string | null = null,
 ): Promise<OrderStatus> {
-  const current = await trx.selectFrom('orders').select('status').where('id', '=', orderId).executeTakeFirst();
-  if (!current) fail('order_not_found');
-  const fromStatus = (from ?? current.status) as OrderStatus;
-  if (!sourcesOf(to).includes(fromStatus) || !canTransition(fromStatus, to))
-    fail('order_transition_not_allowed', `${current.status} -> ${to}`);
+  const statusOf = async (): Promise<string> => {
+    const row = await trx.selectFrom('orders').select('status').where('id', '=', orderId).executeTakeFirst();
+    if (!row) fail('order_not_found');
+    return row.status;
+  };
+  // With the source state known the UPDATE alone decides; the status is read only to explain a refusal.
+  const fromStatus = (from ?? (await statusOf())) as OrderStatus;
+  if (!canTransition(fromStatus, to)) fail('order_transition_not_allowed', `${fromStatus} -> ${to}`);
   const at = nowIso();
   const result = await trx
     .updateTable('orders')
@@ -119,7 +122,7 @@ export async function transition(
     .where('id', '=', orderId)
     .where('status', '=', fromStatus)
     .executeTakeFirst();
-  if (result.numUpdatedRows !== 1n) fail('order_transition_not_allowed', `${current.status} -> ${to}`);
+  if (result.numUpdatedRows !== 1n) fail('order_transition_not_allowed', `${await statusOf()} -> ${to}`);
   await recordTransition(trx, orderId, fromStatus, to, actor, at, note);
   return fromStatus;
 }

@@ -22,7 +22,21 @@ const LIMITS = {
   unpaidTimeoutMinutes: [0, 7 * 24 * 60],
 } as const;
 
+// Read on every order and withdrawal, changed by an admin now and then: a short cache per database handle, dropped
+// by any local update (another process sees a change within CACHE_MS). Reads inside a transaction are never cached.
+const CACHE_MS = 2000;
+const cache = new WeakMap<Db | Tx, { settings: Settings; at: number; generation: number }>();
+let generation = 0;
+
 export async function loadSettings(db: Db | Tx): Promise<Settings> {
+  const hit = cache.get(db);
+  if (hit !== undefined && hit.generation === generation && Date.now() - hit.at < CACHE_MS) return hit.settings;
+  const settings = await readSettings(db);
+  if (!db.isTransaction) cache.set(db, { settings, at: Date.now(), generation });
+  return settings;
+}
+
+async function readSettings(db: Db | Tx): Promise<Settings> {
   const rows = await db.selectFrom('settings').selectAll().execute();
   const raw = new Map(rows.map((r) => [r.key, r.value]));
   const int = (key: keyof Settings, fallback: number | bigint): string => raw.get(key) ?? String(fallback);
@@ -50,7 +64,8 @@ export async function updateSettings(trx: Tx, patch: Partial<Record<keyof Settin
       .onConflict((oc) => oc.column('key').doUpdateSet({ value: String(value) }))
       .execute();
   }
-  return loadSettings(trx);
+  generation += 1;
+  return readSettings(trx);
 }
 
 export function settingsJson(s: Settings): Record<string, number> {
