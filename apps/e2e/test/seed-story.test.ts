@@ -127,6 +127,7 @@ describe.skipIf(!run)('seed story in the browser', () => {
       await expect(s.page.locator('[data-test=me-referrer]').textContent()).resolves.toContain('139****0001');
       await assertNoHorizontalScroll(s.page);
     }
+    await shoppers[3]!.page.locator('.van-toast').first().waitFor({ state: 'hidden' });
     await h.shot(shoppers[3]!.page, 'shop-me');
     await shopGoto(a.page, '/invite');
     await expect.poll(() => a.page.locator('[data-test=invitee]').count()).toBe(3);
@@ -295,7 +296,11 @@ describe.skipIf(!run)('seed story in the browser', () => {
     await h.shot(admin, 'admin-dashboard');
 
     await admin.goto(`${h.url}/admin/#/users`);
-    await admin.locator('[data-test=users-table] .el-table__body tr', { hasText: '13900000001' }).first().click();
+    await admin
+      .locator('[data-test=users-table] .el-table__body tr')
+      .filter({ has: admin.locator('td:first-child', { hasText: '13900000001' }) })
+      .first()
+      .click();
     await expect.poll(() => admin.locator('[data-test=user-balance]').textContent()).toBe('¥900.00');
     const tree = admin.locator('[data-test=referral-tree]');
     await tree.locator('.el-tree-node__content', { hasText: '13900000001' }).first().click();

@@ -220,6 +220,14 @@ const zh = {
     withdrawFee: '提现手续费 (bps)',
     unpaidTimeout: '未支付自动取消 (分钟)',
   },
+  cycleKey: {
+    enabled: '已启用',
+    merchant: '消费商',
+    baseFen: '返利基数',
+    rewardCount: '已返次数',
+    ratesBps: '循环比例',
+    nextRateBps: '下一笔比例',
+  },
   planName: { referralCycle: '推三返一', appreciationPool: '消费增值' },
   reason: {
     referralCycle: '推三返一返利',
@@ -453,6 +461,14 @@ const en: Messages = {
     withdrawMin: 'Minimum withdrawal (yuan)',
     withdrawFee: 'Withdrawal fee (bps)',
     unpaidTimeout: 'Unpaid timeout (minutes)',
+  },
+  cycleKey: {
+    enabled: 'Enabled',
+    merchant: 'Merchant',
+    baseFen: 'Base',
+    rewardCount: 'Rewards',
+    ratesBps: 'Rates',
+    nextRateBps: 'Next rate',
   },
   planName: { referralCycle: 'Referral cycle', appreciationPool: 'Appreciation pool' },
   reason: {

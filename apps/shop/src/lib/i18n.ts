@@ -280,6 +280,15 @@ const zh = {
     params: '当前参数',
     noPlans: '当前没有开启的营销活动',
   },
+  param: {
+    ratesBps: '循环返利比例',
+    poolShareBps: '入池比例',
+    creditShareBps: '计积分比例',
+    initialPriceFen: '初始积分价格',
+    exitMultipleBps: '出局倍数',
+    exitCashShareBps: '出局现金比例',
+    redeemFeeBps: '兑换手续费',
+  },
   plan: {
     referralCycle: '推三返一',
     appreciationPool: '消费增值',
@@ -563,6 +572,15 @@ const en: Messages = {
     whenText: 'After you confirm receipt and the {days}-day after-sales window closes; refunded orders earn nothing.',
     params: 'Current parameters',
     noPlans: 'No programs are running',
+  },
+  param: {
+    ratesBps: 'Cycle rates',
+    poolShareBps: 'Pool share',
+    creditShareBps: 'Credited share',
+    initialPriceFen: 'Initial point price',
+    exitMultipleBps: 'Exit multiple',
+    exitCashShareBps: 'Exit cash share',
+    redeemFeeBps: 'Redemption fee',
   },
   plan: { referralCycle: 'Referral cycle', appreciationPool: 'Appreciation pool' },
 };
