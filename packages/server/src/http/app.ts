@@ -4,6 +4,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import rateLimit from '@fastify/rate-limit';
 import { ERRORS, Failure, errorMessage, errorStatus, type ErrorCode } from '../errors';
 import { toWire } from './json';
+import { errorSchema } from './schemas';
 import type { AppContext } from './context';
 import { shopRoutes } from './shop-routes';
 import { adminRoutes } from './admin-routes';
@@ -57,6 +58,13 @@ export async function buildApp(ctx: AppContext, options: AppOptions): Promise<Fa
   });
 
   app.addHook('preSerialization', async (_request, _reply, payload) => toWire(payload));
+
+  // Every documented route answers errors in one shape; say so in the OpenAPI document.
+  app.addHook('onRoute', (route) => {
+    const schema = route.schema as { hide?: boolean; response?: Record<string, unknown> } | undefined;
+    if (schema === undefined || schema.hide === true) return;
+    schema.response = { ...(schema.response ?? {}), '4xx': errorSchema };
+  });
 
   app.setErrorHandler((error: FastifyError | Failure, request, reply) => {
     const language = lang(request.headers['accept-language']);
