@@ -71,6 +71,7 @@ export async function startHarness(filter: ErrorFilter = { allow: [] }): Promise
     seedDemo: true,
     logLevel: 'warn',
     settlementIntervalMs: 0,
+    authRateLimitPerMinute: 1000,
     webRoot: ROOT,
   });
   const browser = await chromium.launch({
@@ -135,6 +136,12 @@ export async function startHarness(filter: ErrorFilter = { allow: [] }): Promise
 export async function assertNoHorizontalScroll(page: Page): Promise<void> {
   const width = await page.evaluate(() => document.documentElement.scrollWidth);
   if (width > SHOP_VIEWPORT.width) throw new Error(`${page.url()} scrolls sideways: scrollWidth ${width} > 375`);
+}
+
+/** The admin console must fit 1366 px without a sideways scroll bar. */
+export async function assertAdminFits(page: Page): Promise<void> {
+  const width = await page.evaluate(() => document.documentElement.scrollWidth);
+  if (width > ADMIN_VIEWPORT.width) throw new Error(`${page.url()} scrolls sideways: scrollWidth ${width} > 1366`);
 }
 
 export function copyToDocs(names: string[]): void {

@@ -4,6 +4,7 @@ import {
   ADMIN_PASSWORD,
   HAVE_BROWSER,
   REQUIRE_BROWSER,
+  assertAdminFits,
   assertNoHorizontalScroll,
   copyToDocs,
   startHarness,
@@ -165,6 +166,7 @@ describe.skipIf(!run)('seed story in the browser', () => {
     await admin.click('[data-test=save-settings]');
     await admin.locator('.el-message--success').first().waitFor();
     await expect.poll(() => days.inputValue()).toBe('0');
+    await assertAdminFits(admin);
     await h.shot(admin, 'admin-settings');
 
     await admin.click('[data-test="menu-orders"]');
@@ -183,6 +185,7 @@ describe.skipIf(!run)('seed story in the browser', () => {
     }
     await admin.locator('.el-radio-button', { hasText: '已发货' }).click();
     await expect.poll(() => admin.locator('[data-test=orders-table] [data-test=order-status]').count()).toBe(4);
+    await assertAdminFits(admin);
     await h.shot(admin, 'admin-orders');
     expect(h.errors).toEqual([]);
   }, 120_000);
@@ -261,6 +264,7 @@ describe.skipIf(!run)('seed story in the browser', () => {
     await fin.goto(`${h.url}/admin/#/finance/withdrawals`);
     const row = fin.locator('[data-test=withdrawals-table] .el-table__body tr').first();
     await row.locator('[data-test=withdrawal-status]', { hasText: '待审核' }).waitFor();
+    await assertAdminFits(fin);
     await h.shot(fin, 'admin-withdrawals');
     await row.locator('[data-test=approve]').click();
     await fin.locator('.el-message--success').first().waitFor();
@@ -280,6 +284,7 @@ describe.skipIf(!run)('seed story in the browser', () => {
     await h.shot(fin, 'admin-audit');
     await fin.goto(`${h.url}/admin/#/finance/ledger`);
     await fin.locator('[data-test=ledger-table] .el-table__body tr').first().waitFor();
+    await assertAdminFits(fin);
     await h.shot(fin, 'admin-ledger');
 
     await shopGoto(a.page, '/wallet');
@@ -293,6 +298,7 @@ describe.skipIf(!run)('seed story in the browser', () => {
     await admin.locator('[data-test=dash-pool]').waitFor();
     await expect.poll(() => admin.locator('[data-test=dash-pool]').textContent()).toBe('¥1,200.00');
     await admin.locator('[data-test=chart] canvas').first().waitFor();
+    await assertAdminFits(admin);
     await h.shot(admin, 'admin-dashboard');
 
     await admin.goto(`${h.url}/admin/#/users`);
@@ -305,15 +311,18 @@ describe.skipIf(!run)('seed story in the browser', () => {
     const tree = admin.locator('[data-test=referral-tree]');
     await tree.locator('.el-tree-node__content', { hasText: '13900000001' }).first().click();
     await tree.locator('.el-tree-node__content', { hasText: '13900000004' }).waitFor();
+    await assertAdminFits(admin);
     await h.shot(admin, 'admin-users');
     await admin.keyboard.press('Escape');
 
     await admin.goto(`${h.url}/admin/#/products`);
     await admin.locator('[data-test=products-table] .el-table__body tr').first().waitFor();
+    await assertAdminFits(admin);
     await h.shot(admin, 'admin-products');
 
     await admin.goto(`${h.url}/admin/#/plans`);
     await admin.locator('[data-test=plan-referralCycle]').waitFor();
+    await assertAdminFits(admin);
     await h.shot(admin, 'admin-plans');
     expect(h.errors).toEqual([]);
     if (process.env.MALL_UPDATE_DOC_SCREENSHOTS === '1') {

@@ -42,6 +42,11 @@ const zh = {
     loggedIn: '登录成功',
     agree: '注册即表示同意《用户协议》和《隐私政策》',
     loginFirst: '请先登录',
+    byPassword: '密码登录',
+    byCode: '验证码登录',
+    code: '验证码',
+    sendCode: '获取验证码',
+    codeSent: '验证码已发送',
   },
   home: {
     search: '搜索商品',
@@ -335,6 +340,11 @@ const en: Messages = {
     loggedIn: 'Logged in',
     agree: 'By signing up you accept the Terms and the Privacy Policy',
     loginFirst: 'Please log in first',
+    byPassword: 'Password',
+    byCode: 'SMS code',
+    code: 'Code',
+    sendCode: 'Send code',
+    codeSent: 'Code sent',
   },
   home: {
     search: 'Search products',
