@@ -16,7 +16,7 @@ const noFloatMoney = [
 ];
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', '**/dist/**', 'data/**', 'artifacts/**'] },
+  { ignores: ['**/node_modules/**', '**/dist/**', 'data/**', 'artifacts/**', 'scratch/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

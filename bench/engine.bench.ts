@@ -40,7 +40,8 @@ function joinAll(engine: Engine, from: number, to: number): void {
 
 function settleEvents(from: number, to: number): EngineEvent[] {
   const events: EngineEvent[] = [];
-  for (let i = from; i < to; i += 1) events.push({ type: 'settle', user: `u${i + 1}`, order: `o${i + 1}`, amountFen: AMOUNT_FEN });
+  for (let i = from; i < to; i += 1)
+    events.push({ type: 'settle', user: `u${i + 1}`, order: `o${i + 1}`, amountFen: AMOUNT_FEN });
   return events;
 }
 
@@ -110,7 +111,8 @@ function machine(): string {
   return `${cpus().length} cores (${cpu}), ${memory} GiB RAM, Node ${process.version}, ${process.platform}/${process.arch}`;
 }
 
-const format = (n: number, digits = 0): string => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+const format = (n: number, digits = 0): string =>
+  n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
 /** Median of several runs: a fresh engine's first settlements also pay for tier-up and map growth. */
 function medianRun(n: number): Row {
@@ -126,7 +128,9 @@ runSize(20_000);
 
 const rows = sizes.map((n) => {
   const row = medianRun(n);
-  process.stderr.write(`settled ${format(n)} orders: ${format(row.ordersPerSecond)} orders/s, ${format(row.nsPerOrder)} ns/order\n`);
+  process.stderr.write(
+    `settled ${format(n)} orders: ${format(row.ordersPerSecond)} orders/s, ${format(row.nsPerOrder)} ns/order\n`,
+  );
   return row;
 });
 const windows: WindowRow[] = sizes.map((n) => {
