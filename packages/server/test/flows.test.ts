@@ -307,3 +307,78 @@ for (const backend of backends()) {
     });
   });
 }
+
+for (const backend of backends()) {
+  describe(`settlement of mixed and plan-free orders (${backend.name})`, () => {
+    let t: TestServer;
+    beforeAll(async () => {
+      t = await backend.start();
+    });
+    afterAll(async () => {
+      if (t) await expectLedgerHealthy(t);
+      await t?.close();
+    });
+
+    it('settles an order mixing plan sets once per set, and a plan-free order with revenue only', async () => {
+      const admin = await staffToken(t);
+      await t.api('PUT', '/api/admin/settings', { token: admin, body: { afterSalesDays: 0 } });
+      const both = await makeProduct(t, admin, {
+        priceFen: 10_000,
+        stock: 10,
+        plans: ['referralCycle', 'appreciationPool'],
+      });
+      const poolOnly = await makeProduct(t, admin, { priceFen: 20_000, stock: 10, plans: ['appreciationPool'] });
+      const none = await makeProduct(t, admin, { priceFen: 5_000, stock: 10 });
+      const shopper = await registerShopper(t);
+      const created = await t.api('POST', '/api/shop/orders', {
+        token: shopper.token,
+        body: {
+          items: [
+            { skuId: both.skuId, quantity: 1 },
+            { skuId: poolOnly.skuId, quantity: 2 },
+            { skuId: none.skuId, quantity: 1 },
+          ],
+          address: ADDRESS,
+        },
+        headers: { 'idempotency-key': idemKey() },
+      });
+      expect(created.status).toBe(201);
+      const order = created.body.order as Order;
+      expect(order.amountFen).toBe(55_000);
+      const pay = await t.api('POST', `/api/shop/orders/${order.id}/pay`, {
+        token: shopper.token,
+        body: { channel: 'sandbox' },
+      });
+      await t.api('POST', `/api/sandbox/payments/${(pay.body.payment as { id: string }).id}/succeed`);
+      await t.api('POST', `/api/admin/orders/${order.id}/ship`, {
+        token: admin,
+        body: { carrier: 'SF', trackingNo: '1' },
+      });
+      await t.api('POST', `/api/shop/orders/${order.id}/receive`, { token: shopper.token });
+      const plain = await createOrder(t, shopper.token, none.skuId);
+      const plainId = (plain.body.order as Order).id;
+      const pay2 = await t.api('POST', `/api/shop/orders/${plainId}/pay`, {
+        token: shopper.token,
+        body: { channel: 'sandbox' },
+      });
+      await t.api('POST', `/api/sandbox/payments/${(pay2.body.payment as { id: string }).id}/succeed`);
+      await t.api('POST', `/api/admin/orders/${plainId}/ship`, {
+        token: admin,
+        body: { carrier: 'SF', trackingNo: '2' },
+      });
+      await t.api('POST', `/api/shop/orders/${plainId}/receive`, { token: shopper.token });
+      const run = await t.api('POST', '/api/admin/settlement/run', { token: admin });
+      expect(run.body.settled).toBe(2);
+      const positions = await t.api('GET', '/api/shop/me/positions', { token: shopper.token });
+      const list = positions.body.positions as { orderId: string; capFen: number }[];
+      // Two plan sets in the first order: two positions (caps 2x of 10,000 and of 40,000); none for the plan-free order.
+      expect(list.map((p) => p.capFen).sort((a, b) => a - b)).toEqual([20_000, 80_000]);
+      expect(list.every((p) => p.orderId.startsWith(`${order.id}:`))).toBe(true);
+      const ledger = await t.api('GET', `/api/admin/ledger?account=platform:revenue&pageSize=200`, { token: admin });
+      const revenue = (ledger.body.items as { transferId: string; amountFen: number }[]).filter((e) =>
+        e.transferId.startsWith('revenue:'),
+      );
+      expect(revenue.map((e) => e.amountFen).sort((a, b) => a - b)).toEqual([5_000, 55_000]);
+    });
+  });
+}
