@@ -14,6 +14,7 @@ export interface StartTestOptions {
   reuse?: string;
   authRateLimitPerMinute?: number;
   webRoot?: string;
+  expiryIntervalMs?: number;
 }
 
 export interface Backend {
@@ -86,7 +87,7 @@ async function launch(
     logLevel: 'silent',
     authRateLimitPerMinute: options.authRateLimitPerMinute ?? 10_000,
     settlementIntervalMs: options.settlementIntervalMs ?? 0,
-    expiryIntervalMs: 0,
+    expiryIntervalMs: options.expiryIntervalMs ?? 0,
     ...(options.webRoot === undefined ? {} : { webRoot: options.webRoot }),
   });
   let stopped = false;
