@@ -162,6 +162,19 @@ describe.skipIf(!HAVE_BROWSER)('admin console and storefront details in the brow
       await assertNoHorizontalScroll(page);
     }
     await h.shot(page, 'shop-category');
+    // add two products to the cart and check the cart's total
+    for (const title of ['五常大米', '赣南脐橙']) {
+      await shopGoto(h, page, '/');
+      await page.locator('[data-test=product-card]', { hasText: title }).first().click();
+      await page.locator('[data-test=product-title]').waitFor();
+      await page.locator('.van-action-bar-button', { hasText: '加入购物车' }).click();
+      await page.click('[data-test=sku-confirm]');
+      await page.locator('.van-toast', { hasText: '已加入购物车' }).waitFor();
+    }
+    await shopGoto(h, page, '/cart');
+    await expect.poll(() => page.locator('[data-test=cart-total]').textContent()).toBe('¥149.80');
+    await assertNoHorizontalScroll(page);
+    await h.shot(page, 'shop-cart');
     await shopGoto(h, page, '/me');
     await page.click('[data-test=lang]');
     await page.locator('.van-action-sheet__item', { hasText: 'English' }).click();
