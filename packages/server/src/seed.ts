@@ -101,37 +101,39 @@ export function productImageUrl(key: string): string {
 }
 
 export interface SeedResult {
-  adminPassword: string;
+  /** Undefined when the password was set by MALL_ADMIN_PASSWORD on an earlier start and is not stored. */
+  adminPassword: string | undefined;
   seededNow: boolean;
 }
 
 export async function seedDemo(db: Db, adminPassword?: string): Promise<SeedResult> {
+  // Only a generated demo password is kept (so restarts can print it); one given by MALL_ADMIN_PASSWORD never is.
   const stored = await db.selectFrom('kv').select('value').where('key', '=', 'demo_admin_password').executeTakeFirst();
-  const chosen = adminPassword ?? stored?.value ?? randomBytes(9).toString('base64url');
-  const hash = await hashPassword(chosen);
+  const generated =
+    adminPassword === undefined && stored === undefined ? randomBytes(9).toString('base64url') : undefined;
+  const password = adminPassword ?? stored?.value ?? generated;
+  const hash = password === undefined ? undefined : await hashPassword(password);
   return inTx(db, async (trx) => {
-    const storedPassword = await trx
-      .selectFrom('kv')
-      .select('value')
-      .where('key', '=', 'demo_admin_password')
-      .executeTakeFirst();
     const seeded = await trx.selectFrom('kv').select('value').where('key', '=', 'seeded').executeTakeFirst();
-    const password = chosen;
     if (seeded) {
-      if (adminPassword !== undefined && adminPassword !== storedPassword?.value) {
+      if (adminPassword !== undefined && hash !== undefined) {
         for (const name of ['admin', 'operator', 'finance']) await setStaffPassword(trx, name, hash);
-        await trx.updateTable('kv').set({ value: adminPassword }).where('key', '=', 'demo_admin_password').execute();
+        await trx.deleteFrom('kv').where('key', '=', 'demo_admin_password').execute();
+        return { adminPassword, seededNow: false };
       }
-      return { adminPassword: password, seededNow: false };
+      return { adminPassword: stored?.value, seededNow: false };
     }
+    if (password === undefined || hash === undefined) throw new Error('no password for the demo staff');
     await createStaff(trx, 'admin', hash, 'admin');
     await createStaff(trx, 'operator', hash, 'operator');
     await createStaff(trx, 'finance', hash, 'finance');
-    await trx
-      .insertInto('kv')
-      .values({ key: 'demo_admin_password', value: password })
-      .onConflict((oc) => oc.column('key').doUpdateSet({ value: password }))
-      .execute();
+    if (adminPassword === undefined) {
+      await trx
+        .insertInto('kv')
+        .values({ key: 'demo_admin_password', value: password })
+        .onConflict((oc) => oc.column('key').doUpdateSet({ value: password }))
+        .execute();
+    }
     await updatePlan(trx, 'referralCycle', { enabled: true, acknowledgeRisk: true }, 'seed');
     await updatePlan(trx, 'appreciationPool', { enabled: true, acknowledgeRisk: true }, 'seed');
     const categories = [];

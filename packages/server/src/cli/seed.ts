@@ -12,7 +12,9 @@ export async function run(argv: string[]): Promise<number> {
   try {
     await migrateToLatest(store.db, store.schema);
     const result = await seedDemo(store.db, process.env.MALL_ADMIN_PASSWORD || undefined);
-    process.stdout.write(`${result.seededNow ? 'seeded' : 'already seeded'}: admin / ${result.adminPassword}\n`);
+    process.stdout.write(
+      `${result.seededNow ? 'seeded' : 'already seeded'}: admin / ${result.adminPassword ?? '(the MALL_ADMIN_PASSWORD set earlier)'}\n`,
+    );
     return 0;
   } finally {
     await store.close();

@@ -61,7 +61,7 @@ export async function run(argv: string[]): Promise<number> {
       `  storefront   ${shown}/`,
       `  admin        ${shown}/admin/`,
       `  API docs     ${shown}/api/docs`,
-      `  admin login  admin / ${server.adminPassword ?? '(unchanged)'}   (also operator, finance)`,
+      `  admin login  admin / ${server.adminPassword ?? '(the MALL_ADMIN_PASSWORD set earlier)'}   (also operator, finance)`,
       '',
     ].join('\n'),
   );
