@@ -237,6 +237,7 @@ const LOCK_NAME = 'incentives';
 export class Sequencer {
   private engine: Engine | undefined;
   private valid = false;
+  private configKey = '';
   private tail: Promise<unknown> = Promise.resolve();
   readonly holder = `pid:${process.pid}:${Math.random().toString(36).slice(2, 8)}`;
 
@@ -269,8 +270,12 @@ export class Sequencer {
           .execute();
         await trx.updateTable('locks').set({ holder: this.holder, at }).where('name', '=', LOCK_NAME).execute();
       }
-      if (!this.valid || this.engine === undefined) {
+      // Another process may have changed a plan's parameters (allowed only before its first settlement): then the
+      // engine is rebuilt with them, which replays to the same state because no settlement used the old ones.
+      const configKey = JSON.stringify((await loadPlans(trx)).map((p) => [p.code, p.params]));
+      if (!this.valid || this.engine === undefined || configKey !== this.configKey) {
         this.engine = await buildEngine(trx);
+        this.configKey = configKey;
       } else {
         await catchUp(trx, this.engine);
       }
