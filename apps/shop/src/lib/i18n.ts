@@ -21,6 +21,7 @@ const zh = {
     no: '否',
     language: '语言',
     loadFailed: '加载失败',
+    colon: '：',
   },
   tab: { home: '首页', category: '分类', cart: '购物车', me: '我的' },
   auth: {
@@ -319,6 +320,7 @@ const en: Messages = {
     no: 'No',
     language: 'Language',
     loadFailed: 'Failed to load',
+    colon: ': ',
   },
   tab: { home: 'Home', category: 'Categories', cart: 'Cart', me: 'Me' },
   auth: {
