@@ -6,17 +6,16 @@
  * Usage: npm run bench:server [-- --checkout 3000 --concurrency 32 --settle 20000 --no-write]
  * Writes its table into docs/benchmarks.md between the bench:server markers (creates them at the end if missing).
  */
-import { execSync } from 'node:child_process';
+import { execSync, spawn } from 'node:child_process';
 import http from 'node:http';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
-import { startServer, type RunningServer } from '../packages/server/src/index';
 import { newId } from '../packages/server/src/ids';
 import { postCreditsBulk, type TransferInput } from '../packages/server/src/ledger';
-import { inTx } from '../packages/server/src/db/database';
+import { inTx, openStore, type Store } from '../packages/server/src/db/database';
 
 const { values } = parseArgs({
   options: {
@@ -41,6 +40,7 @@ interface Result {
   p50Ms: number;
   p99Ms: number;
   cpuMsPerCheckout: number;
+  serverCpuMsPerCheckout: number;
   settled: number;
   settleSeconds: number;
   settlePerSecond: number;
@@ -101,12 +101,82 @@ function percentile(sorted: number[], p: number): number {
   return sorted[index] ?? 0;
 }
 
+/** The server under test: its own process (`mall start`), so the load generator does not share its event loop. */
+interface Target {
+  url: string;
+  store: Store;
+  /** CPU time the server process has used so far, in ms (from /proc). */
+  cpuMs(): number;
+  close(): Promise<void>;
+}
+
+const MALL_BIN = join(import.meta.dirname ?? '.', '..', 'packages', 'server', 'bin', 'mall.js');
+const TICK_MS = 1000 / Number(execSync('getconf CLK_TCK').toString().trim() || '100');
+
+async function launch(databaseUrl: string): Promise<Target> {
+  // BENCH_SERVER_NODE_ARGS passes flags to the server's node (for instance --cpu-prof to profile it).
+  const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter((a) => a !== '');
+  const child = spawn(process.execPath, [...nodeArgs, MALL_BIN, 'start'], {
+    env: {
+      ...process.env,
+      DATABASE_URL: databaseUrl,
+      MALL_PORT: '0',
+      MALL_HOST: '127.0.0.1',
+      MALL_ADMIN_PASSWORD: PASSWORD,
+      MALL_LOG_LEVEL: 'warn',
+      MALL_SKIP_WEB_BUILD: '1',
+      MALL_AUTH_RATE_LIMIT: '1000000',
+      MALL_SETTLEMENT_INTERVAL_MS: '0',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`mall start did not come up:\n${output}`)), 120_000);
+    const onData = (chunk: Buffer): void => {
+      output += chunk.toString();
+      const port = /storefront\s+http:\/\/localhost:(\d+)\//.exec(output);
+      if (port && output.includes('admin login')) {
+        clearTimeout(timer);
+        resolve(`http://127.0.0.1:${port[1]}`);
+      }
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`mall start exited ${code}:\n${output}`)));
+  });
+  const store = openStore(databaseUrl);
+  return {
+    url,
+    store,
+    cpuMs: () => {
+      const fields = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+      return (Number(fields[11]) + Number(fields[12])) * TICK_MS;
+    },
+    close: async () => {
+      await store.close();
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
 async function checkout(
-  server: RunningServer,
+  server: Target,
   count: number,
   concurrency: number,
 ): Promise<
-  Pick<Result, 'checkouts' | 'checkoutSeconds' | 'checkoutPerSecond' | 'p50Ms' | 'p99Ms' | 'cpuMsPerCheckout'>
+  Pick<
+    Result,
+    | 'checkouts'
+    | 'checkoutSeconds'
+    | 'checkoutPerSecond'
+    | 'p50Ms'
+    | 'p99Ms'
+    | 'cpuMsPerCheckout'
+    | 'serverCpuMsPerCheckout'
+  >
 > {
   const url = server.url;
   const admin = (await call(url, 'POST', '/api/admin/login', undefined, { username: 'admin', password: PASSWORD }))
@@ -146,6 +216,7 @@ async function checkout(
   await Promise.all(tokens.map((token) => one(token, false)));
   const started = performance.now();
   const cpuBefore = process.cpuUsage();
+  const serverCpuBefore = server.cpuMs();
   await Promise.all(
     tokens.map(async (token) => {
       while (next < count) {
@@ -156,9 +227,11 @@ async function checkout(
   );
   const seconds = (performance.now() - started) / 1000;
   const cpu = process.cpuUsage(cpuBefore);
+  const serverCpu = server.cpuMs() - serverCpuBefore;
   latencies.sort((a, b) => a - b);
   return {
     cpuMsPerCheckout: (cpu.user + cpu.system) / 1000 / count,
+    serverCpuMsPerCheckout: serverCpu / count,
     checkouts: count,
     checkoutSeconds: seconds,
     checkoutPerSecond: count / seconds,
@@ -168,7 +241,7 @@ async function checkout(
 }
 
 /** Writes n received gift-pack orders (buyers in a fan-out-3 referral tree, money in escrow) straight into the database. */
-async function seedReceivedOrders(server: RunningServer, n: number): Promise<void> {
+async function seedReceivedOrders(server: Target, n: number): Promise<void> {
   const db = server.store.db;
   const product = await db
     .selectFrom('products')
@@ -265,7 +338,7 @@ async function seedReceivedOrders(server: RunningServer, n: number): Promise<voi
 }
 
 async function settle(
-  server: RunningServer,
+  server: Target,
   n: number,
 ): Promise<Pick<Result, 'settled' | 'settleSeconds' | 'settlePerSecond' | 'auditSeconds' | 'auditOk'>> {
   const url = server.url;
@@ -292,15 +365,7 @@ async function settle(
 }
 
 async function runOn(label: string, databaseUrl: string): Promise<Result> {
-  const server = await startServer({
-    databaseUrl,
-    port: 0,
-    adminPassword: PASSWORD,
-    logLevel: 'warn',
-    authRateLimitPerMinute: 1_000_000,
-    settlementIntervalMs: 0,
-    expiryIntervalMs: 0,
-  });
+  const server = await launch(databaseUrl);
   try {
     process.stderr.write(`${label}: checkout x${CHECKOUTS} at concurrency ${CONCURRENCY} ...\n`);
     const c = await checkout(server, CHECKOUTS, CONCURRENCY);
@@ -335,13 +400,13 @@ function table(results: Result[]): string {
   const lines = [
     `Machine: ${machine()}. Command: \`npm run bench:server -- --checkout ${CHECKOUTS} --concurrency ${CONCURRENCY} --settle ${SETTLE}\`${process.env.BENCH_DATABASE_URL ? ' with `BENCH_DATABASE_URL` set' : ''}. Run ${new Date().toISOString().slice(0, 16)}Z.`,
     '',
-    'Checkout = `POST /api/shop/orders` + `POST /api/shop/orders/{id}/pay` (sandbox) + `POST /api/sandbox/payments/{id}/succeed` (which signs and posts the gateway notification to the notify endpoint): three HTTP requests and three durable transactions per order, over loopback, by concurrent shoppers; the load generator (keep-alive node:http) runs inside the server process, so "CPU ms/checkout" is client plus server. Settlement = one `POST /api/admin/settlement/run` over pre-seeded received 1000-yuan gift-pack orders (fan-out-3 referral tree, both seed plans), batches of 1000 orders per transaction, writing ledger transfers, positions, pool state, referral progress, transitions and the event log. SQLite runs with WAL and `synchronous=FULL`.',
+    'Checkout = `POST /api/shop/orders` + `POST /api/shop/orders/{id}/pay` (sandbox) + `POST /api/sandbox/payments/{id}/succeed` (which signs and posts the gateway notification to the notify endpoint): three HTTP requests and three durable transactions per order, over loopback, by concurrent shoppers; the server runs as its own process (`mall start`), the load generator (keep-alive node:http) in the benchmark process; both share the 2 cores. Settlement = one `POST /api/admin/settlement/run` over pre-seeded received 1000-yuan gift-pack orders (fan-out-3 referral tree, both seed plans), batches of 1000 orders per transaction, writing ledger transfers, positions, pool state, referral progress, transitions and the event log. SQLite runs with WAL and `synchronous=FULL`.',
     '',
-    '| database | checkouts | checkout/s | p50 ms | p99 ms | CPU ms/checkout | settled orders | settle s | settled orders/s | audit s | audit |',
-    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|',
+    '| database | checkouts | checkout/s | p50 ms | p99 ms | server CPU ms/checkout | client CPU ms/checkout | settled orders | settle s | settled orders/s | audit s | audit |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|',
     ...results.map(
       (r) =>
-        `| ${r.database} | ${r.checkouts} | ${f0(r.checkoutPerSecond)} | ${f1(r.p50Ms)} | ${f1(r.p99Ms)} | ${f2(r.cpuMsPerCheckout)} | ${r.settled} | ${f2(r.settleSeconds)} | ${f0(r.settlePerSecond)} | ${f2(r.auditSeconds)} | ${r.auditOk ? 'clean' : 'differences'} |`,
+        `| ${r.database} | ${r.checkouts} | ${f0(r.checkoutPerSecond)} | ${f1(r.p50Ms)} | ${f1(r.p99Ms)} | ${f2(r.serverCpuMsPerCheckout)} | ${f2(r.cpuMsPerCheckout)} | ${r.settled} | ${f2(r.settleSeconds)} | ${f0(r.settlePerSecond)} | ${f2(r.auditSeconds)} | ${r.auditOk ? 'clean' : 'differences'} |`,
     ),
     '',
     'Targets: settlement >= 5,000 orders/s on SQLite; checkout >= 1,500 orders/s.',

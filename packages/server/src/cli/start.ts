@@ -13,6 +13,8 @@ Migrates the database, seeds the demo data once, and serves the API and the buil
   DATABASE_URL         postgres://user:pass@host/db or sqlite:PATH (default sqlite:./data/mall.db)
   MALL_LOG_LEVEL       pino level (default info)
   MALL_SKIP_WEB_BUILD  1 = do not build missing web apps before starting
+  MALL_AUTH_RATE_LIMIT login/register attempts per IP per minute (default 20)
+  MALL_SETTLEMENT_INTERVAL_MS  settlement timer period (default 60000; 0 = only on demand)
 `;
 
 /** Builds the storefront and admin console once when their dist folders are missing; a failed build is not fatal. */
@@ -52,6 +54,10 @@ export async function run(argv: string[]): Promise<number> {
     host: process.env.MALL_HOST ?? '0.0.0.0',
     ...(process.env.MALL_ADMIN_PASSWORD ? { adminPassword: process.env.MALL_ADMIN_PASSWORD } : {}),
     logLevel: process.env.MALL_LOG_LEVEL ?? 'info',
+    ...(process.env.MALL_AUTH_RATE_LIMIT ? { authRateLimitPerMinute: Number(process.env.MALL_AUTH_RATE_LIMIT) } : {}),
+    ...(process.env.MALL_SETTLEMENT_INTERVAL_MS
+      ? { settlementIntervalMs: Number(process.env.MALL_SETTLEMENT_INTERVAL_MS) }
+      : {}),
   });
   const shown = server.url.replace('127.0.0.1', 'localhost');
   process.stdout.write(
