@@ -104,18 +104,26 @@ describe.skipIf(!HAVE_BROWSER)('admin console and storefront details in the brow
     await admin.goto(`${h.url}/admin/#/plans`);
     const card = admin.locator('[data-test=plan-referralCycle]');
     await card.waitFor();
-    // switch the plan off, save; then on again: the acknowledgement is required before it is sent
+    // switch the plan off and save; switching it on again without the acknowledgement is refused by the server
     await admin.click('[data-test=plan-enabled-referralCycle]');
     await admin.click('[data-test=plan-save-referralCycle]');
     await admin.locator('.el-message--success').first().waitFor();
     await admin.click('[data-test=plan-enabled-referralCycle]');
     await admin.click('[data-test=plan-save-referralCycle]');
-    await admin.locator('[data-test=plan-error-referralCycle]').waitFor();
+    const refusal = admin.locator('[data-test=plan-error-referralCycle]');
+    await refusal.waitFor();
+    await expect(refusal.textContent()).resolves.toContain('risk_acknowledgement_required');
     await h.shot(admin, 'admin-plans-ack');
+    // with the acknowledgement and a first rate of 90% the plan saves, and the guard warns about the margin
     await admin.click('[data-test=plan-ack-referralCycle]');
+    const firstRate = card.locator('.list-item input').first();
+    await firstRate.fill('9000');
+    await firstRate.press('Tab');
     await admin.click('[data-test=plan-save-referralCycle]');
-    await expect.poll(() => admin.locator('[data-test=plan-error-referralCycle]').count()).toBe(0);
+    await expect.poll(() => refusal.count()).toBe(0);
+    await card.locator('[data-test=plan-warning]', { hasText: 'payout_exceeds_margin' }).first().waitFor();
     await card.locator('.muted', { hasText: 'admin' }).first().waitFor();
+    await h.shot(admin, 'admin-plans-warning');
     expect(unexpectedErrors()).toEqual([]);
     h.errors.length = 0;
   }, 60_000);
