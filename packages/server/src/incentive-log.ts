@@ -1,7 +1,7 @@
 import { Engine, type Effect, type EngineEvent } from '@mall/core';
 import { sql } from 'kysely';
-import type { Db, Tx } from './db/database';
-import { inTx } from './db/database';
+import type { Db, RawWriter, Tx } from './db/database';
+import { inTx, rawWriterOf } from './db/database';
 import { engineConfigOf, loadPlans } from './plans';
 import { postCreditsBulk, type TransferInput } from './ledger';
 import { nowIso } from './clock';
@@ -98,7 +98,11 @@ export class EffectBatch {
   readonly rejected: Extract<Effect, { type: 'rejected' }>[] = [];
   readonly plansUsed = new Set<string>();
 
-  constructor(private readonly engine: Engine) {}
+  constructor(
+    private readonly engine: Engine,
+    /** SQLite's per-row fast path for the bulk writes; undefined on PostgreSQL. */
+    readonly raw?: RawWriter,
+  ) {}
 
   /** Applies one event to the engine and records it; EngineInputError propagates with nothing recorded. */
   apply(event: EngineEvent, at: string): Effect[] {
@@ -139,6 +143,44 @@ export class EffectBatch {
   }
 
   async write(trx: Tx, at: string, extraTransfers: readonly TransferInput[] = []): Promise<void> {
+    const raw = this.raw;
+    if (raw !== undefined) {
+      for (const e of this.events) {
+        raw.run(INSERT_EVENT, [
+          e.seq,
+          e.type,
+          e.user_id,
+          e.referrer_id,
+          e.order_id,
+          e.amount_fen,
+          e.units,
+          e.plans,
+          e.at,
+        ]);
+      }
+      const transfers = [...extraTransfers, ...this.transfers];
+      if (transfers.length > 0) await postCreditsBulk(trx, transfers, at, raw);
+      for (const p of this.positions.values()) {
+        raw.run(UPSERT_POSITION, [
+          p.order,
+          p.plan,
+          p.user,
+          BigInt(p.ordinal),
+          p.units,
+          p.capFen,
+          p.realizedFen,
+          p.paidFen,
+          p.status,
+          at,
+          at,
+        ]);
+      }
+      for (const p of this.progress.values()) {
+        raw.run(UPSERT_PROGRESS, [p.user, p.merchant ? 1n : 0n, p.baseFen, BigInt(p.rewardCount)]);
+      }
+      await this.writePoolAndPlans(trx, at);
+      return;
+    }
     for (let i = 0; i < this.events.length; i += 500) {
       await trx
         .insertInto('incentive_events')
@@ -198,6 +240,10 @@ export class EffectBatch {
         )
         .execute();
     }
+    await this.writePoolAndPlans(trx, at);
+  }
+
+  private async writePoolAndPlans(trx: Tx, at: string): Promise<void> {
     const lastEvent = this.events[this.events.length - 1];
     if (this.pool !== undefined && lastEvent !== undefined) {
       const values = { cash_fen: this.pool.cashFen, supply_units: this.pool.supplyUnits, updated_at: at };
@@ -227,6 +273,15 @@ export class EffectBatch {
     }
   }
 }
+
+const INSERT_EVENT =
+  'insert into incentive_events (seq, type, user_id, referrer_id, order_id, amount_fen, units, plans, at) values (?, ?, ?, ?, ?, ?, ?, ?, ?)';
+const UPSERT_POSITION =
+  'insert into positions (order_id, plan, user_id, ordinal, units, cap_fen, realized_fen, paid_fen, status, created_at, updated_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ' +
+  'on conflict (order_id) do update set units = excluded.units, realized_fen = excluded.realized_fen, paid_fen = excluded.paid_fen, status = excluded.status, updated_at = excluded.updated_at';
+const UPSERT_PROGRESS =
+  'insert into referral_progress (user_id, merchant, base_fen, reward_count) values (?, ?, ?, ?) ' +
+  'on conflict (user_id) do update set merchant = excluded.merchant, base_fen = excluded.base_fen, reward_count = excluded.reward_count';
 
 const LOCK_NAME = 'incentives';
 
@@ -282,7 +337,7 @@ export class Sequencer {
       // Until this transaction commits, the engine may be ahead of the database.
       this.valid = false;
       const engine = this.engine;
-      return fn(trx, new EffectBatch(engine), engine);
+      return fn(trx, new EffectBatch(engine, rawWriterOf(this.db)), engine);
     });
     this.valid = true;
     return out;

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { Db, Tx } from './db/database';
+import type { Db, RawWriter, Tx } from './db/database';
 import { fail } from './errors';
 
 /**
@@ -83,13 +83,26 @@ export async function postTransfer(trx: Tx, t: TransferInput, at: string): Promi
  * Bulk path for settlement: inserts many transfers in chunks and applies one aggregated delta per account. Only for
  * transfers that never debit a wallet (settlement pays into wallets, it never takes from them).
  */
-export async function postCreditsBulk(trx: Tx, transfers: readonly TransferInput[], at: string): Promise<void> {
+export async function postCreditsBulk(
+  trx: Tx,
+  transfers: readonly TransferInput[],
+  at: string,
+  raw?: RawWriter,
+): Promise<void> {
   const deltas = new Map<string, bigint>();
   for (const t of transfers) {
     if (t.amountFen <= 0n) throw new Error(`transfer ${t.id} has a non-positive amount`);
     if (isUserWallet(t.from)) throw new Error(`bulk transfer ${t.id} debits a wallet`);
     deltas.set(t.from, (deltas.get(t.from) ?? 0n) - t.amountFen);
     deltas.set(t.to, (deltas.get(t.to) ?? 0n) + t.amountFen);
+  }
+  const entries = [...deltas.entries()].filter(([, d]) => d !== 0n).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  if (raw !== undefined) {
+    for (const t of transfers) {
+      raw.run(INSERT_TRANSFER, [t.id, t.from, t.to, t.amountFen, t.reason, t.orderId ?? null, t.userId ?? null, at]);
+    }
+    for (const [address, delta] of entries) raw.run(ADD_TO_ACCOUNT, [address, delta]);
+    return;
   }
   for (let i = 0; i < transfers.length; i += 500) {
     await trx
@@ -108,7 +121,6 @@ export async function postCreditsBulk(trx: Tx, transfers: readonly TransferInput
       )
       .execute();
   }
-  const entries = [...deltas.entries()].filter(([, d]) => d !== 0n).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   for (let i = 0; i < entries.length; i += 500) {
     await trx
       .insertInto('accounts')
@@ -119,6 +131,11 @@ export async function postCreditsBulk(trx: Tx, transfers: readonly TransferInput
       .execute();
   }
 }
+
+const INSERT_TRANSFER =
+  'insert into transfers (id, from_account, to_account, amount_fen, reason, order_id, user_id, created_at) values (?, ?, ?, ?, ?, ?, ?, ?)';
+const ADD_TO_ACCOUNT =
+  'insert into accounts (address, balance_fen) values (?, ?) on conflict (address) do update set balance_fen = accounts.balance_fen + excluded.balance_fen';
 
 export async function balanceOf(db: Db | Tx, address: string): Promise<bigint> {
   const row = await db.selectFrom('accounts').select('balance_fen').where('address', '=', address).executeTakeFirst();

@@ -14,6 +14,9 @@ import { newId } from './ids';
  */
 export const DEFAULT_BATCH_SIZE = 1000;
 
+const INSERT_TRANSITION =
+  'insert into order_transitions (id, order_id, from_status, to_status, actor, at, note) values (?, ?, ?, ?, ?, ?, ?)';
+
 interface Candidate {
   id: string;
   user_id: string;
@@ -150,11 +153,17 @@ async function settleBatch(trx: Tx, batch: EffectBatch, engine: Engine, limit: n
       );
     }
   }
-  for (let i = 0; i < transitions.length; i += 500) {
-    await trx
-      .insertInto('order_transitions')
-      .values(transitions.slice(i, i + 500))
-      .execute();
+  const raw = batch.raw;
+  if (raw !== undefined) {
+    for (const t of transitions)
+      raw.run(INSERT_TRANSITION, [t.id, t.order_id, t.from_status, t.to_status, t.actor, t.at, t.note]);
+  } else {
+    for (let i = 0; i < transitions.length; i += 500) {
+      await trx
+        .insertInto('order_transitions')
+        .values(transitions.slice(i, i + 500))
+        .execute();
+    }
   }
   await batch.write(trx, now, revenue);
   return orders.length;
