@@ -19,7 +19,7 @@ export interface StartOptions {
   adminPassword?: string;
   seedDemo?: boolean;
   logLevel?: string;
-  /** Login/register attempts per IP per minute (default 20). */
+  /** Login/register attempts per IP per minute (default 60). */
   authRateLimitPerMinute?: number;
   /** How often the settlement worker runs (default 60 s; 0 disables the timer). */
   settlementIntervalMs?: number;
@@ -84,7 +84,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     const ctx: AppContext = { store, sequencer, providers, sms, sandboxSecret: secret, settleNow };
     const app = await buildApp(ctx, {
       logLevel: options.logLevel ?? 'info',
-      authRateLimitPerMinute: options.authRateLimitPerMinute ?? 20,
+      authRateLimitPerMinute: options.authRateLimitPerMinute ?? 60,
       webRoot: options.webRoot,
     });
     logRef.app = app;

@@ -13,7 +13,7 @@ Migrates the database, seeds the demo data once, and serves the API and the buil
   DATABASE_URL         postgres://user:pass@host/db or sqlite:PATH (default sqlite:./data/mall.db)
   MALL_LOG_LEVEL       pino level (default info)
   MALL_SKIP_WEB_BUILD  1 = do not build missing web apps before starting
-  MALL_AUTH_RATE_LIMIT login/register attempts per IP per minute (default 20)
+  MALL_AUTH_RATE_LIMIT login/register attempts per IP per minute (default 60)
   MALL_SETTLEMENT_INTERVAL_MS  settlement timer period (default 60000; 0 = only on demand)
 `;
 

@@ -119,7 +119,11 @@ function productInput(body: ProductBody): ProductInput {
   };
 }
 
-export async function adminRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
+export async function adminRoutes(
+  app: FastifyInstance,
+  ctx: AppContext,
+  authRateLimitPerMinute: number,
+): Promise<void> {
   const db = ctx.store.db;
   const guard = (permission: Permission | null, request: Parameters<typeof staffWith>[1]) =>
     staffWith(ctx, request, permission);
@@ -134,7 +138,7 @@ export async function adminRoutes(app: FastifyInstance, ctx: AppContext): Promis
   app.post<{ Body: { username: string; password: string } }>(
     '/api/admin/login',
     {
-      config: { rateLimit: { max: 30, timeWindow: 60_000 } },
+      config: { rateLimit: { max: authRateLimitPerMinute, timeWindow: 60_000 } },
       schema: {
         tags,
         security: [],

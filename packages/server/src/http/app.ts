@@ -134,7 +134,7 @@ export async function buildApp(ctx: AppContext, options: AppOptions): Promise<Fa
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
   await app.register(async (scope) => shopRoutes(scope, ctx, options));
-  await app.register(async (scope) => adminRoutes(scope, ctx));
+  await app.register(async (scope) => adminRoutes(scope, ctx, options.authRateLimitPerMinute));
   await app.register(async (scope) => sandboxRoutes(scope, ctx));
   await staticRoutes(app, options.webRoot);
   return app;
