@@ -286,6 +286,8 @@ describe.skipIf(!run)('seed story in the browser', () => {
     await fin.locator('[data-test=ledger-table] .el-table__body tr').first().waitFor();
     await assertAdminFits(fin);
     await h.shot(fin, 'admin-ledger');
+    const [download] = await Promise.all([fin.waitForEvent('download'), fin.click('[data-test=export-ledger]')]);
+    expect(download.suggestedFilename()).toMatch(/^ledger-.*\.csv$/);
 
     await shopGoto(a.page, '/wallet');
     await a.page.locator('.van-tab', { hasText: '提现记录' }).click();
