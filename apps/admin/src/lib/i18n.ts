@@ -120,6 +120,8 @@ const zh = {
     settle: '运行结算',
     settled: '已结算 {n} 笔订单',
     reason: '原因',
+    unitPrice: '单价',
+    quantity: '数量',
   },
   status: {
     none: '—',
@@ -380,6 +382,8 @@ const en: Messages = {
     settle: 'Run settlement',
     settled: '{n} order(s) settled',
     reason: 'Reason',
+    unitPrice: 'Unit price',
+    quantity: 'Qty',
   },
   status: {
     none: '—',
