@@ -32,7 +32,7 @@ function nextRandomByte(): number {
   return byte;
 }
 
-export type IdPrefix = 'usr' | 'stf' | 'ord' | 'pay' | 'prd' | 'sku' | 'cat' | 'wdr' | 'trn' | 'ref' | 'evt';
+export type IdPrefix = 'usr' | 'stf' | 'ord' | 'pay' | 'prd' | 'sku' | 'cat' | 'wdr' | 'trn' | 'ref' | 'evt' | 'sim';
 
 export function newId(prefix: IdPrefix): string {
   const ms = Date.now();

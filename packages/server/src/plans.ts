@@ -159,9 +159,3 @@ export function marginWarnings(
 export function planSchemaJson(schema: ParamSchema): Record<string, unknown> {
   return JSON.parse(JSON.stringify(schema)) as Record<string, unknown>;
 }
-
-export async function markPlansInUse(trx: Tx, codes: Iterable<string>): Promise<void> {
-  const list = [...codes];
-  if (list.length === 0) return;
-  await trx.updateTable('plans').set({ in_use: 1n }).where('code', 'in', list).where('in_use', '=', 0n).execute();
-}

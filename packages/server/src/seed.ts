@@ -12,8 +12,6 @@ import { updatePlan } from './plans';
  * Without MALL_ADMIN_PASSWORD the demo password is generated once and kept in kv so every start prints the same
  * one; staff share it in the demo. Set MALL_ADMIN_PASSWORD (or change passwords) for anything real.
  */
-export const GIFT_PACK_PRICE_FEN = 100_000n;
-
 const PRODUCTS = [
   {
     key: 'gift',

@@ -11,7 +11,6 @@ import {
   listProducts,
   saveProduct,
   setShelf,
-  type Product,
   type ProductInput,
 } from '../catalog';
 import { approveRefund, expireUnpaid, getOrderView, listOrders, rejectRefund, transition } from '../orders';
@@ -46,10 +45,6 @@ import {
 } from './schemas';
 
 const tags = ['admin'];
-
-function adminProduct(p: Product) {
-  return p;
-}
 
 function planJson(p: PlanRow) {
   const d = findPlan(p.code);
@@ -275,7 +270,7 @@ export async function adminRoutes(
         categoryId: request.query.categoryId,
       });
       return {
-        items: all.slice((page - 1) * pageSize, page * pageSize).map(adminProduct),
+        items: all.slice((page - 1) * pageSize, page * pageSize),
         total: all.length,
         page,
         pageSize,

@@ -9,6 +9,7 @@ import type { AppContext } from './context';
 import { shopRoutes } from './shop-routes';
 import { adminRoutes } from './admin-routes';
 import { sandboxRoutes } from './sandbox-routes';
+import { simulationRoutes } from './simulation-routes';
 import { staticRoutes } from './static-routes';
 
 declare module 'fastify' {
@@ -136,6 +137,7 @@ export async function buildApp(ctx: AppContext, options: AppOptions): Promise<Fa
   await app.register(async (scope) => shopRoutes(scope, ctx, options));
   await app.register(async (scope) => adminRoutes(scope, ctx, options.authRateLimitPerMinute));
   await app.register(async (scope) => sandboxRoutes(scope, ctx));
+  await app.register(async (scope) => simulationRoutes(scope, ctx));
   await staticRoutes(app, options.webRoot);
   return app;
 }

@@ -17,9 +17,3 @@ export function toWire(value: unknown): unknown {
   }
   return value;
 }
-
-export function pageOf(query: { page?: number; pageSize?: number }): { page: number; pageSize: number } {
-  const page = query.page ?? 1;
-  const pageSize = query.pageSize ?? 20;
-  return { page, pageSize };
-}
