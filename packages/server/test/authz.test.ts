@@ -42,6 +42,8 @@ const ADMIN_ROUTES: [method: string, path: string, permission: string | null][] 
   ['POST', '/api/admin/settlement/run', 'orders:write'],
   ['GET', '/api/admin/settings', null],
   ['PUT', '/api/admin/settings', 'settings:write'],
+  ['POST', '/api/admin/simulations', 'plans:read'],
+  ['GET', '/api/admin/simulations/sim_x', 'plans:read'],
 ];
 
 const ROLES: Record<string, string[]> = {
