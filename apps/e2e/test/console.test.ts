@@ -3,11 +3,14 @@ import type { Page } from 'playwright-core';
 import {
   HAVE_BROWSER,
   REQUIRE_BROWSER,
+  ADMIN_PASSWORD,
   adminLogin,
+  apiCall,
   apiRegister,
   assertNoHorizontalScroll,
   checkout,
   payInSandbox,
+  settledGiftPack,
   shopGoto,
   startHarness,
   useShopToken,
@@ -158,6 +161,40 @@ describe.skipIf(!HAVE_BROWSER)('admin console and storefront details in the brow
     await admin.locator('[data-test=sim-price-chart] canvas').waitFor();
     await expect.poll(() => admin.locator('[data-test=sim-summary] .el-table__body tr').count()).toBeGreaterThan(3);
     await h.shot(admin, 'admin-simulator');
+    expect(h.errors).toEqual([]);
+  }, 120_000);
+
+  it('a shopper redeems points with the fee shown first, then pays an order from the wallet', async () => {
+    const token = await apiRegister(h, '13700000004');
+    const { token: adminToken } = await apiCall<{ token: string }>(h, 'POST', '/api/admin/login', undefined, {
+      username: 'admin',
+      password: ADMIN_PASSWORD,
+    });
+    await settledGiftPack(h, token, adminToken);
+    const { page } = await h.shop();
+    await useShopToken(h, page, token);
+    await shopGoto(h, page, '/points');
+    await page.locator('[data-test=position]').first().waitFor();
+    await page.click('[data-test=redeem]');
+    await page.fill('[data-test=redeem-units] input', '100');
+    await page.click('[data-test=redeem-preview]');
+    const quote = page.locator('[data-test=redeem-quote]');
+    await quote.waitFor();
+    await expect(quote.textContent()).resolves.toMatch(/手续费.*¥/);
+    await h.shot(page, 'shop-redeem-preview');
+    await page.click('[data-test=redeem-confirm]');
+    await expect.poll(() => page.locator('[data-test=position-units]').first().textContent()).not.toBe('210.00');
+
+    await shopGoto(h, page, '/wallet');
+    await page.locator('[data-test=wallet-entry]').first().waitFor();
+    const balance = (await page.locator('[data-test=wallet-balance]').textContent()) ?? '';
+    expect(balance).not.toBe('¥0.00');
+
+    await checkout(h, page, '赣南脐橙', '13700000004');
+    await page.click('[data-test=channel-wallet]');
+    await page.click('[data-test=pay-now]');
+    await page.waitForURL(/#\/orders\//);
+    await expect.poll(() => page.locator('[data-test=order-status]').textContent()).toBe('待发货');
     expect(h.errors).toEqual([]);
   }, 120_000);
 

@@ -186,6 +186,7 @@ export async function apiRegister(h: Harness, phone: string, inviteCode?: string
 export async function useShopToken(h: Harness, page: Page, token: string): Promise<void> {
   await page.goto(`${h.url}/#/`);
   await page.evaluate((t) => localStorage.setItem('mall.shop.token', t), token);
+  await page.reload();
 }
 
 /** Product page -> buy now -> checkout with an address -> cashier; returns the order id. */
@@ -217,4 +218,64 @@ export async function payInSandbox(page: Page): Promise<void> {
   await page.locator('[data-test=gateway-success]').waitFor();
   await page.click('[data-test=back-to-order]');
   await page.waitForURL(/#\/orders\//);
+}
+
+/** A small JSON client for setting up state through the HTTP API (the browser steps stay the test's subject). */
+export async function apiCall<T>(
+  h: Harness,
+  method: string,
+  path: string,
+  token?: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<T> {
+  const res = await fetch(`${h.url}${path}`, {
+    method,
+    headers: {
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+      ...headers,
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const json = (await res.json()) as T;
+  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(json)}`);
+  return json;
+}
+
+/** Buys the gift pack for a shopper and runs it to settlement through the API; returns the order id. */
+export async function settledGiftPack(h: Harness, shopToken: string, adminToken: string): Promise<string> {
+  const products = await apiCall<{ items: { title: string; skus: { id: string }[] }[] }>(
+    h,
+    'GET',
+    '/api/shop/products',
+  );
+  const gift = products.items.find((p) => p.title.includes('礼包'));
+  const skuId = gift?.skus[0]?.id;
+  if (!skuId) throw new Error('no gift pack in the demo catalog');
+  const address = { name: '测试', phone: '13800000000', region: ['北京市', '北京市', '东城区'], detail: '1 号' };
+  const { order } = await apiCall<{ order: { id: string } }>(
+    h,
+    'POST',
+    '/api/shop/orders',
+    shopToken,
+    { items: [{ skuId, quantity: 1 }], address },
+    { 'idempotency-key': `e2e-${Date.now()}-${Math.random()}` },
+  );
+  const { payment } = await apiCall<{ payment: { id: string } }>(
+    h,
+    'POST',
+    `/api/shop/orders/${order.id}/pay`,
+    shopToken,
+    {
+      channel: 'sandbox',
+    },
+  );
+  await apiCall(h, 'POST', `/api/sandbox/payments/${payment.id}/succeed`, undefined, {});
+  await apiCall(h, 'POST', `/api/admin/orders/${order.id}/ship`, adminToken, { carrier: '顺丰', trackingNo: 'SF1' });
+  await apiCall(h, 'POST', `/api/shop/orders/${order.id}/receive`, shopToken, {});
+  const settings = await apiCall<Record<string, number>>(h, 'GET', '/api/admin/settings', adminToken);
+  await apiCall(h, 'PUT', '/api/admin/settings', adminToken, { ...settings, afterSalesDays: 0 });
+  await apiCall(h, 'POST', '/api/admin/settlement/run', adminToken, {});
+  return order.id;
 }

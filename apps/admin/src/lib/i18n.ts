@@ -247,6 +247,7 @@ const zh = {
     supplyUnits: '期末积分总量',
     price: '期末积分价格',
     payoutShare: '总支出占销售额',
+    payoutFen: '总支出',
   },
   planName: { referralCycle: '推三返一', appreciationPool: '消费增值' },
   reason: {
@@ -509,6 +510,7 @@ const en: Messages = {
     supplyUnits: 'Final supply',
     price: 'Final point price',
     payoutShare: 'Payouts / revenue',
+    payoutFen: 'Total payouts',
   },
   planName: { referralCycle: 'Referral cycle', appreciationPool: 'Appreciation pool' },
   reason: {
