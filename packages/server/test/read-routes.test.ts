@@ -1,0 +1,124 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  backends,
+  buyAndReceive,
+  expectLedgerHealthy,
+  giftPackSku,
+  registerShopper,
+  staffToken,
+  type TestServer,
+} from './helpers';
+
+/** Every read route answers 200 with its documented fields, on data that went through a settlement. */
+for (const backend of backends()) {
+  describe(`read routes (${backend.name})`, () => {
+    let t: TestServer;
+    let admin: string;
+    let a: Awaited<ReturnType<typeof registerShopper>>;
+    let b: Awaited<ReturnType<typeof registerShopper>>;
+    beforeAll(async () => {
+      t = await backend.start();
+      admin = await staffToken(t);
+      await t.api('PUT', '/api/admin/settings', { token: admin, body: { afterSalesDays: 0 } });
+      const sku = await giftPackSku(t);
+      a = await registerShopper(t);
+      b = await registerShopper(t, a.inviteCode);
+      await buyAndReceive(t, a.token, admin, sku);
+      await t.api('POST', '/api/admin/settlement/run', { token: admin });
+      await buyAndReceive(t, b.token, admin, sku);
+      await t.api('POST', '/api/admin/settlement/run', { token: admin });
+    });
+    afterAll(async () => {
+      if (t) await expectLedgerHealthy(t);
+      await t?.close();
+    });
+
+    it('serves the admin dashboard, pool, users, invitees, plans, ledger and accounts', async () => {
+      const dashboard = await t.api('GET', '/api/admin/dashboard', { token: admin });
+      expect(dashboard.status).toBe(200);
+      expect(dashboard.body).toMatchObject({
+        salesFen: 200_000,
+        paidOrderCount: 2,
+        userCount: 2,
+        payoutsByPlan: { referralCycle: 10_000, appreciationPool: 0 },
+      });
+      expect((dashboard.body.salesByDay as { salesFen: number }[]).reduce((s, d) => s + d.salesFen, 0)).toBe(200_000);
+      const pool = await t.api('GET', '/api/admin/pool', { token: admin });
+      expect(pool.body).toMatchObject({ cashFen: 60_000, supplyUnits: 357_000_000 });
+      expect((pool.body.priceHistory as unknown[]).length).toBe(2);
+      const users = await t.api('GET', `/api/admin/users?q=${a.phone}`, { token: admin });
+      expect(users.body.items).toEqual([
+        expect.objectContaining({ id: a.id, merchant: true, balanceFen: 10_000, referrerId: null }),
+      ]);
+      const user = await t.api('GET', `/api/admin/users/${a.id}`, { token: admin });
+      expect(user.body).toMatchObject({
+        inviteeCount: 1,
+        wallet: { balanceFen: 10_000 },
+        cycle: { merchant: true, baseFen: 100_000, rewardCount: 1 },
+      });
+      const invitees = await t.api('GET', `/api/admin/users/${a.id}/invitees`, { token: admin });
+      expect(invitees.body.items).toEqual([{ id: b.id, phone: b.phone, merchant: true, inviteeCount: 0 }]);
+      const plans = await t.api('GET', '/api/admin/plans', { token: admin });
+      const cycle = (plans.body.items as { code: string; inUse: boolean; schema: Record<string, unknown> }[]).find(
+        (p) => p.code === 'referralCycle',
+      );
+      expect(cycle?.inUse).toBe(true);
+      expect(cycle?.schema).toHaveProperty('ratesBps');
+      const frozen = await t.api('PUT', '/api/admin/plans/referralCycle', {
+        token: admin,
+        body: { enabled: true, params: { ratesBps: [500] } },
+      });
+      expect(frozen.status).toBe(409);
+      expect(frozen.body.error?.code).toBe('plan_in_use');
+      const ledger = await t.api('GET', `/api/admin/ledger?account=user:${a.id}:wallet`, { token: admin });
+      expect(ledger.body).toMatchObject({
+        total: 1,
+        items: [expect.objectContaining({ reason: 'referralCycle', amountFen: 10_000 })],
+      });
+      const orders = await t.api('GET', '/api/admin/orders?status=settled', { token: admin });
+      expect(orders.body.total).toBe(2);
+      expect((orders.body.items as { userPhone: string }[]).map((o) => o.userPhone).sort()).toEqual(
+        [a.phone, b.phone].sort(),
+      );
+      const me = await t.api('GET', '/api/admin/me', { token: admin });
+      expect((me.body.staff as { permissions: string[] }).permissions).toContain('settings:write');
+    });
+
+    it('serves the storefront catalog, rules, price history and the shopper pages', async () => {
+      const categories = await t.api('GET', '/api/shop/categories');
+      const first = (categories.body.items as { id: string }[])[0];
+      expect(first).toBeDefined();
+      const inCategory = await t.api('GET', `/api/shop/products?categoryId=${first?.id}`);
+      expect((inCategory.body.items as { categoryId: string }[]).every((p) => p.categoryId === first?.id)).toBe(true);
+      const rules = await t.api('GET', '/api/shop/rules');
+      expect((rules.body.plans as { code: string }[]).map((p) => p.code)).toEqual([
+        'referralCycle',
+        'appreciationPool',
+      ]);
+      const steps = (rules.body.example as { steps: { rewards: { amountFen: number }[] }[] }).steps;
+      expect(steps.map((s) => s.rewards.reduce((x, r) => x + r.amountFen, 0))).toEqual([0, 10_000, 20_000, 70_000]);
+      const history = await t.api('GET', '/api/shop/pool/price-history');
+      expect((history.body.items as { priceFenPerPoint: number }[]).map((h) => h.priceFenPerPoint)).toEqual([
+        142.8571, 168.0672,
+      ]);
+      const invitations = await t.api('GET', '/api/shop/me/invitations', { token: a.token });
+      expect(invitations.body.cycle).toMatchObject({
+        enabled: true,
+        merchant: true,
+        baseFen: 100_000,
+        rewardCount: 1,
+        ratesBps: [1000, 2000, 7000],
+        nextRateBps: 2000,
+      });
+      const settings = await t.api('GET', '/api/shop/settings');
+      expect(settings.body).toEqual({
+        afterSalesDays: 0,
+        withdrawMinFen: 100,
+        withdrawFeeBps: 0,
+        unpaidTimeoutMinutes: 30,
+      });
+      const svg = await fetch(`${t.url}/assets/products/gift.svg`);
+      expect(svg.headers.get('content-type')).toContain('image/svg+xml');
+    });
+  });
+}
