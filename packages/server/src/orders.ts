@@ -138,7 +138,7 @@ export async function createOrder(
   key: string,
   input: CreateOrderInput,
   settings: Settings,
-): Promise<{ orderId: string; replayed: boolean }> {
+): Promise<{ orderId: string; replayed: boolean; view?: OrderView }> {
   const hash = requestHash(input);
   const existing = await findByKey(db, userId, key);
   if (existing) {
@@ -146,8 +146,8 @@ export async function createOrder(
     return { orderId: existing.id, replayed: true };
   }
   try {
-    const orderId = await inTx(db, (trx) => insertOrder(trx, userId, key, hash, input, settings));
-    return { orderId, replayed: false };
+    const view = await inTx(db, (trx) => insertOrder(trx, userId, key, hash, input, settings));
+    return { orderId: view.id, replayed: false, view };
   } catch (error) {
     if (!isUniqueViolation(error)) throw error;
     const winner = await findByKey(db, userId, key);
@@ -164,7 +164,7 @@ async function insertOrder(
   hash: string,
   input: CreateOrderInput,
   settings: Settings,
-): Promise<string> {
+): Promise<OrderView> {
   if (input.items.length === 0) fail('invalid_request', 'an order needs at least one item');
   const quantities = new Map<string, bigint>();
   for (const item of input.items) {
@@ -211,6 +211,7 @@ async function insertOrder(
   });
   // Reserve in sku-id order so two orders for the same SKUs always lock them in the same order (no deadlock on PG).
   for (const item of items) await inventory.reserve(trx, item.sku_id, item.quantity);
+  const address = JSON.stringify(input.address);
   await trx
     .insertInto('orders')
     .values({
@@ -218,7 +219,7 @@ async function insertOrder(
       user_id: userId,
       status: 'created',
       amount_fen: amountFen,
-      address: JSON.stringify(input.address),
+      address,
       idempotency_key: key,
       request_hash: hash,
       created_at: now,
@@ -236,8 +237,33 @@ async function insertOrder(
     })
     .execute();
   await trx.insertInto('order_items').values(items).execute();
-  await recordTransition(trx, orderId, 'none', 'created', `user:${userId}`, now);
-  return orderId;
+  const actor = `user:${userId}`;
+  await recordTransition(trx, orderId, 'none', 'created', actor, now);
+  // The new order's view is exactly what was just written (getOrderView would read it back: four more queries).
+  return {
+    id: orderId,
+    userId,
+    status: 'created',
+    amountFen,
+    items: items.map((i) => ({
+      skuId: i.sku_id,
+      productId: i.product_id,
+      title: i.title,
+      skuName: i.sku_name,
+      priceFen: i.price_fen,
+      quantity: i.quantity,
+      plans: JSON.parse(i.plans) as string[],
+    })),
+    address: JSON.parse(address) as Address,
+    createdAt: now,
+    paidAt: null,
+    receivedAt: null,
+    settledAt: null,
+    transitions: [{ from: 'none', to: 'created', at: now, actor, note: null }],
+    refund: null,
+    payment: null,
+    shipment: null,
+  };
 }
 
 export async function orderItems(trx: Db | Tx, orderId: string): Promise<{ sku_id: string; quantity: bigint }[]> {

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import BetterSqlite from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, sql, type SqliteDatabase, type Transaction } from 'kysely';
+import { Kysely, Migrator, PostgresDialect, SqliteDialect, type SqliteDatabase, type Transaction } from 'kysely';
 import pg from 'pg';
 import type { Database } from './schema';
 import { migrationProvider } from './migrations';
@@ -80,8 +80,9 @@ export function openStore(url: string | undefined): Store {
     },
   };
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
-  groupCommitters.set(db, new GroupCommitter(db));
-  rawHandles.set(db, { run: (text, params) => database.prepare(text).run(params) as unknown });
+  const raw: RawWriter = { run: (text, params) => database.prepare(text).run(params) as unknown };
+  groupCommitters.set(db, new GroupCommitter(db, raw));
+  rawHandles.set(db, raw);
   return { db, dialect: 'sqlite', where: `sqlite:${path}`, close: () => db.destroy() };
 }
 
@@ -120,7 +121,12 @@ class GroupCommitter {
   private queue: Unit[] = [];
   private running = false;
 
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    // Savepoint statements go straight to the connection the open transaction holds (cached prepared statements),
+    // not through Kysely's query pipeline: three of them per unit.
+    private readonly raw: RawWriter,
+  ) {}
 
   run<T>(fn: (trx: Tx) => Promise<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
@@ -143,14 +149,14 @@ class GroupCommitter {
           const trx = await this.db.startTransaction().execute();
           try {
             for (const [i, unit] of units.entries()) {
-              await sql.raw(`savepoint u${i}`).execute(trx);
+              this.raw.run(`savepoint u${i}`, []);
               try {
                 const value = await unit.fn(trx);
-                await sql.raw(`release u${i}`).execute(trx);
+                this.raw.run(`release u${i}`, []);
                 outcomes.push({ ok: true, value });
               } catch (error) {
-                await sql.raw(`rollback to u${i}`).execute(trx);
-                await sql.raw(`release u${i}`).execute(trx);
+                this.raw.run(`rollback to u${i}`, []);
+                this.raw.run(`release u${i}`, []);
                 outcomes.push({ ok: false, value: error });
               }
             }

@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import { inTx } from '../db/database';
 import { fail } from '../errors';
 import { applyPaymentSuccess, getPayment } from '../payments/payments';
@@ -11,6 +11,23 @@ export const SANDBOX_NOTIFY_PATH = '/api/payments/sandbox/notify';
 
 export async function sandboxRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
   const db = ctx.store.db;
+
+  /** The notify endpoint's work: verify the signature over the raw bytes, then apply the payment exactly once. */
+  const receiveNotification = async (
+    headers: Record<string, string | string[] | undefined>,
+    rawBody: string,
+    log: FastifyBaseLogger,
+  ): Promise<{ code: string }> => {
+    const provider = ctx.providers.get('sandbox');
+    if (provider === undefined) fail('channel_unavailable');
+    const verified = provider.verify(headers, rawBody);
+    if (verified === undefined) fail('invalid_signature');
+    const outcome = await inTx(db, (trx) =>
+      applyPaymentSuccess(trx, 'sandbox', verified.paymentId, verified.amountFen, verified.providerTxn),
+    );
+    log.info({ paymentId: verified.paymentId, outcome }, 'sandbox notification');
+    return { code: 'SUCCESS' };
+  };
 
   app.get<{ Params: { id: string } }>(
     '/api/sandbox/payments/:id',
@@ -40,8 +57,9 @@ export async function sandboxRoutes(app: FastifyInstance, ctx: AppContext): Prom
   );
 
   /**
-   * Plays the gateway: builds the success notification, signs it with the sandbox secret and posts it to the
-   * server's notify endpoint, the same path a real gateway's notification takes.
+   * Plays the gateway: builds the success notification, signs it with the sandbox secret and hands the signed bytes
+   * to the notify endpoint's handler (signature verified over the raw body, then applied exactly once), the same
+   * code a real gateway's notification runs, without a second trip through the HTTP layer.
    */
   app.post<{ Params: { id: string } }>(
     '/api/sandbox/payments/:id/succeed',
@@ -54,7 +72,7 @@ export async function sandboxRoutes(app: FastifyInstance, ctx: AppContext): Prom
         response: { 200: obj({ ok: bool }) },
       },
     },
-    async (request, reply) => {
+    async (request) => {
       const p = await getPayment(db, request.params.id);
       if (p.channel !== 'sandbox') fail('payment_not_found');
       const notification: SandboxNotification = {
@@ -66,19 +84,11 @@ export async function sandboxRoutes(app: FastifyInstance, ctx: AppContext): Prom
         timestamp: new Date().toISOString(),
       };
       const raw = JSON.stringify(notification);
-      const answer = await app.inject({
-        method: 'POST',
-        url: SANDBOX_NOTIFY_PATH,
-        payload: raw,
-        headers: {
-          'content-type': 'application/json',
-          [SANDBOX_SIGNATURE_HEADER]: signSandbox(ctx.sandboxSecret, raw),
-        },
-      });
-      if (answer.statusCode !== 200) {
-        void reply.status(answer.statusCode).header('content-type', 'application/json');
-        return JSON.parse(answer.body) as unknown;
-      }
+      await receiveNotification(
+        { 'content-type': 'application/json', [SANDBOX_SIGNATURE_HEADER]: signSandbox(ctx.sandboxSecret, raw) },
+        raw,
+        request.log,
+      );
       return { ok: true };
     },
   );
@@ -94,16 +104,6 @@ export async function sandboxRoutes(app: FastifyInstance, ctx: AppContext): Prom
         response: { 200: obj({ code: str() }) },
       },
     },
-    async (request) => {
-      const provider = ctx.providers.get('sandbox');
-      if (provider === undefined) fail('channel_unavailable');
-      const verified = provider.verify(request.headers, request.rawBody ?? '');
-      if (verified === undefined) fail('invalid_signature');
-      const outcome = await inTx(db, (trx) =>
-        applyPaymentSuccess(trx, 'sandbox', verified.paymentId, verified.amountFen, verified.providerTxn),
-      );
-      request.log.info({ paymentId: verified.paymentId, outcome }, 'sandbox notification');
-      return { code: 'SUCCESS' };
-    },
+    async (request) => receiveNotification(request.headers, request.rawBody ?? '', request.log),
   );
 }

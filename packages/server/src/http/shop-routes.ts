@@ -282,8 +282,8 @@ export async function shopRoutes(app: FastifyInstance, ctx: AppContext, options:
       const key = header(request.headers['idempotency-key']);
       if (key === undefined || key === '') fail('idempotency_key_required');
       const settings = await loadSettings(db);
-      const { orderId, replayed } = await createOrder(db, userId, key, request.body, settings);
-      const order = await getOrderView(db, orderId, userId);
+      const { orderId, replayed, view } = await createOrder(db, userId, key, request.body, settings);
+      const order = view ?? (await getOrderView(db, orderId, userId));
       void reply.status(replayed ? 200 : 201);
       return { order };
     },
