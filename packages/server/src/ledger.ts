@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Db, RawWriter, Tx } from './db/database';
 import { fail } from './errors';
+import { prepared } from './db/prepared';
 
 /**
  * Chart of accounts. Money enters at a gateway, waits in escrow while the order can still be refunded, becomes
@@ -31,26 +32,59 @@ export interface TransferInput {
   userId?: string | null;
 }
 
-async function addToAccount(trx: Tx, address: string, deltaFen: bigint): Promise<void> {
-  await trx
+const addToAccountQuery = prepared((trx, address: string, deltaFen: bigint) =>
+  trx
     .insertInto('accounts')
     .values({ address, balance_fen: deltaFen })
     .onConflict((oc) =>
       oc.column('address').doUpdateSet({ balance_fen: sql`accounts.balance_fen + excluded.balance_fen` }),
-    )
-    .execute();
+    ),
+);
+
+async function addToAccount(trx: Tx, address: string, deltaFen: bigint): Promise<void> {
+  await addToAccountQuery(trx, address, deltaFen);
 }
 
-/** Takes money out of a wallet only if it is there, in the same statement that checks it. */
-async function debitWallet(trx: Tx, address: string, amountFen: bigint): Promise<void> {
-  const result = await trx
+const debitWalletQuery = prepared((trx, address: string, amountFen: bigint, minimumFen: bigint) =>
+  trx
     .updateTable('accounts')
     .set({ balance_fen: sql`balance_fen - ${amountFen}` })
     .where('address', '=', address)
-    .where('balance_fen', '>=', amountFen)
-    .executeTakeFirst();
-  if (result.numUpdatedRows !== 1n) fail('insufficient_balance');
+    .where('balance_fen', '>=', minimumFen),
+);
+
+/** Takes money out of a wallet only if it is there, in the same statement that checks it. */
+async function debitWallet(trx: Tx, address: string, amountFen: bigint): Promise<void> {
+  const result = await debitWalletQuery(trx, address, amountFen, amountFen);
+  if (result.numAffectedRows !== 1n) fail('insufficient_balance');
 }
+
+const insertTransferQuery = prepared(
+  (
+    trx,
+    id: string,
+    from: string,
+    to: string,
+    amountFen: bigint,
+    reason: string,
+    orderId: string | null,
+    userId: string | null,
+    at: string,
+  ) =>
+    trx
+      .insertInto('transfers')
+      .values({
+        id,
+        from_account: from,
+        to_account: to,
+        amount_fen: amountFen,
+        reason,
+        order_id: orderId,
+        user_id: userId,
+        created_at: at,
+      })
+      .onConflict((oc) => oc.column('id').doNothing()),
+);
 
 /**
  * Posts one balanced transfer. The id is derived from the cause, so posting it again does nothing and returns false.
@@ -58,21 +92,18 @@ async function debitWallet(trx: Tx, address: string, amountFen: bigint): Promise
  */
 export async function postTransfer(trx: Tx, t: TransferInput, at: string): Promise<boolean> {
   if (t.amountFen <= 0n) throw new Error(`transfer ${t.id} has a non-positive amount`);
-  const inserted = await trx
-    .insertInto('transfers')
-    .values({
-      id: t.id,
-      from_account: t.from,
-      to_account: t.to,
-      amount_fen: t.amountFen,
-      reason: t.reason,
-      order_id: t.orderId ?? null,
-      user_id: t.userId ?? null,
-      created_at: at,
-    })
-    .onConflict((oc) => oc.column('id').doNothing())
-    .executeTakeFirst();
-  if (inserted.numInsertedOrUpdatedRows !== 1n) return false;
+  const inserted = await insertTransferQuery(
+    trx,
+    t.id,
+    t.from,
+    t.to,
+    t.amountFen,
+    t.reason,
+    t.orderId ?? null,
+    t.userId ?? null,
+    at,
+  );
+  if (inserted.numAffectedRows !== 1n) return false;
   if (isUserWallet(t.from)) await debitWallet(trx, t.from, t.amountFen);
   else await addToAccount(trx, t.from, -t.amountFen);
   await addToAccount(trx, t.to, t.amountFen);

@@ -9,6 +9,7 @@ import { canTransition, type OrderStatus } from './order-machine';
 import * as inventory from './inventory';
 import { ACCOUNTS, postTransfer } from './ledger';
 import type { Settings } from './settings';
+import { prepared } from './db/prepared';
 
 export interface Address {
   name: string;
@@ -55,18 +56,32 @@ function requestHash(input: CreateOrderInput): string {
   return createHash('sha256').update(JSON.stringify(canonical)).digest('hex');
 }
 
+const findByKeyQuery = prepared((db, userId: string, key: string) =>
+  db
+    .selectFrom('orders')
+    .select(['id', 'request_hash'])
+    .where('user_id', '=', userId)
+    .where('idempotency_key', '=', key),
+);
+
 async function findByKey(
   db: Db | Tx,
   userId: string,
   key: string,
 ): Promise<{ id: string; request_hash: string } | undefined> {
-  return db
-    .selectFrom('orders')
-    .select(['id', 'request_hash'])
-    .where('user_id', '=', userId)
-    .where('idempotency_key', '=', key)
-    .executeTakeFirst();
+  return (await findByKeyQuery(db, userId, key)).rows[0];
 }
+
+const insertTransitionQuery = prepared(
+  (trx, id: string, orderId: string, from: string, to: string, actor: string, at: string, note: string | null) =>
+    trx
+      .insertInto('order_transitions')
+      .values({ id, order_id: orderId, from_status: from, to_status: to, actor, at, note }),
+);
+
+const orderItemsQuery = prepared((db, orderId: string) =>
+  db.selectFrom('order_items').select(['sku_id', 'quantity']).where('order_id', '=', orderId).orderBy('line'),
+);
 
 export async function recordTransition(
   trx: Tx,
@@ -77,10 +92,7 @@ export async function recordTransition(
   at: string,
   note: string | null = null,
 ): Promise<void> {
-  await trx
-    .insertInto('order_transitions')
-    .values({ id: newId('trn'), order_id: orderId, from_status: from, to_status: to, actor, at, note })
-    .execute();
+  await insertTransitionQuery(trx, newId('trn'), orderId, from, to, actor, at, note);
 }
 
 /**
@@ -267,12 +279,7 @@ async function insertOrder(
 }
 
 export async function orderItems(trx: Db | Tx, orderId: string): Promise<{ sku_id: string; quantity: bigint }[]> {
-  return trx
-    .selectFrom('order_items')
-    .select(['sku_id', 'quantity'])
-    .where('order_id', '=', orderId)
-    .orderBy('line')
-    .execute();
+  return (await orderItemsQuery(trx, orderId)).rows;
 }
 
 /** Cancels an unpaid order and gives its reservation back, exactly once (the transition is conditional). */

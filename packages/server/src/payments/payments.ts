@@ -6,6 +6,17 @@ import { ACCOUNTS, postTransfer } from '../ledger';
 import * as inventory from '../inventory';
 import { orderItems, transition } from '../orders';
 import type { PaymentProvider } from './provider';
+import { prepared } from '../db/prepared';
+
+const paymentByIdQuery = prepared((db, id: string) => db.selectFrom('payments').selectAll().where('id', '=', id));
+
+const claimPaymentQuery = prepared((trx, id: string, at: string, providerTxn: string) =>
+  trx
+    .updateTable('payments')
+    .set({ status: 'succeeded', paid_at: at, provider_txn: providerTxn })
+    .where('id', '=', id)
+    .where('status', '=', 'pending'),
+);
 
 export type Channel = 'sandbox' | 'wechat' | 'alipay' | 'wallet';
 
@@ -104,7 +115,7 @@ export async function createPayment(
 }
 
 export async function getPayment(db: Db | Tx, id: string) {
-  const row = await db.selectFrom('payments').selectAll().where('id', '=', id).executeTakeFirst();
+  const row = (await paymentByIdQuery(db, id)).rows[0];
   if (!row) fail('payment_not_found');
   return row;
 }
@@ -122,17 +133,12 @@ export async function applyPaymentSuccess(
   amountFen: bigint,
   providerTxn: string,
 ): Promise<'applied' | 'duplicate' | 'refunded_late'> {
-  const payment = await trx.selectFrom('payments').selectAll().where('id', '=', paymentId).executeTakeFirst();
+  const payment = (await paymentByIdQuery(trx, paymentId)).rows[0];
   if (!payment || payment.channel !== channel) fail('payment_not_found');
   if (payment.amount_fen !== amountFen) fail('amount_mismatch');
   const now = nowIso();
-  const claimed = await trx
-    .updateTable('payments')
-    .set({ status: 'succeeded', paid_at: now, provider_txn: providerTxn })
-    .where('id', '=', paymentId)
-    .where('status', '=', 'pending')
-    .executeTakeFirst();
-  if (claimed.numUpdatedRows !== 1n) return 'duplicate';
+  const claimed = await claimPaymentQuery(trx, paymentId, now, providerTxn);
+  if (claimed.numAffectedRows !== 1n) return 'duplicate';
   if (amountFen > 0n) {
     await postTransfer(
       trx,
