@@ -79,6 +79,41 @@ const insertTransitionQuery = prepared(
       .values({ id, order_id: orderId, from_status: from, to_status: to, actor, at, note }),
 );
 
+const insertOrderQuery = prepared(
+  (
+    trx,
+    id: string,
+    userId: string,
+    amountFen: bigint,
+    address: string,
+    key: string,
+    hash: string,
+    createdAt: string,
+    expiresAt: string,
+  ) =>
+    trx.insertInto('orders').values({
+      id,
+      user_id: userId,
+      status: 'created',
+      amount_fen: amountFen,
+      address,
+      idempotency_key: key,
+      request_hash: hash,
+      created_at: createdAt,
+      expires_at: expiresAt,
+      paid_at: null,
+      shipped_at: null,
+      received_at: null,
+      settled_at: null,
+      carrier: null,
+      tracking_no: null,
+      payment_id: null,
+      refund_status: null,
+      refund_reason: null,
+      refund_from: null,
+    }),
+);
+
 const orderItemsQuery = prepared((db, orderId: string) =>
   db.selectFrom('order_items').select(['sku_id', 'quantity']).where('order_id', '=', orderId).orderBy('line'),
 );
@@ -224,30 +259,8 @@ async function insertOrder(
   // Reserve in sku-id order so two orders for the same SKUs always lock them in the same order (no deadlock on PG).
   for (const item of items) await inventory.reserve(trx, item.sku_id, item.quantity);
   const address = JSON.stringify(input.address);
-  await trx
-    .insertInto('orders')
-    .values({
-      id: orderId,
-      user_id: userId,
-      status: 'created',
-      amount_fen: amountFen,
-      address,
-      idempotency_key: key,
-      request_hash: hash,
-      created_at: now,
-      expires_at: isoPlusMs(now, settings.unpaidTimeoutMinutes * MINUTE_MS),
-      paid_at: null,
-      shipped_at: null,
-      received_at: null,
-      settled_at: null,
-      carrier: null,
-      tracking_no: null,
-      payment_id: null,
-      refund_status: null,
-      refund_reason: null,
-      refund_from: null,
-    })
-    .execute();
+  const expiresAt = isoPlusMs(now, settings.unpaidTimeoutMinutes * MINUTE_MS);
+  await insertOrderQuery(trx, orderId, userId, amountFen, address, key, hash, now, expiresAt);
   await trx.insertInto('order_items').values(items).execute();
   const actor = `user:${userId}`;
   await recordTransition(trx, orderId, 'none', 'created', actor, now);

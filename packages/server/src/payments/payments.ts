@@ -4,11 +4,48 @@ import { newId } from '../ids';
 import { nowIso } from '../clock';
 import { ACCOUNTS, postTransfer } from '../ledger';
 import * as inventory from '../inventory';
-import { orderItems, transition } from '../orders';
+import { orderItems, recordTransition, transition } from '../orders';
 import type { PaymentProvider } from './provider';
 import { prepared } from '../db/prepared';
 
 const paymentByIdQuery = prepared((db, id: string) => db.selectFrom('payments').selectAll().where('id', '=', id));
+
+const orderByIdQuery = prepared((db, id: string) => db.selectFrom('orders').selectAll().where('id', '=', id));
+
+const orderStatusQuery = prepared((db, id: string) => db.selectFrom('orders').select('status').where('id', '=', id));
+
+const markPaidQuery = prepared((trx, orderId: string, at: string, paymentId: string) =>
+  trx
+    .updateTable('orders')
+    .set({ status: 'paid', paid_at: at, payment_id: paymentId })
+    .where('id', '=', orderId)
+    .where('status', '=', 'created'),
+);
+
+const insertPaymentQuery = prepared(
+  (
+    trx,
+    id: string,
+    orderId: string,
+    userId: string,
+    channel: string,
+    amountFen: bigint,
+    status: string,
+    at: string,
+    paidAt: string | null,
+  ) =>
+    trx.insertInto('payments').values({
+      id,
+      order_id: orderId,
+      user_id: userId,
+      channel,
+      amount_fen: amountFen,
+      status,
+      created_at: at,
+      paid_at: paidAt,
+      provider_txn: null,
+    }),
+);
 
 const claimPaymentQuery = prepared((trx, id: string, at: string, providerTxn: string) =>
   trx
@@ -30,7 +67,7 @@ export interface PaymentView {
 }
 
 async function payableOrder(trx: Tx, orderId: string, userId: string) {
-  const order = await trx.selectFrom('orders').selectAll().where('id', '=', orderId).executeTakeFirst();
+  const order = (await orderByIdQuery(trx, orderId)).rows[0];
   if (!order || order.user_id !== userId) fail('order_not_found');
   if (order.status !== 'created') fail('order_transition_not_allowed', `${order.status} -> paid`);
   if (order.expires_at <= nowIso()) fail('order_expired');
@@ -39,7 +76,11 @@ async function payableOrder(trx: Tx, orderId: string, userId: string) {
 
 /** Marks the order paid and turns its reservation into a sale. */
 async function markPaid(trx: Tx, orderId: string, paymentId: string, actor: string, at: string): Promise<void> {
-  await transition(trx, orderId, 'paid', actor, { paid_at: at, payment_id: paymentId }, 'created');
+  // created -> paid with one conditional UPDATE, recorded like transition() does; a lost race goes through
+  // transition() to report the order's actual state.
+  const moved = await markPaidQuery(trx, orderId, at, paymentId);
+  if (moved.numAffectedRows === 1n) await recordTransition(trx, orderId, 'created', 'paid', actor, nowIso());
+  else await transition(trx, orderId, 'paid', actor, { paid_at: at, payment_id: paymentId }, 'created');
   for (const item of await orderItems(trx, orderId)) await inventory.commit(trx, item.sku_id, item.quantity);
 }
 
@@ -54,20 +95,7 @@ export async function createPayment(
   const now = nowIso();
   const id = newId('pay');
   if (channel === 'wallet') {
-    await trx
-      .insertInto('payments')
-      .values({
-        id,
-        order_id: orderId,
-        user_id: userId,
-        channel,
-        amount_fen: order.amount_fen,
-        status: 'succeeded',
-        created_at: now,
-        paid_at: now,
-        provider_txn: null,
-      })
-      .execute();
+    await insertPaymentQuery(trx, id, orderId, userId, channel, order.amount_fen, 'succeeded', now, now);
     if (order.amount_fen > 0n) {
       // The conditional wallet debit inside postTransfer refuses (and rolls all of this back) if the balance is short.
       await postTransfer(
@@ -89,20 +117,7 @@ export async function createPayment(
   }
   const provider = providers.get(channel);
   if (provider === undefined) fail('channel_unavailable', channel);
-  await trx
-    .insertInto('payments')
-    .values({
-      id,
-      order_id: orderId,
-      user_id: userId,
-      channel,
-      amount_fen: order.amount_fen,
-      status: 'pending',
-      created_at: now,
-      paid_at: null,
-      provider_txn: null,
-    })
-    .execute();
+  await insertPaymentQuery(trx, id, orderId, userId, channel, order.amount_fen, 'pending', now, null);
   const payUrl = provider.payUrl({ paymentId: id, orderId, amountFen: order.amount_fen });
   return {
     id,
@@ -154,11 +169,8 @@ export async function applyPaymentSuccess(
       now,
     );
   }
-  const order = await trx
-    .selectFrom('orders')
-    .select('status')
-    .where('id', '=', payment.order_id)
-    .executeTakeFirstOrThrow();
+  const order = (await orderStatusQuery(trx, payment.order_id)).rows[0];
+  if (order === undefined) throw new Error(`payment ${paymentId} has no order ${payment.order_id}`);
   if (order.status === 'created') {
     await markPaid(trx, payment.order_id, paymentId, `gateway:${channel}`, now);
     return 'applied';
