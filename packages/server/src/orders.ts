@@ -114,6 +114,25 @@ const insertOrderQuery = prepared(
     }),
 );
 
+const skuLineSelect = [
+  'skus.id as sku_id',
+  'skus.name as sku_name',
+  'skus.price_fen',
+  'products.id as product_id',
+  'products.title',
+  'products.on_shelf',
+  'products.plans',
+] as const;
+
+/** The one-SKU order (the usual case) reads its line with a prepared query; more SKUs build the IN list. */
+const oneSkuLineQuery = prepared((trx, skuId: string) =>
+  trx
+    .selectFrom('skus')
+    .innerJoin('products', 'products.id', 'skus.product_id')
+    .select(skuLineSelect)
+    .where('skus.id', '=', skuId),
+);
+
 const orderItemsQuery = prepared((db, orderId: string) =>
   db.selectFrom('order_items').select(['sku_id', 'quantity']).where('order_id', '=', orderId).orderBy('line'),
 );
@@ -220,20 +239,15 @@ async function insertOrder(
     quantities.set(item.skuId, (quantities.get(item.skuId) ?? 0n) + BigInt(item.quantity));
   }
   const skuIds = [...quantities.keys()].sort();
-  const rows = await trx
-    .selectFrom('skus')
-    .innerJoin('products', 'products.id', 'skus.product_id')
-    .select([
-      'skus.id as sku_id',
-      'skus.name as sku_name',
-      'skus.price_fen',
-      'products.id as product_id',
-      'products.title',
-      'products.on_shelf',
-      'products.plans',
-    ])
-    .where('skus.id', 'in', skuIds)
-    .execute();
+  const rows =
+    skuIds.length === 1
+      ? (await oneSkuLineQuery(trx, skuIds[0] ?? '')).rows
+      : await trx
+          .selectFrom('skus')
+          .innerJoin('products', 'products.id', 'skus.product_id')
+          .select(skuLineSelect)
+          .where('skus.id', 'in', skuIds)
+          .execute();
   const bySku = new Map(rows.map((r) => [r.sku_id, r]));
   let amountFen = 0n;
   const now = nowIso();
