@@ -9,7 +9,7 @@ import {
   points,
   pricePerPoint,
   signedMoney,
-} from '../src/lib/money';
+} from './money';
 
 describe('storefront money display', () => {
   it('formats integer fen as yuan with grouping and two decimals', () => {

@@ -1,5 +1,5 @@
 import type { JsonValue } from './types';
-import { bpsText, money, points } from './money';
+import { bpsText, money, points } from '../../../common/money';
 
 /** Shows a parameter or example value by its unit suffix (…Fen money, …Units points, …Bps rate). */
 export function formatParam(key: string, value: JsonValue): string {
