@@ -35,8 +35,9 @@ export class Progress {
 
   done(): void {
     if (!this.shown) return;
-    const seconds = (Date.now() - this.started) / 1000;
-    const line = `${this.label}: ${this.total}/${this.total} events in ${seconds.toFixed(1)} s`;
+    const elapsedMs = Date.now() - this.started;
+    const tenths = (elapsedMs - (elapsedMs % 100)) / 100;
+    const line = `${this.label}: ${this.total}/${this.total} events in ${(tenths - (tenths % 10)) / 10}.${tenths % 10} s`;
     this.stream.write(this.stream.isTTY ? `\r${line}${' '.repeat(20)}\n` : `${line}\n`);
   }
 }
