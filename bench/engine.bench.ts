@@ -8,7 +8,7 @@ import { execSync } from 'node:child_process';
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
-import { Engine, DEFAULT_GENERATE, parseEngineConfig, type EngineConfig, type EngineEvent } from '@mall/core';
+import { Engine, DEFAULT_GENERATE, intDiv, parseEngineConfig, type EngineConfig, type EngineEvent } from '@mall/core';
 
 const { values } = parseArgs({
   options: {
@@ -33,7 +33,7 @@ const FANOUT = 3;
 /** Shoppers u1..un join breadth-first with fan-out 3, each buying one 1000-yuan gift pack. */
 function joinAll(engine: Engine, from: number, to: number): void {
   for (let i = from; i < to; i += 1) {
-    const referrer = i === 0 ? undefined : `u${(i - 1 - ((i - 1) % FANOUT)) / FANOUT + 1}`;
+    const referrer = i === 0 ? undefined : `u${intDiv(i - 1, FANOUT) + 1}`;
     engine.apply({ type: 'join', user: `u${i + 1}`, referrer });
   }
 }

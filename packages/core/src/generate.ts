@@ -1,3 +1,5 @@
+import { intDiv } from './integers';
+
 /**
  * Synthetic scenarios for trying parameters before launch and for benchmarks. Deterministic: the same options
  * and seed always give the same events.
@@ -40,11 +42,6 @@ function random(seed: number): () => number {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return (t ^ (t >>> 14)) >>> 0;
   };
-}
-
-/** Whole-number division of non-negative safe integers. */
-function intDiv(a: number, b: number): number {
-  return (a - (a % b)) / b;
 }
 
 export type ScenarioEventJson =

@@ -11,4 +11,5 @@ export * from './plans/referral-cycle';
 export * from './plans/registry';
 export * from './scenario';
 export * from './generate';
+export * from './integers';
 export * from './summary';

@@ -1,5 +1,6 @@
 import type { Effect } from './effects';
 import type { EngineEvent } from './engine';
+import { ceilDiv } from './integers';
 import type { JsonValue } from './json';
 import { formatPercent, formatPoints, formatScaled, formatYuan, pricePerPointScaled } from './money';
 
@@ -55,9 +56,8 @@ export class SummaryCollector {
   private readonly every: number;
 
   constructor(totalEvents: number, checkpoints = 100) {
-    const n = Math.max(1, checkpoints);
-    // Ceiling division on small non-negative integers: every `every` events one checkpoint.
-    this.every = Math.max(1, (totalEvents + n - 1 - ((totalEvents + n - 1) % n)) / n);
+    // One checkpoint every `every` events.
+    this.every = Math.max(1, ceilDiv(totalEvents, Math.max(1, checkpoints)));
   }
 
   onEvent(index: number, event: EngineEvent, effects: readonly Effect[]): void {
@@ -197,8 +197,7 @@ export function formatSummary(s: SimulationSummary, pathPoints = 5): string {
   const points = s.checkpoints;
   const picked: Checkpoint[] = [];
   for (let k = 1; k <= pathPoints; k += 1) {
-    const at = points.length * k + pathPoints - 1;
-    const cp = points[Math.max(0, (at - (at % pathPoints)) / pathPoints - 1)];
+    const cp = points[Math.max(0, ceilDiv(points.length * k, pathPoints) - 1)];
     if (cp !== undefined && picked[picked.length - 1] !== cp) picked.push(cp);
   }
   const path = table([

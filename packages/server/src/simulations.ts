@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import { parseEngineConfig, type JsonValue } from '@mall/core';
+import { intDiv, parseEngineConfig, type JsonValue } from '@mall/core';
 import { fail } from './errors';
 import { newId } from './ids';
 
@@ -66,8 +66,7 @@ export function startSimulation(request: SimulationRequest, now = Date.now()): s
   worker.unref();
   worker.on('message', (message: SimulationMessage) => {
     if (message.type === 'progress') {
-      job.progressPermille =
-        message.total === 0 ? 1000 : (message.done * 1000 - ((message.done * 1000) % message.total)) / message.total;
+      job.progressPermille = message.total === 0 ? 1000 : intDiv(message.done * 1000, message.total);
     } else if (message.type === 'done') {
       job.status = 'done';
       job.progressPermille = 1000;

@@ -146,6 +146,8 @@ export const appreciationPool = definePlan({
       };
     }
 
+    // Builds the effect directly rather than spreading snapshot(p): one allocation per position change on the
+    // settlement path instead of two.
     function emitPosition(p: number, out: Effect[]): void {
       out.push({
         type: 'position',

@@ -45,26 +45,26 @@ export const referralCycle = definePlan({
     const rewardCount = new IntColumn();
     const base = (userIndex: number): bigint => (userIndex < baseFen.length ? baseFen.get(userIndex) : 0n);
 
+    function member(userIndex: number): { merchant: boolean; baseFen: bigint; rewardCount: number } {
+      return {
+        merchant: merchant.get(userIndex) === 1,
+        baseFen: base(userIndex),
+        rewardCount: rewardCount.get(userIndex),
+      };
+    }
+
     function progress(userIndex: number, out: Effect[]): void {
       out.push({
         type: 'referralProgress',
         plan: REFERRAL_CYCLE,
         user: directory.userId(userIndex),
-        merchant: merchant.get(userIndex) === 1,
-        baseFen: base(userIndex),
-        rewardCount: rewardCount.get(userIndex),
+        ...member(userIndex),
       });
     }
 
     return {
       code: REFERRAL_CYCLE,
-      member(userIndex: number) {
-        return {
-          merchant: merchant.get(userIndex) === 1,
-          baseFen: base(userIndex),
-          rewardCount: rewardCount.get(userIndex),
-        };
-      },
+      member,
       settle(order, out) {
         const referrer = directory.referrerOf(order.userIndex);
         if (referrer >= 0 && merchant.get(referrer) === 1) {

@@ -1,3 +1,5 @@
+import { intDiv } from '@mall/core';
+
 /**
  * A progress bar on stderr that appears only once a run has taken more than a second, so quick runs stay
  * silent. On a terminal it redraws one line; piped, it writes a line at every tenth.
@@ -17,15 +19,15 @@ export class Progress {
     const elapsedMs = Date.now() - this.started;
     if (elapsedMs < 1000 || this.total === 0) return;
     this.shown = true;
-    const permille = Math.min(1000, (done * 1000 - ((done * 1000) % this.total)) / this.total);
+    const permille = Math.min(1000, intDiv(done * 1000, this.total));
     if (this.stream.isTTY) {
       const width = 30;
-      const filled = (permille * width - ((permille * width) % 1000)) / 1000;
+      const filled = intDiv(permille * width, 1000);
       const bar = '#'.repeat(filled) + '-'.repeat(width - filled);
-      const percent = (permille - (permille % 10)) / 10;
+      const percent = intDiv(permille, 10);
       this.stream.write(`\r${this.label} [${bar}] ${String(percent).padStart(3)}% ${done}/${this.total} events`);
     } else {
-      const tenth = (permille - (permille % 100)) / 100;
+      const tenth = intDiv(permille, 100);
       if (tenth > this.lastTenth) {
         this.lastTenth = tenth;
         this.stream.write(`${this.label}: ${tenth * 10}% (${done}/${this.total} events)\n`);
@@ -35,9 +37,8 @@ export class Progress {
 
   done(): void {
     if (!this.shown) return;
-    const elapsedMs = Date.now() - this.started;
-    const tenths = (elapsedMs - (elapsedMs % 100)) / 100;
-    const line = `${this.label}: ${this.total}/${this.total} events in ${(tenths - (tenths % 10)) / 10}.${tenths % 10} s`;
+    const tenths = intDiv(Date.now() - this.started, 100);
+    const line = `${this.label}: ${this.total}/${this.total} events in ${intDiv(tenths, 10)}.${tenths % 10} s`;
     this.stream.write(this.stream.isTTY ? `\r${line}${' '.repeat(20)}\n` : `${line}\n`);
   }
 }
