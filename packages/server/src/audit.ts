@@ -120,33 +120,51 @@ export async function runAudit(db: Db): Promise<AuditReport> {
     if (expectedPool !== actualPool) diff('pool', APPRECIATION_POOL, expectedPool, actualPool);
   }
 
-  // The ledger by itself: balances are the fold of transfers, they sum to zero, and wallets never go negative.
+  // The ledger by itself: balances (and their simulated parts) are the fold of transfers, both sum to zero, wallets
+  // never go negative, and no account holds more simulated money than money.
   const flows = await db
     .selectFrom(
       db
         .selectFrom('transfers')
-        .select(['to_account as account', 'amount_fen as delta'])
-        .unionAll(db.selectFrom('transfers').select(['from_account as account', sql<bigint>`-amount_fen`.as('delta')]))
+        .select(['to_account as account', 'amount_fen as delta', 'simulated_fen as simulated'])
+        .unionAll(
+          db
+            .selectFrom('transfers')
+            .select([
+              'from_account as account',
+              sql<bigint>`-amount_fen`.as('delta'),
+              sql<bigint>`-simulated_fen`.as('simulated'),
+            ]),
+        )
         .as('f'),
     )
-    .select(['f.account', sql<bigint>`sum(f.delta)`.as('sum')])
+    .select(['f.account', sql<bigint>`sum(f.delta)`.as('sum'), sql<bigint>`sum(f.simulated)`.as('simulated')])
     .groupBy('f.account')
     .execute();
   const accounts = await db.selectFrom('accounts').selectAll().execute();
   const balances = new Map(accounts.map((a) => [a.address, a.balance_fen]));
+  const simulatedBalances = new Map(accounts.map((a) => [a.address, a.simulated_fen]));
   let total = 0n;
+  let simulatedTotal = 0n;
   for (const a of accounts) {
     total += a.balance_fen;
+    simulatedTotal += a.simulated_fen;
     if (isUserWallet(a.address) && a.balance_fen < 0n) diff('negative_wallet', a.address, '>= 0', a.balance_fen);
+    if (isUserWallet(a.address) && (a.simulated_fen < 0n || a.simulated_fen > a.balance_fen))
+      diff('wallet_simulated', a.address, `0..${a.balance_fen}`, a.simulated_fen);
   }
   if (total !== 0n) diff('ledger_total', 'all accounts', 0n, total);
-  const flowByAccount = new Map(flows.map((f) => [f.account, BigInt(f.sum)]));
-  for (const [account, sum] of flowByAccount) {
+  if (simulatedTotal !== 0n) diff('ledger_simulated_total', 'all accounts', 0n, simulatedTotal);
+  const flowByAccount = new Map(flows.map((f) => [f.account, { sum: BigInt(f.sum), simulated: BigInt(f.simulated) }]));
+  for (const [account, flow] of flowByAccount) {
     const balance = balances.get(account) ?? 0n;
-    if (balance !== sum) diff('account_balance', account, sum, balance);
+    if (balance !== flow.sum) diff('account_balance', account, flow.sum, balance);
+    const simulated = simulatedBalances.get(account) ?? 0n;
+    if (simulated !== flow.simulated) diff('account_simulated', account, flow.simulated, simulated);
   }
   for (const [account, balance] of balances)
-    if (!flowByAccount.has(account) && balance !== 0n) diff('account_balance', account, 0n, balance);
+    if (!flowByAccount.has(account) && (balance !== 0n || (simulatedBalances.get(account) ?? 0n) !== 0n))
+      diff('account_balance', account, 0n, balance);
   const poolAccount = balances.get(poolCash(APPRECIATION_POOL)) ?? 0n;
   if (poolAccount !== (enginePool?.cashFen ?? 0n))
     diff('pool_account', poolCash(APPRECIATION_POOL), enginePool?.cashFen ?? 0n, poolAccount);

@@ -22,6 +22,8 @@ export interface Product {
   images: string[];
   onShelf: boolean;
   plans: string[];
+  /** Most units one shopper may hold in open orders (限购); 0 = no limit. */
+  purchaseLimit: number;
   skus: Sku[];
 }
 
@@ -80,6 +82,7 @@ export async function listProducts(
     images: JSON.parse(p.images) as string[],
     onShelf: p.on_shelf === 1n,
     plans: JSON.parse(p.plans) as string[],
+    purchaseLimit: Number(p.purchase_limit),
     skus: byProduct.get(p.id) ?? [],
   }));
 }
@@ -98,6 +101,7 @@ export interface ProductInput {
   imageUrl?: string | undefined;
   images?: string[] | undefined;
   onShelf?: boolean | undefined;
+  purchaseLimit?: number | undefined;
   plans?: string[] | undefined;
   skus: { id?: string | undefined; name: string; priceFen: bigint; costFen: bigint; stock: bigint }[];
 }
@@ -130,6 +134,7 @@ export async function saveProduct(trx: Tx, id: string | undefined, input: Produc
     images: JSON.stringify(input.images ?? (input.imageUrl ? [input.imageUrl] : [])),
     on_shelf: input.onShelf === false ? 0n : 1n,
     plans: JSON.stringify(plans),
+    purchase_limit: BigInt(input.purchaseLimit ?? 0),
   };
   let productId = id;
   if (productId === undefined) {

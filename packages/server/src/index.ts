@@ -9,7 +9,11 @@ import type { PaymentProvider } from './payments/provider';
 import { seedDemo } from './seed';
 import { runSettlement } from './settlement';
 import { expireUnpaid } from './orders';
-import type { SmsSender } from './identity';
+import { createStaff, type SmsSender } from './identity';
+import { DEMO_NOTICE, MIN_PRODUCTION_PASSWORD_LENGTH, parseEnvironment, type MallEnvironment } from './environment';
+import { hashPassword } from './passwords';
+import { inTx } from './db/database';
+import { housekeeping } from './housekeeping';
 
 export interface StartOptions {
   databaseUrl?: string;
@@ -27,10 +31,21 @@ export interface StartOptions {
   expiryIntervalMs?: number;
   /** Where apps/shop/dist and apps/admin/dist are looked for (default: the repository root). */
   webRoot?: string;
+  /** `production` turns the sandbox gateway, demo data and the log SMS sender off (default: MALL_ENV, else demo). */
+  environment?: MallEnvironment;
+  /** The SMS gateway for one-time codes; without one, production answers the code routes with sms_unavailable. */
+  sms?: SmsSender;
+  /** Fastify's trustProxy: true, a hop count, or a list of proxy addresses (default: MALL_TRUST_PROXY, else off). */
+  trustProxy?: boolean | number | string;
+  /** Closes a connection that sends nothing for this long (default 60 s). */
+  connectionTimeoutMs?: number;
+  /** How often expired sessions, codes and idempotency keys are deleted (default 1 h; 0 disables the timer). */
+  housekeepingIntervalMs?: number;
 }
 
 export interface RunningServer {
   url: string;
+  environment: MallEnvironment;
   adminPassword: string | undefined;
   store: Store;
   app: FastifyInstance;
@@ -38,29 +53,64 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-async function sandboxSecret(store: Store): Promise<string> {
-  const candidate = process.env.MALL_SANDBOX_SECRET ?? randomBytes(32).toString('hex');
+/** A per-installation random secret, made once and kept in the database (first writer wins across processes). */
+async function installationSecret(store: Store, key: string, given?: string): Promise<string> {
+  const candidate = given ?? randomBytes(32).toString('hex');
   await store.db
     .insertInto('kv')
-    .values({ key: 'sandbox_secret', value: candidate })
+    .values({ key, value: candidate })
     .onConflict((oc) => oc.column('key').doNothing())
     .execute();
-  const row = await store.db
-    .selectFrom('kv')
-    .select('value')
-    .where('key', '=', 'sandbox_secret')
-    .executeTakeFirstOrThrow();
+  const row = await store.db.selectFrom('kv').select('value').where('key', '=', key).executeTakeFirstOrThrow();
   return row.value;
+}
+
+/**
+ * Production refuses what a demo database has (demo data, a generated password kept in the database) and creates the
+ * first admin from MALL_ADMIN_PASSWORD, which is never stored.
+ */
+async function prepareProduction(store: Store, options: StartOptions): Promise<void> {
+  if (options.seedDemo === true) throw new Error('MALL_ENV=production refuses demo data: start without seeding');
+  const demo = await store.db
+    .selectFrom('kv')
+    .select('key')
+    .where('key', 'in', ['seeded', 'demo_admin_password'])
+    .execute();
+  if (demo.length > 0) {
+    throw new Error(
+      'MALL_ENV=production refuses this database: it holds demo data and a generated demo password. Start production on a new database.',
+    );
+  }
+  const staff = await store.db
+    .selectFrom('staff')
+    .select((eb) => eb.fn.countAll<bigint>().as('n'))
+    .executeTakeFirstOrThrow();
+  if (BigInt(staff.n) > 0n) return;
+  const password = options.adminPassword;
+  if (password === undefined || password.length < MIN_PRODUCTION_PASSWORD_LENGTH) {
+    throw new Error(
+      `MALL_ENV=production needs MALL_ADMIN_PASSWORD (at least ${MIN_PRODUCTION_PASSWORD_LENGTH} characters) to create the first admin; it is never stored.`,
+    );
+  }
+  const hash = await hashPassword(password);
+  await inTx(store.db, (trx) => createStaff(trx, 'admin', hash, 'admin'));
 }
 
 /** Opens the database, migrates, seeds (once), rebuilds the engine from the event log and serves the API. */
 export async function startServer(options: StartOptions = {}): Promise<RunningServer> {
+  const environment = options.environment ?? parseEnvironment(process.env.MALL_ENV);
+  const production = environment === 'production';
   const store = openStore(options.databaseUrl ?? process.env.DATABASE_URL);
   try {
     await migrateToLatest(store.db, store.schema);
     await ensureLockRow(store.db);
-    const secret = await sandboxSecret(store);
-    const seeded = options.seedDemo === false ? undefined : await seedDemo(store.db, options.adminPassword);
+    if (production) await prepareProduction(store, options);
+    const secret = production
+      ? undefined
+      : await installationSecret(store, 'sandbox_secret', process.env.MALL_SANDBOX_SECRET);
+    const codeSecret = await installationSecret(store, 'login_code_secret');
+    const seeded =
+      production || options.seedDemo === false ? undefined : await seedDemo(store.db, options.adminPassword);
     const sequencer = new Sequencer(store.db);
     // Rebuild the in-memory engine from the event log now, so a corrupt log fails the start, not a checkout.
     await sequencer.snapshot(() => undefined);
@@ -73,21 +123,43 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       });
       return settling;
     };
-    const providers = new Map<string, PaymentProvider>([['sandbox', sandboxProvider(secret)]]);
+    // The sandbox gateway exists only in demo mode: in production nothing can declare that money arrived but a
+    // real gateway's verified notification.
+    const providers = new Map<string, PaymentProvider>(
+      secret === undefined ? [] : [['sandbox', sandboxProvider(secret)]],
+    );
     const logRef: { app?: FastifyInstance } = {};
-    const sms: SmsSender = {
-      // The dev sender: the code goes to the log, where a developer (or a test) can read it.
-      send: async (phone, text) => {
-        logRef.app?.log.info({ phone, text }, 'dev SMS sender');
-      },
+    const sms: SmsSender | undefined =
+      options.sms ??
+      (production
+        ? undefined
+        : {
+            // The dev sender: the code goes to the log, where a developer (or a test) can read it. Never in production.
+            send: async (phone, text) => {
+              logRef.app?.log.info({ phone, text }, 'dev SMS sender');
+            },
+          });
+    const ctx: AppContext = {
+      store,
+      sequencer,
+      providers,
+      sms,
+      sandboxSecret: secret,
+      codeSecret,
+      settleNow,
+      environment,
     };
-    const ctx: AppContext = { store, sequencer, providers, sms, sandboxSecret: secret, settleNow };
+    const trustProxy = options.trustProxy ?? trustProxyFromEnv(process.env.MALL_TRUST_PROXY);
     const app = await buildApp(ctx, {
       logLevel: options.logLevel ?? 'info',
       authRateLimitPerMinute: options.authRateLimitPerMinute ?? 60,
       webRoot: options.webRoot,
+      production,
+      trustProxy,
+      connectionTimeoutMs: options.connectionTimeoutMs ?? 60_000,
     });
     logRef.app = app;
+    if (!production) app.log.warn(DEMO_NOTICE);
     await app.listen({ port: options.port ?? 3000, host: options.host ?? '127.0.0.1' });
     const address = app.server.address();
     const port = typeof address === 'object' && address !== null ? address.port : options.port;
@@ -112,11 +184,13 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     };
     every(options.settlementIntervalMs ?? 60_000, settleNow, 'settlement');
     every(options.expiryIntervalMs ?? 30_000, () => expireUnpaid(store.db), 'unpaid expiry');
+    every(options.housekeepingIntervalMs ?? 3_600_000, () => housekeeping(store.db), 'housekeeping');
 
     let closing: Promise<void> | undefined;
     const running = app;
     return {
       url,
+      environment,
       adminPassword: seeded?.adminPassword,
       store,
       app: running,
@@ -135,6 +209,14 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     await store.close().catch(() => undefined);
     throw error;
   }
+}
+
+/** MALL_TRUST_PROXY: "true", a hop count, or a comma-separated list of proxy addresses; unset means no proxy. */
+export function trustProxyFromEnv(value: string | undefined): boolean | number | string {
+  if (value === undefined || value === '' || value === 'false') return false;
+  if (value === 'true') return true;
+  if (/^\d+$/.test(value)) return Number(value);
+  return value;
 }
 
 export { openStore, migrateToLatest } from './db/database';

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Db, RawWriter, Tx } from './db/database';
+import { isPostgres } from './db/database';
 import { fail } from './errors';
 import { prepared } from './db/prepared';
 
@@ -22,6 +23,15 @@ export function isUserWallet(address: string): boolean {
   return address.startsWith('user:') && address.endsWith(':wallet');
 }
 
+/**
+ * Which part of a transfer is simulated money (money that came through the sandbox gateway; it can never leave through
+ * a real channel). Money keeps its kind as it moves: a bigint states it (a sandbox payment is all simulated, a refund
+ * carries what the order was paid with), `proportional` takes the source account's simulated share (rounded up, so a
+ * destination is never counted more real than its source), and a wallet spends `simulated_first` (payments in the
+ * mall: real money stays withdrawable) or `real_first` (withdrawals: real money leaves first).
+ */
+export type SimulatedShare = bigint | 'proportional' | 'simulated_first' | 'real_first';
+
 export interface TransferInput {
   id: string;
   from: string;
@@ -30,33 +40,75 @@ export interface TransferInput {
   reason: string;
   orderId?: string | null;
   userId?: string | null;
+  /** Default: `simulated_first` from a wallet, `proportional` from any other account. */
+  simulated?: SimulatedShare;
 }
 
-const addToAccountQuery = prepared((trx, address: string, deltaFen: bigint) =>
+function ceilDiv(a: bigint, b: bigint): bigint {
+  return (a + b - 1n) / b;
+}
+
+/** The simulated part of `amountFen` leaving an account that holds `balanceFen`, of which `simulatedFen` simulated. */
+export function simulatedPart(
+  rule: Exclude<SimulatedShare, bigint>,
+  amountFen: bigint,
+  balanceFen: bigint,
+  simulatedFen: bigint,
+): bigint {
+  const simulated = simulatedFen > 0n ? simulatedFen : 0n;
+  const min = (a: bigint, b: bigint): bigint => (a < b ? a : b);
+  if (rule === 'simulated_first') return min(amountFen, simulated);
+  if (rule === 'real_first') {
+    const real = balanceFen - simulated;
+    return amountFen > real ? min(amountFen - (real > 0n ? real : 0n), simulated) : 0n;
+  }
+  return balanceFen > 0n ? min(amountFen, ceilDiv(amountFen * simulated, balanceFen)) : min(amountFen, simulated);
+}
+
+const addToAccountQuery = prepared((trx, address: string, deltaFen: bigint, simulatedDeltaFen: bigint) =>
   trx
     .insertInto('accounts')
-    .values({ address, balance_fen: deltaFen })
+    .values({ address, balance_fen: deltaFen, simulated_fen: simulatedDeltaFen })
     .onConflict((oc) =>
-      oc.column('address').doUpdateSet({ balance_fen: sql`accounts.balance_fen + excluded.balance_fen` }),
+      oc.column('address').doUpdateSet({
+        balance_fen: sql`accounts.balance_fen + excluded.balance_fen`,
+        simulated_fen: sql`accounts.simulated_fen + excluded.simulated_fen`,
+      }),
     ),
 );
 
-async function addToAccount(trx: Tx, address: string, deltaFen: bigint): Promise<void> {
-  await addToAccountQuery(trx, address, deltaFen);
+async function addToAccount(trx: Tx, address: string, deltaFen: bigint, simulatedDeltaFen: bigint): Promise<void> {
+  await addToAccountQuery(trx, address, deltaFen, simulatedDeltaFen);
 }
 
-const debitWalletQuery = prepared((trx, address: string, amountFen: bigint, minimumFen: bigint) =>
-  trx
-    .updateTable('accounts')
-    .set({ balance_fen: sql`balance_fen - ${amountFen}` })
-    .where('address', '=', address)
-    .where('balance_fen', '>=', minimumFen),
+const debitWalletQuery = prepared(
+  (trx, address: string, amountFen: bigint, simulatedFen: bigint, minimumFen: bigint, minimumSimulatedFen: bigint) =>
+    trx
+      .updateTable('accounts')
+      .set({ balance_fen: sql`balance_fen - ${amountFen}`, simulated_fen: sql`simulated_fen - ${simulatedFen}` })
+      .where('address', '=', address)
+      .where('balance_fen', '>=', minimumFen)
+      .where('simulated_fen', '>=', minimumSimulatedFen),
 );
 
 /** Takes money out of a wallet only if it is there, in the same statement that checks it. */
-async function debitWallet(trx: Tx, address: string, amountFen: bigint): Promise<void> {
-  const result = await debitWalletQuery(trx, address, amountFen, amountFen);
+async function debitWallet(trx: Tx, address: string, amountFen: bigint, simulatedFen: bigint): Promise<void> {
+  const result = await debitWalletQuery(trx, address, amountFen, simulatedFen, amountFen, simulatedFen);
   if (result.numAffectedRows !== 1n) fail('insufficient_balance');
+}
+
+const accountStateQuery = prepared((trx, address: string) =>
+  trx.selectFrom('accounts').select(['balance_fen', 'simulated_fen']).where('address', '=', address),
+);
+
+const lockAccountQuery = prepared((trx, address: string) =>
+  trx.selectFrom('accounts').select(['balance_fen', 'simulated_fen']).where('address', '=', address).forUpdate(),
+);
+
+/** The source's state for a computed share, locked on PostgreSQL so two debits of one account see each other. */
+async function sourceState(trx: Tx, address: string): Promise<{ balance: bigint; simulated: bigint }> {
+  const row = (isPostgres(trx) ? await lockAccountQuery(trx, address) : await accountStateQuery(trx, address)).rows[0];
+  return { balance: row?.balance_fen ?? 0n, simulated: row?.simulated_fen ?? 0n };
 }
 
 const insertTransferQuery = prepared(
@@ -70,6 +122,7 @@ const insertTransferQuery = prepared(
     orderId: string | null,
     userId: string | null,
     at: string,
+    simulatedFen: bigint,
   ) =>
     trx
       .insertInto('transfers')
@@ -82,16 +135,27 @@ const insertTransferQuery = prepared(
         order_id: orderId,
         user_id: userId,
         created_at: at,
+        simulated_fen: simulatedFen,
       })
       .onConflict((oc) => oc.column('id').doNothing()),
 );
 
 /**
- * Posts one balanced transfer. The id is derived from the cause, so posting it again does nothing and returns false.
- * A wallet debit that would go negative throws insufficient_balance and the caller's transaction rolls back.
+ * Posts one balanced transfer. The id is derived from the cause, so posting it again does nothing and returns
+ * undefined; otherwise the simulated part it carried. A wallet debit that would go negative throws
+ * insufficient_balance and the caller's transaction rolls back.
  */
-export async function postTransfer(trx: Tx, t: TransferInput, at: string): Promise<boolean> {
+export async function postTransfer(trx: Tx, t: TransferInput, at: string): Promise<bigint | undefined> {
   if (t.amountFen <= 0n) throw new Error(`transfer ${t.id} has a non-positive amount`);
+  const wallet = isUserWallet(t.from);
+  const rule = t.simulated ?? (wallet ? 'simulated_first' : 'proportional');
+  let simulated: bigint;
+  if (typeof rule === 'bigint') simulated = rule;
+  else {
+    const state = await sourceState(trx, t.from);
+    simulated = simulatedPart(rule, t.amountFen, state.balance, state.simulated);
+  }
+  if (simulated < 0n || simulated > t.amountFen) throw new Error(`transfer ${t.id}: simulated part out of range`);
   const inserted = await insertTransferQuery(
     trx,
     t.id,
@@ -102,17 +166,19 @@ export async function postTransfer(trx: Tx, t: TransferInput, at: string): Promi
     t.orderId ?? null,
     t.userId ?? null,
     at,
+    simulated,
   );
-  if (inserted.numAffectedRows !== 1n) return false;
-  if (isUserWallet(t.from)) await debitWallet(trx, t.from, t.amountFen);
-  else await addToAccount(trx, t.from, -t.amountFen);
-  await addToAccount(trx, t.to, t.amountFen);
-  return true;
+  if (inserted.numAffectedRows !== 1n) return undefined;
+  if (wallet) await debitWallet(trx, t.from, t.amountFen, simulated);
+  else await addToAccount(trx, t.from, -t.amountFen, -simulated);
+  await addToAccount(trx, t.to, t.amountFen, simulated);
+  return simulated;
 }
 
 /**
  * Bulk path for settlement: inserts many transfers in chunks and applies one aggregated delta per account. Only for
- * transfers that never debit a wallet (settlement pays into wallets, it never takes from them).
+ * transfers that never debit a wallet (settlement pays into wallets, it never takes from them). Simulated parts are
+ * folded in order, so a pool that receives a contribution and pays an exit in one batch shares out its mix correctly.
  */
 export async function postCreditsBulk(
   trx: Tx,
@@ -120,26 +186,64 @@ export async function postCreditsBulk(
   at: string,
   raw?: RawWriter,
 ): Promise<void> {
-  const deltas = new Map<string, bigint>();
+  const sources = [...new Set(transfers.filter((t) => typeof t.simulated !== 'bigint').map((t) => t.from))];
+  const state = new Map<string, { balance: bigint; simulated: bigint }>();
+  for (let i = 0; i < sources.length; i += 500) {
+    const rows = await trx
+      .selectFrom('accounts')
+      .select(['address', 'balance_fen', 'simulated_fen'])
+      .where('address', 'in', sources.slice(i, i + 500))
+      .execute();
+    for (const r of rows) state.set(r.address, { balance: r.balance_fen, simulated: r.simulated_fen });
+  }
+  const deltas = new Map<string, { balance: bigint; simulated: bigint }>();
+  const move = (address: string, balance: bigint, simulated: bigint): void => {
+    const d = deltas.get(address) ?? { balance: 0n, simulated: 0n };
+    d.balance += balance;
+    d.simulated += simulated;
+    deltas.set(address, d);
+    const s = state.get(address) ?? { balance: 0n, simulated: 0n };
+    s.balance += balance;
+    s.simulated += simulated;
+    state.set(address, s);
+  };
+  const simulatedOf: bigint[] = [];
   for (const t of transfers) {
     if (t.amountFen <= 0n) throw new Error(`transfer ${t.id} has a non-positive amount`);
     if (isUserWallet(t.from)) throw new Error(`bulk transfer ${t.id} debits a wallet`);
-    deltas.set(t.from, (deltas.get(t.from) ?? 0n) - t.amountFen);
-    deltas.set(t.to, (deltas.get(t.to) ?? 0n) + t.amountFen);
+    const rule = t.simulated ?? 'proportional';
+    const source = state.get(t.from) ?? { balance: 0n, simulated: 0n };
+    const simulated =
+      typeof rule === 'bigint' ? rule : simulatedPart(rule, t.amountFen, source.balance, source.simulated);
+    simulatedOf.push(simulated);
+    move(t.from, -t.amountFen, -simulated);
+    move(t.to, t.amountFen, simulated);
   }
-  const entries = [...deltas.entries()].filter(([, d]) => d !== 0n).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const entries = [...deltas.entries()]
+    .filter(([, d]) => d.balance !== 0n || d.simulated !== 0n)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   if (raw !== undefined) {
-    for (const t of transfers) {
-      raw.run(INSERT_TRANSFER, [t.id, t.from, t.to, t.amountFen, t.reason, t.orderId ?? null, t.userId ?? null, at]);
-    }
-    for (const [address, delta] of entries) raw.run(ADD_TO_ACCOUNT, [address, delta]);
+    transfers.forEach((t, i) => {
+      raw.run(INSERT_TRANSFER, [
+        t.id,
+        t.from,
+        t.to,
+        t.amountFen,
+        t.reason,
+        t.orderId ?? null,
+        t.userId ?? null,
+        at,
+        simulatedOf[i] ?? 0n,
+      ]);
+    });
+    for (const [address, d] of entries) raw.run(ADD_TO_ACCOUNT, [address, d.balance, d.simulated]);
     return;
   }
   for (let i = 0; i < transfers.length; i += 500) {
     await trx
       .insertInto('transfers')
       .values(
-        transfers.slice(i, i + 500).map((t) => ({
+        transfers.slice(i, i + 500).map((t, j) => ({
           id: t.id,
           from_account: t.from,
           to_account: t.to,
@@ -148,6 +252,7 @@ export async function postCreditsBulk(
           order_id: t.orderId ?? null,
           user_id: t.userId ?? null,
           created_at: at,
+          simulated_fen: simulatedOf[i + j] ?? 0n,
         })),
       )
       .execute();
@@ -155,22 +260,36 @@ export async function postCreditsBulk(
   for (let i = 0; i < entries.length; i += 500) {
     await trx
       .insertInto('accounts')
-      .values(entries.slice(i, i + 500).map(([address, balance_fen]) => ({ address, balance_fen })))
+      .values(
+        entries
+          .slice(i, i + 500)
+          .map(([address, d]) => ({ address, balance_fen: d.balance, simulated_fen: d.simulated })),
+      )
       .onConflict((oc) =>
-        oc.column('address').doUpdateSet({ balance_fen: sql`accounts.balance_fen + excluded.balance_fen` }),
+        oc.column('address').doUpdateSet({
+          balance_fen: sql`accounts.balance_fen + excluded.balance_fen`,
+          simulated_fen: sql`accounts.simulated_fen + excluded.simulated_fen`,
+        }),
       )
       .execute();
   }
 }
 
 const INSERT_TRANSFER =
-  'insert into transfers (id, from_account, to_account, amount_fen, reason, order_id, user_id, created_at) values (?, ?, ?, ?, ?, ?, ?, ?)';
+  'insert into transfers (id, from_account, to_account, amount_fen, reason, order_id, user_id, created_at, simulated_fen) values (?, ?, ?, ?, ?, ?, ?, ?, ?)';
 const ADD_TO_ACCOUNT =
-  'insert into accounts (address, balance_fen) values (?, ?) on conflict (address) do update set balance_fen = accounts.balance_fen + excluded.balance_fen';
+  'insert into accounts (address, balance_fen, simulated_fen) values (?, ?, ?) on conflict (address) do update set balance_fen = accounts.balance_fen + excluded.balance_fen, simulated_fen = accounts.simulated_fen + excluded.simulated_fen';
 
 export async function balanceOf(db: Db | Tx, address: string): Promise<bigint> {
-  const row = await db.selectFrom('accounts').select('balance_fen').where('address', '=', address).executeTakeFirst();
-  return row?.balance_fen ?? 0n;
+  return (await accountState(db, address)).balanceFen;
+}
+
+export async function accountState(
+  db: Db | Tx,
+  address: string,
+): Promise<{ balanceFen: bigint; simulatedFen: bigint }> {
+  const row = (await accountStateQuery(db as Tx, address)).rows[0];
+  return { balanceFen: row?.balance_fen ?? 0n, simulatedFen: row?.simulated_fen ?? 0n };
 }
 
 export interface LedgerEntry {
@@ -183,6 +302,7 @@ export interface LedgerEntry {
   orderId: string | null;
   userId: string | null;
   createdAt: string;
+  simulatedFen: bigint;
 }
 
 export function toLedgerEntry(r: {
@@ -194,6 +314,7 @@ export function toLedgerEntry(r: {
   order_id: string | null;
   user_id: string | null;
   created_at: string;
+  simulated_fen: bigint;
 }): LedgerEntry {
   return {
     id: r.id,
@@ -205,5 +326,6 @@ export function toLedgerEntry(r: {
     orderId: r.order_id,
     userId: r.user_id,
     createdAt: r.created_at,
+    simulatedFen: r.simulated_fen,
   };
 }

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Db, Tx } from './db/database';
-import { inTx } from './db/database';
+import { inTx, isPostgres } from './db/database';
 import { fail, Failure } from './errors';
 import { isUniqueViolation } from './idempotency';
 import { newId } from './ids';
@@ -122,7 +122,59 @@ const skuLineSelect = [
   'products.title',
   'products.on_shelf',
   'products.plans',
+  'products.purchase_limit',
 ] as const;
+
+/** One SKU per order line at most this many units, counted after duplicate lines are merged. */
+export const MAX_UNITS_PER_SKU = 1000n;
+
+const unpaidCountQuery = prepared((trx, userId: string, status: string) =>
+  trx
+    .selectFrom('orders')
+    .select((eb) => eb.fn.countAll<bigint>().as('n'))
+    .where('user_id', '=', userId)
+    .where('status', '=', status),
+);
+
+const lockUserQuery = prepared((trx, userId: string) =>
+  trx.selectFrom('users').select('id').where('id', '=', userId).forUpdate(),
+);
+
+/** Statuses in which an order still holds its goods for the shopper (counted against a purchase limit). */
+const HOLDING = ['created', 'paid', 'shipped', 'received', 'settled', 'refunding'];
+
+/**
+ * Stock hoarding guards, checked under the shopper's row lock on PostgreSQL (SQLite runs one writer at a time): at
+ * most `maxUnpaidOrders` open unpaid orders, and per product at most its purchase limit in orders that still hold
+ * goods.
+ */
+async function checkHoarding(
+  trx: Tx,
+  userId: string,
+  settings: Settings,
+  limited: ReadonlyMap<string, { limit: bigint; quantity: bigint; title: string }>,
+): Promise<void> {
+  if (isPostgres(trx)) await lockUserQuery(trx, userId);
+  const unpaid = (await unpaidCountQuery(trx, userId, 'created')).rows[0];
+  if (BigInt(unpaid?.n ?? 0) >= BigInt(settings.maxUnpaidOrders)) fail('too_many_unpaid_orders');
+  if (limited.size === 0) return;
+  const held = await trx
+    .selectFrom('order_items')
+    .innerJoin('orders', 'orders.id', 'order_items.order_id')
+    .select(['order_items.product_id', (eb) => eb.fn.sum<bigint>('order_items.quantity').as('quantity')])
+    .where('orders.user_id', '=', userId)
+    .where('orders.status', 'in', HOLDING)
+    .where('order_items.product_id', 'in', [...limited.keys()])
+    .groupBy('order_items.product_id')
+    .execute();
+  const heldBy = new Map(held.map((h) => [h.product_id, BigInt(h.quantity)]));
+  for (const [productId, want] of limited) {
+    const already = heldBy.get(productId) ?? 0n;
+    if (already + want.quantity > want.limit) {
+      fail('purchase_limit_exceeded', `${want.title}: limit ${want.limit}, already ${already}`);
+    }
+  }
+}
 
 /** The one-SKU order (the usual case) reads its line with a prepared query; more SKUs build the IN list. */
 const oneSkuLineQuery = prepared((trx, skuId: string) =>
@@ -232,11 +284,14 @@ async function insertOrder(
   settings: Settings,
 ): Promise<OrderView> {
   if (input.items.length === 0) fail('invalid_request', 'an order needs at least one item');
+  // Lines of one SKU are merged first, so repeating a line cannot get around the per-SKU cap.
   const quantities = new Map<string, bigint>();
   for (const item of input.items) {
     if (!Number.isSafeInteger(item.quantity) || item.quantity < 1)
       fail('invalid_request', 'quantity must be a positive integer');
-    quantities.set(item.skuId, (quantities.get(item.skuId) ?? 0n) + BigInt(item.quantity));
+    const merged = (quantities.get(item.skuId) ?? 0n) + BigInt(item.quantity);
+    if (merged > MAX_UNITS_PER_SKU) fail('invalid_request', `at most ${MAX_UNITS_PER_SKU} units of one SKU per order`);
+    quantities.set(item.skuId, merged);
   }
   const skuIds = [...quantities.keys()].sort();
   const rows =
@@ -270,6 +325,15 @@ async function insertOrder(
       plans: row.plans,
     };
   });
+  const limited = new Map<string, { limit: bigint; quantity: bigint; title: string }>();
+  for (const item of items) {
+    const limit = bySku.get(item.sku_id)?.purchase_limit ?? 0n;
+    if (limit <= 0n) continue;
+    const entry = limited.get(item.product_id) ?? { limit, quantity: 0n, title: item.title };
+    entry.quantity += item.quantity;
+    limited.set(item.product_id, entry);
+  }
+  await checkHoarding(trx, userId, settings, limited);
   // Reserve in sku-id order so two orders for the same SKUs always lock them in the same order (no deadlock on PG).
   for (const item of items) await inventory.reserve(trx, item.sku_id, item.quantity);
   const address = JSON.stringify(input.address);
@@ -382,6 +446,7 @@ export async function approveRefund(trx: Tx, orderId: string, actor: string, not
       reason: 'refund',
       orderId,
       userId: order.user_id,
+      simulated: order.simulated_fen,
     },
     nowIso(),
   );

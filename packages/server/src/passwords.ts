@@ -1,4 +1,4 @@
-import { randomBytes, scrypt, timingSafeEqual, createHash } from 'node:crypto';
+import { randomBytes, scrypt, timingSafeEqual, createHash, createHmac } from 'node:crypto';
 
 const KEY_LENGTH = 32;
 const COST = 16384;
@@ -32,4 +32,9 @@ export async function verifyPassword(password: string, stored: string | null): P
 /** Session tokens and one-time codes are stored only as hashes: a leaked table does not log anyone in. */
 export function sha256(text: string): string {
   return createHash('sha256').update(text).digest('hex');
+}
+
+/** Keyed hash for short secrets (one-time codes): without the key, the 10^6 possible codes cannot be tried offline. */
+export function hmacSha256(key: string, text: string): string {
+  return createHmac('sha256', key).update(text).digest('hex');
 }

@@ -6,6 +6,8 @@ export interface Settings {
   withdrawMinFen: bigint;
   withdrawFeeBps: bigint;
   unpaidTimeoutMinutes: number;
+  /** Open unpaid orders one shopper may hold at once (stock held by unpaid orders is stock nobody else can buy). */
+  maxUnpaidOrders: number;
 }
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -13,6 +15,7 @@ export const DEFAULT_SETTINGS: Settings = {
   withdrawMinFen: 100n,
   withdrawFeeBps: 0n,
   unpaidTimeoutMinutes: 30,
+  maxUnpaidOrders: 5,
 };
 
 const LIMITS = {
@@ -20,6 +23,7 @@ const LIMITS = {
   withdrawMinFen: [1, 100_000_000],
   withdrawFeeBps: [0, 5000],
   unpaidTimeoutMinutes: [0, 7 * 24 * 60],
+  maxUnpaidOrders: [1, 100],
 } as const;
 
 // Read on every order and withdrawal, changed by an admin now and then: a short cache per database handle, dropped
@@ -45,6 +49,7 @@ async function readSettings(db: Db | Tx): Promise<Settings> {
     withdrawMinFen: BigInt(int('withdrawMinFen', DEFAULT_SETTINGS.withdrawMinFen)),
     withdrawFeeBps: BigInt(int('withdrawFeeBps', DEFAULT_SETTINGS.withdrawFeeBps)),
     unpaidTimeoutMinutes: Number(int('unpaidTimeoutMinutes', DEFAULT_SETTINGS.unpaidTimeoutMinutes)),
+    maxUnpaidOrders: Number(int('maxUnpaidOrders', DEFAULT_SETTINGS.maxUnpaidOrders)),
   };
 }
 
@@ -74,5 +79,6 @@ export function settingsJson(s: Settings): Record<string, number> {
     withdrawMinFen: Number(s.withdrawMinFen),
     withdrawFeeBps: Number(s.withdrawFeeBps),
     unpaidTimeoutMinutes: s.unpaidTimeoutMinutes,
+    maxUnpaidOrders: s.maxUnpaidOrders,
   };
 }

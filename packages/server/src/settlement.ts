@@ -21,6 +21,7 @@ interface Candidate {
   id: string;
   user_id: string;
   amount_fen: bigint;
+  simulated_fen: bigint;
   received_at: string | null;
 }
 
@@ -60,7 +61,7 @@ async function settleBatch(trx: Tx, batch: EffectBatch, engine: Engine, limit: n
   const cutoff = new Date(Date.parse(now) - settings.afterSalesDays * DAY_MS).toISOString();
   const candidates: Candidate[] = await trx
     .selectFrom('orders')
-    .select(['id', 'user_id', 'amount_fen', 'received_at'])
+    .select(['id', 'user_id', 'amount_fen', 'simulated_fen', 'received_at'])
     .where('status', '=', 'received')
     .where('received_at', '<=', cutoff)
     .orderBy('received_at')
@@ -123,6 +124,7 @@ async function settleBatch(trx: Tx, batch: EffectBatch, engine: Engine, limit: n
         reason: 'revenue',
         orderId: order.id,
         userId: order.user_id,
+        simulated: order.simulated_fen,
       });
     }
     transitions.push({

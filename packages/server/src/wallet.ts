@@ -1,5 +1,5 @@
 import type { Db } from './db/database';
-import { balanceOf } from './ledger';
+import { accountState } from './ledger';
 
 export interface WalletEntry {
   id: string;
@@ -21,7 +21,7 @@ export async function walletView(
   db: Db,
   userId: string,
   limit = 200,
-): Promise<{ balanceFen: bigint; pendingFen: bigint; entries: WalletEntry[] }> {
+): Promise<{ balanceFen: bigint; simulatedFen: bigint; pendingFen: bigint; entries: WalletEntry[] }> {
   const address = walletAddress(userId);
   const rows = await db
     .selectFrom('transfers')
@@ -31,8 +31,11 @@ export async function walletView(
     .orderBy('id', 'desc')
     .limit(limit)
     .execute();
+  const state = await accountState(db, address);
   return {
-    balanceFen: await balanceOf(db, address),
+    balanceFen: state.balanceFen,
+    // What of the balance came through the sandbox gateway: shown, and never paid out through a real channel.
+    simulatedFen: state.simulatedFen,
     pendingFen: 0n,
     entries: rows.map((r) => ({
       id: r.id,

@@ -6,6 +6,7 @@ import { nowIso } from './clock';
 import { ACCOUNTS, postTransfer } from './ledger';
 import type { Settings } from './settings';
 import { walletAddress } from './wallet';
+import type { MallEnvironment } from './environment';
 
 /**
  * Withdrawals: requested -> approved -> paid, or requested/approved -> rejected. The request takes the whole amount
@@ -23,6 +24,8 @@ export interface WithdrawalView {
   reason: string | null;
   createdAt: string;
   updatedAt: string;
+  /** Simulated (sandbox) money in this withdrawal: never paid out through a real channel. */
+  simulatedFen: bigint;
 }
 
 type Row = {
@@ -35,6 +38,7 @@ type Row = {
   reason: string | null;
   created_at: string;
   updated_at: string;
+  simulated_fen: bigint;
 };
 
 function view(r: Row & { phone?: string }): WithdrawalView {
@@ -49,6 +53,7 @@ function view(r: Row & { phone?: string }): WithdrawalView {
     reason: r.reason,
     createdAt: r.created_at,
     updatedAt: r.updated_at,
+    simulatedFen: r.simulated_fen,
   };
 }
 
@@ -72,9 +77,10 @@ export async function requestWithdrawal(
     reason: null,
     created_at: now,
     updated_at: now,
+    simulated_fen: 0n,
   };
-  await trx.insertInto('withdrawals').values(row).execute();
-  await postTransfer(
+  // Real money leaves first; whatever simulated money the amount still needs is recorded on the withdrawal.
+  const simulated = await postTransfer(
     trx,
     {
       id: `withdrawal:${row.id}`,
@@ -83,9 +89,12 @@ export async function requestWithdrawal(
       amountFen,
       reason: 'withdrawal',
       userId,
+      simulated: 'real_first',
     },
     now,
   );
+  row.simulated_fen = simulated ?? 0n;
+  await trx.insertInto('withdrawals').values(row).execute();
   return view(row);
 }
 
@@ -118,26 +127,36 @@ export async function rejectWithdrawal(trx: Tx, id: string, reason: string): Pro
       amountFen: row.amount_fen,
       reason: 'withdrawal_rejected',
       userId: row.user_id,
+      simulated: row.simulated_fen,
     },
     nowIso(),
   );
   return view(row);
 }
 
-export async function markWithdrawalPaid(trx: Tx, id: string): Promise<WithdrawalView> {
+/**
+ * Pays an approved withdrawal. Real money goes out through the payout account; a withdrawal that holds simulated money
+ * can never be paid through a real channel: in production it is refused (simulated_money), in demo mode it is paid
+ * back to the sandbox gateway it came from, labelled as simulated.
+ */
+export async function markWithdrawalPaid(trx: Tx, id: string, environment: MallEnvironment): Promise<WithdrawalView> {
   const row = await move(trx, id, ['approved'], 'paid', null);
+  const simulated = row.simulated_fen > 0n;
+  if (simulated && environment === 'production') fail('simulated_money');
   const now = nowIso();
   const payout = row.amount_fen - row.fee_fen;
+  const payoutSimulated = row.simulated_fen < payout ? row.simulated_fen : payout;
   if (payout > 0n) {
     await postTransfer(
       trx,
       {
         id: `withdrawal-payout:${id}`,
         from: ACCOUNTS.withdrawalsPending,
-        to: ACCOUNTS.payout,
+        to: simulated ? ACCOUNTS.gateway('sandbox') : ACCOUNTS.payout,
         amountFen: payout,
-        reason: 'withdrawal_paid',
+        reason: simulated ? 'withdrawal_paid_simulated' : 'withdrawal_paid',
         userId: row.user_id,
+        simulated: payoutSimulated,
       },
       now,
     );
@@ -152,6 +171,7 @@ export async function markWithdrawalPaid(trx: Tx, id: string): Promise<Withdrawa
         amountFen: row.fee_fen,
         reason: 'withdrawal_fee',
         userId: row.user_id,
+        simulated: row.simulated_fen - payoutSimulated,
       },
       now,
     );

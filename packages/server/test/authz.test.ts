@@ -90,7 +90,7 @@ for (const backend of backends()) {
       const list = await t.api('GET', '/api/shop/orders', { token: b.token });
       expect(list.body.items).toEqual([]);
       const wallet = await t.api('GET', '/api/shop/me/wallet', { token: b.token });
-      expect(wallet.body).toEqual({ balanceFen: 0, pendingFen: 0, entries: [] });
+      expect(wallet.body).toEqual({ balanceFen: 0, simulatedFen: 0, pendingFen: 0, entries: [] });
       expect((await t.api('GET', '/api/shop/me/wallet')).status).toBe(401);
       expect((await t.api('GET', '/api/shop/me/wallet', { token: 'nonsense' })).status).toBe(401);
       const staff = await staffToken(t);

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { expect } from 'vitest';
 import { startServer, type RunningServer } from '../src/index';
+import type { SmsSender } from '../src/identity';
 
 /**
  * Tests run against the real server on a real database: a fresh SQLite file per server, and, when
@@ -15,6 +16,14 @@ export interface StartTestOptions {
   authRateLimitPerMinute?: number;
   webRoot?: string;
   expiryIntervalMs?: number;
+  environment?: 'demo' | 'production';
+  /** Default ADMIN_PASSWORD; production tests give a long one. */
+  adminPassword?: string;
+  /** Default: demo data in demo mode, none in production. */
+  seedDemo?: boolean;
+  sms?: SmsSender;
+  trustProxy?: boolean | number | string;
+  connectionTimeoutMs?: number;
 }
 
 export interface Backend {
@@ -43,7 +52,7 @@ export interface TestServer {
   /** Stops this server and starts a new one on the same database; closing the new one cleans up. */
   restart(): Promise<TestServer>;
   /** Starts a second server on the same database (another process, as far as the data is concerned). */
-  attach(): Promise<TestServer>;
+  attach(extra?: StartTestOptions): Promise<TestServer>;
   /** Stops the server and drops the database. */
   close(): Promise<void>;
 }
@@ -79,16 +88,22 @@ async function launch(
   cleanup: () => Promise<void>,
   options: StartTestOptions,
 ): Promise<TestServer> {
+  const environment = options.environment ?? 'demo';
   const server = await startServer({
     databaseUrl,
     port: 0,
-    adminPassword: ADMIN_PASSWORD,
-    seedDemo: true,
+    adminPassword: options.adminPassword ?? ADMIN_PASSWORD,
+    seedDemo: options.seedDemo ?? environment === 'demo',
+    environment,
     logLevel: 'silent',
     authRateLimitPerMinute: options.authRateLimitPerMinute ?? 10_000,
     settlementIntervalMs: options.settlementIntervalMs ?? 0,
     expiryIntervalMs: options.expiryIntervalMs ?? 0,
+    housekeepingIntervalMs: 0,
     ...(options.webRoot === undefined ? {} : { webRoot: options.webRoot }),
+    ...(options.sms === undefined ? {} : { sms: options.sms }),
+    ...(options.trustProxy === undefined ? {} : { trustProxy: options.trustProxy }),
+    ...(options.connectionTimeoutMs === undefined ? {} : { connectionTimeoutMs: options.connectionTimeoutMs }),
   });
   let stopped = false;
   const stop = async (): Promise<void> => {
@@ -106,7 +121,7 @@ async function launch(
       await stop();
       return launch(databaseUrl, cleanup, options);
     },
-    attach: () => launch(databaseUrl, async () => undefined, options),
+    attach: (extra = {}) => launch(databaseUrl, async () => undefined, { ...options, ...extra }),
     close: async () => {
       await stop();
       await cleanup();

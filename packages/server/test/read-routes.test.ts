@@ -116,6 +116,8 @@ for (const backend of backends()) {
         withdrawMinFen: 100,
         withdrawFeeBps: 0,
         unpaidTimeoutMinutes: 30,
+        maxUnpaidOrders: 5,
+        environment: 'demo',
       });
       const svg = await fetch(`${t.url}/assets/products/gift.svg`);
       expect(svg.headers.get('content-type')).toContain('image/svg+xml');

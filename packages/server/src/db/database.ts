@@ -199,6 +199,11 @@ export function rawWriterOf(db: Db): RawWriter | undefined {
   return rawHandles.get(db);
 }
 
+/** Whether a handle talks to PostgreSQL (row locks with FOR UPDATE exist there; SQLite has one writer anyway). */
+export function isPostgres(db: Db | Tx): boolean {
+  return db.getExecutor().adapter.constructor.name === 'PostgresAdapter';
+}
+
 /** Runs fn in one transaction, retrying a few times when the database aborted it for a lock conflict. */
 export async function inTx<T>(db: Db, fn: (trx: Tx) => Promise<T>): Promise<T> {
   const group = groupCommitters.get(db);

@@ -282,7 +282,48 @@ const m0001: Migration = {
   },
 };
 
-export const MIGRATIONS: Record<string, Migration> = { '0001_init': m0001 };
+/**
+ * Hardening (issue 7): durable login-code and login-failure counters, purchase limits, and the simulated share of
+ * money, so the ledger knows which money came through the sandbox gateway.
+ */
+const m0002: Migration = {
+  async up(db: Db) {
+    await db.schema
+      .alterTable('login_codes')
+      .addColumn('sent_at', 'text', (c) => c.notNull().defaultTo(''))
+      .execute();
+    await db.schema
+      .alterTable('login_codes')
+      .addColumn('send_day', 'text', (c) => c.notNull().defaultTo(''))
+      .execute();
+    await db.schema
+      .alterTable('login_codes')
+      .addColumn('sends_today', 'bigint', (c) => c.notNull().defaultTo(0))
+      .execute();
+    await db.schema
+      .createTable('login_failures')
+      .addColumn('account', 'text', (c) => c.primaryKey())
+      .addColumn('failures', 'bigint', (c) => c.notNull())
+      .addColumn('locked_until', 'text', (c) => c.notNull())
+      .addColumn('updated_at', 'text', (c) => c.notNull())
+      .execute();
+    await db.schema.createIndex('sessions_subject').on('sessions').columns(['kind', 'subject_id']).execute();
+    await db.schema.createIndex('sessions_expires').on('sessions').column('expires_at').execute();
+    await db.schema.createIndex('idempotency_created').on('idempotency').column('created_at').execute();
+    await db.schema
+      .alterTable('products')
+      .addColumn('purchase_limit', 'bigint', (c) => c.notNull().defaultTo(0))
+      .execute();
+    for (const table of ['accounts', 'transfers', 'orders', 'withdrawals']) {
+      await db.schema
+        .alterTable(table)
+        .addColumn('simulated_fen', 'bigint', (c) => c.notNull().defaultTo(0))
+        .execute();
+    }
+  },
+};
+
+export const MIGRATIONS: Record<string, Migration> = { '0001_init': m0001, '0002_hardening': m0002 };
 
 export const migrationProvider: MigrationProvider = {
   getMigrations: () => Promise.resolve(MIGRATIONS),

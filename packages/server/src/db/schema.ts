@@ -1,3 +1,8 @@
+import type { ColumnType } from 'kysely';
+
+/** A BIGINT column with a default: optional on insert. */
+type DefaultedBigint = ColumnType<bigint, bigint | undefined, bigint>;
+
 /**
  * Table types. Every integer column is BIGINT in storage and bigint here (better-sqlite3 runs with safe integers,
  * pg parses int8 and numeric to BigInt), so no amount ever passes through a float. Flags are 0n/1n, times are
@@ -44,6 +49,18 @@ export interface LoginCodesTable {
   expires_at: string;
   used: bigint;
   attempts: bigint;
+  /** When the last code was sent, the Asia/Shanghai day of the count below, and codes sent that day. */
+  sent_at: ColumnType<string, string | undefined, string>;
+  send_day: ColumnType<string, string | undefined, string>;
+  sends_today: DefaultedBigint;
+}
+
+export interface LoginFailuresTable {
+  /** `shop:{phone}` or `staff:{username}`. */
+  account: string;
+  failures: bigint;
+  locked_until: string;
+  updated_at: string;
 }
 
 export interface CategoriesTable {
@@ -63,6 +80,8 @@ export interface ProductsTable {
   on_shelf: bigint;
   plans: string;
   created_at: string;
+  /** Most units one shopper may hold in open orders of this product (限购); 0 = no limit. */
+  purchase_limit: DefaultedBigint;
 }
 
 export interface SkusTable {
@@ -96,6 +115,8 @@ export interface OrdersTable {
   refund_status: string | null;
   refund_reason: string | null;
   refund_from: string | null;
+  /** The part of the amount paid with simulated (sandbox) money. */
+  simulated_fen: DefaultedBigint;
 }
 
 export interface OrderItemsTable {
@@ -135,6 +156,8 @@ export interface PaymentsTable {
 export interface AccountsTable {
   address: string;
   balance_fen: bigint;
+  /** The part of the balance that is simulated money (it came through the sandbox gateway). */
+  simulated_fen: DefaultedBigint;
 }
 
 export interface TransfersTable {
@@ -146,6 +169,8 @@ export interface TransfersTable {
   order_id: string | null;
   user_id: string | null;
   created_at: string;
+  /** The part of the amount that is simulated money. */
+  simulated_fen: DefaultedBigint;
 }
 
 export interface WithdrawalsTable {
@@ -158,6 +183,8 @@ export interface WithdrawalsTable {
   reason: string | null;
   created_at: string;
   updated_at: string;
+  /** The part of the amount that is simulated money: it can never be paid out through a real channel. */
+  simulated_fen: DefaultedBigint;
 }
 
 export interface PlansTable {
@@ -249,6 +276,7 @@ export interface Database {
   staff: StaffTable;
   sessions: SessionsTable;
   login_codes: LoginCodesTable;
+  login_failures: LoginFailuresTable;
   categories: CategoriesTable;
   products: ProductsTable;
   skus: SkusTable;

@@ -71,6 +71,7 @@ const productBody = obj(
     imageUrl: str({ maxLength: 2000 }),
     images: arr(str({ maxLength: 2000 }), { maxItems: 20 }),
     onShelf: bool,
+    purchaseLimit: int({ minimum: 0, maximum: 100_000 }),
     plans: arr(str({ enum: PLANS.map((p) => p.code) }), { maxItems: 10 }),
     skus: arr(
       obj(
@@ -97,6 +98,7 @@ interface ProductBody {
   imageUrl?: string;
   images?: string[];
   onShelf?: boolean;
+  purchaseLimit?: number;
   plans?: string[];
   skus: { id?: string; name: string; priceFen: number; costFen: number; stock: number }[];
 }
@@ -577,7 +579,9 @@ export async function adminRoutes(
     ),
     async (request) => {
       const staff = await guard('plans:write', request);
-      const { plan, paramsChanged } = await inTx(db, (trx) =>
+      // Under the settlement lock: an edit can never land between a settlement's read of the parameters and its
+      // commit (PostgreSQL let one slip in before, and the pool was then rebuilt with parameters it never used).
+      const { plan, paramsChanged } = await ctx.sequencer.run((trx) =>
         updatePlan(trx, request.params.code, request.body, `staff:${staff.username}`),
       );
       if (paramsChanged) ctx.sequencer.invalidate();
@@ -621,7 +625,7 @@ export async function adminRoutes(
             ? approveWithdrawal(trx, id)
             : action === 'reject'
               ? rejectWithdrawal(trx, id, request.body?.reason ?? '')
-              : markWithdrawalPaid(trx, id),
+              : markWithdrawalPaid(trx, id, ctx.environment),
         );
         return { withdrawal };
       },
@@ -710,7 +714,7 @@ export async function adminRoutes(
 
   app.get('/api/admin/settings', route('Settings (any staff)', {}, settingsSchema), async (request) => {
     await guard(null, request);
-    return settingsJson(await loadSettings(db));
+    return { ...settingsJson(await loadSettings(db)), environment: ctx.environment };
   });
 
   app.put<{ Body: Partial<Record<keyof Settings, number>> }>(
@@ -723,13 +727,17 @@ export async function adminRoutes(
           withdrawMinFen: int({ minimum: 1, maximum: 100_000_000 }),
           withdrawFeeBps: int({ minimum: 0, maximum: 5000 }),
           unpaidTimeoutMinutes: int({ minimum: 0, maximum: 10080 }),
+          maxUnpaidOrders: int({ minimum: 1, maximum: 100 }),
         }),
       },
       settingsSchema,
     ),
     async (request) => {
       await guard('settings:write', request);
-      return settingsJson(await inTx(db, (trx) => updateSettings(trx, request.body ?? {})));
+      return {
+        ...settingsJson(await inTx(db, (trx) => updateSettings(trx, request.body ?? {}))),
+        environment: ctx.environment,
+      };
     },
   );
 }

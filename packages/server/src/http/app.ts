@@ -6,10 +6,13 @@ import { ERRORS, Failure, errorMessage, errorStatus, type ErrorCode } from '../e
 import { toWire } from './json';
 import { errorSchema } from './schemas';
 import type { AppContext } from './context';
+import { staffFromHeaderOrCookie } from './context';
+import { refuseHostileStrings, strictQueryIntegers } from './input-guards';
 import { shopRoutes } from './shop-routes';
 import { adminRoutes } from './admin-routes';
 import { sandboxRoutes } from './sandbox-routes';
 import { simulationRoutes } from './simulation-routes';
+import { sessionRoutes } from './session-routes';
 import { staticRoutes } from './static-routes';
 
 declare module 'fastify' {
@@ -23,6 +26,12 @@ export interface AppOptions {
   /** Login and register attempts per IP per minute. */
   authRateLimitPerMinute: number;
   webRoot?: string | undefined;
+  /** MALL_ENV=production: no sandbox, API docs for staff only. */
+  production?: boolean;
+  /** Behind a reverse proxy: which hops to trust for the client address (rate limits key on it). */
+  trustProxy?: boolean | number | string;
+  /** A connection idle for this long is closed, also one that never sent a byte. */
+  connectionTimeoutMs?: number;
 }
 
 function lang(header: string | string[] | undefined): 'zh' | 'en' {
@@ -31,10 +40,20 @@ function lang(header: string | string[] | undefined): 'zh' | 'en' {
 }
 
 export async function buildApp(ctx: AppContext, options: AppOptions): Promise<FastifyInstance> {
+  const connectionTimeout = options.connectionTimeoutMs ?? 60_000;
   const app = Fastify({
     logger: { level: options.logLevel },
     bodyLimit: 1_048_576,
-    ajv: { customOptions: { removeAdditional: true, coerceTypes: 'array', useDefaults: true, allErrors: false } },
+    // Fastify takes a hop count at run time too (its types omit it).
+    trustProxy: (options.trustProxy ?? false) as boolean | string,
+    // Slow or silent clients must not hold sockets: idle connections close, keep-alive is short, a request has a
+    // deadline.
+    connectionTimeout,
+    keepAliveTimeout: Math.min(5_000, connectionTimeout),
+    requestTimeout: connectionTimeout,
+    // No coercion: a JSON body's integers must be JSON integers ("1e3", "Infinity", true, [1] are refused), and query
+    // integers are converted from plain decimal digits only (strictQueryIntegers below).
+    ajv: { customOptions: { removeAdditional: true, coerceTypes: false, useDefaults: true, allErrors: false } },
   });
 
   // Keep the exact request bytes: payment notifications are verified over the raw body, never re-serialised JSON.
@@ -56,7 +75,18 @@ export async function buildApp(ctx: AppContext, options: AppOptions): Promise<Fa
   // still answer 400.
   app.addHook('preValidation', async (request) => {
     if (request.body === undefined && (request.method === 'POST' || request.method === 'PUT')) request.body = {};
+    refuseHostileStrings(request);
+    strictQueryIntegers(request);
   });
+
+  if (options.production === true) {
+    // The API's map is for staff in production: a staff token in the Authorization header or the admin app's cookie.
+    app.addHook('onRequest', async (request) => {
+      const path = request.url.split('?')[0] ?? '';
+      if (path !== '/api/openapi.json' && path !== '/api/docs' && !path.startsWith('/api/docs/')) return;
+      await staffFromHeaderOrCookie(ctx, request);
+    });
+  }
 
   app.addHook('preSerialization', async (_request, _reply, payload) => toWire(payload));
 
@@ -136,8 +166,10 @@ export async function buildApp(ctx: AppContext, options: AppOptions): Promise<Fa
 
   await app.register(async (scope) => shopRoutes(scope, ctx, options));
   await app.register(async (scope) => adminRoutes(scope, ctx, options.authRateLimitPerMinute));
-  await app.register(async (scope) => sandboxRoutes(scope, ctx));
+  // The sandbox gateway's routes exist only where its provider does (demo mode): in production they are 404.
+  if (ctx.providers.has('sandbox')) await app.register(async (scope) => sandboxRoutes(scope, ctx));
   await app.register(async (scope) => simulationRoutes(scope, ctx));
+  await app.register(async (scope) => sessionRoutes(scope, ctx));
   await staticRoutes(app, options.webRoot);
   return app;
 }

@@ -11,6 +11,8 @@ export const SANDBOX_NOTIFY_PATH = '/api/payments/sandbox/notify';
 
 export async function sandboxRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
   const db = ctx.store.db;
+  const secret = ctx.sandboxSecret;
+  if (secret === undefined) throw new Error('the sandbox routes need the sandbox gateway (demo mode)');
 
   /** The notify endpoint's work: verify the signature over the raw bytes, then apply the payment exactly once. */
   const receiveNotification = async (
@@ -85,7 +87,7 @@ export async function sandboxRoutes(app: FastifyInstance, ctx: AppContext): Prom
       };
       const raw = JSON.stringify(notification);
       await receiveNotification(
-        { 'content-type': 'application/json', [SANDBOX_SIGNATURE_HEADER]: signSandbox(ctx.sandboxSecret, raw) },
+        { 'content-type': 'application/json', [SANDBOX_SIGNATURE_HEADER]: signSandbox(secret, raw) },
         raw,
         request.log,
       );

@@ -84,6 +84,7 @@ export const productSchema: Schema = obj(
     onShelf: bool,
     skus: arr(skuSchema),
     plans: arr(str()),
+    purchaseLimit: int(),
   },
   ['id', 'title', 'skus', 'plans'],
 );
@@ -106,6 +107,7 @@ export const paymentSchema: Schema = obj(
 export const walletSchema: Schema = obj(
   {
     balanceFen: int(),
+    simulatedFen: int(),
     pendingFen: int(),
     entries: arr(obj({ id: str(), amountFen: int(), reason: str(), orderId: nullable(str()), createdAt: str() })),
   },
@@ -140,6 +142,7 @@ export const withdrawalSchema: Schema = obj({
   reason: nullable(str()),
   createdAt: str(),
   updatedAt: str(),
+  simulatedFen: int(),
 });
 
 export const redeemAnswer: Schema = obj({ grossFen: int(), feeFen: int(), paidFen: int() }, [
@@ -152,7 +155,14 @@ export const list = (item: Schema, paged = true): Schema =>
   obj(paged ? { items: arr(item), total: int(), page: int(), pageSize: int() } : { items: arr(item) }, ['items']);
 
 export const settingsSchema: Schema = obj(
-  { afterSalesDays: int(), withdrawMinFen: int(), withdrawFeeBps: int(), unpaidTimeoutMinutes: int() },
+  {
+    afterSalesDays: int(),
+    withdrawMinFen: int(),
+    withdrawFeeBps: int(),
+    unpaidTimeoutMinutes: int(),
+    maxUnpaidOrders: int(),
+    environment: str({ enum: ['demo', 'production'] }),
+  },
   [],
 );
 

@@ -72,6 +72,7 @@ export function publicProduct(p: Product) {
     categoryId: p.categoryId,
     skus: p.skus.map((s) => ({ id: s.id, name: s.name, priceFen: s.priceFen, stock: s.stock })),
     plans: p.plans,
+    purchaseLimit: p.purchaseLimit,
   };
 }
 
@@ -176,7 +177,7 @@ export async function shopRoutes(app: FastifyInstance, ctx: AppContext, options:
       },
     },
     async (request) => {
-      await issueLoginCode(db, ctx.sms, request.body.phone);
+      await issueLoginCode(db, ctx.sms, ctx.codeSecret, request.body.phone);
       return { sent: true };
     },
   );
@@ -196,7 +197,7 @@ export async function shopRoutes(app: FastifyInstance, ctx: AppContext, options:
       },
     },
     async (request) => {
-      const user = await inTx(db, (trx) => loginWithCode(trx, request.body.phone, request.body.code));
+      const user = await loginWithCode(db, ctx.codeSecret, request.body.phone, request.body.code);
       const token = await createSession(db, 'shop', user.id);
       return { token, user: await userJson(ctx, user) };
     },
@@ -572,7 +573,7 @@ export async function shopRoutes(app: FastifyInstance, ctx: AppContext, options:
   app.get(
     '/api/shop/settings',
     { schema: { ...publicShop, summary: 'Shopper-visible settings', response: { 200: settingsSchema } } },
-    async () => settingsJson(await loadSettings(db)),
+    async () => ({ ...settingsJson(await loadSettings(db)), environment: ctx.environment }),
   );
 
   app.get(

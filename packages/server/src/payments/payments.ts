@@ -14,10 +14,10 @@ const orderByIdQuery = prepared((db, id: string) => db.selectFrom('orders').sele
 
 const orderStatusQuery = prepared((db, id: string) => db.selectFrom('orders').select('status').where('id', '=', id));
 
-const markPaidQuery = prepared((trx, orderId: string, at: string, paymentId: string) =>
+const markPaidQuery = prepared((trx, orderId: string, at: string, paymentId: string, simulatedFen: bigint) =>
   trx
     .updateTable('orders')
-    .set({ status: 'paid', paid_at: at, payment_id: paymentId })
+    .set({ status: 'paid', paid_at: at, payment_id: paymentId, simulated_fen: simulatedFen })
     .where('id', '=', orderId)
     .where('status', '=', 'created'),
 );
@@ -74,11 +74,21 @@ async function payableOrder(trx: Tx, orderId: string, userId: string) {
   return order;
 }
 
-/** Marks the order paid and turns its reservation into a sale. */
-async function markPaid(trx: Tx, orderId: string, paymentId: string, actor: string, at: string): Promise<void> {
+/**
+ * Marks the order paid and turns its reservation into a sale. `simulatedFen` is how much of it was paid with simulated
+ * money: everything the order later pays out (revenue, rebates, refunds) carries that share.
+ */
+async function markPaid(
+  trx: Tx,
+  orderId: string,
+  paymentId: string,
+  actor: string,
+  at: string,
+  simulatedFen: bigint,
+): Promise<void> {
   // created -> paid with one conditional UPDATE, recorded like transition() does; a lost race goes through
   // transition() to report the order's actual state.
-  const moved = await markPaidQuery(trx, orderId, at, paymentId);
+  const moved = await markPaidQuery(trx, orderId, at, paymentId, simulatedFen);
   if (moved.numAffectedRows === 1n) await recordTransition(trx, orderId, 'created', 'paid', actor, nowIso());
   else await transition(trx, orderId, 'paid', actor, { paid_at: at, payment_id: paymentId }, 'created');
   for (const item of await orderItems(trx, orderId)) await inventory.commit(trx, item.sku_id, item.quantity);
@@ -96,23 +106,27 @@ export async function createPayment(
   const id = newId('pay');
   if (channel === 'wallet') {
     await insertPaymentQuery(trx, id, orderId, userId, channel, order.amount_fen, 'succeeded', now, now);
+    let simulated = 0n;
     if (order.amount_fen > 0n) {
       // The conditional wallet debit inside postTransfer refuses (and rolls all of this back) if the balance is short.
-      await postTransfer(
-        trx,
-        {
-          id: `payment:${id}`,
-          from: `user:${userId}:wallet`,
-          to: ACCOUNTS.escrow,
-          amountFen: order.amount_fen,
-          reason: 'payment',
-          orderId,
-          userId,
-        },
-        now,
-      );
+      // Shopping spends the wallet's simulated money first, so real money stays withdrawable.
+      simulated =
+        (await postTransfer(
+          trx,
+          {
+            id: `payment:${id}`,
+            from: `user:${userId}:wallet`,
+            to: ACCOUNTS.escrow,
+            amountFen: order.amount_fen,
+            reason: 'payment',
+            orderId,
+            userId,
+            simulated: 'simulated_first',
+          },
+          now,
+        )) ?? 0n;
     }
-    await markPaid(trx, orderId, id, `user:${userId}`, now);
+    await markPaid(trx, orderId, id, `user:${userId}`, now, simulated);
     return { id, orderId, channel, amountFen: order.amount_fen, status: 'succeeded' };
   }
   const provider = providers.get(channel);
@@ -154,6 +168,8 @@ export async function applyPaymentSuccess(
   const now = nowIso();
   const claimed = await claimPaymentQuery(trx, paymentId, now, providerTxn);
   if (claimed.numAffectedRows !== 1n) return 'duplicate';
+  // Money from the sandbox gateway is simulated, every fen of it, wherever it goes next.
+  const simulated = channel === 'sandbox' ? amountFen : 0n;
   if (amountFen > 0n) {
     await postTransfer(
       trx,
@@ -165,6 +181,7 @@ export async function applyPaymentSuccess(
         reason: 'payment',
         orderId: payment.order_id,
         userId: payment.user_id,
+        simulated,
       },
       now,
     );
@@ -172,7 +189,7 @@ export async function applyPaymentSuccess(
   const order = (await orderStatusQuery(trx, payment.order_id)).rows[0];
   if (order === undefined) throw new Error(`payment ${paymentId} has no order ${payment.order_id}`);
   if (order.status === 'created') {
-    await markPaid(trx, payment.order_id, paymentId, `gateway:${channel}`, now);
+    await markPaid(trx, payment.order_id, paymentId, `gateway:${channel}`, now, simulated);
     return 'applied';
   }
   if (amountFen > 0n) {
@@ -186,6 +203,7 @@ export async function applyPaymentSuccess(
         reason: 'late_payment_refund',
         orderId: payment.order_id,
         userId: payment.user_id,
+        simulated,
       },
       now,
     );
