@@ -6,8 +6,8 @@ import { fail } from '../errors';
  * both databases would store a lone surrogate as invalid UTF-8, so such strings are refused at the edge, with the
  * other C0 control characters (tab, line feed and carriage return stay: addresses and descriptions use them).
  */
-// eslint-disable-next-line no-control-regex
 const FORBIDDEN =
+  // eslint-disable-next-line no-control-regex
   /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 /** No request schema nests deeper than a few levels; anything far deeper is an attack on the walker or the parser. */
