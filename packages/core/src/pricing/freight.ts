@@ -42,9 +42,10 @@ function covers(path: RegionPath, region: RegionPath): boolean {
   return path.length > 0 && path.length <= region.length && path.every((part, i) => part === region[i]);
 }
 
-/** The charge for a region, or null when it is not delivered to. Longer matching paths win; at equal length a
- * not-delivered entry beats a charge (refusing is the safe reading of a contradiction), and the first charge listed
- * beats later ones. So "not Xinjiang, but Urumqi at 20 yuan" is [新疆] not delivered plus a charge for [新疆, 乌鲁木齐]. */
+/** The charge for a region, or null when it is not delivered to: the longest listed path that is a prefix of the
+ * address wins, else the default charge. A valid template lists each path once, and two different paths of one length
+ * cannot both be prefixes of one address, so there are no ties. A more specific charge can reopen part of a region
+ * not delivered to: "not Xinjiang, but Urumqi at 25 yuan" is [新疆] not delivered plus a charge for [新疆, 乌鲁木齐市]. */
 export function chargeFor(template: FreightTemplate, region: RegionPath): FreightCharge | null {
   let found: FreightCharge | null = template.defaultCharge;
   let depth = 0;
@@ -54,7 +55,7 @@ export function chargeFor(template: FreightTemplate, region: RegionPath): Freigh
     }
   }
   for (const path of template.notDelivered) {
-    if (covers(path, region) && path.length >= depth) [found, depth] = [null, path.length];
+    if (covers(path, region) && path.length > depth) [found, depth] = [null, path.length];
   }
   return found;
 }
