@@ -13,3 +13,4 @@ export * from './scenario';
 export * from './generate';
 export * from './integers';
 export * from './summary';
+export * from './pricing';
