@@ -15,6 +15,14 @@ const COMMANDS: Record<string, Command> = {
   },
   migrate: { summary: 'apply pending database migrations', load: () => import('./migrate') },
   seed: { summary: 'write the demo catalog, plans and staff (once)', load: () => import('./seed') },
+  backup: {
+    summary: 'copy the database into a file, safely while the server runs',
+    load: () => import('./backup'),
+  },
+  restore: {
+    summary: 'restore a backup into an empty database (--force replaces one)',
+    load: () => import('./restore'),
+  },
   audit: {
     summary: 'replay the incentive event log and compare with stored balances (exit 1 on differences)',
     load: () => import('./audit'),
