@@ -72,6 +72,7 @@ export const ERRORS = {
     'This withdrawal holds simulated (sandbox) money and cannot be paid out through a real channel',
   ],
   payload_too_large: [413, '请求体过大', 'The request body is too large'],
+  uri_too_long: [414, '请求地址过长', 'The request path is too long'],
   unsupported_media_type: [415, '不支持的内容类型', 'Unsupported content type'],
   internal: [500, '服务器内部错误', 'Internal server error'],
 } as const satisfies Record<string, readonly [number, string, string]>;

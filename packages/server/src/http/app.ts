@@ -1,4 +1,4 @@
-import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import rateLimit from '@fastify/rate-limit';
@@ -54,6 +54,16 @@ export async function buildApp(ctx: AppContext, options: AppOptions): Promise<Fa
     // No coercion: a JSON body's integers must be JSON integers ("1e3", "Infinity", true, [1] are refused), and query
     // integers are converted from plain decimal digits only (strictQueryIntegers below).
     ajv: { customOptions: { removeAdditional: true, coerceTypes: false, useDefaults: true, allErrors: false } },
+    // Errors the router raises before any route runs (a path that does not decode, a path parameter over 100
+    // characters) answer in the same shape as every other error.
+    frameworkErrors: (error, request, reply) => {
+      const code: ErrorCode = error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'uri_too_long' : 'invalid_request';
+      const detail = code === 'invalid_request' ? 'the path is not valid' : undefined;
+      const plain = reply as unknown as FastifyReply;
+      void plain
+        .status(errorStatus(code))
+        .send({ error: { code, message: errorMessage(code, lang(request.headers['accept-language']), detail) } });
+    },
   });
 
   // Keep the exact request bytes: payment notifications are verified over the raw body, never re-serialised JSON.
