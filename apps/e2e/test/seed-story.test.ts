@@ -77,6 +77,7 @@ describe.skipIf(!run)('seed story in the browser', () => {
     const page = s.page;
     await shopGoto(page, '/');
     await page.locator('[data-test=product-card]').first().waitFor();
+    await page.locator('[data-test=demo-notice]').waitFor();
     await assertNoHorizontalScroll(page);
     if (first) await h.shot(page, 'shop-home');
     await page.locator('[data-test=product-card]', { hasText: '消费商礼包' }).first().click();
@@ -213,6 +214,8 @@ describe.skipIf(!run)('seed story in the browser', () => {
     await shopGoto(a.page, '/wallet');
     await expect.poll(() => a.page.locator('[data-test=wallet-balance]').textContent()).toBe('¥1,000.00');
     await expect.poll(() => a.page.locator('[data-test=wallet-entry]').count()).toBe(3);
+    // Demo mode says plainly that this money is simulated.
+    await expect.poll(() => a.page.locator('[data-test=wallet-simulated]').textContent()).toContain('¥1,000.00');
     await assertNoHorizontalScroll(a.page);
     await h.shot(a.page, 'shop-wallet');
 
@@ -264,6 +267,8 @@ describe.skipIf(!run)('seed story in the browser', () => {
     await fin.goto(`${h.url}/admin/#/finance/withdrawals`);
     const row = fin.locator('[data-test=withdrawals-table] .el-table__body tr').first();
     await row.locator('[data-test=withdrawal-status]', { hasText: '待审核' }).waitFor();
+    await row.locator('[data-test=withdrawal-simulated]').waitFor();
+    await fin.locator('[data-test=demo-notice]').waitFor();
     await assertAdminFits(fin);
     await h.shot(fin, 'admin-withdrawals');
     await row.locator('[data-test=approve]').click();

@@ -3,6 +3,21 @@ import { currentLocale } from './http';
 
 const zh = {
   app: { name: '惠选商城', console: '管理后台' },
+  demo: {
+    notice:
+      '演示模式：支付通过沙箱网关模拟，不产生真实资金往来；沙箱资金产生的提现只能在演示中"打款"回沙箱，不会走真实渠道。',
+    simulatedTag: '模拟资金',
+  },
+  password: {
+    title: '修改密码',
+    old: '当前密码',
+    new: '新密码',
+    again: '确认新密码',
+    hint: '修改后，本账号在其他设备上的登录会全部失效。',
+    tooShort: '新密码至少 8 位',
+    mismatch: '两次输入的新密码不一致',
+    changed: '密码已修改，其他登录已退出',
+  },
   common: {
     loading: '加载中…',
     retry: '重试',
@@ -82,6 +97,8 @@ const zh = {
     price: '售价 (元)',
     cost: '成本 (元)',
     stock: '库存',
+    purchaseLimit: '限购数量',
+    purchaseLimitHelp: '每位顾客在未完成订单中最多持有的件数，0 为不限',
     plans: '参与营销模式',
     addSku: '添加规格',
     removeSku: '删除',
@@ -223,6 +240,8 @@ const zh = {
     withdrawMin: '最低提现金额 (元)',
     withdrawFee: '提现手续费 (bps)',
     unpaidTimeout: '未支付自动取消 (分钟)',
+    maxUnpaidOrders: '待支付订单上限',
+    maxUnpaidOrdersHelp: '每位顾客同时最多保留的未支付订单数，防止占库存',
   },
   cycleKey: {
     enabled: '已启用',
@@ -267,6 +286,21 @@ type Messages = typeof zh;
 
 const en: Messages = {
   app: { name: 'Huixuan Mall', console: 'Admin console' },
+  demo: {
+    notice:
+      'Demo mode: payments are simulated by the sandbox gateway and no real money moves; withdrawals of sandbox money are "paid" back to the sandbox, never through a real channel.',
+    simulatedTag: 'Simulated money',
+  },
+  password: {
+    title: 'Change password',
+    old: 'Current password',
+    new: 'New password',
+    again: 'Repeat new password',
+    hint: 'Every other sign-in of this account ends when the password changes.',
+    tooShort: 'At least 8 characters',
+    mismatch: 'The two new passwords differ',
+    changed: 'Password changed; other sign-ins ended',
+  },
   common: {
     loading: 'Loading…',
     retry: 'Retry',
@@ -346,6 +380,8 @@ const en: Messages = {
     price: 'Price (yuan)',
     cost: 'Cost (yuan)',
     stock: 'Stock',
+    purchaseLimit: 'Purchase limit',
+    purchaseLimitHelp: 'Most units one shopper may hold in open orders; 0 = no limit',
     plans: 'Plans',
     addSku: 'Add SKU',
     removeSku: 'Remove',
@@ -487,6 +523,8 @@ const en: Messages = {
     withdrawMin: 'Minimum withdrawal (yuan)',
     withdrawFee: 'Withdrawal fee (bps)',
     unpaidTimeout: 'Unpaid timeout (minutes)',
+    maxUnpaidOrders: 'Unpaid orders per shopper',
+    maxUnpaidOrdersHelp: 'How many unpaid orders one shopper may hold at once (stops stock hoarding)',
   },
   cycleKey: {
     enabled: 'Enabled',

@@ -34,6 +34,7 @@ export interface AdminProduct {
   description?: string;
   categoryId?: string | null;
   onShelf: boolean;
+  purchaseLimit?: number;
   imageUrl?: string;
   skus: AdminSku[];
   plans: string[];
@@ -137,6 +138,8 @@ export interface AdminWithdrawal {
   status: string;
   reason?: string | null;
   createdAt: string;
+  /** Simulated (sandbox) money in it: paid back to the sandbox in demo mode, refused in production. */
+  simulatedFen?: number;
 }
 
 export interface LedgerEntry {
@@ -173,6 +176,8 @@ export interface Settings {
   withdrawMinFen: number;
   withdrawFeeBps: number;
   unpaidTimeoutMinutes: number;
+  maxUnpaidOrders: number;
+  environment?: 'demo' | 'production';
 }
 
 export interface AuditResult {

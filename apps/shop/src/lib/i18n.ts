@@ -24,6 +24,10 @@ const zh = {
     colon: '：',
   },
   tab: { home: '首页', category: '分类', cart: '购物车', me: '我的' },
+  demo: {
+    notice: '演示环境：支付通过沙箱网关模拟完成，不会产生真实扣款；演示中获得的返利是模拟资金，不能真实提现。',
+    simulated: '其中模拟资金 {amount}（演示环境，不可真实提现）',
+  },
   auth: {
     login: '登录',
     register: '注册',
@@ -323,6 +327,11 @@ const en: Messages = {
     colon: ': ',
   },
   tab: { home: 'Home', category: 'Categories', cart: 'Cart', me: 'Me' },
+  demo: {
+    notice:
+      'Demo mall: payments are simulated by a sandbox gateway and no real money moves; rebates earned here are simulated and cannot be withdrawn for real.',
+    simulated: 'of which simulated {amount} (demo money, never paid out for real)',
+  },
   auth: {
     login: 'Log in',
     register: 'Sign up',

@@ -87,6 +87,8 @@ export interface WalletEntry {
 
 export interface Wallet {
   balanceFen: number;
+  /** Simulated (sandbox) money in the balance: shown, never paid out for real. */
+  simulatedFen?: number;
   pendingFen: number;
   entries: WalletEntry[];
 }
