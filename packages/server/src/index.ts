@@ -1,15 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
-import { migrateToLatest, openStore, type Store } from './db/database';
-import { ensureLockRow, Sequencer } from './incentive-log';
+import { migrateToLatest, openStore, type Store } from './platform/db/database';
+import { ensureLockRow, Sequencer } from './incentives/incentive-log';
 import { buildApp } from './http/app';
 import type { AppContext } from './http/context';
-import { sandboxProvider } from './payments/sandbox';
-import type { PaymentProvider } from './payments/provider';
-import { seedDemo } from './seed';
-import { runSettlement } from './settlement';
-import { expireUnpaid } from './orders';
-import type { SmsSender } from './identity';
+import { sandboxProvider } from './money/payments/sandbox';
+import type { PaymentProvider } from './money/payments/provider';
+import { seedDemo } from './demo/seed';
+import { runSettlement } from './incentives/settlement';
+import { expireUnpaid } from './commerce/orders';
+import type { SmsSender } from './platform/identity/shoppers';
 
 export interface StartOptions {
   databaseUrl?: string;
@@ -137,5 +137,5 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   }
 }
 
-export { openStore, migrateToLatest } from './db/database';
-export { runAudit } from './audit';
+export { openStore, migrateToLatest } from './platform/db/database';
+export { runAudit } from './incentives/audit';

@@ -1,9 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
 import { APPRECIATION_POOL, PLANS, findPlan } from '@mall/core';
-import { inTx } from '../db/database';
-import { fail } from '../errors';
-import { createSession, getUser, loginStaff, type Permission } from '../identity';
+import { inTx } from '../platform/db/database';
+import { fail } from '../platform/errors';
+import { createSession, getUser, loginStaff, type Permission } from '../platform/identity/shoppers';
 import {
   createCategory,
   getProduct,
@@ -12,16 +12,16 @@ import {
   saveProduct,
   setShelf,
   type ProductInput,
-} from '../catalog';
-import { approveRefund, expireUnpaid, getOrderView, listOrders, rejectRefund, transition } from '../orders';
-import { loadSettings, settingsJson, updateSettings, type Settings } from '../settings';
-import { approveWithdrawal, listWithdrawals, markWithdrawalPaid, rejectWithdrawal } from '../withdrawals';
-import { loadPlans, marginWarnings, planSchemaJson, updatePlan, type PlanRow } from '../plans';
-import { positionsView, poolState, priceFenPerPoint } from '../positions';
-import { runAudit } from '../audit';
-import { toLedgerEntry } from '../ledger';
-import { walletView } from '../wallet';
-import { nowIso } from '../clock';
+} from '../commerce/catalog';
+import { approveRefund, expireUnpaid, getOrderView, listOrders, rejectRefund, transition } from '../commerce/orders';
+import { loadSettings, settingsJson, updateSettings, type Settings } from '../platform/settings';
+import { approveWithdrawal, listWithdrawals, markWithdrawalPaid, rejectWithdrawal } from '../money/withdrawals';
+import { loadPlans, marginWarnings, planSchemaJson, updatePlan, type PlanRow } from '../incentives/plans';
+import { positionsView, poolState, priceFenPerPoint } from '../incentives/positions';
+import { runAudit } from '../incentives/audit';
+import { toLedgerEntry } from '../money/ledger';
+import { walletView } from '../money/wallet';
+import { nowIso } from '../platform/clock';
 import type { AppContext } from './context';
 import { staffJson, staffWith } from './context';
 import { priceHistory } from './shop-routes';

@@ -2,14 +2,14 @@ import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import rateLimit from '@fastify/rate-limit';
-import { ERRORS, Failure, errorMessage, errorStatus, type ErrorCode } from '../errors';
-import { toWire } from './json';
+import { ERRORS, Failure, errorMessage, errorStatus, type ErrorCode } from '../platform/errors';
+import { toWire } from '../platform/json';
 import { errorSchema } from './schemas';
 import type { AppContext } from './context';
 import { shopRoutes } from './shop-routes';
 import { adminRoutes } from './admin-routes';
-import { sandboxRoutes } from './sandbox-routes';
-import { simulationRoutes } from './simulation-routes';
+import { sandboxRoutes } from './sandbox';
+import { simulationRoutes } from './simulations';
 import { staticRoutes } from './static-routes';
 
 declare module 'fastify' {

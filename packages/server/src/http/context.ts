@@ -1,10 +1,10 @@
 import type { FastifyRequest } from 'fastify';
-import type { Store } from '../db/database';
-import type { Sequencer } from '../incentive-log';
-import type { PaymentProvider } from '../payments/provider';
-import type { SmsSender, StaffRow, Permission } from '../identity';
-import { ROLE_PERMISSIONS, findSession, getStaff } from '../identity';
-import { fail } from '../errors';
+import type { Store } from '../platform/db/database';
+import type { Sequencer } from '../incentives/incentive-log';
+import type { PaymentProvider } from '../money/payments/provider';
+import type { SmsSender, StaffRow, Permission } from '../platform/identity/shoppers';
+import { ROLE_PERMISSIONS, findSession, getStaff } from '../platform/identity/shoppers';
+import { fail } from '../platform/errors';
 
 export interface AppContext {
   store: Store;

@@ -1,9 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import { Engine, findPlan, parseEngineConfig } from '@mall/core';
-import { inTx } from '../db/database';
-import { hashPassword } from '../passwords';
-import { isUniqueViolation, remember, replayed, requestHashOf } from '../idempotency';
-import { fail } from '../errors';
+import { inTx } from '../platform/db/database';
+import { hashPassword } from '../platform/passwords';
+import { isUniqueViolation, remember, replayed, requestHashOf } from '../platform/idempotency';
+import { fail } from '../platform/errors';
 import {
   createSession,
   getUser,
@@ -13,8 +13,8 @@ import {
   maskPhone,
   registerUser,
   type UserRow,
-} from '../identity';
-import { getProduct, listCategories, listProducts, type Product } from '../catalog';
+} from '../platform/identity/shoppers';
+import { getProduct, listCategories, listProducts, type Product } from '../commerce/catalog';
 import {
   cancelOrder,
   createOrder,
@@ -23,14 +23,14 @@ import {
   requestRefund,
   transition,
   type CreateOrderInput,
-} from '../orders';
-import { createPayment, type Channel } from '../payments/payments';
-import { loadSettings, settingsJson } from '../settings';
-import { walletView } from '../wallet';
-import { listWithdrawals, requestWithdrawal } from '../withdrawals';
-import { poolState, positionsView, priceFenPerPoint, redeem, redeemPreview } from '../positions';
-import { loadPlans } from '../plans';
-import { nowIso } from '../clock';
+} from '../commerce/orders';
+import { createPayment, type Channel } from '../money/payments/payments';
+import { loadSettings, settingsJson } from '../platform/settings';
+import { walletView } from '../money/wallet';
+import { listWithdrawals, requestWithdrawal } from '../money/withdrawals';
+import { poolState, positionsView, priceFenPerPoint, redeem, redeemPreview } from '../incentives/positions';
+import { loadPlans } from '../incentives/plans';
+import { nowIso } from '../platform/clock';
 import type { AppContext } from './context';
 import { shopperId } from './context';
 import type { AppOptions } from './app';

@@ -1,11 +1,11 @@
 import type { Engine } from '@mall/core';
-import type { Tx } from './db/database';
-import { DAY_MS, nowIso } from './clock';
+import type { Tx } from '../platform/db/database';
+import { DAY_MS, nowIso } from '../platform/clock';
 import type { EffectBatch, Sequencer } from './incentive-log';
-import { ACCOUNTS, type TransferInput } from './ledger';
+import { ACCOUNTS, type TransferInput } from '../money/ledger';
 import { enabledCodes, loadPlans } from './plans';
-import { loadSettings } from './settings';
-import { newId } from './ids';
+import { loadSettings } from '../platform/settings';
+import { newId } from '../platform/ids';
 
 /**
  * Settlement: orders received at least `afterSalesDays` ago (and so with no open refund: a refunding order is not

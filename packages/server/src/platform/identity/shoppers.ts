@@ -1,9 +1,9 @@
 import { randomInt } from 'node:crypto';
-import type { Db, Tx } from './db/database';
-import { fail } from './errors';
-import { newId, randomToken } from './ids';
-import { sha256, verifyPassword } from './passwords';
-import { DAY_MS, MINUTE_MS, isoPlusMs, nowIso } from './clock';
+import type { Db, Tx } from '../db/database';
+import { fail } from '../errors';
+import { newId, randomToken } from '../ids';
+import { sha256, verifyPassword } from '../passwords';
+import { DAY_MS, MINUTE_MS, isoPlusMs, nowIso } from '../clock';
 
 export type Role = 'admin' | 'operator' | 'finance';
 export type Permission =

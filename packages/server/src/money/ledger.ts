@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
-import type { Db, RawWriter, Tx } from './db/database';
-import { fail } from './errors';
-import { prepared } from './db/prepared';
+import type { Db, RawWriter, Tx } from '../platform/db/database';
+import { fail } from '../platform/errors';
+import { prepared } from '../platform/db/prepared';
 
 /**
  * Chart of accounts. Money enters at a gateway, waits in escrow while the order can still be refunded, becomes

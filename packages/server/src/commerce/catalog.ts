@@ -1,8 +1,8 @@
 import { findPlan } from '@mall/core';
-import type { Db, Tx } from './db/database';
-import { fail } from './errors';
-import { newId } from './ids';
-import { nowIso } from './clock';
+import type { Db, Tx } from '../platform/db/database';
+import { fail } from '../platform/errors';
+import { newId } from '../platform/ids';
+import { nowIso } from '../platform/clock';
 
 export interface Sku {
   id: string;

@@ -1,8 +1,8 @@
 import { APPRECIATION_POOL, BPS_SCALE, EngineInputError, pricePerPointScaled, share, formatScaled } from '@mall/core';
 import { createHash } from 'node:crypto';
-import type { Db, Tx } from './db/database';
-import { fail, Failure } from './errors';
-import { nowIso } from './clock';
+import type { Db, Tx } from '../platform/db/database';
+import { fail, Failure } from '../platform/errors';
+import { nowIso } from '../platform/clock';
 import type { Sequencer } from './incentive-log';
 import { loadPlans } from './plans';
 

@@ -1,4 +1,4 @@
-import type { Db } from './db/database';
+import type { Db } from '../platform/db/database';
 import { balanceOf } from './ledger';
 
 export interface WalletEntry {

@@ -7,10 +7,10 @@ import {
   type EngineConfig,
   type ParamSchema,
 } from '@mall/core';
-import type { Db, Tx } from './db/database';
-import { fail } from './errors';
-import { newId } from './ids';
-import { nowIso } from './clock';
+import type { Db, Tx } from '../platform/db/database';
+import { fail } from '../platform/errors';
+import { newId } from '../platform/ids';
+import { nowIso } from '../platform/clock';
 
 /**
  * Plan configuration. Policy (documented in the README): a plan's parameters are frozen once any order has settled

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
-import type { Tx } from './db/database';
-import { fail } from './errors';
-import { prepared } from './db/prepared';
+import type { Tx } from '../platform/db/database';
+import { fail } from '../platform/errors';
+import { prepared } from '../platform/db/prepared';
 
 const reserveQuery = prepared((trx, skuId: string, quantity: bigint, minimum: bigint) =>
   trx

@@ -1,12 +1,12 @@
-import type { Db, Tx } from '../db/database';
-import { fail } from '../errors';
-import { newId } from '../ids';
-import { nowIso } from '../clock';
+import type { Db, Tx } from '../../platform/db/database';
+import { fail } from '../../platform/errors';
+import { newId } from '../../platform/ids';
+import { nowIso } from '../../platform/clock';
 import { ACCOUNTS, postTransfer } from '../ledger';
-import * as inventory from '../inventory';
-import { orderItems, recordTransition, transition } from '../orders';
+import * as inventory from '../../commerce/inventory';
+import { orderItems, recordTransition, transition } from '../../commerce/orders';
 import type { PaymentProvider } from './provider';
-import { prepared } from '../db/prepared';
+import { prepared } from '../../platform/db/prepared';
 
 const paymentByIdQuery = prepared((db, id: string) => db.selectFrom('payments').selectAll().where('id', '=', id));
 

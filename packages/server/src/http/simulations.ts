@@ -1,5 +1,10 @@
 import type { FastifyInstance } from 'fastify';
-import { MAX_SIMULATION_ORDERS, simulationView, startSimulation, type SimulationRequest } from '../simulations';
+import {
+  MAX_SIMULATION_ORDERS,
+  simulationView,
+  startSimulation,
+  type SimulationRequest,
+} from '../incentives/simulations';
 import type { AppContext } from './context';
 import { staffWith } from './context';
 

@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import type { Db } from './db/database';
-import { inTx } from './db/database';
-import { createCategory, saveProduct } from './catalog';
-import { createStaff, setStaffPassword } from './identity';
-import { hashPassword } from './passwords';
-import { updatePlan } from './plans';
+import type { Db } from '../platform/db/database';
+import { inTx } from '../platform/db/database';
+import { createCategory, saveProduct } from '../commerce/catalog';
+import { createStaff, setStaffPassword } from '../platform/identity/shoppers';
+import { hashPassword } from '../platform/passwords';
+import { updatePlan } from '../incentives/plans';
 
 /**
  * Demo data, written once (a `seeded` flag in kv): a catalog around the 1000-yuan gift pack, the two seed plans

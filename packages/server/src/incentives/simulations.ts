@@ -1,7 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import { intDiv, parseEngineConfig, type JsonValue } from '@mall/core';
-import { fail } from './errors';
-import { newId } from './ids';
+import { fail } from '../platform/errors';
+import { newId } from '../platform/ids';
 
 /** A what-if run for the admin simulator: plan parameters and a synthetic flow (SPEC 4's generator). */
 export interface SimulationRequest {

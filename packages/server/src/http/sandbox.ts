@@ -1,8 +1,8 @@
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
-import { inTx } from '../db/database';
-import { fail } from '../errors';
-import { applyPaymentSuccess, getPayment } from '../payments/payments';
-import { SANDBOX_SIGNATURE_HEADER, signSandbox, type SandboxNotification } from '../payments/sandbox';
+import { inTx } from '../platform/db/database';
+import { fail } from '../platform/errors';
+import { applyPaymentSuccess, getPayment } from '../money/payments/payments';
+import { SANDBOX_SIGNATURE_HEADER, signSandbox, type SandboxNotification } from '../money/payments/sandbox';
 import type { AppContext } from './context';
 import { idParam, obj, paymentSchema, str, bool } from './schemas';
 

@@ -1,15 +1,15 @@
 import { createHash } from 'node:crypto';
-import type { Db, Tx } from './db/database';
-import { inTx } from './db/database';
-import { fail, Failure } from './errors';
-import { isUniqueViolation } from './idempotency';
-import { newId } from './ids';
-import { MINUTE_MS, isoPlusMs, nowIso } from './clock';
+import type { Db, Tx } from '../platform/db/database';
+import { inTx } from '../platform/db/database';
+import { fail, Failure } from '../platform/errors';
+import { isUniqueViolation } from '../platform/idempotency';
+import { newId } from '../platform/ids';
+import { MINUTE_MS, isoPlusMs, nowIso } from '../platform/clock';
 import { canTransition, type OrderStatus } from './order-machine';
 import * as inventory from './inventory';
-import { ACCOUNTS, postTransfer } from './ledger';
-import type { Settings } from './settings';
-import { prepared } from './db/prepared';
+import { ACCOUNTS, postTransfer } from '../money/ledger';
+import type { Settings } from '../platform/settings';
+import { prepared } from '../platform/db/prepared';
 
 export interface Address {
   name: string;

@@ -1,9 +1,9 @@
 import { APPRECIATION_POOL, Engine, poolCash } from '@mall/core';
 import { sql } from 'kysely';
-import type { Db } from './db/database';
+import type { Db } from '../platform/db/database';
 import { forEachEvent, toEngineEvent } from './incentive-log';
 import { engineConfigOf, loadPlans } from './plans';
-import { isUserWallet } from './ledger';
+import { isUserWallet } from '../money/ledger';
 
 export interface Difference {
   kind: string;

@@ -1,10 +1,10 @@
 import { Engine, type Effect, type EngineEvent } from '@mall/core';
 import { sql } from 'kysely';
-import type { Db, RawWriter, Tx } from './db/database';
-import { inTx, rawWriterOf } from './db/database';
+import type { Db, RawWriter, Tx } from '../platform/db/database';
+import { inTx, rawWriterOf } from '../platform/db/database';
 import { engineConfigOf, loadPlans } from './plans';
-import { postCreditsBulk, type TransferInput } from './ledger';
-import { nowIso } from './clock';
+import { postCreditsBulk, type TransferInput } from '../money/ledger';
+import { nowIso } from '../platform/clock';
 
 /**
  * The incentive event log and the one engine that folds it. Every engine event (join, settle, redeem) is appended

@@ -1,10 +1,10 @@
 import { share } from '@mall/core';
-import type { Db, Tx } from './db/database';
-import { fail } from './errors';
-import { newId } from './ids';
-import { nowIso } from './clock';
+import type { Db, Tx } from '../platform/db/database';
+import { fail } from '../platform/errors';
+import { newId } from '../platform/ids';
+import { nowIso } from '../platform/clock';
 import { ACCOUNTS, postTransfer } from './ledger';
-import type { Settings } from './settings';
+import type { Settings } from '../platform/settings';
 import { walletAddress } from './wallet';
 
 /**

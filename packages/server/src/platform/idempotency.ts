@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Db, Tx } from './db/database';
 import { fail } from './errors';
 import { nowIso } from './clock';
-import { toWire } from './http/json';
+import { toWire } from './json';
 
 /**
  * Idempotency-Key for money-moving commands (notes/payments.md): the first answer is stored with a hash of the
