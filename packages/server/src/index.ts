@@ -9,7 +9,7 @@ import type { PaymentProvider } from './money/payments/provider';
 import { seedDemo } from './demo/seed';
 import { runSettlement } from './incentives/settlement';
 import { expireUnpaid } from './commerce/orders';
-import type { SmsSender } from './platform/identity/shoppers';
+import type { SmsSender } from './platform/identity/login-codes';
 
 export interface StartOptions {
   databaseUrl?: string;

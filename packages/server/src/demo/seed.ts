@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Db } from '../platform/db/database';
 import { inTx } from '../platform/db/database';
 import { createCategory, saveProduct } from '../commerce/catalog';
-import { createStaff, setStaffPassword } from '../platform/identity/shoppers';
+import { createStaff, setStaffPassword } from '../platform/identity/staff';
 import { hashPassword } from '../platform/passwords';
 import { updatePlan } from '../incentives/plans';
 

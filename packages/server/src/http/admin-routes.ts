@@ -3,7 +3,9 @@ import { sql } from 'kysely';
 import { APPRECIATION_POOL, PLANS, findPlan } from '@mall/core';
 import { inTx } from '../platform/db/database';
 import { fail } from '../platform/errors';
-import { createSession, getUser, loginStaff, type Permission } from '../platform/identity/shoppers';
+import { createSession } from '../platform/identity/sessions';
+import { getUser } from '../platform/identity/shoppers';
+import { loginStaff, type Permission } from '../platform/identity/staff';
 import {
   createCategory,
   getProduct,

@@ -2,8 +2,9 @@ import type { FastifyRequest } from 'fastify';
 import type { Store } from '../platform/db/database';
 import type { Sequencer } from '../incentives/incentive-log';
 import type { PaymentProvider } from '../money/payments/provider';
-import type { SmsSender, StaffRow, Permission } from '../platform/identity/shoppers';
-import { ROLE_PERMISSIONS, findSession, getStaff } from '../platform/identity/shoppers';
+import type { SmsSender } from '../platform/identity/login-codes';
+import { findSession } from '../platform/identity/sessions';
+import { ROLE_PERMISSIONS, getStaff, type Permission, type StaffRow } from '../platform/identity/staff';
 import { fail } from '../platform/errors';
 
 export interface AppContext {

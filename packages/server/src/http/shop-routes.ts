@@ -4,16 +4,9 @@ import { inTx } from '../platform/db/database';
 import { hashPassword } from '../platform/passwords';
 import { isUniqueViolation, remember, replayed, requestHashOf } from '../platform/idempotency';
 import { fail } from '../platform/errors';
-import {
-  createSession,
-  getUser,
-  issueLoginCode,
-  loginUser,
-  loginWithCode,
-  maskPhone,
-  registerUser,
-  type UserRow,
-} from '../platform/identity/shoppers';
+import { createSession } from '../platform/identity/sessions';
+import { getUser, loginUser, maskPhone, registerUser, type UserRow } from '../platform/identity/shoppers';
+import { issueLoginCode, loginWithCode } from '../platform/identity/login-codes';
 import { getProduct, listCategories, listProducts, type Product } from '../commerce/catalog';
 import {
   cancelOrder,

@@ -33,3 +33,6 @@ export async function verifyPassword(password: string, stored: string | null): P
 export function sha256(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }
+
+/** Verified against when an account is unknown, so sign-in timing does not tell which accounts exist. */
+export const DUMMY_HASH = 'scrypt$16384$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA';
