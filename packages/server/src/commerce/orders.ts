@@ -5,7 +5,7 @@ import { fail, Failure } from '../platform/errors';
 import { isUniqueViolation } from '../platform/idempotency';
 import { newId } from '../platform/ids';
 import { MINUTE_MS, isoPlusMs, nowIso } from '../platform/clock';
-import { canTransition, type OrderStatus } from './order-machine';
+import { canTransition, recordCreation, transition, type OrderStatus } from './order-machine';
 import * as inventory from './inventory';
 import { ACCOUNTS, postTransfer } from '../money/ledger';
 import type { Settings } from '../platform/settings';
@@ -72,13 +72,6 @@ async function findByKey(
   return (await findByKeyQuery(db, userId, key)).rows[0];
 }
 
-const insertTransitionQuery = prepared(
-  (trx, id: string, orderId: string, from: string, to: string, actor: string, at: string, note: string | null) =>
-    trx
-      .insertInto('order_transitions')
-      .values({ id, order_id: orderId, from_status: from, to_status: to, actor, at, note }),
-);
-
 const insertOrderQuery = prepared(
   (
     trx,
@@ -136,62 +129,6 @@ const oneSkuLineQuery = prepared((trx, skuId: string) =>
 const orderItemsQuery = prepared((db, orderId: string) =>
   db.selectFrom('order_items').select(['sku_id', 'quantity']).where('order_id', '=', orderId).orderBy('line'),
 );
-
-export async function recordTransition(
-  trx: Tx,
-  orderId: string,
-  from: string,
-  to: string,
-  actor: string,
-  at: string,
-  note: string | null = null,
-): Promise<void> {
-  await insertTransitionQuery(trx, newId('trn'), orderId, from, to, actor, at, note);
-}
-
-/**
- * Moves an order with one conditional UPDATE (status must still be one the table allows), then records who and
- * when. Zero rows updated means another request moved it first: order_transition_not_allowed.
- */
-export async function transition(
-  trx: Tx,
-  orderId: string,
-  to: OrderStatus,
-  actor: string,
-  extra: Partial<{
-    paid_at: string;
-    shipped_at: string;
-    received_at: string;
-    settled_at: string;
-    carrier: string;
-    tracking_no: string;
-    payment_id: string;
-    refund_status: string | null;
-    refund_reason: string | null;
-    refund_from: string | null;
-  }> = {},
-  from?: OrderStatus,
-  note: string | null = null,
-): Promise<OrderStatus> {
-  const statusOf = async (): Promise<string> => {
-    const row = await trx.selectFrom('orders').select('status').where('id', '=', orderId).executeTakeFirst();
-    if (!row) fail('order_not_found');
-    return row.status;
-  };
-  // With the source state known the UPDATE alone decides; the status is read only to explain a refusal.
-  const fromStatus = (from ?? (await statusOf())) as OrderStatus;
-  if (!canTransition(fromStatus, to)) fail('order_transition_not_allowed', `${fromStatus} -> ${to}`);
-  const at = nowIso();
-  const result = await trx
-    .updateTable('orders')
-    .set({ status: to, ...extra })
-    .where('id', '=', orderId)
-    .where('status', '=', fromStatus)
-    .executeTakeFirst();
-  if (result.numUpdatedRows !== 1n) fail('order_transition_not_allowed', `${await statusOf()} -> ${to}`);
-  await recordTransition(trx, orderId, fromStatus, to, actor, at, note);
-  return fromStatus;
-}
 
 /**
  * Creates an order, reserving stock in the same transaction. Same Idempotency-Key + same body returns the first
@@ -277,7 +214,7 @@ async function insertOrder(
   await insertOrderQuery(trx, orderId, userId, amountFen, address, key, hash, now, expiresAt);
   await trx.insertInto('order_items').values(items).execute();
   const actor = `user:${userId}`;
-  await recordTransition(trx, orderId, 'none', 'created', actor, now);
+  await recordCreation(trx, orderId, actor, now);
   // The new order's view is exactly what was just written (getOrderView would read it back: four more queries).
   return {
     id: orderId,

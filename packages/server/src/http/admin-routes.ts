@@ -15,7 +15,7 @@ import {
   setShelf,
   type ProductInput,
 } from '../commerce/catalog';
-import { approveRefund, expireUnpaid, getOrderView, listOrders, rejectRefund, transition } from '../commerce/orders';
+import { approveRefund, expireUnpaid, getOrderView, listOrders, rejectRefund } from '../commerce/orders';
 import { loadSettings, settingsJson, updateSettings, type Settings } from '../platform/settings';
 import { approveWithdrawal, listWithdrawals, markWithdrawalPaid, rejectWithdrawal } from '../money/withdrawals';
 import { loadPlans, marginWarnings, planSchemaJson, updatePlan, type PlanRow } from '../incentives/plans';
@@ -24,6 +24,7 @@ import { runAudit } from '../incentives/audit';
 import { toLedgerEntry } from '../money/ledger';
 import { walletView } from '../money/wallet';
 import { nowIso } from '../platform/clock';
+import { transition } from '../commerce/order-machine';
 import type { AppContext } from './context';
 import { staffJson, staffWith } from './context';
 import { priceHistory } from './shop-routes';

@@ -14,7 +14,6 @@ import {
   getOrderView,
   listOrders,
   requestRefund,
-  transition,
   type CreateOrderInput,
 } from '../commerce/orders';
 import { createPayment, type Channel } from '../money/payments/payments';
@@ -24,6 +23,7 @@ import { listWithdrawals, requestWithdrawal } from '../money/withdrawals';
 import { poolState, positionsView, priceFenPerPoint, redeem, redeemPreview } from '../incentives/positions';
 import { loadPlans } from '../incentives/plans';
 import { nowIso } from '../platform/clock';
+import { transition } from '../commerce/order-machine';
 import type { AppContext } from './context';
 import { shopperId } from './context';
 import type { AppOptions } from './app';

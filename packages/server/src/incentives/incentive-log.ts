@@ -1,7 +1,7 @@
 import { Engine, type Effect, type EngineEvent } from '@mall/core';
-import { sql } from 'kysely';
-import type { Db, RawWriter, Tx } from '../platform/db/database';
-import { inTx, rawWriterOf } from '../platform/db/database';
+import type { Db, Tx } from '../platform/db/database';
+import { inTx } from '../platform/db/database';
+import { bulkWriter } from '../platform/db/bulk';
 import { engineConfigOf, loadPlans } from './plans';
 import { postCreditsBulk, type TransferInput } from '../money/ledger';
 import { nowIso } from '../platform/clock';
@@ -98,11 +98,7 @@ export class EffectBatch {
   readonly rejected: Extract<Effect, { type: 'rejected' }>[] = [];
   readonly plansUsed = new Set<string>();
 
-  constructor(
-    private readonly engine: Engine,
-    /** SQLite's per-row fast path for the bulk writes; undefined on PostgreSQL. */
-    readonly raw?: RawWriter,
-  ) {}
+  constructor(private readonly engine: Engine) {}
 
   /** Applies one event to the engine and records it; EngineInputError propagates with nothing recorded. */
   apply(event: EngineEvent, at: string): Effect[] {
@@ -143,103 +139,34 @@ export class EffectBatch {
   }
 
   async write(trx: Tx, at: string, extraTransfers: readonly TransferInput[] = []): Promise<void> {
-    const raw = this.raw;
-    if (raw !== undefined) {
-      for (const e of this.events) {
-        raw.run(INSERT_EVENT, [
-          e.seq,
-          e.type,
-          e.user_id,
-          e.referrer_id,
-          e.order_id,
-          e.amount_fen,
-          e.units,
-          e.plans,
-          e.at,
-        ]);
-      }
-      const transfers = [...extraTransfers, ...this.transfers];
-      if (transfers.length > 0) await postCreditsBulk(trx, transfers, at, raw);
-      for (const p of this.positions.values()) {
-        raw.run(UPSERT_POSITION, [
-          p.order,
-          p.plan,
-          p.user,
-          BigInt(p.ordinal),
-          p.units,
-          p.capFen,
-          p.realizedFen,
-          p.paidFen,
-          p.status,
-          at,
-          at,
-        ]);
-      }
-      for (const p of this.progress.values()) {
-        raw.run(UPSERT_PROGRESS, [p.user, p.merchant ? 1n : 0n, p.baseFen, BigInt(p.rewardCount)]);
-      }
-      await this.writePoolAndPlans(trx, at);
-      return;
-    }
-    for (let i = 0; i < this.events.length; i += 500) {
-      await trx
-        .insertInto('incentive_events')
-        .values(this.events.slice(i, i + 500))
-        .execute();
-    }
+    await writeEvents(trx, this.events);
     const transfers = [...extraTransfers, ...this.transfers];
     if (transfers.length > 0) await postCreditsBulk(trx, transfers, at);
-    const positions = [...this.positions.values()];
-    for (let i = 0; i < positions.length; i += 400) {
-      await trx
-        .insertInto('positions')
-        .values(
-          positions.slice(i, i + 400).map((p) => ({
-            order_id: p.order,
-            plan: p.plan,
-            user_id: p.user,
-            ordinal: BigInt(p.ordinal),
-            units: p.units,
-            cap_fen: p.capFen,
-            realized_fen: p.realizedFen,
-            paid_fen: p.paidFen,
-            status: p.status,
-            created_at: at,
-            updated_at: at,
-          })),
-        )
-        .onConflict((oc) =>
-          oc.column('order_id').doUpdateSet({
-            units: sql`excluded.units`,
-            realized_fen: sql`excluded.realized_fen`,
-            paid_fen: sql`excluded.paid_fen`,
-            status: sql`excluded.status`,
-            updated_at: sql`excluded.updated_at`,
-          }),
-        )
-        .execute();
-    }
-    const progress = [...this.progress.values()];
-    for (let i = 0; i < progress.length; i += 500) {
-      await trx
-        .insertInto('referral_progress')
-        .values(
-          progress.slice(i, i + 500).map((p) => ({
-            user_id: p.user,
-            merchant: p.merchant ? 1n : 0n,
-            base_fen: p.baseFen,
-            reward_count: BigInt(p.rewardCount),
-          })),
-        )
-        .onConflict((oc) =>
-          oc.column('user_id').doUpdateSet({
-            merchant: sql`excluded.merchant`,
-            base_fen: sql`excluded.base_fen`,
-            reward_count: sql`excluded.reward_count`,
-          }),
-        )
-        .execute();
-    }
+    await writePositions(
+      trx,
+      [...this.positions.values()].map((p) => ({
+        order_id: p.order,
+        plan: p.plan,
+        user_id: p.user,
+        ordinal: BigInt(p.ordinal),
+        units: p.units,
+        cap_fen: p.capFen,
+        realized_fen: p.realizedFen,
+        paid_fen: p.paidFen,
+        status: p.status,
+        created_at: at,
+        updated_at: at,
+      })),
+    );
+    await writeProgress(
+      trx,
+      [...this.progress.values()].map((p) => ({
+        user_id: p.user,
+        merchant: p.merchant ? 1n : 0n,
+        base_fen: p.baseFen,
+        reward_count: BigInt(p.rewardCount),
+      })),
+    );
     await this.writePoolAndPlans(trx, at);
   }
 
@@ -274,14 +201,38 @@ export class EffectBatch {
   }
 }
 
-const INSERT_EVENT =
-  'insert into incentive_events (seq, type, user_id, referrer_id, order_id, amount_fen, units, plans, at) values (?, ?, ?, ?, ?, ?, ?, ?, ?)';
-const UPSERT_POSITION =
-  'insert into positions (order_id, plan, user_id, ordinal, units, cap_fen, realized_fen, paid_fen, status, created_at, updated_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ' +
-  'on conflict (order_id) do update set units = excluded.units, realized_fen = excluded.realized_fen, paid_fen = excluded.paid_fen, status = excluded.status, updated_at = excluded.updated_at';
-const UPSERT_PROGRESS =
-  'insert into referral_progress (user_id, merchant, base_fen, reward_count) values (?, ?, ?, ?) ' +
-  'on conflict (user_id) do update set merchant = excluded.merchant, base_fen = excluded.base_fen, reward_count = excluded.reward_count';
+const writeEvents = bulkWriter('incentive_events', [
+  'seq',
+  'type',
+  'user_id',
+  'referrer_id',
+  'order_id',
+  'amount_fen',
+  'units',
+  'plans',
+  'at',
+]);
+const writePositions = bulkWriter(
+  'positions',
+  [
+    'order_id',
+    'plan',
+    'user_id',
+    'ordinal',
+    'units',
+    'cap_fen',
+    'realized_fen',
+    'paid_fen',
+    'status',
+    'created_at',
+    'updated_at',
+  ],
+  { key: 'order_id', replace: ['units', 'realized_fen', 'paid_fen', 'status', 'updated_at'] },
+);
+const writeProgress = bulkWriter('referral_progress', ['user_id', 'merchant', 'base_fen', 'reward_count'], {
+  key: 'user_id',
+  replace: ['merchant', 'base_fen', 'reward_count'],
+});
 
 const LOCK_NAME = 'incentives';
 
@@ -337,7 +288,7 @@ export class Sequencer {
       // Until this transaction commits, the engine may be ahead of the database.
       this.valid = false;
       const engine = this.engine;
-      return fn(trx, new EffectBatch(engine, rawWriterOf(this.db)), engine);
+      return fn(trx, new EffectBatch(engine), engine);
     });
     this.valid = true;
     return out;

@@ -5,7 +5,7 @@ import type { EffectBatch, Sequencer } from './incentive-log';
 import { ACCOUNTS, type TransferInput } from '../money/ledger';
 import { enabledCodes, loadPlans } from './plans';
 import { loadSettings } from '../platform/settings';
-import { newId } from '../platform/ids';
+import { settleReceived } from '../commerce/order-machine';
 
 /**
  * Settlement: orders received at least `afterSalesDays` ago (and so with no open refund: a refunding order is not
@@ -13,9 +13,6 @@ import { newId } from '../platform/ids';
  * settled, recognises their revenue, and writes the engine's effects and event log rows.
  */
 export const DEFAULT_BATCH_SIZE = 1000;
-
-const INSERT_TRANSITION =
-  'insert into order_transitions (id, order_id, from_status, to_status, actor, at, note) values (?, ?, ?, ?, ?, ?, ?)';
 
 interface Candidate {
   id: string;
@@ -68,19 +65,13 @@ async function settleBatch(trx: Tx, batch: EffectBatch, engine: Engine, limit: n
     .limit(limit)
     .execute();
   if (candidates.length === 0) return 0;
-  const ids = candidates.map((c) => c.id);
   // The conditional flip is the claim: an order that moved to refunding since the SELECT is simply not settled.
-  const claimed = new Set<string>();
-  for (let i = 0; i < ids.length; i += 500) {
-    const rows = await trx
-      .updateTable('orders')
-      .set({ status: 'settled', settled_at: now })
-      .where('id', 'in', ids.slice(i, i + 500))
-      .where('status', '=', 'received')
-      .returning('id')
-      .execute();
-    for (const r of rows) claimed.add(r.id);
-  }
+  const claimed = await settleReceived(
+    trx,
+    candidates.map((c) => c.id),
+    'system:settlement',
+    now,
+  );
   const orders = candidates.filter((c) => claimed.has(c.id));
   if (orders.length === 0) return 0;
   const items = [];
@@ -112,7 +103,6 @@ async function settleBatch(trx: Tx, batch: EffectBatch, engine: Engine, limit: n
     now,
   );
   const revenue: TransferInput[] = [];
-  const transitions = [];
   for (const order of orders) {
     if (order.amount_fen > 0n) {
       revenue.push({
@@ -125,15 +115,6 @@ async function settleBatch(trx: Tx, batch: EffectBatch, engine: Engine, limit: n
         userId: order.user_id,
       });
     }
-    transitions.push({
-      id: newId('trn'),
-      order_id: order.id,
-      from_status: 'received',
-      to_status: 'settled',
-      actor: 'system:settlement',
-      at: now,
-      note: null,
-    });
     // Items that take part in the same plans settle together; an order mixing plan sets settles once per set.
     const groups = new Map<string, { plans: string[]; amountFen: bigint }>();
     const lines = (itemsByOrder.get(order.id) ?? []).sort((a, b) => (a.line < b.line ? -1 : 1));
@@ -151,18 +132,6 @@ async function settleBatch(trx: Tx, batch: EffectBatch, engine: Engine, limit: n
         { type: 'settle', user: order.user_id, order: engineOrder, amountFen: group.amountFen, plans: group.plans },
         now,
       );
-    }
-  }
-  const raw = batch.raw;
-  if (raw !== undefined) {
-    for (const t of transitions)
-      raw.run(INSERT_TRANSITION, [t.id, t.order_id, t.from_status, t.to_status, t.actor, t.at, t.note]);
-  } else {
-    for (let i = 0; i < transitions.length; i += 500) {
-      await trx
-        .insertInto('order_transitions')
-        .values(transitions.slice(i, i + 500))
-        .execute();
     }
   }
   await batch.write(trx, now, revenue);

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
-import type { Db, RawWriter, Tx } from '../platform/db/database';
+import type { Db, Tx } from '../platform/db/database';
+import { bulkWriter } from '../platform/db/bulk';
 import { fail } from '../platform/errors';
 import { prepared } from '../platform/db/prepared';
 
@@ -110,16 +111,23 @@ export async function postTransfer(trx: Tx, t: TransferInput, at: string): Promi
   return true;
 }
 
+const writeTransfers = bulkWriter('transfers', [
+  'id',
+  'from_account',
+  'to_account',
+  'amount_fen',
+  'reason',
+  'order_id',
+  'user_id',
+  'created_at',
+]);
+const addToAccounts = bulkWriter('accounts', ['address', 'balance_fen'], { key: 'address', add: ['balance_fen'] });
+
 /**
- * Bulk path for settlement: inserts many transfers in chunks and applies one aggregated delta per account. Only for
+ * Bulk path for settlement: inserts many transfers and applies one aggregated delta per account. Only for
  * transfers that never debit a wallet (settlement pays into wallets, it never takes from them).
  */
-export async function postCreditsBulk(
-  trx: Tx,
-  transfers: readonly TransferInput[],
-  at: string,
-  raw?: RawWriter,
-): Promise<void> {
+export async function postCreditsBulk(trx: Tx, transfers: readonly TransferInput[], at: string): Promise<void> {
   const deltas = new Map<string, bigint>();
   for (const t of transfers) {
     if (t.amountFen <= 0n) throw new Error(`transfer ${t.id} has a non-positive amount`);
@@ -127,46 +135,26 @@ export async function postCreditsBulk(
     deltas.set(t.from, (deltas.get(t.from) ?? 0n) - t.amountFen);
     deltas.set(t.to, (deltas.get(t.to) ?? 0n) + t.amountFen);
   }
+  // Accounts in address order, so two writers touching the same accounts lock them in the same order.
   const entries = [...deltas.entries()].filter(([, d]) => d !== 0n).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  if (raw !== undefined) {
-    for (const t of transfers) {
-      raw.run(INSERT_TRANSFER, [t.id, t.from, t.to, t.amountFen, t.reason, t.orderId ?? null, t.userId ?? null, at]);
-    }
-    for (const [address, delta] of entries) raw.run(ADD_TO_ACCOUNT, [address, delta]);
-    return;
-  }
-  for (let i = 0; i < transfers.length; i += 500) {
-    await trx
-      .insertInto('transfers')
-      .values(
-        transfers.slice(i, i + 500).map((t) => ({
-          id: t.id,
-          from_account: t.from,
-          to_account: t.to,
-          amount_fen: t.amountFen,
-          reason: t.reason,
-          order_id: t.orderId ?? null,
-          user_id: t.userId ?? null,
-          created_at: at,
-        })),
-      )
-      .execute();
-  }
-  for (let i = 0; i < entries.length; i += 500) {
-    await trx
-      .insertInto('accounts')
-      .values(entries.slice(i, i + 500).map(([address, balance_fen]) => ({ address, balance_fen })))
-      .onConflict((oc) =>
-        oc.column('address').doUpdateSet({ balance_fen: sql`accounts.balance_fen + excluded.balance_fen` }),
-      )
-      .execute();
-  }
+  await writeTransfers(
+    trx,
+    transfers.map((t) => ({
+      id: t.id,
+      from_account: t.from,
+      to_account: t.to,
+      amount_fen: t.amountFen,
+      reason: t.reason,
+      order_id: t.orderId ?? null,
+      user_id: t.userId ?? null,
+      created_at: at,
+    })),
+  );
+  await addToAccounts(
+    trx,
+    entries.map(([address, balance_fen]) => ({ address, balance_fen })),
+  );
 }
-
-const INSERT_TRANSFER =
-  'insert into transfers (id, from_account, to_account, amount_fen, reason, order_id, user_id, created_at) values (?, ?, ?, ?, ?, ?, ?, ?)';
-const ADD_TO_ACCOUNT =
-  'insert into accounts (address, balance_fen) values (?, ?) on conflict (address) do update set balance_fen = accounts.balance_fen + excluded.balance_fen';
 
 export async function balanceOf(db: Db | Tx, address: string): Promise<bigint> {
   const row = await db.selectFrom('accounts').select('balance_fen').where('address', '=', address).executeTakeFirst();

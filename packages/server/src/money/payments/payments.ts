@@ -4,7 +4,8 @@ import { newId } from '../../platform/ids';
 import { nowIso } from '../../platform/clock';
 import { ACCOUNTS, postTransfer } from '../ledger';
 import * as inventory from '../../commerce/inventory';
-import { orderItems, recordTransition, transition } from '../../commerce/orders';
+import { orderItems } from '../../commerce/orders';
+import { markOrderPaid } from '../../commerce/order-machine';
 import type { PaymentProvider } from './provider';
 import { prepared } from '../../platform/db/prepared';
 
@@ -13,14 +14,6 @@ const paymentByIdQuery = prepared((db, id: string) => db.selectFrom('payments').
 const orderByIdQuery = prepared((db, id: string) => db.selectFrom('orders').selectAll().where('id', '=', id));
 
 const orderStatusQuery = prepared((db, id: string) => db.selectFrom('orders').select('status').where('id', '=', id));
-
-const markPaidQuery = prepared((trx, orderId: string, at: string, paymentId: string) =>
-  trx
-    .updateTable('orders')
-    .set({ status: 'paid', paid_at: at, payment_id: paymentId })
-    .where('id', '=', orderId)
-    .where('status', '=', 'created'),
-);
 
 const insertPaymentQuery = prepared(
   (
@@ -74,13 +67,9 @@ async function payableOrder(trx: Tx, orderId: string, userId: string) {
   return order;
 }
 
-/** Marks the order paid and turns its reservation into a sale. */
+/** Marks the order paid (through the order machine) and turns its reservation into a sale. */
 async function markPaid(trx: Tx, orderId: string, paymentId: string, actor: string, at: string): Promise<void> {
-  // created -> paid with one conditional UPDATE, recorded like transition() does; a lost race goes through
-  // transition() to report the order's actual state.
-  const moved = await markPaidQuery(trx, orderId, at, paymentId);
-  if (moved.numAffectedRows === 1n) await recordTransition(trx, orderId, 'created', 'paid', actor, nowIso());
-  else await transition(trx, orderId, 'paid', actor, { paid_at: at, payment_id: paymentId }, 'created');
+  await markOrderPaid(trx, orderId, paymentId, actor, at);
   for (const item of await orderItems(trx, orderId)) await inventory.commit(trx, item.sku_id, item.quantity);
 }
 

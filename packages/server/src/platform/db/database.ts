@@ -82,7 +82,6 @@ export function openStore(url: string | undefined): Store {
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
   const raw: RawWriter = { run: (text, params) => database.prepare(text).run(params) as unknown };
   groupCommitters.set(db, new GroupCommitter(db, raw));
-  rawHandles.set(db, raw);
   return { db, dialect: 'sqlite', where: `sqlite:${path}`, close: () => db.destroy() };
 }
 
@@ -147,6 +146,7 @@ class GroupCommitter {
         const outcomes: { ok: boolean; value: unknown }[] = [];
         try {
           const trx = await this.db.startTransaction().execute();
+          rawHandles.set(trx, this.raw);
           try {
             for (const [i, unit] of units.entries()) {
               this.raw.run(`savepoint u${i}`, []);
@@ -188,15 +188,15 @@ const groupCommitters = new WeakMap<Db, GroupCommitter>();
 /**
  * Bulk writes on SQLite: a cached prepared statement run once per row, on the one connection Kysely also uses, so it
  * takes part in the open transaction. Much cheaper per row than building multi-row inserts (settlement writes ~8
- * rows per order). Only valid inside a transaction on that Db; PostgreSQL has no such handle.
+ * rows per order). Handed out only for a transaction the group committer opened; PostgreSQL has no such handle.
  */
 export interface RawWriter {
   run(text: string, params: readonly unknown[]): unknown;
 }
-const rawHandles = new WeakMap<Db, RawWriter>();
+const rawHandles = new WeakMap<Tx, RawWriter>();
 
-export function rawWriterOf(db: Db): RawWriter | undefined {
-  return rawHandles.get(db);
+export function rawWriterOf(trx: Tx): RawWriter | undefined {
+  return rawHandles.get(trx);
 }
 
 /** Runs fn in one transaction, retrying a few times when the database aborted it for a lock conflict. */
