@@ -1,5 +1,6 @@
 import { findPlan } from '@mall/core';
 import type { Db, Tx } from '../platform/db/database';
+import { inTx } from '../platform/db/database';
 import { fail } from '../platform/errors';
 import { newId } from '../platform/ids';
 import { nowIso } from '../platform/clock';
@@ -180,4 +181,17 @@ export async function setShelf(trx: Tx, id: string, onShelf: boolean): Promise<P
     .executeTakeFirst();
   if (result.numUpdatedRows !== 1n) fail('product_not_found');
   return getProduct(trx, id, false);
+}
+
+export async function addCategory(db: Db, name: string): Promise<{ id: string; name: string }> {
+  return inTx(db, (trx) => createCategory(trx, name));
+}
+
+/** Creates (no id) or updates a product with its SKUs in one transaction. */
+export async function storeProduct(db: Db, id: string | undefined, input: ProductInput): Promise<Product> {
+  return inTx(db, (trx) => saveProduct(trx, id, input));
+}
+
+export async function putOnShelf(db: Db, id: string, onShelf: boolean): Promise<Product> {
+  return inTx(db, (trx) => setShelf(trx, id, onShelf));
 }

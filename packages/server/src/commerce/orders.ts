@@ -5,47 +5,15 @@ import { fail, Failure } from '../platform/errors';
 import { isUniqueViolation } from '../platform/idempotency';
 import { newId } from '../platform/ids';
 import { MINUTE_MS, isoPlusMs, nowIso } from '../platform/clock';
-import { canTransition, recordCreation, transition, type OrderStatus } from './order-machine';
+import { recordCreation, transition } from './order-machine';
+import { assertOrderOwner, type Address, type OrderView } from './order-views';
 import * as inventory from './inventory';
-import { ACCOUNTS, postTransfer } from '../money/ledger';
 import type { Settings } from '../platform/settings';
 import { prepared } from '../platform/db/prepared';
-
-export interface Address {
-  name: string;
-  phone: string;
-  region: string[];
-  detail: string;
-}
 
 export interface CreateOrderInput {
   items: { skuId: string; quantity: number }[];
   address: Address;
-}
-
-export interface OrderView {
-  id: string;
-  userId: string;
-  status: string;
-  amountFen: bigint;
-  items: {
-    skuId: string;
-    productId: string;
-    title: string;
-    skuName: string;
-    priceFen: bigint;
-    quantity: bigint;
-    plans: string[];
-  }[];
-  address: Address;
-  createdAt: string;
-  paidAt: string | null;
-  receivedAt: string | null;
-  settledAt: string | null;
-  transitions: { from: string; to: string; at: string; actor: string; note: string | null }[];
-  refund: { status: string; reason: string | null } | null;
-  payment: { id: string; channel: string; status: string } | null;
-  shipment: { carrier: string; trackingNo: string } | null;
 }
 
 function requestHash(input: CreateOrderInput): string {
@@ -274,168 +242,32 @@ export async function expireUnpaid(db: Db, limit = 500): Promise<number> {
   return cancelled;
 }
 
-export async function requestRefund(trx: Tx, orderId: string, userId: string, reason: string): Promise<void> {
-  const order = await trx
-    .selectFrom('orders')
-    .select(['status', 'user_id'])
-    .where('id', '=', orderId)
-    .executeTakeFirst();
-  if (!order || order.user_id !== userId) fail('order_not_found');
-  const from = order.status as OrderStatus;
-  if (!canTransition(from, 'refunding')) fail('order_transition_not_allowed', `${from} -> refunding`);
-  await transition(
-    trx,
-    orderId,
-    'refunding',
-    `user:${userId}`,
-    { refund_status: 'requested', refund_reason: reason, refund_from: from },
-    from,
-    reason,
-  );
+/** The shopper cancels their own unpaid order. */
+export async function cancelOwnOrder(db: Db, orderId: string, userId: string): Promise<void> {
+  await assertOrderOwner(db, orderId, userId);
+  await inTx(db, (trx) => cancelOrder(trx, orderId, `user:${userId}`, null));
 }
 
-/**
- * Approving a refund pays the money back through the channel it came from (the gateway or the wallet) with a
- * transfer whose id is derived from the order, so it happens once, and puts the goods back on the shelf.
- */
-export async function approveRefund(trx: Tx, orderId: string, actor: string, note: string | null): Promise<void> {
-  const order = await trx.selectFrom('orders').selectAll().where('id', '=', orderId).executeTakeFirst();
-  if (!order) fail('order_not_found');
-  if (order.status !== 'refunding') fail('refund_not_open');
-  await transition(trx, orderId, 'refunded', actor, { refund_status: 'approved' }, 'refunding', note);
-  const payment =
-    order.payment_id === null
-      ? undefined
-      : await trx.selectFrom('payments').selectAll().where('id', '=', order.payment_id).executeTakeFirst();
-  if (!payment) throw new Error(`refunding order ${orderId} has no payment`);
-  const to = payment.channel === 'wallet' ? `user:${order.user_id}:wallet` : ACCOUNTS.gateway(payment.channel);
-  await postTransfer(
-    trx,
-    {
-      id: `refund:${orderId}`,
-      from: ACCOUNTS.escrow,
-      to,
-      amountFen: order.amount_fen,
-      reason: 'refund',
+/** The shopper confirms receipt of their shipped order: the after-sales window starts now. */
+export async function confirmReceipt(db: Db, orderId: string, userId: string): Promise<void> {
+  await assertOrderOwner(db, orderId, userId);
+  await inTx(db, (trx) => transition(trx, orderId, 'received', `user:${userId}`, { received_at: nowIso() }, 'shipped'));
+}
+
+export async function shipOrder(
+  db: Db,
+  orderId: string,
+  actor: string,
+  shipment: { carrier: string; trackingNo: string },
+): Promise<void> {
+  await inTx(db, (trx) =>
+    transition(
+      trx,
       orderId,
-      userId: order.user_id,
-    },
-    nowIso(),
+      'shipped',
+      actor,
+      { shipped_at: nowIso(), carrier: shipment.carrier, tracking_no: shipment.trackingNo },
+      'paid',
+    ),
   );
-  await trx.updateTable('payments').set({ status: 'refunded' }).where('id', '=', payment.id).execute();
-  for (const item of await orderItems(trx, orderId)) await inventory.restock(trx, item.sku_id, item.quantity);
-}
-
-export async function rejectRefund(trx: Tx, orderId: string, actor: string, note: string | null): Promise<void> {
-  const order = await trx
-    .selectFrom('orders')
-    .select(['status', 'refund_from'])
-    .where('id', '=', orderId)
-    .executeTakeFirst();
-  if (!order) fail('order_not_found');
-  if (order.status !== 'refunding' || order.refund_from === null) fail('refund_not_open');
-  await transition(
-    trx,
-    orderId,
-    order.refund_from as OrderStatus,
-    actor,
-    { refund_status: 'rejected' },
-    'refunding',
-    note,
-  );
-}
-
-type OrderRow = Awaited<ReturnType<typeof loadOrderRows>>[number];
-
-async function loadOrderRows(db: Db | Tx, ids: string[]) {
-  if (ids.length === 0) return [];
-  return db.selectFrom('orders').selectAll().where('id', 'in', ids).execute();
-}
-
-async function views(db: Db | Tx, rows: OrderRow[]): Promise<OrderView[]> {
-  if (rows.length === 0) return [];
-  const ids = rows.map((r) => r.id);
-  const [items, transitions, payments] = await Promise.all([
-    db.selectFrom('order_items').selectAll().where('order_id', 'in', ids).orderBy('order_id').orderBy('line').execute(),
-    db.selectFrom('order_transitions').selectAll().where('order_id', 'in', ids).orderBy('id').execute(),
-    db
-      .selectFrom('payments')
-      .select(['id', 'channel', 'status'])
-      .where(
-        'id',
-        'in',
-        rows
-          .map((r) => r.payment_id)
-          .filter((p): p is string => p !== null)
-          .concat(['']),
-      )
-      .execute(),
-  ]);
-  const paymentById = new Map(payments.map((p) => [p.id, p]));
-  return rows.map((r) => ({
-    id: r.id,
-    userId: r.user_id,
-    status: r.status,
-    amountFen: r.amount_fen,
-    items: items
-      .filter((i) => i.order_id === r.id)
-      .map((i) => ({
-        skuId: i.sku_id,
-        productId: i.product_id,
-        title: i.title,
-        skuName: i.sku_name,
-        priceFen: i.price_fen,
-        quantity: i.quantity,
-        plans: JSON.parse(i.plans) as string[],
-      })),
-    address: JSON.parse(r.address) as Address,
-    createdAt: r.created_at,
-    paidAt: r.paid_at,
-    receivedAt: r.received_at,
-    settledAt: r.settled_at,
-    transitions: transitions
-      .filter((t) => t.order_id === r.id)
-      .map((t) => ({ from: t.from_status, to: t.to_status, at: t.at, actor: t.actor, note: t.note })),
-    refund: r.refund_status === null ? null : { status: r.refund_status, reason: r.refund_reason },
-    payment: r.payment_id === null ? null : (paymentById.get(r.payment_id) ?? null),
-    shipment: r.carrier === null ? null : { carrier: r.carrier, trackingNo: r.tracking_no ?? '' },
-  }));
-}
-
-export async function getOrderView(db: Db | Tx, orderId: string, ownerId?: string): Promise<OrderView> {
-  const rows = await loadOrderRows(db, [orderId]);
-  const row = rows[0];
-  // Another shopper's order is indistinguishable from a missing one.
-  if (!row || (ownerId !== undefined && row.user_id !== ownerId)) fail('order_not_found');
-  const [view] = await views(db, rows);
-  if (!view) fail('order_not_found');
-  return view;
-}
-
-export async function listOrders(
-  db: Db | Tx,
-  filter: { userId?: string; status?: string | undefined; q?: string | undefined; page: number; pageSize: number },
-): Promise<{ items: OrderView[]; total: number }> {
-  let query = db.selectFrom('orders');
-  if (filter.userId !== undefined) query = query.where('user_id', '=', filter.userId);
-  if (filter.status !== undefined && filter.status !== '') query = query.where('status', '=', filter.status);
-  if (filter.q !== undefined && filter.q !== '') {
-    const q = filter.q;
-    query = query.where((eb) =>
-      eb.or([
-        eb('id', '=', q),
-        eb('user_id', '=', q),
-        eb('user_id', 'in', eb.selectFrom('users').select('id').where('phone', '=', q)),
-      ]),
-    );
-  }
-  const total = await query.select((eb) => eb.fn.countAll<bigint>().as('n')).executeTakeFirstOrThrow();
-  const rows = await query
-    .selectAll()
-    .orderBy('created_at', 'desc')
-    .orderBy('id', 'desc')
-    .limit(filter.pageSize)
-    .offset((filter.page - 1) * filter.pageSize)
-    .execute();
-  return { items: await views(db, rows), total: Number(total.n) };
 }

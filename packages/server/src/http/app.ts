@@ -5,24 +5,13 @@ import rateLimit from '@fastify/rate-limit';
 import { ERRORS, Failure, errorMessage, errorStatus, type ErrorCode } from '../platform/errors';
 import { toWire } from '../platform/json';
 import { errorSchema } from './schemas';
-import type { AppContext } from './context';
-import { shopRoutes } from './shop-routes';
-import { adminRoutes } from './admin-routes';
-import { sandboxRoutes } from './sandbox';
-import { simulationRoutes } from './simulations';
-import { staticRoutes } from './static-routes';
+import type { AppContext, AppOptions } from './context';
+import { registerRoutes } from './routes';
 
 declare module 'fastify' {
   interface FastifyRequest {
     rawBody?: string;
   }
-}
-
-export interface AppOptions {
-  logLevel: string;
-  /** Login and register attempts per IP per minute. */
-  authRateLimitPerMinute: number;
-  webRoot?: string | undefined;
 }
 
 function lang(header: string | string[] | undefined): 'zh' | 'en' {
@@ -134,10 +123,6 @@ export async function buildApp(ctx: AppContext, options: AppOptions): Promise<Fa
   await app.register(swaggerUi, { routePrefix: '/api/docs' });
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
-  await app.register(async (scope) => shopRoutes(scope, ctx, options));
-  await app.register(async (scope) => adminRoutes(scope, ctx, options.authRateLimitPerMinute));
-  await app.register(async (scope) => sandboxRoutes(scope, ctx));
-  await app.register(async (scope) => simulationRoutes(scope, ctx));
-  await staticRoutes(app, options.webRoot);
+  await registerRoutes(app, ctx, options);
   return app;
 }

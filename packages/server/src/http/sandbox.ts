@@ -1,7 +1,6 @@
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
-import { inTx } from '../platform/db/database';
 import { fail } from '../platform/errors';
-import { applyPaymentSuccess, getPayment } from '../money/payments/payments';
+import { getPayment, receivePaymentNotification } from '../money/payments/payments';
 import { SANDBOX_SIGNATURE_HEADER, signSandbox, type SandboxNotification } from '../money/payments/sandbox';
 import type { AppContext } from './context';
 import { idParam, obj, paymentSchema, str, bool } from './schemas';
@@ -18,14 +17,8 @@ export async function sandboxRoutes(app: FastifyInstance, ctx: AppContext): Prom
     rawBody: string,
     log: FastifyBaseLogger,
   ): Promise<{ code: string }> => {
-    const provider = ctx.providers.get('sandbox');
-    if (provider === undefined) fail('channel_unavailable');
-    const verified = provider.verify(headers, rawBody);
-    if (verified === undefined) fail('invalid_signature');
-    const outcome = await inTx(db, (trx) =>
-      applyPaymentSuccess(trx, 'sandbox', verified.paymentId, verified.amountFen, verified.providerTxn),
-    );
-    log.info({ paymentId: verified.paymentId, outcome }, 'sandbox notification');
+    const { paymentId, outcome } = await receivePaymentNotification(db, ctx.providers, 'sandbox', headers, rawBody);
+    log.info({ paymentId, outcome }, 'sandbox notification');
     return { code: 'SUCCESS' };
   };
 

@@ -8,6 +8,8 @@ import {
   type ParamSchema,
 } from '@mall/core';
 import type { Db, Tx } from '../platform/db/database';
+import { inTx } from '../platform/db/database';
+import { listProducts, type Product } from '../commerce/catalog';
 import { fail } from '../platform/errors';
 import { newId } from '../platform/ids';
 import { nowIso } from '../platform/clock';
@@ -158,4 +160,26 @@ export function marginWarnings(
 
 export function planSchemaJson(schema: ParamSchema): Record<string, unknown> {
   return JSON.parse(JSON.stringify(schema)) as Record<string, unknown>;
+}
+
+/** The margin warnings of one product under the plans as they are now. */
+export async function productWarnings(
+  db: Db,
+  product: Pick<Product, 'plans' | 'skus'>,
+): Promise<{ code: string; message: string }[]> {
+  return marginWarnings(await loadPlans(db), product.plans, product.skus);
+}
+
+/**
+ * Enables, disables or tunes a plan, then warns about every product of that plan whose margin its payouts exceed.
+ * The caller rebuilds the engine when the parameters changed.
+ */
+export async function configurePlan(db: Db, code: string, update: PlanUpdate, actor: string) {
+  const { plan, paramsChanged } = await inTx(db, (trx) => updatePlan(trx, code, update, actor));
+  const products = await listProducts(db, { onShelfOnly: false });
+  const plans = await loadPlans(db);
+  const warnings = products
+    .filter((p) => p.plans.includes(plan.code))
+    .flatMap((p) => marginWarnings(plans, p.plans, p.skus));
+  return { plan, paramsChanged, warnings };
 }

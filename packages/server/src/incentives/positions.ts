@@ -1,10 +1,11 @@
-import { APPRECIATION_POOL, BPS_SCALE, EngineInputError, pricePerPointScaled, share, formatScaled } from '@mall/core';
+import { APPRECIATION_POOL, BPS_SCALE, EngineInputError, share } from '@mall/core';
 import { createHash } from 'node:crypto';
 import type { Db, Tx } from '../platform/db/database';
 import { fail, Failure } from '../platform/errors';
 import { nowIso } from '../platform/clock';
 import type { Sequencer } from './incentive-log';
 import { loadPlans } from './plans';
+import { poolState, priceFenPerPoint } from './pool';
 
 export interface PositionView {
   orderId: string;
@@ -15,20 +16,6 @@ export interface PositionView {
   status: string;
   valueFen: bigint;
   createdAt: string;
-}
-
-export async function poolState(db: Db | Tx): Promise<{ cashFen: bigint; supplyUnits: bigint }> {
-  const row = await db
-    .selectFrom('pool_state')
-    .select(['cash_fen', 'supply_units'])
-    .where('plan', '=', APPRECIATION_POOL)
-    .executeTakeFirst();
-  return { cashFen: row?.cash_fen ?? 0n, supplyUnits: row?.supply_units ?? 0n };
-}
-
-/** Display price: exact cash/supply floored to 1/10000 fen per point, formatted from bigint (no float). */
-export function priceFenPerPoint(cashFen: bigint, supplyUnits: bigint): number {
-  return Number(formatScaled(pricePerPointScaled(cashFen, supplyUnits), 10_000n, 4, false));
 }
 
 export async function positionsView(db: Db | Tx, userId: string) {

@@ -195,3 +195,28 @@ export function toLedgerEntry(r: {
     createdAt: r.created_at,
   };
 }
+
+/** Ledger transfers, newest first, optionally those touching one account. */
+export async function listTransfers(
+  db: Db,
+  filter: { account?: string | undefined; page: number; pageSize: number },
+): Promise<{ items: LedgerEntry[]; total: bigint }> {
+  let query = db.selectFrom('transfers');
+  const account = filter.account;
+  if (account !== undefined && account !== '')
+    query = query.where((eb) => eb.or([eb('from_account', '=', account), eb('to_account', '=', account)]));
+  const total = await query.select((eb) => eb.fn.countAll<bigint>().as('n')).executeTakeFirstOrThrow();
+  const rows = await query
+    .selectAll()
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(filter.pageSize)
+    .offset((filter.page - 1) * filter.pageSize)
+    .execute();
+  return { items: rows.map(toLedgerEntry), total: total.n };
+}
+
+export async function listAccounts(db: Db): Promise<{ account: string; balanceFen: bigint }[]> {
+  const rows = await db.selectFrom('accounts').selectAll().orderBy('address').execute();
+  return rows.map((r) => ({ account: r.address, balanceFen: r.balance_fen }));
+}

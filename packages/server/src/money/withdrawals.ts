@@ -1,5 +1,7 @@
 import { share } from '@mall/core';
 import type { Db, Tx } from '../platform/db/database';
+import { inTx } from '../platform/db/database';
+import { isUniqueViolation, remember, replayed, requestHashOf } from '../platform/idempotency';
 import { fail } from '../platform/errors';
 import { newId } from '../platform/ids';
 import { nowIso } from '../platform/clock';
@@ -177,4 +179,56 @@ export async function listWithdrawals(
     .offset((filter.page - 1) * filter.pageSize)
     .execute();
   return { items: rows.map(view), total: Number(total.n) };
+}
+
+/**
+ * The shopper's withdrawal request with an optional Idempotency-Key: the first answer is stored with the request's
+ * hash in the same transaction, and the same key replays it.
+ */
+export async function requestWithdrawalOnce(
+  db: Db,
+  userId: string,
+  request: { amountFen: number; channel: string },
+  key: string | undefined,
+  settings: Settings,
+): Promise<{ withdrawal: WithdrawalView }> {
+  const scope = `withdrawal:${userId}`;
+  // The request as it arrived is what the key is bound to.
+  const hash = requestHashOf(request);
+  const attempt = () =>
+    inTx(db, async (trx) => {
+      if (key !== undefined) {
+        const previous = await replayed(trx, scope, key, hash);
+        if (previous !== undefined) return previous as { withdrawal: WithdrawalView };
+      }
+      const answer = {
+        withdrawal: await requestWithdrawal(trx, userId, BigInt(request.amountFen), request.channel, settings),
+      };
+      if (key !== undefined) await remember(trx, scope, key, hash, answer);
+      return answer;
+    });
+  try {
+    return await attempt();
+  } catch (error) {
+    // Two first attempts with one key raced on the key's primary key: the loser answers with the winner's result.
+    if (key === undefined || !isUniqueViolation(error)) throw error;
+    return attempt();
+  }
+}
+
+export type WithdrawalDecision = 'approve' | 'reject' | 'paid';
+
+export async function decideWithdrawal(
+  db: Db,
+  id: string,
+  decision: WithdrawalDecision,
+  reason: string,
+): Promise<WithdrawalView> {
+  return inTx(db, (trx) =>
+    decision === 'approve'
+      ? approveWithdrawal(trx, id)
+      : decision === 'reject'
+        ? rejectWithdrawal(trx, id, reason)
+        : markWithdrawalPaid(trx, id),
+  );
 }

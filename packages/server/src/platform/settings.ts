@@ -1,4 +1,5 @@
 import type { Db, Tx } from './db/database';
+import { inTx } from './db/database';
 import { fail } from './errors';
 
 export interface Settings {
@@ -49,7 +50,7 @@ async function readSettings(db: Db | Tx): Promise<Settings> {
 }
 
 /** Validates every given key against its range before writing any of them. */
-export async function updateSettings(trx: Tx, patch: Partial<Record<keyof Settings, number>>): Promise<Settings> {
+async function updateSettings(trx: Tx, patch: Partial<Record<keyof Settings, number>>): Promise<Settings> {
   for (const [key, value] of Object.entries(patch)) {
     const limits = LIMITS[key as keyof Settings] as readonly [number, number] | undefined;
     if (limits === undefined) fail('invalid_request', `unknown setting ${key}`);
@@ -75,4 +76,8 @@ export function settingsJson(s: Settings): Record<string, number> {
     withdrawFeeBps: Number(s.withdrawFeeBps),
     unpaidTimeoutMinutes: s.unpaidTimeoutMinutes,
   };
+}
+
+export async function changeSettings(db: Db, patch: Partial<Record<keyof Settings, number>>): Promise<Settings> {
+  return inTx(db, (trx) => updateSettings(trx, patch));
 }

@@ -1,4 +1,5 @@
 import type { Db, Tx } from '../../platform/db/database';
+import { inTx } from '../../platform/db/database';
 import { fail } from '../../platform/errors';
 import { newId } from '../../platform/ids';
 import { nowIso } from '../../platform/clock';
@@ -181,4 +182,36 @@ export async function applyPaymentSuccess(
   }
   await trx.updateTable('payments').set({ status: 'refunded' }).where('id', '=', paymentId).execute();
   return 'refunded_late';
+}
+
+/** The shopper pays an order: a gateway page for the sandbox, at once from the wallet. */
+export async function payOrder(
+  db: Db,
+  providers: ReadonlyMap<string, PaymentProvider>,
+  orderId: string,
+  userId: string,
+  channel: Channel,
+): Promise<PaymentView> {
+  return inTx(db, (trx) => createPayment(trx, providers, orderId, userId, channel));
+}
+
+/**
+ * A gateway's notification: the signature is verified over the raw bytes by the channel's provider, then the payment
+ * is applied exactly once. An unverifiable notification changes nothing.
+ */
+export async function receivePaymentNotification(
+  db: Db,
+  providers: ReadonlyMap<string, PaymentProvider>,
+  channel: string,
+  headers: Record<string, string | string[] | undefined>,
+  rawBody: string,
+): Promise<{ paymentId: string; outcome: Awaited<ReturnType<typeof applyPaymentSuccess>> }> {
+  const provider = providers.get(channel);
+  if (provider === undefined) fail('channel_unavailable');
+  const verified = provider.verify(headers, rawBody);
+  if (verified === undefined) fail('invalid_signature');
+  const outcome = await inTx(db, (trx) =>
+    applyPaymentSuccess(trx, channel, verified.paymentId, verified.amountFen, verified.providerTxn),
+  );
+  return { paymentId: verified.paymentId, outcome };
 }

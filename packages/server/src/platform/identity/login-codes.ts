@@ -1,5 +1,6 @@
 import { randomInt } from 'node:crypto';
 import type { Db, Tx } from '../db/database';
+import { inTx } from '../db/database';
 import { fail } from '../errors';
 import { sha256 } from '../passwords';
 import { MINUTE_MS, isoPlusMs, nowIso } from '../clock';
@@ -55,4 +56,8 @@ export async function loginWithCode(trx: Tx, phone: string, code: string): Promi
     .where('phone', '=', phone)
     .executeTakeFirst();
   return row ?? registerUser(trx, { phone, passwordHash: null });
+}
+
+export async function signInWithCode(db: Db, phone: string, code: string): Promise<UserRow> {
+  return inTx(db, (trx) => loginWithCode(trx, phone, code));
 }

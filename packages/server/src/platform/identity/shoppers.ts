@@ -1,8 +1,9 @@
 import { randomInt } from 'node:crypto';
 import type { Db, Tx } from '../db/database';
+import { inTx } from '../db/database';
 import { fail } from '../errors';
 import { newId } from '../ids';
-import { DUMMY_HASH, verifyPassword } from '../passwords';
+import { DUMMY_HASH, hashPassword, verifyPassword } from '../passwords';
 import { nowIso } from '../clock';
 
 const INVITE_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
@@ -83,4 +84,21 @@ export async function getUser(db: Db | Tx, id: string): Promise<UserRow | undefi
 
 export function maskPhone(phone: string): string {
   return phone.length >= 7 ? `${phone.slice(0, 3)}****${phone.slice(-4)}` : '****';
+}
+
+/** Registration with a password: the slow hash runs before the transaction, never inside it. */
+export async function registerShopper(
+  db: Db,
+  input: { phone: string; password: string; inviteCode?: string | undefined },
+): Promise<UserRow> {
+  const passwordHash = await hashPassword(input.password);
+  return inTx(db, (trx) => registerUser(trx, { phone: input.phone, passwordHash, inviteCode: input.inviteCode }));
+}
+
+export async function countShoppers(db: Db | Tx): Promise<bigint> {
+  const row = await db
+    .selectFrom('users')
+    .select((eb) => eb.fn.countAll<bigint>().as('n'))
+    .executeTakeFirstOrThrow();
+  return row.n;
 }
