@@ -1,5 +1,5 @@
-import type { JsonValue } from './types';
-import { bpsText, money, points } from '../../../common/money';
+import type { JsonValue } from './api-types';
+import { bpsText, money, points } from './money';
 
 /** Shows a value by its unit suffix (…Fen money, …Units points, …Bps rate). */
 export function formatParam(key: string, value: JsonValue | undefined): string {
@@ -13,4 +13,9 @@ export function formatParam(key: string, value: JsonValue | undefined): string {
   }
   if (typeof value === 'boolean') return value ? '✓' : '✗';
   return String(value);
+}
+
+/** "redeemFeeBps" -> "Redeem Fee Bps": a parameter's key as a fallback label. */
+export function humanKey(key: string): string {
+  return key.replace(/([A-Z])/g, ' $1').replace(/^./, (c) => c.toUpperCase());
 }
