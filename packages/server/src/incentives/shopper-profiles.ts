@@ -9,17 +9,13 @@ import { inviteeCount, referralProgress } from './referrals';
 /** A shopper as the shop shows them to themselves: referrer masked, merchant once the cycle made them one. */
 export async function shopperCard(db: Db | Tx, user: UserRow) {
   const referrer = user.referrer_id === null ? undefined : await getUser(db, user.referrer_id);
-  const progress = await db
-    .selectFrom('referral_progress')
-    .select('merchant')
-    .where('user_id', '=', user.id)
-    .executeTakeFirst();
+  const progress = await referralProgress(db, user.id);
   return {
     id: user.id,
     phone: user.phone,
     inviteCode: user.invite_code,
     referrer: referrer === undefined ? null : { id: referrer.id, phoneMasked: maskPhone(referrer.phone) },
-    merchant: progress?.merchant === 1n,
+    merchant: progress.merchant,
   };
 }
 
