@@ -13,9 +13,9 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
-import { newId } from '../packages/server/src/ids';
-import { postCreditsBulk, type TransferInput } from '../packages/server/src/ledger';
-import { inTx, openStore, type Store } from '../packages/server/src/db/database';
+import { newId } from '../packages/server/src/platform/ids';
+import { postCreditsBulk, type TransferInput } from '../packages/server/src/money/ledger';
+import { inTx, openStore, type Store } from '../packages/server/src/platform/db/database';
 
 const { values } = parseArgs({
   options: {

@@ -1,19 +1,25 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
-import { migrateToLatest, openStore, type Store } from './db/database';
-import { ensureLockRow, Sequencer } from './incentive-log';
+import { migrateToLatest, openStore, type Store } from './platform/db/database';
+import { ensureLockRow, Sequencer } from './incentives/incentive-log';
 import { buildApp } from './http/app';
 import type { AppContext } from './http/context';
-import { sandboxProvider } from './payments/sandbox';
-import type { PaymentProvider } from './payments/provider';
-import { seedDemo } from './seed';
-import { runSettlement } from './settlement';
-import { expireUnpaid } from './orders';
-import { createStaff, type SmsSender } from './identity';
-import { DEMO_NOTICE, MIN_PRODUCTION_PASSWORD_LENGTH, parseEnvironment, type MallEnvironment } from './environment';
-import { hashPassword } from './passwords';
-import { inTx } from './db/database';
-import { housekeeping } from './housekeeping';
+import { sandboxProvider } from './money/payments/sandbox';
+import type { PaymentProvider } from './money/payments/provider';
+import { seedDemo } from './demo/seed';
+import { runSettlement } from './incentives/settlement';
+import { expireUnpaid } from './commerce/orders';
+import type { SmsSender } from './platform/identity/login-codes';
+import { createStaff } from './platform/identity/staff';
+import {
+  DEMO_NOTICE,
+  MIN_PRODUCTION_PASSWORD_LENGTH,
+  parseEnvironment,
+  type MallEnvironment,
+} from './platform/environment';
+import { hashPassword } from './platform/passwords';
+import { inTx } from './platform/db/database';
+import { housekeeping } from './platform/housekeeping';
 
 export interface StartOptions {
   databaseUrl?: string;
@@ -219,5 +225,5 @@ export function trustProxyFromEnv(value: string | undefined): boolean | number |
   return value;
 }
 
-export { openStore, migrateToLatest } from './db/database';
-export { runAudit } from './audit';
+export { openStore, migrateToLatest } from './platform/db/database';
+export { runAudit } from './incentives/audit';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
-import { BackupError, backupDatabase, restoreDatabase } from '../src/backup';
+import { BackupError, backupDatabase, restoreDatabase } from '../src/platform/db/backup';
 import { openStore, runAudit } from '../src/index';
 import {
   backends,

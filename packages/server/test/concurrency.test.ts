@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signSandbox, SANDBOX_SIGNATURE_HEADER } from '../src/payments/sandbox';
+import { signSandbox, SANDBOX_SIGNATURE_HEADER } from '../src/money/payments/sandbox';
 import {
   backends,
   createOrder,

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Db } from '../src/db/database';
+import type { Db } from '../src/platform/db/database';
 import { backends, expectLedgerHealthy, fundedInviter, registerShopper, staffToken, type TestServer } from './helpers';
 
 /**

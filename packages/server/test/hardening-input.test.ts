@@ -1,6 +1,6 @@
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { housekeeping } from '../src/housekeeping';
+import { housekeeping } from '../src/platform/housekeeping';
 import {
   ADDRESS,
   backends,

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sha256 } from '../src/passwords';
+import { sha256 } from '../src/platform/passwords';
 import { ADMIN_PASSWORD, backends, nextPhone, registerShopper, staffToken, type TestServer } from './helpers';
 
 /** Issue 7, findings 3 and 5: one-time codes, sessions, lockout, and client addresses behind a proxy. */

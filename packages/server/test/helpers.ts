@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { expect } from 'vitest';
 import { startServer, type RunningServer } from '../src/index';
-import type { SmsSender } from '../src/identity';
+import type { SmsSender } from '../src/platform/identity/login-codes';
 
 /**
  * Tests run against the real server on a real database: a fresh SQLite file per server, and, when

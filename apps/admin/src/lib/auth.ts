@@ -1,5 +1,5 @@
 import { api, session } from './http';
-import type { Staff } from './types';
+import type { Staff } from '@mall/web-common/api-types';
 
 export function can(permission: string | undefined): boolean {
   if (!permission) return true;

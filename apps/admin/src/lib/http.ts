@@ -1,14 +1,7 @@
-import { createApiClient } from '../../../common/api-client';
-import type { Staff } from './types';
+import { createApiClient } from '@mall/web-common/api-client';
+import type { Staff } from '@mall/web-common/api-types';
 
-export {
-  ApiError,
-  currentLocale,
-  errorMessage,
-  itemsOf,
-  newIdempotencyKey,
-  qs,
-  totalOf,
-} from '../../../common/api-client';
+// Views import the client's helpers from here, beside this app's session.
+export * from '@mall/web-common/api-client';
 
 export const { session, setSession, handleUnauthorized, api } = createApiClient<Staff>('mall.admin.token');

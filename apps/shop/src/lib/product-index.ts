@@ -1,6 +1,6 @@
 import { reactive } from 'vue';
 import { api } from './http';
-import type { Product } from './types';
+import type { Product } from '@mall/web-common/api-types';
 
 /** productId -> image, from the public catalog, loaded once per page load (order items carry no image). */
 const images = reactive<Record<string, string>>({});

@@ -1,5 +1,5 @@
-import { migrateToLatest, openStore } from '../db/database';
-import { runAudit } from '../audit';
+import { migrateToLatest, openStore } from '../platform/db/database';
+import { runAudit } from '../incentives/audit';
 
 /** Exit 0 when the replayed event log matches the stored ledger, positions and pool to the fen; 1 with the list otherwise. */
 export async function run(argv: string[]): Promise<number> {

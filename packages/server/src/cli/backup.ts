@@ -1,4 +1,4 @@
-import { BackupError, backupDatabase, restoreDatabase } from '../backup';
+import { BackupError, backupDatabase, restoreDatabase } from '../platform/db/backup';
 
 const BACKUP_HELP = `usage: mall backup FILE
 

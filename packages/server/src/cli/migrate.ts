@@ -1,4 +1,4 @@
-import { migrateToLatest, openStore } from '../db/database';
+import { migrateToLatest, openStore } from '../platform/db/database';
 
 export async function run(argv: string[]): Promise<number> {
   if (argv.includes('--help') || argv.includes('-h')) {

@@ -1,5 +1,5 @@
-import { migrateToLatest, openStore } from '../db/database';
-import { seedDemo } from '../seed';
+import { migrateToLatest, openStore } from '../platform/db/database';
+import { seedDemo } from '../demo/seed';
 
 export async function run(argv: string[]): Promise<number> {
   if (argv.includes('--help') || argv.includes('-h')) {

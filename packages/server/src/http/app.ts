@@ -2,36 +2,18 @@ import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } f
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import rateLimit from '@fastify/rate-limit';
-import { ERRORS, Failure, errorMessage, errorStatus, type ErrorCode } from '../errors';
-import { toWire } from './json';
+import { ERRORS, Failure, errorMessage, errorStatus, type ErrorCode } from '../platform/errors';
+import { toWire } from '../platform/json';
 import { errorSchema } from './schemas';
-import type { AppContext } from './context';
+import type { AppContext, AppOptions } from './context';
 import { staffFromHeaderOrCookie } from './context';
 import { refuseHostileStrings, strictQueryIntegers } from './input-guards';
-import { shopRoutes } from './shop-routes';
-import { adminRoutes } from './admin-routes';
-import { sandboxRoutes } from './sandbox-routes';
-import { simulationRoutes } from './simulation-routes';
-import { sessionRoutes } from './session-routes';
-import { staticRoutes } from './static-routes';
+import { registerRoutes } from './routes';
 
 declare module 'fastify' {
   interface FastifyRequest {
     rawBody?: string;
   }
-}
-
-export interface AppOptions {
-  logLevel: string;
-  /** Login and register attempts per IP per minute. */
-  authRateLimitPerMinute: number;
-  webRoot?: string | undefined;
-  /** MALL_ENV=production: no sandbox, API docs for staff only. */
-  production?: boolean;
-  /** Behind a reverse proxy: which hops to trust for the client address (rate limits key on it). */
-  trustProxy?: boolean | number | string;
-  /** A connection idle for this long is closed, also one that never sent a byte. */
-  connectionTimeoutMs?: number;
 }
 
 function lang(header: string | string[] | undefined): 'zh' | 'en' {
@@ -174,12 +156,6 @@ export async function buildApp(ctx: AppContext, options: AppOptions): Promise<Fa
   await app.register(swaggerUi, { routePrefix: '/api/docs' });
   app.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
-  await app.register(async (scope) => shopRoutes(scope, ctx, options));
-  await app.register(async (scope) => adminRoutes(scope, ctx, options.authRateLimitPerMinute));
-  // The sandbox gateway's routes exist only where its provider does (demo mode): in production they are 404.
-  if (ctx.providers.has('sandbox')) await app.register(async (scope) => sandboxRoutes(scope, ctx));
-  await app.register(async (scope) => simulationRoutes(scope, ctx));
-  await app.register(async (scope) => sessionRoutes(scope, ctx));
-  await staticRoutes(app, options.webRoot);
+  await registerRoutes(app, ctx, options);
   return app;
 }

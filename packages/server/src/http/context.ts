@@ -1,11 +1,20 @@
-import type { FastifyRequest } from 'fastify';
-import type { Store } from '../db/database';
-import type { Sequencer } from '../incentive-log';
-import type { PaymentProvider } from '../payments/provider';
-import type { SmsSender, StaffRow, Permission } from '../identity';
-import { ROLE_PERMISSIONS, findSession, getStaff } from '../identity';
-import { fail } from '../errors';
-import type { MallEnvironment } from '../environment';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+// The one file of http/ that names the store: routes receive it in the context and hand it to domain functions.
+import type { Store } from '../platform/db/database';
+import type { Sequencer } from '../incentives/incentive-log';
+import type { PaymentProvider } from '../money/payments/provider';
+import type { SmsSender } from '../platform/identity/login-codes';
+import { findSession } from '../platform/identity/sessions';
+import { ROLE_PERMISSIONS, getStaff, type Permission, type StaffRow } from '../platform/identity/staff';
+import { fail } from '../platform/errors';
+import type { MallEnvironment } from '../platform/environment';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** A route anyone may call; every other route of its area needs sign-in before its schema is checked. */
+    public?: boolean;
+  }
+}
 
 export interface AppContext {
   store: Store;
@@ -21,6 +30,22 @@ export interface AppContext {
   /** Runs the settlement now (the admin route and the timer share it). */
   settleNow(): Promise<number>;
 }
+
+export interface AppOptions {
+  logLevel: string;
+  /** Login and register attempts per IP per minute. */
+  authRateLimitPerMinute: number;
+  webRoot?: string | undefined;
+  /** MALL_ENV=production: no sandbox, API docs for staff only. */
+  production?: boolean;
+  /** Behind a reverse proxy: which hops to trust for the client address (rate limits key on it). */
+  trustProxy?: boolean | number | string;
+  /** A connection idle for this long is closed, also one that never sent a byte. */
+  connectionTimeoutMs?: number;
+}
+
+/** A route module: registers one area's routes on the scope it is given. */
+export type RouteModule = (app: FastifyInstance, ctx: AppContext, options: AppOptions) => Promise<void>;
 
 export function bearer(request: FastifyRequest): string | undefined {
   const header = request.headers.authorization;
@@ -86,4 +111,23 @@ export async function staffFromHeaderOrCookie(ctx: AppContext, request: FastifyR
 
 export function staffJson(staff: StaffRow) {
   return { id: staff.id, username: staff.username, role: staff.role, permissions: [...ROLE_PERMISSIONS[staff.role]] };
+}
+
+/**
+ * Sign-in is checked before the body schema, so a stranger learns nothing about a route but 401: every route of the
+ * scope that is not marked `config: { public: true }` runs `check` first.
+ */
+export function requireSignIn(app: FastifyInstance, check: (request: FastifyRequest) => Promise<unknown>): void {
+  app.addHook('preValidation', async (request) => {
+    if (request.routeOptions.config.public !== true) await check(request);
+  });
+}
+
+export function header(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/** Page and size of a list query, with the defaults every list route uses. */
+export function paging(query: { page?: number; pageSize?: number }): { page: number; pageSize: number } {
+  return { page: query.page ?? 1, pageSize: query.pageSize ?? 20 };
 }

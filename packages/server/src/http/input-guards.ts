@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify';
-import { fail } from '../errors';
+import { fail } from '../platform/errors';
 
 /**
  * What every request must be before any schema or handler sees it. PostgreSQL cannot store a NUL byte in text and

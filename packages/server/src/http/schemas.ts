@@ -175,3 +175,14 @@ export const addressSchema: Schema = obj(
   },
   ['name', 'phone', 'region', 'detail'],
 );
+
+export const shopTags = ['shop'];
+/** Documentation of a shop route anyone may call (no bearer token). */
+export const publicShop = { tags: shopTags, security: [] };
+
+/** Options of an admin route: its summary, request schemas and the 200 answer's schema. */
+export function adminRoute(summary: string, extra: Record<string, unknown> = {}, response?: Schema) {
+  return {
+    schema: { tags: ['admin'], summary, ...extra, ...(response === undefined ? {} : { response: { 200: response } }) },
+  };
+}

@@ -1,0 +1,166 @@
+import { cancelOwnOrder, confirmReceipt, createOrder, type CreateOrderInput } from '../../commerce/orders';
+import { getOrderView, listOrders } from '../../commerce/order-views';
+import { requestRefund } from '../../money/refunds';
+import { payOrder, type Channel } from '../../money/payments/payments';
+import { loadSettings } from '../../platform/settings';
+import { fail } from '../../platform/errors';
+import { header, paging, shopperId, type RouteModule } from '../context';
+import {
+  addressSchema,
+  arr,
+  idParam,
+  int,
+  list,
+  obj,
+  orderSchema,
+  pageQuery,
+  paymentSchema,
+  shopTags,
+  str,
+} from '../schemas';
+
+const orderAnswer = () => ({ 200: obj({ order: orderSchema }) });
+
+/** The shopper's orders: create (idempotent), list, read, pay, cancel, confirm receipt, ask for a refund. */
+export const shopOrderRoutes: RouteModule = async (app, ctx) => {
+  const db = ctx.store.db;
+
+  app.post<{ Body: CreateOrderInput }>(
+    '/api/shop/orders',
+    {
+      schema: {
+        tags: shopTags,
+        summary:
+          'Create an order (reserves stock). Header Idempotency-Key is required: same key + same body returns the same order.',
+        headers: obj({ 'idempotency-key': str({ minLength: 1, maxLength: 100 }) }, [], false),
+        body: obj(
+          {
+            items: arr(
+              obj({ skuId: str({ minLength: 1, maxLength: 100 }), quantity: int({ minimum: 1, maximum: 1000 }) }, [
+                'skuId',
+                'quantity',
+              ]),
+              { minItems: 1, maxItems: 50 },
+            ),
+            address: addressSchema,
+          },
+          ['items', 'address'],
+        ),
+        response: { ...orderAnswer(), 201: obj({ order: orderSchema }) },
+      },
+    },
+    async (request, reply) => {
+      const userId = await shopperId(ctx, request);
+      const key = header(request.headers['idempotency-key']);
+      if (key === undefined || key === '') fail('idempotency_key_required');
+      const settings = await loadSettings(db);
+      const { orderId, replayed, view } = await createOrder(db, userId, key, request.body, settings);
+      const order = view ?? (await getOrderView(db, orderId, userId));
+      void reply.status(replayed ? 200 : 201);
+      return { order };
+    },
+  );
+
+  app.get<{ Querystring: { status?: string; page?: number; pageSize?: number } }>(
+    '/api/shop/orders',
+    {
+      schema: {
+        tags: shopTags,
+        summary: "The shopper's own orders",
+        querystring: obj({ status: str(), ...pageQuery }),
+        response: { 200: list(orderSchema) },
+      },
+    },
+    async (request) => {
+      const userId = await shopperId(ctx, request);
+      const { page, pageSize } = paging(request.query);
+      const result = await listOrders(db, { userId, status: request.query.status, page, pageSize });
+      return { ...result, page, pageSize };
+    },
+  );
+
+  app.get<{ Params: { id: string } }>(
+    '/api/shop/orders/:id',
+    {
+      schema: {
+        tags: shopTags,
+        summary: "One of the shopper's orders (another shopper's is 404)",
+        params: idParam,
+        response: orderAnswer(),
+      },
+    },
+    async (request) => {
+      const userId = await shopperId(ctx, request);
+      return { order: await getOrderView(db, request.params.id, userId) };
+    },
+  );
+
+  app.post<{ Params: { id: string }; Body: { channel: Channel } }>(
+    '/api/shop/orders/:id/pay',
+    {
+      schema: {
+        tags: shopTags,
+        summary: 'Pay an order: sandbox returns a gateway page; wallet pays at once',
+        params: idParam,
+        body: obj({ channel: str({ enum: ['sandbox', 'wechat', 'alipay', 'wallet'] }) }, ['channel']),
+        response: { 200: obj({ payment: paymentSchema }) },
+      },
+    },
+    async (request) => {
+      const userId = await shopperId(ctx, request);
+      return { payment: await payOrder(db, ctx.providers, request.params.id, userId, request.body.channel) };
+    },
+  );
+
+  app.post<{ Params: { id: string } }>(
+    '/api/shop/orders/:id/cancel',
+    {
+      schema: {
+        tags: shopTags,
+        summary: 'Cancel an unpaid order (releases stock)',
+        params: idParam,
+        response: orderAnswer(),
+      },
+    },
+    async (request) => {
+      const userId = await shopperId(ctx, request);
+      await cancelOwnOrder(db, request.params.id, userId);
+      return { order: await getOrderView(db, request.params.id, userId) };
+    },
+  );
+
+  app.post<{ Params: { id: string } }>(
+    '/api/shop/orders/:id/receive',
+    {
+      schema: {
+        tags: shopTags,
+        summary: 'Confirm receipt (starts the after-sales window)',
+        params: idParam,
+        response: orderAnswer(),
+      },
+    },
+    async (request) => {
+      const userId = await shopperId(ctx, request);
+      await confirmReceipt(db, request.params.id, userId);
+      return { order: await getOrderView(db, request.params.id, userId) };
+    },
+  );
+
+  app.post<{ Params: { id: string }; Body: { reason: string } }>(
+    '/api/shop/orders/:id/refund',
+    {
+      schema: {
+        tags: shopTags,
+        summary: 'Request a refund before settlement; an operator approves or rejects it',
+        params: idParam,
+        body: obj({ reason: str({ minLength: 1, maxLength: 500 }) }, ['reason']),
+        response: orderAnswer(),
+      },
+    },
+    async (request) => {
+      const userId = await shopperId(ctx, request);
+      await requestRefund(db, request.params.id, userId, request.body.reason);
+      return { order: await getOrderView(db, request.params.id, userId) };
+    },
+  );
+};

@@ -1,0 +1,105 @@
+import { walletView } from '../../money/wallet';
+import { listWithdrawals, requestWithdrawalOnce } from '../../money/withdrawals';
+import { positionsView, redeem, redeemPreview } from '../../incentives/positions';
+import { loadSettings } from '../../platform/settings';
+import { fail } from '../../platform/errors';
+import { header, paging, shopperId, type RouteModule } from '../context';
+import {
+  int,
+  list,
+  obj,
+  pageQuery,
+  positionsSchema,
+  positiveFen,
+  redeemAnswer,
+  shopTags,
+  str,
+  walletSchema,
+  withdrawalSchema,
+} from '../schemas';
+
+const redeemSchema = (summary: string, withKey: boolean) => ({
+  tags: shopTags,
+  summary,
+  params: obj({ orderId: str({ minLength: 1, maxLength: 200 }) }, ['orderId']),
+  ...(withKey ? { headers: obj({ 'idempotency-key': str({ minLength: 1, maxLength: 100 }) }, [], false) } : {}),
+  body: obj({ units: int({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER }) }, ['units']),
+  response: { 200: redeemAnswer },
+});
+
+/** The shopper's money: wallet statement, pool positions and redemptions, withdrawals. */
+export const shopWalletRoutes: RouteModule = async (app, ctx) => {
+  const db = ctx.store.db;
+
+  app.get(
+    '/api/shop/me/wallet',
+    { schema: { tags: shopTags, summary: 'Wallet balance and statement', response: { 200: walletSchema } } },
+    async (request) => walletView(db, await shopperId(ctx, request)),
+  );
+
+  app.get(
+    '/api/shop/me/positions',
+    { schema: { tags: shopTags, summary: 'Appreciation pool positions', response: { 200: positionsSchema } } },
+    async (request) => positionsView(db, await shopperId(ctx, request)),
+  );
+
+  app.post<{ Params: { orderId: string }; Body: { units: number } }>(
+    '/api/shop/me/positions/:orderId/redeem/preview',
+    { schema: redeemSchema('What redeeming these units would pay now', false) },
+    async (request) => {
+      const userId = await shopperId(ctx, request);
+      return redeemPreview(db, userId, request.params.orderId, BigInt(request.body.units));
+    },
+  );
+
+  app.post<{ Params: { orderId: string }; Body: { units: number } }>(
+    '/api/shop/me/positions/:orderId/redeem',
+    { schema: redeemSchema('Redeem units of an open position (422 redeem_rejected when the rules refuse)', true) },
+    async (request) => {
+      const userId = await shopperId(ctx, request);
+      const key = header(request.headers['idempotency-key']);
+      if (key === undefined || key === '') fail('idempotency_key_required');
+      return redeem(ctx.sequencer, userId, request.params.orderId, BigInt(request.body.units), key);
+    },
+  );
+
+  app.get<{ Querystring: { page?: number; pageSize?: number } }>(
+    '/api/shop/me/withdrawals',
+    {
+      schema: {
+        tags: shopTags,
+        summary: "The shopper's withdrawals",
+        querystring: obj({ ...pageQuery }),
+        response: { 200: list(withdrawalSchema) },
+      },
+    },
+    async (request) => {
+      const userId = await shopperId(ctx, request);
+      const { page, pageSize } = paging(request.query);
+      return { ...(await listWithdrawals(db, { userId, page, pageSize })), page, pageSize };
+    },
+  );
+
+  app.post<{ Body: { amountFen: number; channel: string } }>(
+    '/api/shop/me/withdrawals',
+    {
+      schema: {
+        tags: shopTags,
+        summary:
+          'Request a withdrawal: the amount leaves the wallet now; finance approves or rejects. Optional Idempotency-Key.',
+        headers: obj({ 'idempotency-key': str({ minLength: 1, maxLength: 100 }) }, [], false),
+        body: obj({ amountFen: positiveFen, channel: str({ enum: ['wechat', 'alipay', 'bank'] }) }, [
+          'amountFen',
+          'channel',
+        ]),
+        response: { 200: obj({ withdrawal: withdrawalSchema }) },
+      },
+    },
+    async (request) => {
+      const userId = await shopperId(ctx, request);
+      const settings = await loadSettings(db);
+      const key = header(request.headers['idempotency-key']);
+      return requestWithdrawalOnce(db, userId, request.body, key, settings);
+    },
+  );
+};

@@ -1,0 +1,67 @@
+import type { FastifyInstance } from 'fastify';
+import {
+  MAX_SIMULATION_ORDERS,
+  simulationView,
+  startSimulation,
+  type SimulationRequest,
+} from '../incentives/simulations';
+import type { AppContext } from './context';
+import { staffWith } from './context';
+
+const generateSchema = {
+  type: 'object',
+  required: ['orders', 'amountFen'],
+  additionalProperties: false,
+  properties: {
+    orders: { type: 'integer', minimum: 1, maximum: MAX_SIMULATION_ORDERS },
+    amountFen: { type: 'integer', minimum: 1, maximum: 1_000_000_000_000 },
+    fanout: { type: 'integer', minimum: 0, maximum: 1000, default: 3 },
+    seed: { type: 'integer', minimum: 0, maximum: 4_294_967_295, default: 1 },
+    repeatBps: { type: 'integer', minimum: 0, maximum: 10_000, default: 0 },
+    redeemBps: { type: 'integer', minimum: 0, maximum: 10_000, default: 0 },
+    redeemUnits: { type: 'integer', minimum: 1, maximum: 1_000_000_000_000, default: 10_000_000 },
+  },
+} as const;
+
+/** The admin simulator: runs the engine over a synthetic flow in a worker thread and reports progress. */
+export async function simulationRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
+  // Sign-in and permission before the body schema, as on every admin route: strangers learn only 401/403.
+  app.addHook('preValidation', async (request) => {
+    await staffWith(ctx, request, 'plans:read');
+  });
+  app.post<{ Body: SimulationRequest }>(
+    '/api/admin/simulations',
+    {
+      schema: {
+        tags: ['admin'],
+        summary: 'Start a simulation of the incentive plans over a synthetic flow',
+        body: {
+          type: 'object',
+          required: ['plans', 'generate'],
+          additionalProperties: false,
+          properties: { plans: { type: 'object' }, generate: generateSchema },
+        },
+        response: { 200: { type: 'object', properties: { id: { type: 'string' } } } },
+      },
+    },
+    async (request) => {
+      await staffWith(ctx, request, 'plans:read');
+      return { id: startSimulation(request.body) };
+    },
+  );
+
+  app.get<{ Params: { id: string } }>(
+    '/api/admin/simulations/:id',
+    {
+      schema: {
+        tags: ['admin'],
+        summary: 'A simulation: status, progress (0..1), the summary and its checkpoint series',
+        params: { type: 'object', properties: { id: { type: 'string' } }, required: ['id'] },
+      },
+    },
+    async (request) => {
+      await staffWith(ctx, request, 'plans:read');
+      return simulationView(request.params.id);
+    },
+  );
+}

@@ -1,0 +1,236 @@
+import type { Db, Tx } from '../../platform/db/database';
+import { inTx } from '../../platform/db/database';
+import { fail } from '../../platform/errors';
+import { newId } from '../../platform/ids';
+import { nowIso } from '../../platform/clock';
+import { ACCOUNTS, postTransfer } from '../ledger';
+import * as inventory from '../../commerce/inventory';
+import { orderItems } from '../../commerce/orders';
+import { markOrderPaid } from '../../commerce/order-machine';
+import type { PaymentProvider } from './provider';
+import { prepared } from '../../platform/db/prepared';
+
+const paymentByIdQuery = prepared((db, id: string) => db.selectFrom('payments').selectAll().where('id', '=', id));
+
+const orderByIdQuery = prepared((db, id: string) => db.selectFrom('orders').selectAll().where('id', '=', id));
+
+const orderStatusQuery = prepared((db, id: string) => db.selectFrom('orders').select('status').where('id', '=', id));
+
+const insertPaymentQuery = prepared(
+  (
+    trx,
+    id: string,
+    orderId: string,
+    userId: string,
+    channel: string,
+    amountFen: bigint,
+    status: string,
+    at: string,
+    paidAt: string | null,
+  ) =>
+    trx.insertInto('payments').values({
+      id,
+      order_id: orderId,
+      user_id: userId,
+      channel,
+      amount_fen: amountFen,
+      status,
+      created_at: at,
+      paid_at: paidAt,
+      provider_txn: null,
+    }),
+);
+
+const claimPaymentQuery = prepared((trx, id: string, at: string, providerTxn: string) =>
+  trx
+    .updateTable('payments')
+    .set({ status: 'succeeded', paid_at: at, provider_txn: providerTxn })
+    .where('id', '=', id)
+    .where('status', '=', 'pending'),
+);
+
+export type Channel = 'sandbox' | 'wechat' | 'alipay' | 'wallet';
+
+export interface PaymentView {
+  id: string;
+  orderId: string;
+  channel: string;
+  amountFen: bigint;
+  status: string;
+  payUrl?: string;
+}
+
+async function payableOrder(trx: Tx, orderId: string, userId: string) {
+  const order = (await orderByIdQuery(trx, orderId)).rows[0];
+  if (!order || order.user_id !== userId) fail('order_not_found');
+  if (order.status !== 'created') fail('order_transition_not_allowed', `${order.status} -> paid`);
+  if (order.expires_at <= nowIso()) fail('order_expired');
+  return order;
+}
+
+/**
+ * Marks the order paid (through the order machine) and turns its reservation into a sale. `simulatedFen` is how much
+ * of it was paid with simulated money: everything the order later pays out (revenue, rebates, refunds) carries that
+ * share.
+ */
+async function markPaid(
+  trx: Tx,
+  orderId: string,
+  paymentId: string,
+  actor: string,
+  at: string,
+  simulatedFen: bigint,
+): Promise<void> {
+  await markOrderPaid(trx, orderId, paymentId, actor, at, simulatedFen);
+  for (const item of await orderItems(trx, orderId)) await inventory.commit(trx, item.sku_id, item.quantity);
+}
+
+export async function createPayment(
+  trx: Tx,
+  providers: ReadonlyMap<string, PaymentProvider>,
+  orderId: string,
+  userId: string,
+  channel: Channel,
+): Promise<PaymentView> {
+  const order = await payableOrder(trx, orderId, userId);
+  const now = nowIso();
+  const id = newId('pay');
+  if (channel === 'wallet') {
+    await insertPaymentQuery(trx, id, orderId, userId, channel, order.amount_fen, 'succeeded', now, now);
+    let simulated = 0n;
+    if (order.amount_fen > 0n) {
+      // The conditional wallet debit inside postTransfer refuses (and rolls all of this back) if the balance is short.
+      // Shopping spends the wallet's simulated money first, so real money stays withdrawable.
+      simulated =
+        (await postTransfer(
+          trx,
+          {
+            id: `payment:${id}`,
+            from: `user:${userId}:wallet`,
+            to: ACCOUNTS.escrow,
+            amountFen: order.amount_fen,
+            reason: 'payment',
+            orderId,
+            userId,
+            simulated: 'simulated_first',
+          },
+          now,
+        )) ?? 0n;
+    }
+    await markPaid(trx, orderId, id, `user:${userId}`, now, simulated);
+    return { id, orderId, channel, amountFen: order.amount_fen, status: 'succeeded' };
+  }
+  const provider = providers.get(channel);
+  if (provider === undefined) fail('channel_unavailable', channel);
+  await insertPaymentQuery(trx, id, orderId, userId, channel, order.amount_fen, 'pending', now, null);
+  const payUrl = provider.payUrl({ paymentId: id, orderId, amountFen: order.amount_fen });
+  return {
+    id,
+    orderId,
+    channel,
+    amountFen: order.amount_fen,
+    status: 'pending',
+    ...(payUrl === undefined ? {} : { payUrl }),
+  };
+}
+
+export async function getPayment(db: Db | Tx, id: string) {
+  const row = (await paymentByIdQuery(db, id)).rows[0];
+  if (!row) fail('payment_not_found');
+  return row;
+}
+
+/**
+ * Applies a verified success notification exactly once: the pending -> succeeded UPDATE is conditional and the
+ * ledger transfer id is unique per payment, so ten identical (or concurrent) notifications pay once. Money that
+ * arrives for an order that can no longer be paid (cancelled by the timeout, or paid another way) goes straight
+ * back to the gateway.
+ */
+export async function applyPaymentSuccess(
+  trx: Tx,
+  channel: string,
+  paymentId: string,
+  amountFen: bigint,
+  providerTxn: string,
+): Promise<'applied' | 'duplicate' | 'refunded_late'> {
+  const payment = (await paymentByIdQuery(trx, paymentId)).rows[0];
+  if (!payment || payment.channel !== channel) fail('payment_not_found');
+  if (payment.amount_fen !== amountFen) fail('amount_mismatch');
+  const now = nowIso();
+  const claimed = await claimPaymentQuery(trx, paymentId, now, providerTxn);
+  if (claimed.numAffectedRows !== 1n) return 'duplicate';
+  // Money from the sandbox gateway is simulated, every fen of it, wherever it goes next.
+  const simulated = channel === 'sandbox' ? amountFen : 0n;
+  if (amountFen > 0n) {
+    await postTransfer(
+      trx,
+      {
+        id: `payment:${paymentId}`,
+        from: ACCOUNTS.gateway(channel),
+        to: ACCOUNTS.escrow,
+        amountFen,
+        reason: 'payment',
+        orderId: payment.order_id,
+        userId: payment.user_id,
+        simulated,
+      },
+      now,
+    );
+  }
+  const order = (await orderStatusQuery(trx, payment.order_id)).rows[0];
+  if (order === undefined) throw new Error(`payment ${paymentId} has no order ${payment.order_id}`);
+  if (order.status === 'created') {
+    await markPaid(trx, payment.order_id, paymentId, `gateway:${channel}`, now, simulated);
+    return 'applied';
+  }
+  if (amountFen > 0n) {
+    await postTransfer(
+      trx,
+      {
+        id: `refund:${paymentId}`,
+        from: ACCOUNTS.escrow,
+        to: ACCOUNTS.gateway(channel),
+        amountFen,
+        reason: 'late_payment_refund',
+        orderId: payment.order_id,
+        userId: payment.user_id,
+        simulated,
+      },
+      now,
+    );
+  }
+  await trx.updateTable('payments').set({ status: 'refunded' }).where('id', '=', paymentId).execute();
+  return 'refunded_late';
+}
+
+/** The shopper pays an order: a gateway page for the sandbox, at once from the wallet. */
+export async function payOrder(
+  db: Db,
+  providers: ReadonlyMap<string, PaymentProvider>,
+  orderId: string,
+  userId: string,
+  channel: Channel,
+): Promise<PaymentView> {
+  return inTx(db, (trx) => createPayment(trx, providers, orderId, userId, channel));
+}
+
+/**
+ * A gateway's notification: the signature is verified over the raw bytes by the channel's provider, then the payment
+ * is applied exactly once. An unverifiable notification changes nothing.
+ */
+export async function receivePaymentNotification(
+  db: Db,
+  providers: ReadonlyMap<string, PaymentProvider>,
+  channel: string,
+  headers: Record<string, string | string[] | undefined>,
+  rawBody: string,
+): Promise<{ paymentId: string; outcome: Awaited<ReturnType<typeof applyPaymentSuccess>> }> {
+  const provider = providers.get(channel);
+  if (provider === undefined) fail('channel_unavailable');
+  const verified = provider.verify(headers, rawBody);
+  if (verified === undefined) fail('invalid_signature');
+  const outcome = await inTx(db, (trx) =>
+    applyPaymentSuccess(trx, channel, verified.paymentId, verified.amountFen, verified.providerTxn),
+  );
+  return { paymentId: verified.paymentId, outcome };
+}

@@ -1,0 +1,48 @@
+import type { Db } from '../platform/db/database';
+import { accountState } from './ledger';
+
+export interface WalletEntry {
+  id: string;
+  amountFen: bigint;
+  reason: string;
+  orderId: string | null;
+  createdAt: string;
+}
+
+export function walletAddress(userId: string): string {
+  return `user:${userId}:wallet`;
+}
+
+/**
+ * The wallet is a ledger account; its statement is the transfers touching it, signed from the shopper's side.
+ * Rebates post at settlement, so pendingFen is 0: nothing is promised before an order's after-sales window closes.
+ */
+export async function walletView(
+  db: Db,
+  userId: string,
+  limit = 200,
+): Promise<{ balanceFen: bigint; simulatedFen: bigint; pendingFen: bigint; entries: WalletEntry[] }> {
+  const address = walletAddress(userId);
+  const rows = await db
+    .selectFrom('transfers')
+    .selectAll()
+    .where((eb) => eb.or([eb('from_account', '=', address), eb('to_account', '=', address)]))
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(limit)
+    .execute();
+  const state = await accountState(db, address);
+  return {
+    balanceFen: state.balanceFen,
+    // What of the balance came through the sandbox gateway: shown, and never paid out through a real channel.
+    simulatedFen: state.simulatedFen,
+    pendingFen: 0n,
+    entries: rows.map((r) => ({
+      id: r.id,
+      amountFen: r.to_account === address ? r.amount_fen : -r.amount_fen,
+      reason: r.reason,
+      orderId: r.order_id,
+      createdAt: r.created_at,
+    })),
+  };
+}
