@@ -107,7 +107,8 @@ function paramsArb(plan: PlanCode, levels: number): fc.Arbitrary<Record<string, 
     case 'appreciationPool':
       return optional({
         poolShareBps: bpsArb,
-        creditShareBps: bpsArb,
+        // all of the contribution credited keeps the price flat, so equal orders get equal positions (exit ties)
+        creditShareBps: fc.oneof(bpsArb, fc.constant(10_000)),
         initialPriceFen: priceArb,
         exitMultipleBps: largeBpsArb,
         exitCashShareBps: bpsArb,
@@ -154,8 +155,9 @@ function intentsArb(options: ScenarioArbOptions): fc.Arbitrary<Intent[]> {
   // SPEC 3.5 made a 0-fen order do nothing; today's engine still makes its buyer a consumer-merchant and gives it a
   // closed position. The legacy scenarios leave 0-fen orders out for that reason (the known difference).
   const zero = options.legacy ? [] : [{ weight: 1, arbitrary: fc.constant(0n) }];
-  const amountArb = fc.oneof(
+  const amountArb: fc.Arbitrary<bigint | 'repeat'> = fc.oneof(
     ...zero,
+    { weight: 3, arbitrary: fc.constant('repeat' as const) },
     { weight: 1, arbitrary: fc.bigInt({ min: 1n, max: 100n }) },
     { weight: 8, arbitrary: fc.bigInt({ min: 1n, max: 300_000n }) },
     { weight: 2, arbitrary: fc.constantFrom(100_000n, 1_000_000n) },

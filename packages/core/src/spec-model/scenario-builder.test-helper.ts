@@ -20,7 +20,8 @@ export type Intent =
       kind: 'settle';
       user: number;
       order: number;
-      amountFen: bigint;
+      /** 'repeat': the amount of the previous settlement, so equal positions (and exit-price ties) are common. */
+      amountFen: bigint | 'repeat';
       /** Line products (indices into the product list, one past it for a product no plan lists) and cut points. */
       lines: { products: number[]; cuts: number[] } | null;
       region: number[] | null;
@@ -85,6 +86,7 @@ export function buildScenario(config: Omit<ScenarioJson, 'events'>, intents: rea
   const events: JsonEvent[] = [];
   const users: string[] = [];
   const orders: string[] = [];
+  let lastAmountFen = 100_000n;
   const specials = options.legacy ? LEGACY_SPECIAL_USERS : SPECIAL_USERS;
   const push = (event: JsonEvent) => {
     model.apply(event, events.length);
@@ -110,11 +112,13 @@ export function buildScenario(config: Omit<ScenarioJson, 'events'>, intents: rea
         let order = intent.order % 5 === 0 ? user : intent.order % 7 === 0 ? `${orders.length}` : `o${orders.length}`;
         if (model.orders.has(order)) order = `o${orders.length}`;
         if (model.orders.has(order)) order = `o${orders.length}-${events.length}`;
-        const event: JsonEvent = { type: 'settle', user, order, amountFen: Number(intent.amountFen) };
+        const amountFen = intent.amountFen === 'repeat' ? lastAmountFen : intent.amountFen;
+        lastAmountFen = amountFen;
+        const event: JsonEvent = { type: 'settle', user, order, amountFen: Number(amountFen) };
         if (intent.lines !== null && !options.legacy) {
           // one past the product list is a product no plan lists
           const names = intent.lines.products.map((p) => options.products[p % (options.products.length + 1)] ?? 'px');
-          event.lines = splitLines(intent.amountFen, names, intent.lines.cuts);
+          event.lines = splitLines(amountFen, names, intent.lines.cuts);
         }
         if (intent.region !== null && !options.legacy) event.region = regionOf(intent.region);
         push(event);

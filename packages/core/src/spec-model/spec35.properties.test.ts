@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { stringifyJson } from '../json';
 import { parseScenario, resultToJson, runScenario, ScenarioError } from '../scenario';
 import { invalidScenarioArb, scenarioArb, type ScenarioJson } from './arbitraries.test-helper';
+import { join, redeem, settle } from './golden.test-helper';
 import { parseTopLevel } from './model-input.test-helper';
 import { compareCodePoints, modelResultToJson, runModel, SpecModel, type ModelResult } from './model.test-helper';
 
@@ -12,7 +13,7 @@ import { compareCodePoints, modelResultToJson, runModel, SpecModel, type ModelRe
  */
 export const ENGINE_HAS_MODE_LIBRARY = false;
 
-const RUNS = 300;
+const RUNS = 400;
 
 type Outcome = { ok: true; text: string } | { ok: false; index: number | undefined; message: string };
 
@@ -107,6 +108,42 @@ describe.runIf(ENGINE_HAS_MODE_LIBRARY)('the model against the engine, SPEC 3.5 
   });
 });
 
+describe.runIf(ENGINE_HAS_MODE_LIBRARY)('the engine follows SPEC 3.5 where it changed a 3.1/3.2 reading', () => {
+  const plans = { referralCycle: {}, appreciationPool: {} };
+  it.each<[string, ScenarioJson]>([
+    [
+      'a 0-fen order does nothing',
+      { plans, events: [join('A'), join('B', 'A'), settle('A', 'a0', 0), settle('B', 'b1', 100_000)] },
+    ],
+    [
+      'a redemption of 0 units, by another user or of an order without position is rejected',
+      {
+        plans,
+        events: [join('A'), join('B'), settle('A', 'a1', 100_000), redeem('A', 'a1', 0), redeem('B', 'a1', 1)].concat(
+          settle('B', 'b0', 0),
+          redeem('B', 'b0', 1),
+        ),
+      },
+    ],
+    [
+      'a redemption with the pool plan off is rejected',
+      { plans: { referralCycle: {} }, events: [join('A'), settle('A', 'a1', 100), redeem('A', 'a1', 1)] },
+    ],
+    [
+      'wallets sort by code point',
+      {
+        plans: { referralCycle: { ratesBps: [10_000] } },
+        events: [join('\u{1F600}'), join('\uFF5E'), join('x', '\u{1F600}'), join('y', '\uFF5E')].concat(
+          settle('\u{1F600}', 'o1', 100),
+          settle('\uFF5E', 'o2', 100),
+          settle('x', 'o3', 100),
+          settle('y', 'o4', 100),
+        ),
+      },
+    ],
+  ])('%s', (_what, scenario) => expectSameResult(scenario));
+});
+
 describe('the model refuses every generated invalid scenario at the expected event', () => {
   it('names the index the fault was put at, or none for a configuration fault', () => {
     fc.assert(
@@ -145,7 +182,7 @@ describe('invariants of the model on random scenarios', () => {
   const property = (check: (s: ScenarioJson, r: ModelResult) => void) => () =>
     fc.assert(
       fc.property(scenarioArb(), (s) => check(s, modelResult(s))),
-      { numRuns: 150 },
+      { numRuns: 200 },
     );
 
   it(
@@ -245,7 +282,7 @@ describe('invariants of the model on random scenarios', () => {
           last = now;
         });
       }),
-      { numRuns: 150 },
+      { numRuns: 200 },
     );
   });
 });
