@@ -3,42 +3,22 @@
  * form). Maps, arrays, BigInt and naive scans: every rule is written the way SPEC.md states it, with the sentence it
  * implements beside it. It shares no code with the engine; tests run both and compare (spec35.properties.test.ts).
  */
-import type { JsonValue } from '../json';
 import { parseTopLevel, type ModelConfig, ModelInputError, PLAN_ORDER, type PlanCode } from './model-input.test-helper';
+import { floorDiv, min, share } from './model-arithmetic.test-helper';
+import { dividendShares } from './model-dividend.test-helper';
 import { readEvent, type ModelEvent } from './model-events.test-helper';
+import { PoolModel, type ModelPosition } from './model-pool.test-helper';
+import {
+  compareCodePoints,
+  type ModelOutcome,
+  type ModelResult,
+  type ModelReward,
+  type ModelRewardKind,
+} from './model-result.test-helper';
 
-export type ModelRewardKind =
-  | 'referralCycle'
-  | 'promotionCommission'
-  | 'levelDifferential'
-  | 'regionalAgent'
-  | 'cashback'
-  | 'queueRebate'
-  | 'dividend'
-  | 'appreciationExit'
-  | 'appreciationRedeem'
-  | 'rejected';
-export type ModelReward = { kind: ModelRewardKind; user: string; order: string | null; amountFen: bigint };
-export type ModelPosition = {
-  order: string;
-  user: string;
-  units: bigint;
-  capFen: bigint;
-  realizedFen: bigint;
-  paidFen: bigint;
-  status: 'open' | 'exited' | 'closed';
-};
-export type ModelResult = {
-  pool: { cashFen: bigint; supplyUnits: bigint };
-  positions: ModelPosition[];
-  /** A Map so that keys like "10" or "__proto__" keep the code point order the result needs. */
-  wallets: Map<string, bigint>;
-  rewards: ModelReward[];
-  queue?: { order: string; user: string; remainingFen: bigint }[];
-  cashback?: { order: string; user: string; remainingFen: bigint; installmentsLeft: bigint }[];
-  dividendPool?: { cashFen: bigint };
-};
-export type ModelOutcome = { ok: true; result: ModelResult } | { ok: false; index?: number; message: string };
+export type { ModelPosition } from './model-pool.test-helper';
+export type { ModelOutcome, ModelResult, ModelReward, ModelRewardKind } from './model-result.test-helper';
+export { compareCodePoints, modelResultToJson } from './model-result.test-helper';
 
 type User = {
   id: string;
@@ -54,50 +34,25 @@ type User = {
 };
 type Schedule = { order: string; user: User; perFen: bigint; remainingFen: bigint; installmentsLeft: bigint };
 
-/** share(x, bps) = floor(x * bps / 10000) (SPEC 3). Own helper, not the engine's, to stay independent. */
-function share(x: bigint, bps: bigint): bigint {
-  return floorDiv(x * bps, 10_000n);
-}
-
-/** BigInt division truncates; on the non-negative values of this model that is the floor SPEC asks for. */
-function floorDiv(a: bigint, b: bigint): bigint {
-  if (a < 0n || b <= 0n) throw new Error(`model bug: floorDiv(${a}, ${b})`);
-  return a / b;
-}
-
-const min = (a: bigint, b: bigint): bigint => (a < b ? a : b);
-
-/** Code point order (SPEC 3.5: "sorted by user id in Unicode code point order"), which is not UTF-16 unit order. */
-export function compareCodePoints(a: string, b: string): number {
-  const x = [...a].map((c) => c.codePointAt(0) ?? 0);
-  const y = [...b].map((c) => c.codePointAt(0) ?? 0);
-  for (let i = 0; i < Math.min(x.length, y.length); i += 1) {
-    const d = (x[i] ?? 0) - (y[i] ?? 0);
-    if (d !== 0) return d;
-  }
-  return x.length - y.length;
-}
-
 export class SpecModel {
   readonly users = new Map<string, User>();
   /** Join order (SPEC 3.5 dividends by level go "in join order"; ranking ties: "earlier join first"). */
   readonly joined: User[] = [];
   /** Settled order id -> its position (undefined when the order holds none). */
   readonly orders = new Map<string, { position: ModelPosition | undefined }>();
-  readonly positions: ModelPosition[] = [];
   readonly rewards: ModelReward[] = [];
   readonly wallets = new Map<string, bigint>();
-  cashFen = 0n;
-  supplyUnits = 0n;
-  /** P and S just before S last fell to 0 (SPEC 3.2), undefined if S has never fallen to 0. */
-  lastPrice: { cashFen: bigint; supplyUnits: bigint } | undefined;
+  /** The appreciation pool when that plan is on. */
+  readonly pool: PoolModel | undefined;
   /** Agents in appointment order; a dismissed one is removed, a re-appointed one goes to the end. */
   readonly agents: { user: User; region: string[] }[] = [];
   readonly queue: { order: string; user: User; remainingFen: bigint }[] = [];
   readonly schedules: Schedule[] = [];
   dividendFen = 0n;
 
-  constructor(readonly config: ModelConfig) {}
+  constructor(readonly config: ModelConfig) {
+    this.pool = config.appreciationPool === undefined ? undefined : new PoolModel(config.appreciationPool);
+  }
 
   /** Validates one event against the state (SPEC 4 bad input) and applies it. */
   apply(raw: unknown, index: number): void {
@@ -338,109 +293,27 @@ export class SpecModel {
     order.buyer.periodSpendFen += order.amountFen;
   }
 
-  /** SPEC 3.2, the settlement part. */
+  /** SPEC 3.2, the settlement part (the rule is in model-pool.test-helper.ts). */
   private appreciationMint(order: ActingOrder): void {
-    const params = this.config.appreciationPool;
-    if (params === undefined) return;
-    // "contribution c = share(A, poolShareBps), credited value v = share(c, creditShareBps)".
-    const c = share(order.amountFen, params.poolShareBps);
-    const v = share(c, params.creditShareBps);
-    // "Units minted at the price BEFORE the contribution: floor(v * S / P) while S > 0. When S is 0: at the last price
-    // the pool had before S fell to 0 (floor(v * S_last / P_last)...), or floor(v * 1_000_000 / initialPriceFen) if S
-    // has never been above 0."
-    let units: bigint;
-    if (this.supplyUnits > 0n) units = floorDiv(v * this.supplyUnits, this.cashFen);
-    else if (this.lastPrice !== undefined) units = floorDiv(v * this.lastPrice.supplyUnits, this.lastPrice.cashFen);
-    else units = floorDiv(v * 1_000_000n, params.initialPriceFen);
-    // "Then P += c, S += units, and the buyer gets a position {units, cap = share(A, exitMultipleBps), realized = 0}";
-    // "(An order with A > 0 whose pool contribution mints 0 units gets a position with 0 units, recorded as closed.)"
-    this.cashFen += c;
-    this.supplyUnits += units;
-    const position: ModelPosition = {
-      order: order.id,
-      user: order.buyer.id,
-      units,
-      capFen: share(order.amountFen, params.exitMultipleBps),
-      realizedFen: 0n,
-      paidFen: 0n,
-      status: units > 0n ? 'open' : 'closed',
-    };
-    this.positions.push(position);
+    if (this.pool === undefined) return;
+    const position = this.pool.mint(order.id, order.buyer.id, order.amountFen);
     this.orders.set(order.id, { position });
   }
 
-  /** Removes cash and units from the pool, remembering the price the pool had if S falls to 0 (SPEC 3.2). */
-  private take(cashFen: bigint, units: bigint): void {
-    if (units === this.supplyUnits && units > 0n) {
-      this.lastPrice = { cashFen: this.cashFen, supplyUnits: this.supplyUnits };
-    }
-    this.cashFen -= cashFen;
-    this.supplyUnits -= units;
-    if (this.cashFen < 0n || this.supplyUnits < 0n) throw new Error('model bug: the pool went negative');
-  }
-
-  /**
-   * SPEC 3.2 "Exit": "a position whose value reaches its cap, units * P >= (cap - realized) * S, is closed ...
-   * exits cascade until no position qualifies, lowest exit price (cap - realized) / units first, ties by position
-   * age." A naive scan of every position each time.
-   */
   private exitCascade(): void {
-    const params = this.config.appreciationPool;
-    if (params === undefined) return;
-    for (;;) {
-      let best: ModelPosition | undefined;
-      for (const p of this.positions) {
-        if (p.status !== 'open') continue;
-        if (p.units * this.cashFen < (p.capFen - p.realizedFen) * this.supplyUnits) continue;
-        // lower exit price first: (capA - rA) / uA < (capB - rB) / uB, cross-multiplied; strict, so age wins ties.
-        if (
-          best === undefined ||
-          (p.capFen - p.realizedFen) * best.units < (best.capFen - best.realizedFen) * p.units
-        ) {
-          best = p;
-        }
-      }
-      if (best === undefined) return;
-      // "gross = cap - realized, paid = share(gross, exitCashShareBps) to the holder's wallet, P -= paid, S -= units.
-      // The rest of the value stays in the pool." Readings: "A position that exits shows units 0 and realizedFen equal
-      // to capFen; paidFen is all cash the position paid".
-      const gross = best.capFen - best.realizedFen;
-      const paid = share(gross, params.exitCashShareBps);
-      this.take(paid, best.units);
-      best.units = 0n;
-      best.realizedFen = best.capFen;
-      best.paidFen += paid;
-      best.status = 'exited';
-      this.credit(this.user(best.user), paid, 'appreciationExit', best.order);
-    }
+    this.pool?.exitCascade((user, amountFen, order) =>
+      this.credit(this.user(user), amountFen, 'appreciationExit', order),
+    );
   }
 
-  /** SPEC 3.2 "Redemption" with the refusals of the SPEC 3.5 readings. */
   private redeem(userId: string, orderId: string, units: bigint): void {
-    const params = this.config.appreciationPool;
     const position = this.orders.get(orderId)?.position;
-    // Readings: "A redemption is refused (listed as rejected) when: the units are 0 or more than the position holds,
-    // the position is not open, the order holds no position, the pool plan is off, or the user is not the position's
-    // holder." SPEC 3.5: "Redeeming an order that was settled but holds no position ... is refused".
-    const refuse = (): void => {
-      this.rewards.push({ kind: 'rejected', user: userId, order: orderId, amountFen: 0n });
-    };
-    if (params === undefined || position === undefined || position.status !== 'open') return refuse();
-    if (position.user !== userId || units === 0n || units > position.units) return refuse();
-    // "gross = floor(u * P / S), allowed only if gross <= cap - realized"
-    const gross = floorDiv(units * this.cashFen, this.supplyUnits);
-    if (gross > position.capFen - position.realizedFen) return refuse();
-    // "paid = share(gross, 10000 - redeemFeeBps); P -= paid, S -= u, units -= u, realized += gross; a position with no
-    // units left is closed." Readings: "A redemption whose payment rounds to 0 still happens ... and is not listed."
-    const paid = share(gross, 10_000n - params.redeemFeeBps);
-    this.take(paid, units);
-    position.units -= units;
-    position.realizedFen += gross;
-    position.paidFen += paid;
-    if (position.units === 0n) position.status = 'closed';
-    this.credit(this.user(userId), paid, 'appreciationRedeem', orderId);
-    // "Then exits cascade."
-    this.exitCascade();
+    const redeemed = this.pool?.redeem(userId, position, units, (amountFen) =>
+      this.credit(this.user(userId), amountFen, 'appreciationRedeem', orderId),
+    );
+    // Readings: a refused redemption is "listed as rejected"; "Then exits cascade" after one that happened.
+    if (redeemed === true) this.exitCascade();
+    else this.rewards.push({ kind: 'rejected', user: userId, order: orderId, amountFen: 0n });
   }
 
   /** SPEC 3.5 "Periods": "first cashback installments (in the order they were created), then the dividend payout." */
@@ -459,31 +332,15 @@ export class SpecModel {
 
   private dividendPayout(params: NonNullable<ModelConfig['dividendPool']>): void {
     const pool = this.dividendFen;
-    let members: { user: User; weight: bigint }[];
-    if (params.basis === 'level') {
-      // "by level, every shopper (in join order) whose effective level has weight w > 0 gets floor(D * w / W)"
-      members = this.joined
-        .map((user) => {
-          const level = this.effectiveLevel(user);
-          return { user, weight: level < 0 ? 0n : (params.weights[level] ?? 0n) };
-        })
-        .filter((m) => m.weight > 0n);
-    } else {
-      // "by ranking, the topN shoppers with the largest period spend above 0 (ties: earlier join first) get
-      // floor(D * s / T)"; readings: "Dividends by ranking are listed in rank order".
-      members = this.joined
-        .map((user, joinIndex) => ({ user, weight: user.periodSpendFen, joinIndex }))
-        .filter((m) => m.weight > 0n)
-        .sort((a, b) => (a.weight === b.weight ? a.joinIndex - b.joinIndex : a.weight > b.weight ? -1 : 1))
-        .slice(0, Number(params.topN));
-    }
-    const total = members.reduce((sum, m) => sum + m.weight, 0n);
+    const members = this.joined.map((user) => {
+      const level = this.effectiveLevel(user);
+      return { user, levelWeight: level < 0 ? 0n : (params.weights[level] ?? 0n), periodSpendFen: user.periodSpendFen };
+    });
     let paid = 0n;
-    for (const m of members) {
-      const amount = floorDiv(pool * m.weight, total);
-      paid += amount;
+    for (const { user, amountFen } of dividendShares(pool, params, members)) {
+      paid += amountFen;
       // Readings: "a dividend names null".
-      this.credit(m.user, amount, 'dividend', null);
+      this.credit(user, amountFen, 'dividend', null);
     }
     // "Undistributed fen (rounding, or nobody qualifying) carry over to the next period. Every period spend then
     // returns to 0."
@@ -496,8 +353,8 @@ export class SpecModel {
     const wallets = new Map<string, bigint>();
     for (const id of [...this.wallets.keys()].sort(compareCodePoints)) wallets.set(id, this.wallets.get(id) ?? 0n);
     const result: ModelResult = {
-      pool: { cashFen: this.cashFen, supplyUnits: this.supplyUnits },
-      positions: this.positions.map((p) => ({ ...p })),
+      pool: { cashFen: this.pool?.cashFen ?? 0n, supplyUnits: this.pool?.supplyUnits ?? 0n },
+      positions: (this.pool?.positions ?? []).map((p) => ({ ...p })),
       wallets,
       rewards: this.rewards.map((r) => ({ ...r })),
     };
@@ -536,18 +393,4 @@ export function runModel(scenarioJson: unknown): ModelOutcome {
     if (error instanceof ModelInputError) return { ok: false, index: error.index, message: error.message };
     throw error;
   }
-}
-
-/** The result as a JSON value in the contract's key order, for `stringifyJson`. */
-export function modelResultToJson(result: ModelResult): JsonValue {
-  const out: Record<string, JsonValue> = {
-    pool: { ...result.pool },
-    positions: result.positions.map((p) => ({ ...p })),
-    wallets: result.wallets,
-    rewards: result.rewards.map((r) => ({ ...r })),
-  };
-  if (result.queue !== undefined) out.queue = result.queue.map((q) => ({ ...q }));
-  if (result.cashback !== undefined) out.cashback = result.cashback.map((c) => ({ ...c }));
-  if (result.dividendPool !== undefined) out.dividendPool = { ...result.dividendPool };
-  return out;
 }

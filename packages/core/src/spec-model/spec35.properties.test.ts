@@ -273,10 +273,12 @@ describe('invariants of the model on random scenarios', () => {
         let last: { cash: bigint; supply: bigint } | undefined;
         s.events.forEach((event, i) => {
           m.apply(event, i);
-          const open = m.positions.filter((p) => p.status === 'open').reduce((sum, p) => sum + p.units, 0n);
-          expect(m.supplyUnits).toBe(open);
-          if (m.supplyUnits === 0n) return;
-          const now = { cash: m.cashFen, supply: m.supplyUnits };
+          const pool = m.pool;
+          if (pool === undefined) return;
+          const open = pool.positions.filter((p) => p.status === 'open').reduce((sum, p) => sum + p.units, 0n);
+          expect(pool.supplyUnits).toBe(open);
+          if (pool.supplyUnits === 0n) return;
+          const now = { cash: pool.cashFen, supply: pool.supplyUnits };
           // P'/S' >= P/S, cross-multiplied
           if (last !== undefined) expect(now.cash * last.supply >= last.cash * now.supply).toBe(true);
           last = now;
