@@ -24,7 +24,7 @@ export function dividendShares<U>(
     chosen = members
       .map((m, joinIndex) => ({ user: m.user, weight: m.periodSpendFen, joinIndex }))
       .filter((m) => m.weight > 0n)
-      .sort((a, b) => (a.weight === b.weight ? b.joinIndex - a.joinIndex : a.weight > b.weight ? -1 : 1))
+      .sort((a, b) => (a.weight === b.weight ? a.joinIndex - b.joinIndex : a.weight > b.weight ? -1 : 1))
       .slice(0, Number(params.topN));
   }
   const total = chosen.reduce((sum, m) => sum + m.weight, 0n);

@@ -79,7 +79,7 @@ export class PoolModel {
         // lower exit price first: (capA - rA) / uA < (capB - rB) / uB, cross-multiplied; strict, so age wins ties.
         if (
           best === undefined ||
-          (p.capFen - p.realizedFen) * best.units <= (best.capFen - best.realizedFen) * p.units
+          (p.capFen - p.realizedFen) * best.units < (best.capFen - best.realizedFen) * p.units
         ) {
           best = p;
         }
