@@ -1,0 +1,40 @@
+import type { IncomingHttpHeaders } from 'node:http';
+
+export interface DoubleRequest {
+  method: string;
+  url: URL;
+  headers: IncomingHttpHeaders;
+  rawBody: string;
+}
+
+export interface DoubleResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: string | Buffer;
+}
+
+/** A gateway's route table: answers the request, or undefined when the path is not its own. */
+export type Handler = (req: DoubleRequest) => Promise<DoubleResponse | undefined>;
+
+export function json(status: number, value: unknown, headers: Record<string, string> = {}): DoubleResponse {
+  return {
+    status,
+    headers: { 'content-type': 'application/json; charset=utf-8', ...headers },
+    body: JSON.stringify(value),
+  };
+}
+
+export function text(status: number, body: string, type = 'text/plain; charset=utf-8'): DoubleResponse {
+  return { status, headers: { 'content-type': type }, body };
+}
+
+export function firstHeader(headers: IncomingHttpHeaders, name: string): string | undefined {
+  const v = headers[name.toLowerCase()];
+  return Array.isArray(v) ? v[0] : v;
+}
+
+/** Beijing wall-clock time, which both gateways write: "2024-01-01 12:00:00" and its RFC 3339 form. */
+export function beijing(ms: number): { plain: string; rfc3339: string; date: string } {
+  const s = new Date(ms + 8 * 3600 * 1000).toISOString();
+  return { plain: `${s.slice(0, 10)} ${s.slice(11, 19)}`, rfc3339: `${s.slice(0, 19)}+08:00`, date: s.slice(0, 10) };
+}
