@@ -378,7 +378,9 @@ export function wechatDouble(setup: WechatDoubleSetup) {
     notifyPayment(outTradeNo: string, options: DeliveryOptions = {}): Delivery {
       const o = orders.get(outTradeNo);
       if (o === undefined) throw new Error(`no order ${outTradeNo}`);
-      return send(o.notifyUrl, 'TRANSACTION.SUCCESS', transactionJson(o), options);
+      // The resource is the transaction as it was when paid, whatever happened to it since (a refund, say).
+      const paid = { ...transactionJson(o), trade_state: 'SUCCESS', trade_state_desc: '支付成功' };
+      return send(o.notifyUrl, 'TRANSACTION.SUCCESS', paid, options);
     },
     /** The refund reaches its end state at WeChat; its notification goes to the refund's notify_url. */
     completeRefund(outRefundNo: string, status: 'SUCCESS' | 'CLOSED' | 'ABNORMAL' = 'SUCCESS', options: DeliveryOptions = {}) {

@@ -264,7 +264,8 @@ export function wechatPayProvider(config: WechatPayConfig): WechatPayProvider {
         extra.headers = { 'Wechatpay-Serial': serial };
       }
       const r = await call('post', 'v3/fund-app/mch-transfer/transfer-bills', body, extra);
-      return r.ok ? success(transferState(input.outBillNo, r.value)) : r;
+      // The creation answer names no amount; it is the one we asked for.
+      return r.ok ? success({ amountFen: input.amountFen, ...transferState(input.outBillNo, r.value) }) : r;
     },
 
     async queryTransfer(outBillNo) {
@@ -314,7 +315,9 @@ export function wechatPayProvider(config: WechatPayConfig): WechatPayProvider {
       const downloadUrl = str(r.value.download_url);
       if (downloadUrl === undefined) return failure('gateway_bad_response', 'no download_url');
       const u = new URL(downloadUrl);
-      const file = await callWechat(sdk.client, 'get', `${u.pathname.slice(1)}${u.search}`, undefined, {
+      // The query goes in params so the SDK recognises the download path (its answer is not signed).
+      const file = await callWechat(sdk.client, 'get', u.pathname.slice(1), undefined, {
+        params: Object.fromEntries(u.searchParams),
         responseType: 'arraybuffer',
         baseURL: `${u.protocol}//${u.host}/`,
       });
