@@ -136,7 +136,11 @@ export function alipayDouble(setup: AlipayDoubleSetup) {
         refunds: new Map(),
       });
     } else if (existing.totalFen !== totalFen) return text(400, 'TRADE_HAS_CHANGE 交易信息被篡改');
-    return text(200, `<html><body>支付宝收银台（测试替身）${outTradeNo} ${fenToYuan(totalFen)}元</body></html>`, 'text/html');
+    return text(
+      200,
+      `<html><body>支付宝收银台（测试替身）${outTradeNo} ${fenToYuan(totalFen)}元</body></html>`,
+      'text/html',
+    );
   };
 
   const exec = (method: string, c: Json): DoubleResponse => {
@@ -174,7 +178,12 @@ export function alipayDouble(setup: AlipayDoubleSetup) {
     if (method === 'alipay.fund.trans.common.query') {
       const x = transfers.get(String(c.out_biz_no ?? ''));
       if (x === undefined) return biz(method, 'ORDER_NOT_EXIST', '转账订单不存在');
-      return ok(method, { order_id: x.orderId, out_biz_no: x.outBizNo, status: x.status, trans_amount: fenToYuan(x.amountFen) });
+      return ok(method, {
+        order_id: x.orderId,
+        out_biz_no: x.outBizNo,
+        status: x.status,
+        trans_amount: fenToYuan(x.amountFen),
+      });
     }
     if (method === 'alipay.data.dataservice.bill.downloadurl.query') {
       const token = randomBytes(12).toString('hex');
@@ -192,7 +201,12 @@ export function alipayDouble(setup: AlipayDoubleSetup) {
     const previous = t.refunds.get(requestNo);
     // The same out_request_no again is the same refund: answered, not repeated (fund_change N).
     if (previous !== undefined) {
-      return ok(method, { trade_no: t.tradeNo, out_trade_no: t.outTradeNo, refund_fee: fenToYuan(t.refundedFen), fund_change: 'N' });
+      return ok(method, {
+        trade_no: t.tradeNo,
+        out_trade_no: t.outTradeNo,
+        refund_fee: fenToYuan(t.refundedFen),
+        fund_change: 'N',
+      });
     }
     if (t.status !== 'TRADE_SUCCESS') return biz(method, 'ACQ.TRADE_STATUS_ERROR', '交易状态不合法');
     if (t.refundedFen + amount > t.totalFen) return biz(method, 'ACQ.REFUND_AMT_NOT_EQUAL_TOTAL', '退款金额超限');
@@ -208,7 +222,12 @@ export function alipayDouble(setup: AlipayDoubleSetup) {
         ...(t.status === 'TRADE_CLOSED' ? { gmt_close: beijing(atMs).plain } : {}),
       });
     }
-    return ok(method, { trade_no: t.tradeNo, out_trade_no: t.outTradeNo, refund_fee: fenToYuan(t.refundedFen), fund_change: 'Y' });
+    return ok(method, {
+      trade_no: t.tradeNo,
+      out_trade_no: t.outTradeNo,
+      refund_fee: fenToYuan(t.refundedFen),
+      fund_change: 'Y',
+    });
   };
 
   const transfer = (method: string, c: Json): DoubleResponse => {
@@ -218,7 +237,8 @@ export function alipayDouble(setup: AlipayDoubleSetup) {
     if (c.product_code !== 'TRANS_ACCOUNT_NO_PWD' || c.biz_scene !== 'DIRECT_TRANSFER') {
       return biz(method, 'INVALID_PARAMETER', 'product_code/biz_scene');
     }
-    if (outBizNo === '' || amountFen === undefined || amountFen < 10n) return biz(method, 'INVALID_PARAMETER', 'trans_amount');
+    if (outBizNo === '' || amountFen === undefined || amountFen < 10n)
+      return biz(method, 'INVALID_PARAMETER', 'trans_amount');
     if (payee.identity_type === 'ALIPAY_LOGON_ID' && typeof payee.name !== 'string') {
       return biz(method, 'PAYEE_USER_INFO_ERROR', '收款方姓名必填');
     }
@@ -231,7 +251,13 @@ export function alipayDouble(setup: AlipayDoubleSetup) {
       status: 'SUCCESS' as const,
     };
     transfers.set(outBizNo, x);
-    return ok(method, { out_biz_no: outBizNo, order_id: x.orderId, pay_fund_order_id: `P${x.orderId}`, status: x.status, trans_date: beijing(Date.now()).plain });
+    return ok(method, {
+      out_biz_no: outBizNo,
+      order_id: x.orderId,
+      pay_fund_order_id: `P${x.orderId}`,
+      status: x.status,
+      trans_date: beijing(Date.now()).plain,
+    });
   };
 
   const billRows = (): { payments: BillPayment[]; refunds: BillRefund[] } => ({
@@ -274,7 +300,12 @@ export function alipayDouble(setup: AlipayDoubleSetup) {
     requests.push({ method, ...(refused === undefined ? {} : { refused }) });
     if (refused !== undefined) {
       if (req.method === 'GET') return text(400, `invalid-signature (${refused})`);
-      return answer(method, { code: '40002', msg: 'Invalid Arguments', sub_code: 'isv.invalid-signature', sub_msg: `验签出错 ${refused}` });
+      return answer(method, {
+        code: '40002',
+        msg: 'Invalid Arguments',
+        sub_code: 'isv.invalid-signature',
+        sub_msg: `验签出错 ${refused}`,
+      });
     }
     let content: Json = {};
     try {

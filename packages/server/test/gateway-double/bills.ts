@@ -35,7 +35,11 @@ function fee(amountFen: bigint): bigint {
   return (amountFen * 60n + 5_000n) / 10_000n;
 }
 
-function applyDifferences(payments: BillPayment[], d: BillDifferences, template: Omit<BillPayment, 'outTradeNo' | 'amountFen'>) {
+function applyDifferences(
+  payments: BillPayment[],
+  d: BillDifferences,
+  template: Omit<BillPayment, 'outTradeNo' | 'amountFen'>,
+) {
   const kept = payments
     .filter((p) => !(d.omit ?? []).includes(p.outTradeNo))
     .map((p) => ({ ...p, amountFen: d.amountFen?.[p.outTradeNo] ?? p.amountFen }));
@@ -47,7 +51,8 @@ function applyDifferences(payments: BillPayment[], d: BillDifferences, template:
 
 const WECHAT_HEAD =
   '交易时间,公众账号ID,商户号,特约商户号,设备号,微信订单号,商户订单号,用户标识,交易类型,交易状态,付款银行,货币种类,应结订单金额,代金券金额,微信退款单号,商户退款单号,退款金额,充值券退款金额,退款类型,退款状态,商品名称,商户数据包,手续费,费率,订单金额,申请退款金额,费率备注';
-const WECHAT_SUMMARY_HEAD = '总交易单数,应结订单总金额,退款总金额,充值券退款总金额,手续费总金额,订单总金额,申请退款总金额';
+const WECHAT_SUMMARY_HEAD =
+  '总交易单数,应结订单总金额,退款总金额,充值券退款总金额,手续费总金额,订单总金额,申请退款总金额';
 
 /** Every cell starts with a backtick, as WeChat writes them so spreadsheets keep long numbers intact. */
 function ticks(cells: string[]): string {
@@ -92,9 +97,33 @@ export function wechatTradeBill(
     const amount = fenToYuan(p.amountFen);
     lines.push(
       ticks([
-        beijing(p.atMs).plain, p.appid, p.mchid, '0', '', p.gatewayTxnId, p.outTradeNo, p.payer, p.tradeType,
-        'SUCCESS', 'OTHERS', 'CNY', amount, '0.00', '0', '0', '0.00', '0.00', '', '', p.subject, '',
-        fiveDecimals(fee(p.amountFen)), '0.60%', amount, '0.00', '',
+        beijing(p.atMs).plain,
+        p.appid,
+        p.mchid,
+        '0',
+        '',
+        p.gatewayTxnId,
+        p.outTradeNo,
+        p.payer,
+        p.tradeType,
+        'SUCCESS',
+        'OTHERS',
+        'CNY',
+        amount,
+        '0.00',
+        '0',
+        '0',
+        '0.00',
+        '0.00',
+        '',
+        '',
+        p.subject,
+        '',
+        fiveDecimals(fee(p.amountFen)),
+        '0.60%',
+        amount,
+        '0.00',
+        '',
       ]),
     );
   }
@@ -105,10 +134,33 @@ export function wechatTradeBill(
     const amount = fenToYuan(r.refundFen);
     lines.push(
       ticks([
-        beijing(r.atMs).plain, p?.appid ?? '', p?.mchid ?? '', '0', '', p?.gatewayTxnId ?? '', r.outTradeNo,
-        p?.payer ?? '', p?.tradeType ?? '', 'REFUND', 'OTHERS', 'CNY', '0.00', '0.00', r.gatewayRefundId,
-        r.outRefundNo, amount, '0.00', 'ORIGINAL', r.status, p?.subject ?? '', '',
-        `-${fiveDecimals(fee(r.refundFen))}`, '0.60%', '0.00', amount, '',
+        beijing(r.atMs).plain,
+        p?.appid ?? '',
+        p?.mchid ?? '',
+        '0',
+        '',
+        p?.gatewayTxnId ?? '',
+        r.outTradeNo,
+        p?.payer ?? '',
+        p?.tradeType ?? '',
+        'REFUND',
+        'OTHERS',
+        'CNY',
+        '0.00',
+        '0.00',
+        r.gatewayRefundId,
+        r.outRefundNo,
+        amount,
+        '0.00',
+        'ORIGINAL',
+        r.status,
+        p?.subject ?? '',
+        '',
+        `-${fiveDecimals(fee(r.refundFen))}`,
+        '0.60%',
+        '0.00',
+        amount,
+        '',
       ]),
     );
   }
@@ -116,8 +168,13 @@ export function wechatTradeBill(
   const feeText = feeFen < 0n ? `-${fiveDecimals(-feeFen)}` : fiveDecimals(feeFen);
   lines.push(
     ticks([
-      String(payments.length + refunds.length), fenToYuan(paidFen), fenToYuan(refundFen), '0.00', feeText,
-      fenToYuan(paidFen), fenToYuan(refundFen),
+      String(payments.length + refunds.length),
+      fenToYuan(paidFen),
+      fenToYuan(refundFen),
+      '0.00',
+      feeText,
+      fenToYuan(paidFen),
+      fenToYuan(refundFen),
     ]),
   );
   return `${lines.join('\r\n')}\r\n`;
@@ -170,8 +227,33 @@ export function alipayTradeBill(
     const t = beijing(p.atMs).plain;
     const amount = fenToYuan(p.amountFen);
     lines.push(
-      [p.gatewayTxnId, p.outTradeNo, '交易', p.subject, t, t, '', '', '', '', p.payer, amount, amount, '0.00', '0.00',
-        '0.00', '0.00', '0.00', '', '0.00', '0.00', '', `-${fenToYuan(fee(p.amountFen))}`, '0.00', ''].join(','),
+      [
+        p.gatewayTxnId,
+        p.outTradeNo,
+        '交易',
+        p.subject,
+        t,
+        t,
+        '',
+        '',
+        '',
+        '',
+        p.payer,
+        amount,
+        amount,
+        '0.00',
+        '0.00',
+        '0.00',
+        '0.00',
+        '0.00',
+        '',
+        '0.00',
+        '0.00',
+        '',
+        `-${fenToYuan(fee(p.amountFen))}`,
+        '0.00',
+        '',
+      ].join(','),
     );
   }
   for (const r of refunds) {
@@ -180,9 +262,33 @@ export function alipayTradeBill(
     const t = beijing(r.atMs).plain;
     const amount = `-${fenToYuan(r.refundFen)}`;
     lines.push(
-      [r.gatewayRefundId, r.outTradeNo, '退款', p?.subject ?? '', t, t, '', '', '', '', p?.payer ?? '', amount, amount,
-        '0.00', '0.00', '0.00', '0.00', '0.00', '', '0.00', '0.00', r.outRefundNo, fenToYuan(fee(r.refundFen)), '0.00',
-        ''].join(','),
+      [
+        r.gatewayRefundId,
+        r.outTradeNo,
+        '退款',
+        p?.subject ?? '',
+        t,
+        t,
+        '',
+        '',
+        '',
+        '',
+        p?.payer ?? '',
+        amount,
+        amount,
+        '0.00',
+        '0.00',
+        '0.00',
+        '0.00',
+        '0.00',
+        '',
+        '0.00',
+        '0.00',
+        r.outRefundNo,
+        fenToYuan(fee(r.refundFen)),
+        '0.00',
+        '',
+      ].join(','),
     );
   }
   lines.push(

@@ -3,7 +3,11 @@ import { Secret } from '../../src/money/payments/secret';
 import type { GatewayDouble } from './index';
 
 /** A WeChat Pay configuration pointed at the double, accepting both of its signing keys unless told otherwise. */
-export function wechatConfigFor(double: GatewayDouble, notifyUrl: string, over: Partial<WechatPayConfig> = {}): WechatPayConfig {
+export function wechatConfigFor(
+  double: GatewayDouble,
+  notifyUrl: string,
+  over: Partial<WechatPayConfig> = {},
+): WechatPayConfig {
   const f = double.fixtures.wechat;
   return {
     mchid: f.mchid,
@@ -26,7 +30,11 @@ export function wechatConfigFor(double: GatewayDouble, notifyUrl: string, over: 
   };
 }
 
-export function alipayConfigFor(double: GatewayDouble, notifyUrl: string, over: Partial<AlipayConfig> = {}): AlipayConfig {
+export function alipayConfigFor(
+  double: GatewayDouble,
+  notifyUrl: string,
+  over: Partial<AlipayConfig> = {},
+): AlipayConfig {
   const f = double.fixtures.alipay;
   return {
     appId: f.appId,

@@ -2,44 +2,18 @@ import { createHash, randomBytes, type KeyObject } from 'node:crypto';
 import { beijing, json, text, type DoubleRequest, type DoubleResponse, type Handler } from './http';
 import { Notifier, WECHAT_RETRY_SECONDS, type Delivery, type DeliveryOptions, type OutgoingRequest } from './notifier';
 import { checkMerchantSignature, encryptResource, nonce, signedHeaders, type WechatSigner } from './wechat-wire';
-import { wechatTradeBill, type BillDifferences, type BillPayment, type BillRefund } from './bills';
+import { wechatTradeBill, type BillDifferences } from './bills';
+import {
+  refundJson,
+  transactionJson,
+  transferJson,
+  wechatBillRows,
+  type WechatOrder,
+  type WechatRefund,
+  type WechatTransfer,
+} from './wechat-records';
 
 type Json = Record<string, unknown>;
-
-export interface WechatOrder {
-  outTradeNo: string;
-  appid: string;
-  tradeType: 'JSAPI' | 'MWEB' | 'NATIVE';
-  description: string;
-  totalFen: number;
-  notifyUrl: string;
-  openid?: string;
-  state: 'NOTPAY' | 'SUCCESS' | 'CLOSED' | 'REFUND';
-  transactionId?: string;
-  successTime?: string;
-  paidAtMs?: number;
-  refundedFen: number;
-}
-
-export interface WechatRefund {
-  outRefundNo: string;
-  outTradeNo: string;
-  refundId: string;
-  refundFen: number;
-  status: 'PROCESSING' | 'SUCCESS' | 'CLOSED' | 'ABNORMAL';
-  notifyUrl?: string;
-  createdAtMs: number;
-}
-
-export interface WechatTransfer {
-  outBillNo: string;
-  transferBillNo: string;
-  openid: string;
-  amountFen: number;
-  state: 'WAIT_USER_CONFIRM' | 'SUCCESS' | 'FAIL' | 'CANCELLED';
-  notifyUrl?: string;
-  userName?: string;
-}
 
 export interface WechatDoubleSetup {
   mchid: string;
@@ -80,58 +54,14 @@ export function wechatDouble(setup: WechatDoubleSetup) {
     return { status, headers: { 'content-type': 'application/json', ...headers }, body };
   };
 
-  const transactionJson = (o: WechatOrder): Json => ({
-    appid: o.appid,
-    mchid: setup.mchid,
-    out_trade_no: o.outTradeNo,
-    ...(o.transactionId === undefined ? {} : { transaction_id: o.transactionId }),
-    trade_type: o.tradeType,
-    trade_state: o.state,
-    trade_state_desc: o.state === 'SUCCESS' ? '支付成功' : o.state,
-    ...(o.successTime === undefined ? {} : { success_time: o.successTime, bank_type: 'OTHERS' }),
-    attach: '',
-    payer: o.openid === undefined ? {} : { openid: o.openid },
-    amount: { total: o.totalFen, payer_total: o.totalFen, currency: 'CNY', payer_currency: 'CNY' },
-  });
-
-  const refundJson = (r: WechatRefund): Json => {
-    const o = orders.get(r.outTradeNo);
-    return {
-      refund_id: r.refundId,
-      out_refund_no: r.outRefundNo,
-      transaction_id: o?.transactionId ?? '',
-      out_trade_no: r.outTradeNo,
-      channel: 'ORIGINAL',
-      user_received_account: '支付用户零钱',
-      create_time: beijing(r.createdAtMs).rfc3339,
-      status: r.status,
-      amount: {
-        total: o?.totalFen ?? 0,
-        refund: r.refundFen,
-        payer_total: o?.totalFen ?? 0,
-        payer_refund: r.refundFen,
-        currency: 'CNY',
-      },
-    };
-  };
-
-  const transferJson = (t: WechatTransfer): Json => ({
-    mch_id: setup.mchid,
-    out_bill_no: t.outBillNo,
-    transfer_bill_no: t.transferBillNo,
-    appid: setup.appid,
-    state: t.state,
-    transfer_amount: t.amountFen,
-    openid: t.openid,
-    ...(t.state === 'WAIT_USER_CONFIRM' ? { package_info: `pkg_${t.transferBillNo}` } : {}),
-    create_time: beijing(Date.now()).rfc3339,
-    update_time: beijing(Date.now()).rfc3339,
-  });
-
   /** A notification as WeChat Pay builds it: encrypted resource, signed headers, fresh timestamp per attempt. */
   const notification = (eventType: string, resource: Json, opts: NotificationOptions = {}): OutgoingRequest => {
     const id = opts.id ?? randomBytes(16).toString('hex');
-    const originalType = eventType.startsWith('REFUND') ? 'refund' : eventType.startsWith('MCH') ? 'mch_payment' : 'transaction';
+    const originalType = eventType.startsWith('REFUND')
+      ? 'refund'
+      : eventType.startsWith('MCH')
+        ? 'mch_payment'
+        : 'transaction';
     const body = JSON.stringify({
       id,
       create_time: beijing(Date.now()).rfc3339,
@@ -200,7 +130,9 @@ export function wechatDouble(setup: WechatDoubleSetup) {
     }
     const existing = refunds.get(outRefundNo);
     if (existing !== undefined) {
-      return existing.refundFen === amount.refund ? answer(200, refundJson(existing)) : fail(400, 'INVALID_REQUEST', '退款单号重复');
+      return existing.refundFen === amount.refund
+        ? answer(200, refundJson(existing, o))
+        : fail(400, 'INVALID_REQUEST', '退款单号重复');
     }
     if (o.state !== 'SUCCESS' && o.state !== 'REFUND') return fail(400, 'INVALID_REQUEST', '订单未支付');
     if (o.refundedFen + amount.refund > o.totalFen) return fail(403, 'NOT_ENOUGH', '可退金额不足');
@@ -215,7 +147,7 @@ export function wechatDouble(setup: WechatDoubleSetup) {
       createdAtMs: Date.now(),
     };
     refunds.set(outRefundNo, r);
-    return answer(200, refundJson(r));
+    return answer(200, refundJson(r, orders.get(r.outTradeNo)));
   };
 
   const transfer = (body: Json): DoubleResponse => {
@@ -227,7 +159,7 @@ export function wechatDouble(setup: WechatDoubleSetup) {
       return fail(400, 'PARAM_ERROR', 'transfer_amount and transfer_scene_id are required');
     }
     const existing = transfers.get(outBillNo);
-    if (existing !== undefined) return answer(200, transferJson(existing));
+    if (existing !== undefined) return answer(200, transferJson(setup.mchid, setup.appid, existing));
     const t: WechatTransfer = {
       outBillNo,
       transferBillNo: `1330${Date.now()}${String((txnSeq += 1)).padStart(6, '0')}`,
@@ -238,35 +170,16 @@ export function wechatDouble(setup: WechatDoubleSetup) {
       ...(typeof body.user_name === 'string' ? { userName: body.user_name } : {}),
     };
     transfers.set(outBillNo, t);
-    const { out_bill_no, transfer_bill_no, create_time, state, package_info } = transferJson(t);
+    const { out_bill_no, transfer_bill_no, create_time, state, package_info } = transferJson(
+      setup.mchid,
+      setup.appid,
+      t,
+    );
     return answer(200, { out_bill_no, transfer_bill_no, create_time, state, package_info });
   };
 
-  const billRows = (): { payments: BillPayment[]; refunds: BillRefund[] } => ({
-    payments: [...orders.values()]
-      .filter((o) => o.paidAtMs !== undefined)
-      .map((o) => ({
-        atMs: o.paidAtMs ?? 0,
-        appid: o.appid,
-        mchid: setup.mchid,
-        gatewayTxnId: o.transactionId ?? '',
-        outTradeNo: o.outTradeNo,
-        payer: o.openid ?? '',
-        tradeType: o.tradeType,
-        amountFen: BigInt(o.totalFen),
-        subject: o.description,
-      })),
-    refunds: [...refunds.values()].map((r) => ({
-      atMs: r.createdAtMs,
-      outTradeNo: r.outTradeNo,
-      outRefundNo: r.outRefundNo,
-      gatewayRefundId: r.refundId,
-      refundFen: BigInt(r.refundFen),
-      status: r.status === 'SUCCESS' ? 'SUCCESS' : 'PROCESSING',
-    })),
-  });
-
   let differences: BillDifferences = {};
+  const billRows = () => wechatBillRows(setup.mchid, orders.values(), refunds.values());
 
   const routes = async (req: DoubleRequest): Promise<DoubleResponse | undefined> => {
     const p = req.url.pathname;
@@ -284,7 +197,9 @@ export function wechatDouble(setup: WechatDoubleSetup) {
     if (refused !== undefined) return fail(401, 'SIGN_ERROR', refused);
     if (p === '/v3/billdownload/file') {
       const bill = billTokens.get(req.url.searchParams.get('token') ?? '');
-      return bill === undefined ? fail(404, 'NO_STATEMENT_EXIST', '账单不存在') : text(200, bill, 'text/csv; charset=utf-8');
+      return bill === undefined
+        ? fail(404, 'NO_STATEMENT_EXIST', '账单不存在')
+        : text(200, bill, 'text/csv; charset=utf-8');
     }
     let body: Json = {};
     if (req.rawBody !== '') {
@@ -308,17 +223,23 @@ export function wechatDouble(setup: WechatDoubleSetup) {
     if (req.method === 'GET' && p.startsWith('/v3/pay/transactions/out-trade-no/')) {
       if (req.url.searchParams.get('mchid') !== setup.mchid) return fail(400, 'PARAM_ERROR', 'mchid');
       const o = orders.get(tail('/v3/pay/transactions/out-trade-no/'));
-      return o === undefined ? fail(404, 'ORDER_NOT_EXIST', '订单不存在') : answer(200, transactionJson(o));
+      return o === undefined
+        ? fail(404, 'ORDER_NOT_EXIST', '订单不存在')
+        : answer(200, transactionJson(setup.mchid, o));
     }
     if (req.method === 'POST' && p === '/v3/refund/domestic/refunds') return refund(body);
     if (req.method === 'GET' && p.startsWith('/v3/refund/domestic/refunds/')) {
       const r = refunds.get(tail('/v3/refund/domestic/refunds/'));
-      return r === undefined ? fail(404, 'RESOURCE_NOT_EXISTS', '退款单不存在') : answer(200, refundJson(r));
+      return r === undefined
+        ? fail(404, 'RESOURCE_NOT_EXISTS', '退款单不存在')
+        : answer(200, refundJson(r, orders.get(r.outTradeNo)));
     }
     if (req.method === 'POST' && p === '/v3/fund-app/mch-transfer/transfer-bills') return transfer(body);
     if (req.method === 'GET' && p.startsWith('/v3/fund-app/mch-transfer/transfer-bills/out-bill-no/')) {
       const t = transfers.get(tail('/v3/fund-app/mch-transfer/transfer-bills/out-bill-no/'));
-      return t === undefined ? fail(404, 'NOT_FOUND', '转账单不存在') : answer(200, transferJson(t));
+      return t === undefined
+        ? fail(404, 'NOT_FOUND', '转账单不存在')
+        : answer(200, transferJson(setup.mchid, setup.appid, t));
     }
     if (req.method === 'GET' && p === '/v3/bill/tradebill') {
       const date = req.url.searchParams.get('bill_date') ?? '';
@@ -338,7 +259,8 @@ export function wechatDouble(setup: WechatDoubleSetup) {
     if (q.get('appid') !== setup.appid || q.get('secret') !== setup.appSecret) {
       return json(200, { errcode: 40125, errmsg: 'invalid appsecret' });
     }
-    if (q.get('grant_type') !== 'authorization_code') return json(200, { errcode: 40002, errmsg: 'invalid grant_type' });
+    if (q.get('grant_type') !== 'authorization_code')
+      return json(200, { errcode: 40002, errmsg: 'invalid grant_type' });
     const openid = oauthCodes.get(q.get('code') ?? '');
     if (openid === undefined) return json(200, { errcode: 40029, errmsg: 'invalid code' });
     oauthCodes.delete(q.get('code') ?? '');
@@ -365,7 +287,10 @@ export function wechatDouble(setup: WechatDoubleSetup) {
       return code;
     },
     /** The shopper pays: the order succeeds and (unless notify is false) the notification goes out. */
-    pay(outTradeNo: string, options: DeliveryOptions & { notify?: boolean; openid?: string } = {}): Delivery | undefined {
+    pay(
+      outTradeNo: string,
+      options: DeliveryOptions & { notify?: boolean; openid?: string } = {},
+    ): Delivery | undefined {
       const o = orders.get(outTradeNo);
       if (o === undefined || o.state !== 'NOTPAY') throw new Error(`order ${outTradeNo} is not payable`);
       o.state = 'SUCCESS';
@@ -379,17 +304,26 @@ export function wechatDouble(setup: WechatDoubleSetup) {
       const o = orders.get(outTradeNo);
       if (o === undefined) throw new Error(`no order ${outTradeNo}`);
       // The resource is the transaction as it was when paid, whatever happened to it since (a refund, say).
-      const paid = { ...transactionJson(o), trade_state: 'SUCCESS', trade_state_desc: '支付成功' };
+      const paid = { ...transactionJson(setup.mchid, o), trade_state: 'SUCCESS', trade_state_desc: '支付成功' };
       return send(o.notifyUrl, 'TRANSACTION.SUCCESS', paid, options);
     },
     /** The refund reaches its end state at WeChat; its notification goes to the refund's notify_url. */
-    completeRefund(outRefundNo: string, status: 'SUCCESS' | 'CLOSED' | 'ABNORMAL' = 'SUCCESS', options: DeliveryOptions = {}) {
+    completeRefund(
+      outRefundNo: string,
+      status: 'SUCCESS' | 'CLOSED' | 'ABNORMAL' = 'SUCCESS',
+      options: DeliveryOptions = {},
+    ) {
       const r = refunds.get(outRefundNo);
       if (r === undefined) throw new Error(`no refund ${outRefundNo}`);
       r.status = status;
       const o = orders.get(r.outTradeNo);
       if (o !== undefined && status === 'SUCCESS') o.state = 'REFUND';
-      const resource = { mchid: setup.mchid, ...refundJson(r), refund_status: status, success_time: beijing(Date.now()).rfc3339 };
+      const resource = {
+        mchid: setup.mchid,
+        ...refundJson(r, orders.get(r.outTradeNo)),
+        refund_status: status,
+        success_time: beijing(Date.now()).rfc3339,
+      };
       return r.notifyUrl === undefined ? undefined : send(r.notifyUrl, `REFUND.${status}`, resource, options);
     },
     /** The payee accepted the transfer in WeChat (or it failed); the bill's notification goes out. */
@@ -397,11 +331,13 @@ export function wechatDouble(setup: WechatDoubleSetup) {
       const t = transfers.get(outBillNo);
       if (t === undefined) throw new Error(`no transfer ${outBillNo}`);
       t.state = state;
-      return t.notifyUrl === undefined ? undefined : send(t.notifyUrl, 'MCHTRANSFER.BILL.FINISHED', transferJson(t));
+      return t.notifyUrl === undefined
+        ? undefined
+        : send(t.notifyUrl, 'MCHTRANSFER.BILL.FINISHED', transferJson(setup.mchid, setup.appid, t));
     },
     /** A notification built by hand, for negative tests (other keys, other merchants, stale or probe). */
     notification,
-    transactionJson,
+    transactionJson: (o: WechatOrder) => transactionJson(setup.mchid, o),
     setBillDifferences(d: BillDifferences): void {
       differences = d;
     },

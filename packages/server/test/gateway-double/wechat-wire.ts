@@ -83,5 +83,7 @@ export function checkMerchantSignature(
     return 'timestamp is more than 5 minutes off';
   }
   const message = `${method}\n${pathAndQuery}\n${fields.get('timestamp')}\n${fields.get('nonce_str') ?? ''}\n${rawBody}\n`;
-  return rsaVerify(message, fields.get('signature') ?? '', merchant.publicKey) ? undefined : 'signature does not verify';
+  return rsaVerify(message, fields.get('signature') ?? '', merchant.publicKey)
+    ? undefined
+    : 'signature does not verify';
 }

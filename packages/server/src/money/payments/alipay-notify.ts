@@ -54,7 +54,13 @@ function eventOf(config: AlipayConfig, p: Record<string, string>): NotificationE
     };
   }
   if (status === 'TRADE_CLOSED') {
-    return { kind: 'payment_closed', outTradeNo, gatewayTxnId: tradeNo, merchantId: config.sellerId, appId: config.appId };
+    return {
+      kind: 'payment_closed',
+      outTradeNo,
+      gatewayTxnId: tradeNo,
+      merchantId: config.sellerId,
+      appId: config.appId,
+    };
   }
   if (status === 'WAIT_BUYER_PAY') return { kind: 'ignored', reason: 'WAIT_BUYER_PAY' };
   return refuse('unsupported_event', `trade_status ${status ?? '(none)'}`);

@@ -57,7 +57,9 @@ describe('Alipay provider against the gateway double', () => {
   it('pays through the wap and the page cashier: signed redirect, notification answered with the literal success', async () => {
     for (const channel of ['alipay_wap', 'alipay_page'] as const) {
       const { outTradeNo, url } = await opened(100_000n, channel);
-      expect(url.searchParams.get('method')).toBe(channel === 'alipay_wap' ? 'alipay.trade.wap.pay' : 'alipay.trade.page.pay');
+      expect(url.searchParams.get('method')).toBe(
+        channel === 'alipay_wap' ? 'alipay.trade.wap.pay' : 'alipay.trade.page.pay',
+      );
       expect(JSON.parse(url.searchParams.get('biz_content') ?? '{}')).toMatchObject({ total_amount: '1000.00' });
       const delivery = double.alipay.pay(outTradeNo);
       expect(await delivery?.done).toBe(true);
@@ -101,13 +103,29 @@ describe('Alipay provider against the gateway double', () => {
 
   const refusals: [string, (p: Record<string, string>) => OutgoingRequest, string][] = [
     ['a signature by another key', (p) => double.alipay.notification(p, testKeyPair().privateKey), 'invalid_signature'],
-    ['a tampered amount re-signed by another key', (p) => double.alipay.notification({ ...p, total_amount: '0.01' }, testKeyPair().privateKey), 'invalid_signature'],
-    ['another app’s notification', (p) => double.alipay.notification({ ...p, app_id: '2021000000009999' }), 'app_mismatch'],
-    ['another seller’s notification', (p) => double.alipay.notification({ ...p, seller_id: '2088000000009999' }), 'merchant_mismatch'],
-    ['an RSA (SHA1) sign_type', (p) => {
-      const req = double.alipay.notification(p);
-      return { ...req, body: req.body.replace('sign_type=RSA2', 'sign_type=RSA') };
-    }, 'invalid_signature'],
+    [
+      'a tampered amount re-signed by another key',
+      (p) => double.alipay.notification({ ...p, total_amount: '0.01' }, testKeyPair().privateKey),
+      'invalid_signature',
+    ],
+    [
+      'another app’s notification',
+      (p) => double.alipay.notification({ ...p, app_id: '2021000000009999' }),
+      'app_mismatch',
+    ],
+    [
+      'another seller’s notification',
+      (p) => double.alipay.notification({ ...p, seller_id: '2088000000009999' }),
+      'merchant_mismatch',
+    ],
+    [
+      'an RSA (SHA1) sign_type',
+      (p) => {
+        const req = double.alipay.notification(p);
+        return { ...req, body: req.body.replace('sign_type=RSA2', 'sign_type=RSA') };
+      },
+      'invalid_signature',
+    ],
     ['a malformed amount "1.5"', (p) => double.alipay.notification({ ...p, total_amount: '1.5' }), 'malformed'],
   ];
 
@@ -149,7 +167,10 @@ describe('Alipay provider against the gateway double', () => {
     await Promise.all(double.alipay.notifier.deliveries.map((d) => d.done));
     expect(book.refunds.get(refund.outRefundNo)?.confirmed).toBe(true);
     const refundNote = receiver.received.find((r) => r.result.ok && r.result.event.kind === 'refund_succeeded');
-    expect(refundNote?.result.ok && refundNote.result.event).toMatchObject({ refundFen: 400n, refundFenIsCumulative: true });
+    expect(refundNote?.result.ok && refundNote.result.event).toMatchObject({
+      refundFen: 400n,
+      refundFenIsCumulative: true,
+    });
     expect(await provider.refund({ ...refund, outRefundNo: 'ref_too_much', refundFen: 601n })).toMatchObject({
       ok: false,
       code: 'gateway_rejected',
@@ -160,11 +181,20 @@ describe('Alipay provider against the gateway double', () => {
   });
 
   it('transfers to an Alipay user and queries the transfer; a login id needs the payee’s name', async () => {
-    const t = await provider.transfer({ outBillNo: 'wd_ali_1', amountFen: 12_345n, payee: '2088123412341234', remark: '余额提现' });
+    const t = await provider.transfer({
+      outBillNo: 'wd_ali_1',
+      amountFen: 12_345n,
+      payee: '2088123412341234',
+      remark: '余额提现',
+    });
     expect(t).toMatchObject({ ok: true, value: { status: 'succeeded', amountFen: 12_345n } });
-    expect(await provider.queryTransfer('wd_ali_1')).toMatchObject({ value: { status: 'succeeded', amountFen: 12_345n } });
+    expect(await provider.queryTransfer('wd_ali_1')).toMatchObject({
+      value: { status: 'succeeded', amountFen: 12_345n },
+    });
     expect(await provider.queryTransfer('wd_ali_none')).toMatchObject({ value: { status: 'not_found' } });
-    expect(await provider.transfer({ outBillNo: 'wd_ali_2', amountFen: 100n, payee: 'a@example.com', remark: 'x' })).toMatchObject({
+    expect(
+      await provider.transfer({ outBillNo: 'wd_ali_2', amountFen: 100n, payee: 'a@example.com', remark: 'x' }),
+    ).toMatchObject({
       ok: false,
     });
     expect(double.alipay.transfers.get('wd_ali_1')?.amountFen).toBe(12_345n);
@@ -186,9 +216,17 @@ describe('Alipay provider against the gateway double', () => {
   });
 
   it('is refused when our request is signed with a key Alipay does not have, and refuses answers it cannot verify', async () => {
-    const impostor = alipayProvider(alipayConfigFor(double, receiver.url, { privateKey: new Secret(testKeyPair().privatePem) }));
-    expect(await impostor.queryPayment('pay_x')).toMatchObject({ ok: false, code: 'gateway_rejected', gatewayCode: 'isv.invalid-signature' });
-    const wrongKey = alipayProvider(alipayConfigFor(double, receiver.url, { alipayPublicKey: testKeyPair().publicPem }));
+    const impostor = alipayProvider(
+      alipayConfigFor(double, receiver.url, { privateKey: new Secret(testKeyPair().privatePem) }),
+    );
+    expect(await impostor.queryPayment('pay_x')).toMatchObject({
+      ok: false,
+      code: 'gateway_rejected',
+      gatewayCode: 'isv.invalid-signature',
+    });
+    const wrongKey = alipayProvider(
+      alipayConfigFor(double, receiver.url, { alipayPublicKey: testKeyPair().publicPem }),
+    );
     expect(await wrongKey.queryPayment('pay_x')).toMatchObject({ ok: false, code: 'gateway_bad_response' });
   });
 

@@ -235,7 +235,10 @@ export function alipayProvider(config: AlipayConfig): AlipayProvider {
     },
 
     async billDownloadUrl(billDate) {
-      const r = await exec('alipay.data.dataservice.bill.downloadurl.query', { bill_type: 'trade', bill_date: billDate });
+      const r = await exec('alipay.data.dataservice.bill.downloadurl.query', {
+        bill_type: 'trade',
+        bill_date: billDate,
+      });
       if (!r.ok) return r;
       const url = str(r.value.bill_download_url);
       return url === undefined ? failure('gateway_bad_response', 'no bill_download_url') : success(url);

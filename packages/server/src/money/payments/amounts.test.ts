@@ -20,12 +20,24 @@ describe('gateway amounts', () => {
     expect(yuanToFen('10000000000.00')).toBe(MAX_AMOUNT_FEN);
   });
 
-  it.each(['1.5', '01.00', '1e3', ' 1.00', '1.00 ', '-1.00', '+1.00', '1', '1.', '.50', '1.005', '1,00', '', '0x10.00'])(
-    'refuses the malformed yuan string %j',
-    (text) => {
-      expect(yuanToFen(text)).toBeUndefined();
-    },
-  );
+  it.each([
+    '1.5',
+    '01.00',
+    '1e3',
+    ' 1.00',
+    '1.00 ',
+    '-1.00',
+    '+1.00',
+    '1',
+    '1.',
+    '.50',
+    '1.005',
+    '1,00',
+    '',
+    '0x10.00',
+  ])('refuses the malformed yuan string %j', (text) => {
+    expect(yuanToFen(text)).toBeUndefined();
+  });
 
   it('refuses a yuan amount above the largest amount', () => {
     expect(yuanToFen('10000000000.01')).toBeUndefined();

@@ -172,7 +172,8 @@ function wechatConfig(ctx: Ctx, notifyBase: string, timeoutMs: number): WechatPa
   if ((pubKeyId === undefined) !== (pubKeyFile === undefined)) {
     problems.push('MALL_WECHAT_PUBLIC_KEY_ID and MALL_WECHAT_PUBLIC_KEY_FILE go together');
   } else if (pubKeyId !== undefined && pubKeyFile !== undefined) {
-    if (!/^PUB_KEY_ID_[0-9A-Za-z]+$/.test(pubKeyId)) problems.push('MALL_WECHAT_PUBLIC_KEY_ID: expected PUB_KEY_ID_...');
+    if (!/^PUB_KEY_ID_[0-9A-Za-z]+$/.test(pubKeyId))
+      problems.push('MALL_WECHAT_PUBLIC_KEY_ID: expected PUB_KEY_ID_...');
     const key = readKey(ctx, pubKeyFile, 'MALL_WECHAT_PUBLIC_KEY_FILE', (pem) => createPublicKey(pem));
     if (key !== undefined) verifiers.set(pubKeyId, key);
   }
@@ -181,7 +182,9 @@ function wechatConfig(ctx: Ctx, notifyBase: string, timeoutMs: number): WechatPa
     if (cert !== undefined) verifiers.set(cert.serialNumber.toUpperCase(), cert.publicKey);
   }
   if (verifiers.size === 0) {
-    problems.push('WeChat Pay needs MALL_WECHAT_PUBLIC_KEY_ID + MALL_WECHAT_PUBLIC_KEY_FILE or MALL_WECHAT_PLATFORM_CERT_FILES');
+    problems.push(
+      'WeChat Pay needs MALL_WECHAT_PUBLIC_KEY_ID + MALL_WECHAT_PUBLIC_KEY_FILE or MALL_WECHAT_PLATFORM_CERT_FILES',
+    );
   }
   const appSecretText = value(env, 'MALL_WECHAT_APP_SECRET');
   let channels = parseChannels(value(env, 'MALL_WECHAT_CHANNELS'), WECHAT_CHANNELS, 'MALL_WECHAT_CHANNELS', problems);
@@ -204,10 +207,18 @@ function wechatConfig(ctx: Ctx, notifyBase: string, timeoutMs: number): WechatPa
     verifiers,
     channels,
     apiBaseUrl: withSlash(
-      httpUrl(value(env, 'MALL_WECHAT_API_BASE_URL') ?? 'https://api.mch.weixin.qq.com/', 'MALL_WECHAT_API_BASE_URL', problems),
+      httpUrl(
+        value(env, 'MALL_WECHAT_API_BASE_URL') ?? 'https://api.mch.weixin.qq.com/',
+        'MALL_WECHAT_API_BASE_URL',
+        problems,
+      ),
     ),
     oauthBaseUrl: withSlash(
-      httpUrl(value(env, 'MALL_WECHAT_OAUTH_BASE_URL') ?? 'https://api.weixin.qq.com/', 'MALL_WECHAT_OAUTH_BASE_URL', problems),
+      httpUrl(
+        value(env, 'MALL_WECHAT_OAUTH_BASE_URL') ?? 'https://api.weixin.qq.com/',
+        'MALL_WECHAT_OAUTH_BASE_URL',
+        problems,
+      ),
     ),
     notifyUrl: `${notifyBase}/api/payments/wechat/notify`,
     ...(sceneId === undefined ? {} : { transferSceneId: sceneId }),

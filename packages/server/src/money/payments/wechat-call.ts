@@ -57,7 +57,8 @@ export async function callWechat(
 function mapError(err: AxiosLikeError): GatewayFailure {
   const code = err.code ?? '';
   if (code.startsWith('EV3_RES_')) return failure('gateway_bad_response', `answer refused: ${code}`);
-  if (code === 'ECONNABORTED' || code === 'ETIMEDOUT') return failure('gateway_timeout', 'WeChat Pay did not answer in time');
+  if (code === 'ECONNABORTED' || code === 'ETIMEDOUT')
+    return failure('gateway_timeout', 'WeChat Pay did not answer in time');
   const status = err.response?.status;
   if (status === undefined) return failure('gateway_unavailable', `WeChat Pay unreachable (${code || 'network'})`);
   const data = asObject(err.response?.data);

@@ -78,23 +78,54 @@ describe('WeChat Pay notification verification', () => {
   const refusals: [string, (t: Record<string, unknown>) => OutgoingRequest, string][] = [
     [
       'a signature by another key under the right serial',
-      (t) => double.wechat.notification('TRANSACTION.SUCCESS', t, { signer: { id: double.fixtures.wechat.publicKeyId, privateKey: testKeyPair().privateKey } }),
+      (t) =>
+        double.wechat.notification('TRANSACTION.SUCCESS', t, {
+          signer: { id: double.fixtures.wechat.publicKeyId, privateKey: testKeyPair().privateKey },
+        }),
       'invalid_signature',
     ],
     [
       'a tampered amount re-signed by another key',
       (t) =>
-        double.wechat.notification('TRANSACTION.SUCCESS', { ...t, amount: { total: 1, currency: 'CNY' } }, {
-          signer: { id: double.fixtures.wechat.publicKeyId, privateKey: testKeyPair().privateKey },
-        }),
+        double.wechat.notification(
+          'TRANSACTION.SUCCESS',
+          { ...t, amount: { total: 1, currency: 'CNY' } },
+          {
+            signer: { id: double.fixtures.wechat.publicKeyId, privateKey: testKeyPair().privateKey },
+          },
+        ),
       'invalid_signature',
     ],
-    ['another merchant’s notification', (t) => double.wechat.notification('TRANSACTION.SUCCESS', { ...t, mchid: '1900000999' }), 'merchant_mismatch'],
-    ['another app’s notification', (t) => double.wechat.notification('TRANSACTION.SUCCESS', { ...t, appid: 'wx0000000000000000' }), 'app_mismatch'],
-    ['a timestamp 301 s old', (t) => double.wechat.notification('TRANSACTION.SUCCESS', t, { timestampOffsetSeconds: -301 }), 'stale_timestamp'],
-    ['a timestamp 301 s ahead', (t) => double.wechat.notification('TRANSACTION.SUCCESS', t, { timestampOffsetSeconds: 301 }), 'stale_timestamp'],
-    ['the SIGNTEST probe', (t) => double.wechat.notification('TRANSACTION.SUCCESS', t, { signtest: true }), 'signature_probe'],
-    ['a resource under another APIv3 key', (t) => double.wechat.notification('TRANSACTION.SUCCESS', t, { apiV3Key: testApiV3Key() }), 'decrypt_failed'],
+    [
+      'another merchant’s notification',
+      (t) => double.wechat.notification('TRANSACTION.SUCCESS', { ...t, mchid: '1900000999' }),
+      'merchant_mismatch',
+    ],
+    [
+      'another app’s notification',
+      (t) => double.wechat.notification('TRANSACTION.SUCCESS', { ...t, appid: 'wx0000000000000000' }),
+      'app_mismatch',
+    ],
+    [
+      'a timestamp 301 s old',
+      (t) => double.wechat.notification('TRANSACTION.SUCCESS', t, { timestampOffsetSeconds: -301 }),
+      'stale_timestamp',
+    ],
+    [
+      'a timestamp 301 s ahead',
+      (t) => double.wechat.notification('TRANSACTION.SUCCESS', t, { timestampOffsetSeconds: 301 }),
+      'stale_timestamp',
+    ],
+    [
+      'the SIGNTEST probe',
+      (t) => double.wechat.notification('TRANSACTION.SUCCESS', t, { signtest: true }),
+      'signature_probe',
+    ],
+    [
+      'a resource under another APIv3 key',
+      (t) => double.wechat.notification('TRANSACTION.SUCCESS', t, { apiV3Key: testApiV3Key() }),
+      'decrypt_failed',
+    ],
   ];
 
   it.each(refusals)('refuses %s with a 4xx and changes nothing', async (_name, build, reason) => {

@@ -117,7 +117,13 @@ function refundEvent(config: WechatPayConfig, eventType: string, r: Json): Notif
     };
   }
   // ABNORMAL (the payer's card or account cannot take the money back) is not final: it is retried or handled by hand.
-  return { kind: 'refund_failed', outTradeNo, outRefundNo, gatewayRefundId: refundId, final: eventType === 'REFUND.CLOSED' };
+  return {
+    kind: 'refund_failed',
+    outTradeNo,
+    outRefundNo,
+    gatewayRefundId: refundId,
+    final: eventType === 'REFUND.CLOSED',
+  };
 }
 
 function transferEvent(config: WechatPayConfig, t: Json): NotificationEvent | NotificationResult {

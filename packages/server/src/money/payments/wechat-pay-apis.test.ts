@@ -48,7 +48,10 @@ describe('WeChat Pay order query, close, refund, transfer and bill against the d
       value: { outTradeNo: 'pay_never_created', status: 'not_found' },
     });
     const no = await created(12_345n);
-    expect(await provider.queryPayment(no)).toMatchObject({ ok: true, value: { status: 'pending', amountFen: 12_345n } });
+    expect(await provider.queryPayment(no)).toMatchObject({
+      ok: true,
+      value: { status: 'pending', amountFen: 12_345n },
+    });
     double.wechat.pay(no, { notify: false });
     const q = await provider.queryPayment(no);
     expect(q).toMatchObject({
@@ -64,7 +67,11 @@ describe('WeChat Pay order query, close, refund, transfer and bill against the d
     expect(await provider.queryPayment(open)).toMatchObject({ value: { status: 'closed' } });
     const paid = await created(100n);
     double.wechat.pay(paid, { notify: false });
-    expect(await provider.closePayment(paid)).toMatchObject({ ok: false, code: 'gateway_rejected', gatewayCode: 'ORDERPAID' });
+    expect(await provider.closePayment(paid)).toMatchObject({
+      ok: false,
+      code: 'gateway_rejected',
+      gatewayCode: 'ORDERPAID',
+    });
   });
 
   it('refunds in parts with idempotent out_refund_no and refuses more than was paid', async () => {
@@ -75,7 +82,11 @@ describe('WeChat Pay order query, close, refund, transfer and bill against the d
     expect(await provider.refund(first)).toMatchObject({ ok: true, value: { status: 'processing', refundFen: 300n } });
     expect(double.wechat.orders.get(no)?.refundedFen).toBe(300);
     const second = { ...first, outRefundNo: `ref_${no}_2`, refundFen: 701n };
-    expect(await provider.refund(second)).toMatchObject({ ok: false, code: 'gateway_rejected', gatewayCode: 'NOT_ENOUGH' });
+    expect(await provider.refund(second)).toMatchObject({
+      ok: false,
+      code: 'gateway_rejected',
+      gatewayCode: 'NOT_ENOUGH',
+    });
     expect(await provider.refund({ ...second, refundFen: 1_001n })).toMatchObject({ code: 'amount_out_of_range' });
     expect(await provider.queryRefund(no, first.outRefundNo)).toMatchObject({ value: { status: 'processing' } });
     double.wechat.completeRefund(first.outRefundNo, 'SUCCESS', {});
@@ -110,21 +121,40 @@ describe('WeChat Pay order query, close, refund, transfer and bill against the d
   });
 
   it('transfers to a user’s balance, waits for the payee to confirm, and reports the end by query and notification', async () => {
-    const t = await provider.transfer({ outBillNo: 'wd_0001', amountFen: 5_000n, payee: 'o_payee', remark: '余额提现' });
+    const t = await provider.transfer({
+      outBillNo: 'wd_0001',
+      amountFen: 5_000n,
+      payee: 'o_payee',
+      remark: '余额提现',
+    });
     expect(t).toMatchObject({ ok: true, value: { status: 'wait_user_confirm', amountFen: 5_000n } });
     expect(t.ok && t.value.packageInfo).toMatch(/^pkg_/);
-    expect(await provider.transfer({ outBillNo: 'wd_0001', amountFen: 5_000n, payee: 'o_payee', remark: '余额提现' })).toMatchObject({
+    expect(
+      await provider.transfer({ outBillNo: 'wd_0001', amountFen: 5_000n, payee: 'o_payee', remark: '余额提现' }),
+    ).toMatchObject({
       value: { gatewayTransferId: t.ok ? t.value.gatewayTransferId : '' },
     });
     await double.wechat.finishTransfer('wd_0001', 'SUCCESS')?.done;
-    expect(await provider.queryTransfer('wd_0001')).toMatchObject({ value: { status: 'succeeded', amountFen: 5_000n } });
+    expect(await provider.queryTransfer('wd_0001')).toMatchObject({
+      value: { status: 'succeeded', amountFen: 5_000n },
+    });
     const note = receiver.received.at(-1)?.result;
-    expect(note?.ok && note.event).toMatchObject({ kind: 'transfer_finished', outBillNo: 'wd_0001', status: 'succeeded' });
+    expect(note?.ok && note.event).toMatchObject({
+      kind: 'transfer_finished',
+      outBillNo: 'wd_0001',
+      status: 'succeeded',
+    });
     expect(await provider.queryTransfer('wd_missing')).toMatchObject({ value: { status: 'not_found' } });
   });
 
   it('sends the payee name encrypted with the WeChat Pay key at 2000 yuan and above', async () => {
-    const t = await provider.transfer({ outBillNo: 'wd_big', amountFen: 200_000n, payee: 'o_p', payeeName: '张三', remark: '提现' });
+    const t = await provider.transfer({
+      outBillNo: 'wd_big',
+      amountFen: 200_000n,
+      payee: 'o_p',
+      payeeName: '张三',
+      remark: '提现',
+    });
     expect(t.ok).toBe(true);
     const cipher = double.wechat.transfers.get('wd_big')?.userName ?? '';
     expect(cipher).not.toContain('张三');
@@ -138,7 +168,10 @@ describe('WeChat Pay order query, close, refund, transfer and bill against the d
     double.wechat.pay(b, { notify: false });
     await provider.refund({ outTradeNo: a, outRefundNo: `ref_${a}`, refundFen: 1n, totalFen: 1_001n, reason: 'x' });
     const today = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
-    double.wechat.setBillDifferences({ amountFen: { [b]: 2_001n }, extra: [{ outTradeNo: 'pay_unknown', amountFen: 5n }] });
+    double.wechat.setBillDifferences({
+      amountFen: { [b]: 2_001n },
+      extra: [{ outTradeNo: 'pay_unknown', amountFen: 5n }],
+    });
     const bill = await provider.downloadTradeBill(today);
     if (!bill.ok) throw new Error(bill.message);
     const lines = bill.value.split('\r\n');
@@ -147,7 +180,9 @@ describe('WeChat Pay order query, close, refund, transfer and bill against the d
     expect(lines.some((l) => l.includes(`\`${b},`) && l.includes('`20.01,'))).toBe(true);
     expect(lines.some((l) => l.includes(`\`ref_${a},`) && l.includes('`REFUND,') && l.includes('`0.01,'))).toBe(true);
     expect(lines.some((l) => l.includes('`pay_unknown,'))).toBe(true);
-    expect(lines.at(-3)).toBe('总交易单数,应结订单总金额,退款总金额,充值券退款总金额,手续费总金额,订单总金额,申请退款总金额');
+    expect(lines.at(-3)).toBe(
+      '总交易单数,应结订单总金额,退款总金额,充值券退款总金额,手续费总金额,订单总金额,申请退款总金额',
+    );
     double.wechat.setBillDifferences({});
   });
 
@@ -155,7 +190,11 @@ describe('WeChat Pay order query, close, refund, transfer and bill against the d
     const impostor = wechatPayProvider(
       wechatConfigFor(double, receiver.url, { merchantKey: new Secret(testKeyPair().privateKey) }),
     );
-    expect(await impostor.queryPayment('pay_x')).toMatchObject({ ok: false, code: 'gateway_rejected', gatewayCode: 'SIGN_ERROR' });
+    expect(await impostor.queryPayment('pay_x')).toMatchObject({
+      ok: false,
+      code: 'gateway_rejected',
+      gatewayCode: 'SIGN_ERROR',
+    });
   });
 
   it('refuses an answer signed by a key we were not told about', async () => {

@@ -31,7 +31,11 @@ beforeEach(() => {
   receiver.received.length = 0;
 });
 
-function order(channel: PaymentChannel, amountFen: bigint, extra: Partial<CreatePaymentInput> = {}): CreatePaymentInput {
+function order(
+  channel: PaymentChannel,
+  amountFen: bigint,
+  extra: Partial<CreatePaymentInput> = {},
+): CreatePaymentInput {
   const outTradeNo = `pay_wx_${Date.now()}_${(seq += 1)}`;
   book.expected.set(outTradeNo, { outTradeNo, amountFen, channel });
   return {
@@ -64,7 +68,11 @@ describe('WeChat Pay provider against the gateway double', () => {
     expect(book.paid.get(input.outTradeNo)).toBe(double.wechat.orders.get(input.outTradeNo)?.transactionId);
     expect(receiver.received[0]?.status).toBe(204);
     const r = receiver.received[0]?.result;
-    expect(r?.ok && r.event).toMatchObject({ kind: 'payment_succeeded', amountFen: 100_000n, merchantId: '1900000109' });
+    expect(r?.ok && r.event).toMatchObject({
+      kind: 'payment_succeeded',
+      amountFen: 100_000n,
+      merchantId: '1900000109',
+    });
   });
 
   it('answers an H5 order with h5_url and a Native order with code_url', async () => {
@@ -76,7 +84,10 @@ describe('WeChat Pay provider against the gateway double', () => {
 
   it('refuses JSAPI without an openid and amounts outside what WeChat takes, before calling the gateway', async () => {
     const before = double.wechat.requests.length;
-    expect(await provider.createPayment(order('wechat_jsapi', 1n))).toMatchObject({ ok: false, code: 'openid_required' });
+    expect(await provider.createPayment(order('wechat_jsapi', 1n))).toMatchObject({
+      ok: false,
+      code: 'openid_required',
+    });
     expect(await provider.createPayment(order('wechat_native', 0n))).toMatchObject({ code: 'amount_out_of_range' });
     expect(await provider.createPayment(order('wechat_native', 2_147_483_648n))).toMatchObject({
       code: 'amount_out_of_range',

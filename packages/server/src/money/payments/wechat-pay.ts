@@ -182,7 +182,9 @@ export function wechatPayProvider(config: WechatPayConfig): WechatPayProvider {
       const r = await call('post', 'v3/pay/transactions/native', body);
       if (!r.ok) return r;
       const codeUrl = str(r.value.code_url);
-      return codeUrl === undefined ? failure('gateway_bad_response', 'no code_url') : success({ kind: 'native', codeUrl });
+      return codeUrl === undefined
+        ? failure('gateway_bad_response', 'no code_url')
+        : success({ kind: 'native', codeUrl });
     },
 
     async parseNotification(request, nowMs) {
@@ -259,7 +261,8 @@ export function wechatPayProvider(config: WechatPayConfig): WechatPayProvider {
         // Sensitive fields go encrypted (RSA-OAEP) with the WeChat Pay key, named in Wechatpay-Serial.
         const entries = [...config.verifiers];
         const [serial, key] = entries.find(([id]) => id.startsWith('PUB_KEY_ID_')) ?? entries[0] ?? [];
-        if (serial === undefined || key === undefined) return failure('channel_unavailable', 'no WeChat Pay public key');
+        if (serial === undefined || key === undefined)
+          return failure('channel_unavailable', 'no WeChat Pay public key');
         body.user_name = Rsa.encrypt(input.payeeName, key);
         extra.headers = { 'Wechatpay-Serial': serial };
       }
@@ -310,7 +313,9 @@ export function wechatPayProvider(config: WechatPayConfig): WechatPayProvider {
     },
 
     async downloadTradeBill(billDate) {
-      const r = await call('get', 'v3/bill/tradebill', undefined, { params: { bill_date: billDate, bill_type: 'ALL' } });
+      const r = await call('get', 'v3/bill/tradebill', undefined, {
+        params: { bill_date: billDate, bill_type: 'ALL' },
+      });
       if (!r.ok) return r;
       const downloadUrl = str(r.value.download_url);
       if (downloadUrl === undefined) return failure('gateway_bad_response', 'no download_url');
