@@ -26,6 +26,7 @@ export type GatewayErrorCode =
   | 'gateway_bad_response'
   | 'channel_unavailable'
   | 'openid_required'
+  | 'client_ip_required'
   | 'amount_out_of_range'
   | 'invalid_oauth_code';
 

@@ -88,6 +88,10 @@ describe('WeChat Pay provider against the gateway double', () => {
       ok: false,
       code: 'openid_required',
     });
+    expect(await provider.createPayment(order('wechat_h5', 1n))).toMatchObject({
+      ok: false,
+      code: 'client_ip_required',
+    });
     expect(await provider.createPayment(order('wechat_native', 0n))).toMatchObject({ code: 'amount_out_of_range' });
     expect(await provider.createPayment(order('wechat_native', 2_147_483_648n))).toMatchObject({
       code: 'amount_out_of_range',

@@ -172,7 +172,9 @@ export function wechatPayProvider(config: WechatPayConfig): WechatPayProvider {
         return success({ kind: 'jsapi', params: jsapiParams(prepayId) });
       }
       if (input.channel === 'wechat_h5') {
-        const sceneInfo = { payer_client_ip: input.clientIp ?? '127.0.0.1', h5_info: { type: 'Wap' } };
+        if (input.clientIp === undefined || input.clientIp === '')
+          return failure('client_ip_required', 'H5 needs the payer IP');
+        const sceneInfo = { payer_client_ip: input.clientIp, h5_info: { type: 'Wap' } };
         const r = await call('post', 'v3/pay/transactions/h5', { ...body, scene_info: sceneInfo });
         if (!r.ok) return r;
         const h5Url = str(r.value.h5_url);
