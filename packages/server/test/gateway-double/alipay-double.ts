@@ -1,7 +1,7 @@
 import { randomBytes, type KeyObject } from 'node:crypto';
 import { fenToYuan, yuanToFen } from '../../src/money/payments/amounts';
 import { alipayTradeBill, type BillDifferences, type BillPayment, type BillRefund } from './bills';
-import { beijing, text, type DoubleRequest, type DoubleResponse, type Handler } from './http';
+import { beijing, cashierPage, text, type DoubleRequest, type DoubleResponse, type Handler } from './http';
 import { ALIPAY_RETRY_SECONDS, Notifier, type Delivery, type DeliveryOptions, type OutgoingRequest } from './notifier';
 import { rsaSign, rsaVerify } from './wechat-wire';
 
@@ -136,11 +136,7 @@ export function alipayDouble(setup: AlipayDoubleSetup) {
         refunds: new Map(),
       });
     } else if (existing.totalFen !== totalFen) return text(400, 'TRADE_HAS_CHANGE 交易信息被篡改');
-    return text(
-      200,
-      `<html><body>支付宝收银台（测试替身）${outTradeNo} ${fenToYuan(totalFen)}元</body></html>`,
-      'text/html',
-    );
+    return text(200, cashierPage('支付宝收银台', `alipay/pay/${outTradeNo}`, totalFen, params.return_url), 'text/html');
   };
 
   const exec = (method: string, c: Json): DoubleResponse => {

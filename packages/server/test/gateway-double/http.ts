@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
+import { fenToYuan } from '../../src/money/payments/amounts';
 
 export interface DoubleRequest {
   method: string;
@@ -37,4 +38,21 @@ export function firstHeader(headers: IncomingHttpHeaders, name: string): string 
 export function beijing(ms: number): { plain: string; rfc3339: string; date: string } {
   const s = new Date(ms + 8 * 3600 * 1000).toISOString();
   return { plain: `${s.slice(0, 10)} ${s.slice(11, 19)}`, rfc3339: `${s.slice(0, 19)}+08:00`, date: s.slice(0, 10) };
+}
+
+function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+/**
+ * The stand-in cashier a shopper's browser lands on: one button that pays through the double's control route
+ * (`/__double/{payPath}`), then returns to the merchant's return URL when there is one.
+ */
+export function cashierPage(title: string, payPath: string, amountFen: bigint, returnUrl?: string): string {
+  const back =
+    returnUrl === undefined ? '' : `<input type="hidden" name="return_url" value="${escapeHtml(returnUrl)}">`;
+  return `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">
+<title>${escapeHtml(title)}（测试替身）</title></head><body><h1>${escapeHtml(title)}（测试替身 test double）</h1>
+<p>¥${fenToYuan(amountFen)}</p><form method="post" action="/__double/${escapeHtml(payPath)}">${back}
+<button type="submit">确认付款 Pay</button></form></body></html>`;
 }

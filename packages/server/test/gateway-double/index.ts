@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import type { KeyObject } from 'node:crypto';
 import { alipayDouble, type AlipayDouble } from './alipay-double';
+import { cashierRoutes } from './cashier';
 import { json, type DoubleRequest, type DoubleResponse, type Handler } from './http';
 import { testApiV3Key, testKeyPair, testSerial, type TestKeyPair } from './keys';
 import { wechatDouble, type WechatDouble } from './wechat-double';
@@ -9,6 +10,8 @@ import { wechatDouble, type WechatDouble } from './wechat-double';
 export interface GatewayDoubleOptions {
   /** Retry delays are the documented ones divided by this (1000: WeChat's 15 s becomes 15 ms). */
   timeFactor?: number;
+  /** A fixed port (a dev server's configuration names it); 0 or absent: a random one. */
+  port?: number;
 }
 
 /** What a test needs to configure the real providers against the double (our side's keys included). */
@@ -98,7 +101,7 @@ export async function startGatewayDouble(options: GatewayDoubleOptions = {}): Pr
     timeFactor,
     baseUrl,
   });
-  const handlers: Handler[] = [wechat.handler, alipay.handler];
+  const handlers: Handler[] = [wechat.handler, alipay.handler, cashierRoutes(wechat, alipay)];
   const server = createServer((req, res) => {
     void (async () => {
       const request: DoubleRequest = {
@@ -114,7 +117,7 @@ export async function startGatewayDouble(options: GatewayDoubleOptions = {}): Pr
       write(res, json(404, { code: 'NOT_FOUND', message: request.url.pathname }));
     })().catch((err: unknown) => write(res, json(500, { code: 'SYSTEM_ERROR', message: String(err) })));
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
   return {
     url: base,

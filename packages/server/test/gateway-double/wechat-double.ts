@@ -42,6 +42,7 @@ export function wechatDouble(setup: WechatDoubleSetup) {
   const transfers = new Map<string, WechatTransfer>();
   const oauthCodes = new Map<string, string>();
   const billTokens = new Map<string, string>();
+  const prepays = new Map<string, string>();
   const requests: { method: string; path: string; refused?: string }[] = [];
   const notifier = new Notifier(setup.timeFactor, WECHAT_RETRY_SECONDS, (status) => status === 200 || status === 204);
   let signer: WechatSigner = setup.signers[0] as WechatSigner;
@@ -115,6 +116,7 @@ export function wechatDouble(setup: WechatDoubleSetup) {
       refundedFen: 0,
     });
     const prepay = `wx${randomBytes(14).toString('hex')}`;
+    prepays.set(prepay, outTradeNo);
     if (tradeType === 'JSAPI') return answer(200, { prepay_id: prepay });
     if (tradeType === 'MWEB') return answer(200, { h5_url: `${setup.baseUrl()}wechat/h5/${prepay}` });
     return answer(200, { code_url: `weixin://wxpay/bizpayurl?pr=${prepay.slice(2, 12)}` });
@@ -270,6 +272,8 @@ export function wechatDouble(setup: WechatDoubleSetup) {
   return {
     handler: routes satisfies Handler,
     orders,
+    /** prepay id -> out_trade_no, for the H5 cashier page. */
+    prepays,
     refunds,
     transfers,
     requests,

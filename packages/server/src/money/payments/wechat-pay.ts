@@ -39,7 +39,8 @@ const TRADE_STATES: Readonly<Record<string, PaymentState['status']>> = {
   USERPAYING: 'pending',
   CLOSED: 'closed',
   REVOKED: 'closed',
-  PAYERROR: 'closed',
+  // PAYERROR is one failed attempt (a bank refusal); the order expires on our timeout rather than closing here.
+  PAYERROR: 'pending',
 };
 
 const REFUND_STATES: Readonly<Record<string, RefundState['status']>> = {
