@@ -2,6 +2,7 @@ import { randomBytes, type KeyObject } from 'node:crypto';
 import { fenToYuan, yuanToFen } from '../../src/money/payments/amounts';
 import { alipayTradeBill, type BillDifferences, type BillPayment, type BillRefund } from './bills';
 import { beijing, cashierPage, text, type DoubleRequest, type DoubleResponse, type Handler } from './http';
+import { encodeGbk, writeZip } from './zip-gbk';
 import { ALIPAY_RETRY_SECONDS, Notifier, type Delivery, type DeliveryOptions, type OutgoingRequest } from './notifier';
 import { rsaSign, rsaVerify } from './wechat-wire';
 
@@ -46,10 +47,20 @@ export function alipaySignContent(params: Record<string, string>, exclude: reado
     .join('&');
 }
 
+/** Alipay's bill download: a zip of GBK CSVs named "{PID}0156_{yyyymmdd}_业务明细.csv" and its (汇总) summary. */
+function alipayBillZip(sellerId: string, date: string, detail: string): Buffer {
+  const day = date.replaceAll('-', '');
+  const summary = `#支付宝业务汇总查询\r\n#账号：[${sellerId}]\r\n`;
+  return writeZip([
+    { nameBytes: encodeGbk(`${sellerId}0156_${day}_业务明细.csv`), data: encodeGbk(detail) },
+    { nameBytes: encodeGbk(`${sellerId}0156_${day}_业务明细(汇总).csv`), data: encodeGbk(summary) },
+  ]);
+}
+
 export function alipayDouble(setup: AlipayDoubleSetup) {
   const trades = new Map<string, AlipayTrade>();
   const transfers = new Map<string, AlipayTransfer>();
-  const bills = new Map<string, string>();
+  const bills = new Map<string, Buffer>();
   const requests: { method: string; refused?: string }[] = [];
   const notifier = new Notifier(setup.timeFactor, ALIPAY_RETRY_SECONDS, (_status, body) => body === 'success');
   let seq = 0;
@@ -183,7 +194,11 @@ export function alipayDouble(setup: AlipayDoubleSetup) {
     }
     if (method === 'alipay.data.dataservice.bill.downloadurl.query') {
       const token = randomBytes(12).toString('hex');
-      bills.set(token, alipayTradeBill(String(c.bill_date ?? ''), setup.sellerId, billRows(), differences));
+      const date = String(c.bill_date ?? '');
+      bills.set(
+        token,
+        alipayBillZip(setup.sellerId, date, alipayTradeBill(date, setup.sellerId, billRows(), differences)),
+      );
       return ok(method, { bill_download_url: `${setup.baseUrl()}alipay/bill?token=${token}` });
     }
     return answer(method, { code: '40004', msg: 'Business Failed', sub_code: 'isv.invalid-method', sub_msg: method });
@@ -286,7 +301,8 @@ export function alipayDouble(setup: AlipayDoubleSetup) {
     const p = req.url.pathname;
     if (p === '/alipay/bill') {
       const bill = bills.get(req.url.searchParams.get('token') ?? '');
-      return bill === undefined ? text(404, 'not found') : text(200, bill, 'text/csv; charset=utf-8');
+      if (bill === undefined) return text(404, 'not found');
+      return { status: 200, headers: { 'content-type': 'application/zip' }, body: bill };
     }
     if (p !== '/gateway.do') return undefined;
     const params: Record<string, string> = Object.fromEntries(req.url.searchParams);

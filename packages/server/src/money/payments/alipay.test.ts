@@ -7,6 +7,7 @@ import { testKeyPair } from '../../../test/gateway-double/keys';
 import { newBook, startNotifyReceiver, type PaymentBook } from '../../../test/gateway-double/notify-receiver';
 import type { OutgoingRequest } from '../../../test/gateway-double/notifier';
 import { alipayProvider, type AlipayProvider } from './alipay';
+import { parseAlipayTradeBill } from './bills';
 import { Secret } from './secret';
 import type { PaymentChannel } from './gateway';
 
@@ -200,18 +201,22 @@ describe('Alipay provider against the gateway double', () => {
     expect(double.alipay.transfers.get('wd_ali_1')?.amountFen).toBe(12_345n);
   });
 
-  it('gets the bill download URL; the bill lists payments and refunds in yuan, with injected differences', async () => {
+  it('downloads the zipped GBK bill and reads its payments, with injected differences', async () => {
     const { outTradeNo } = await opened(777n);
     double.alipay.pay(outTradeNo, { notify: false });
+    const kept = await opened(778n);
+    double.alipay.pay(kept.outTradeNo, { notify: false });
     double.alipay.setBillDifferences({ omit: [outTradeNo], extra: [{ outTradeNo: 'pay_stranger', amountFen: 1n }] });
     const today = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
-    const url = await provider.billDownloadUrl(today);
-    if (!url.ok) throw new Error(url.message);
-    const csv = await (await fetch(url.value)).text();
-    expect(csv).toContain('支付宝交易号,商户订单号,业务类型');
-    expect(csv).not.toContain(`,${outTradeNo},交易`);
-    expect(csv).toContain(',pay_stranger,交易,');
-    expect(csv).toMatch(/#交易合计：\d+笔/);
+    const csv = await provider.downloadTradeBill(today);
+    if (!csv.ok) throw new Error(csv.message);
+    expect(csv.value).toMatch(/#交易合计：\d+笔/);
+    const bill = parseAlipayTradeBill(csv.value);
+    if (!bill.ok) throw new Error(bill.message);
+    const outTradeNos = bill.bill.rows.filter((r) => r.kind === 'payment').map((r) => r.outTradeNo);
+    expect(outTradeNos).not.toContain(outTradeNo);
+    expect(bill.bill.rows.find((r) => r.outTradeNo === 'pay_stranger')).toMatchObject({ amountFen: 1n });
+    expect(bill.bill.rows.find((r) => r.outTradeNo === kept.outTradeNo)).toMatchObject({ amountFen: 778n });
     double.alipay.setBillDifferences({});
   });
 

@@ -15,12 +15,15 @@ import {
   type TransferState,
 } from './gateway';
 import { parseAlipayNotification } from './alipay-notify';
+import { readZip } from './zip';
 
 /** Alipay (openapi gateway, RSA2) on the official alipay-sdk. */
 export interface AlipayProvider extends GatewayProvider {
   readonly gateway: 'alipay';
   /** alipay.data.dataservice.bill.downloadurl.query: where the day's trade bill can be fetched (valid 30 s). */
   billDownloadUrl(billDate: string): Promise<GatewayResult<string>>;
+  /** The day's trade detail bill (业务明细) as text: downloaded, unzipped and decoded from GBK. */
+  downloadTradeBill(billDate: string): Promise<GatewayResult<string>>;
 }
 
 type Json = Record<string, unknown>;
@@ -85,6 +88,13 @@ export function alipayProvider(config: AlipayConfig): AlipayProvider {
     if (res.code === '10000') return success(res);
     const code = res.code === '20000' ? 'gateway_unavailable' : 'gateway_rejected';
     return failure(code, res.sub_msg ?? res.msg, res.sub_code ?? res.code);
+  };
+
+  const billDownloadUrl = async (billDate: string): Promise<GatewayResult<string>> => {
+    const r = await exec('alipay.data.dataservice.bill.downloadurl.query', { bill_type: 'trade', bill_date: billDate });
+    if (!r.ok) return r;
+    const url = str(r.value.bill_download_url);
+    return url === undefined ? failure('gateway_bad_response', 'no bill_download_url') : success(url);
   };
 
   const notFound = (r: GatewayFailure, codes: string[]) => r.gatewayCode !== undefined && codes.includes(r.gatewayCode);
@@ -234,14 +244,24 @@ export function alipayProvider(config: AlipayConfig): AlipayProvider {
       });
     },
 
-    async billDownloadUrl(billDate) {
-      const r = await exec('alipay.data.dataservice.bill.downloadurl.query', {
-        bill_type: 'trade',
-        bill_date: billDate,
-      });
-      if (!r.ok) return r;
-      const url = str(r.value.bill_download_url);
-      return url === undefined ? failure('gateway_bad_response', 'no bill_download_url') : success(url);
+    billDownloadUrl,
+
+    async downloadTradeBill(billDate) {
+      const url = await billDownloadUrl(billDate);
+      if (!url.ok) return url;
+      let zip: Buffer;
+      try {
+        const res = await fetch(url.value, { signal: AbortSignal.timeout(config.timeoutMs) });
+        if (res.status !== 200) return failure('gateway_unavailable', `bill download answered ${res.status}`);
+        zip = Buffer.from(await res.arrayBuffer());
+      } catch (err) {
+        const timedOut = err instanceof Error && err.name === 'TimeoutError';
+        return failure(timedOut ? 'gateway_timeout' : 'gateway_unavailable', 'bill download failed');
+      }
+      const gbk = new TextDecoder('gbk');
+      const detail = readZip(zip)?.find((e) => gbk.decode(e.nameBytes).endsWith('_业务明细.csv'));
+      if (detail === undefined) return failure('gateway_bad_response', 'no 业务明细 file in the bill archive');
+      return success(gbk.decode(detail.data));
     },
   };
 }

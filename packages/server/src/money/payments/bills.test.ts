@@ -5,7 +5,9 @@ import {
   type BillPayment,
   type BillRefund,
 } from '../../../test/gateway-double/bills';
+import { encodeGbk, writeZip } from '../../../test/gateway-double/zip-gbk';
 import { parseAlipayTradeBill, parseWechatTradeBill } from './bills';
+import { readZip } from './zip';
 
 const at = Date.parse('2026-11-28T02:00:00Z'); // 10:00 Beijing time on 2026-11-28
 const payment = (outTradeNo: string, amountFen: bigint): BillPayment => ({
@@ -85,5 +87,16 @@ describe('trade bill parsing', () => {
   it('refuses an Alipay bill row with a malformed amount', () => {
     const text = alipayTradeBill('2026-11-28', '2088000000000001', rows).replace(',0.10,0.10,', ',0.1,0.1,');
     expect(parseAlipayTradeBill(text)).toMatchObject({ ok: false });
+  });
+
+  it('reads back a zip of GBK files as Alipay serves its bills, and refuses bytes that are no zip', () => {
+    const zip = writeZip([{ nameBytes: encodeGbk('2088_业务明细.csv'), data: encodeGbk('支付宝交易号,商户订单号') }]);
+    const entries = readZip(zip);
+    const gbk = new TextDecoder('gbk');
+    expect(entries?.map((e) => [gbk.decode(e.nameBytes), gbk.decode(e.data)])).toEqual([
+      ['2088_业务明细.csv', '支付宝交易号,商户订单号'],
+    ]);
+    expect(readZip(Buffer.from('not a zip at all, just text'))).toBeUndefined();
+    expect(readZip(zip.subarray(0, zip.length - 30))).toBeUndefined();
   });
 });
