@@ -107,13 +107,13 @@ describe('WeChat Pay notification verification', () => {
       'app_mismatch',
     ],
     [
-      'a timestamp 301 s old',
-      (t) => double.wechat.notification('TRANSACTION.SUCCESS', t, { timestampOffsetSeconds: -301 }),
+      'a timestamp 302 s old',
+      (t) => double.wechat.notification('TRANSACTION.SUCCESS', t, { timestampOffsetSeconds: -302 }),
       'stale_timestamp',
     ],
     [
-      'a timestamp 301 s ahead',
-      (t) => double.wechat.notification('TRANSACTION.SUCCESS', t, { timestampOffsetSeconds: 301 }),
+      'a timestamp 302 s ahead',
+      (t) => double.wechat.notification('TRANSACTION.SUCCESS', t, { timestampOffsetSeconds: 302 }),
       'stale_timestamp',
     ],
     [
@@ -135,6 +135,15 @@ describe('WeChat Pay notification verification', () => {
     expect(JSON.parse(answer.body)).toMatchObject({ code: 'FAIL' });
     expect(receiver.received[0]?.result).toMatchObject({ ok: false, reason });
     expect(book.paid.has(outTradeNo)).toBe(false);
+  });
+
+  it('accepts timestamps up to 5 minutes off either way', async () => {
+    for (const offset of [-299, 299]) {
+      const { transaction } = await paidOrder();
+      const req = double.wechat.notification('TRANSACTION.SUCCESS', transaction, { timestampOffsetSeconds: offset });
+      const result = await provider.parseNotification({ headers: req.headers, rawBody: req.body }, Date.now());
+      expect(result.ok).toBe(true);
+    }
   });
 
   it('refuses a body changed after signing (one byte of whitespace)', async () => {
