@@ -181,7 +181,7 @@ async function auditOnce(url: string, spec: PageSpec, reportDir: string, run: nu
     await seedStorage(page, url, spec);
     // Lighthouse's own storage reset clears the HTTP cache and service workers, never local/session storage.
     const flags: Flags = {
-      output: 'html',
+      output: ['html', 'json'],
       logLevel: 'error',
       onlyCategories: ['performance', 'accessibility', 'best-practices'],
     };
@@ -191,8 +191,9 @@ async function auditOnce(url: string, spec: PageSpec, reportDir: string, run: nu
     const { lhr } = result;
     if (lhr.runtimeError !== undefined)
       throw new Error(`${spec.name}: ${lhr.runtimeError.code} ${lhr.runtimeError.message}`);
-    const report = Array.isArray(result.report) ? result.report.join('') : result.report;
-    writeFileSync(join(reportDir, `${spec.name}-${run}.html`), report);
+    const [html, json] = Array.isArray(result.report) ? result.report : [result.report, ''];
+    writeFileSync(join(reportDir, `${spec.name}-${run}.html`), html ?? '');
+    writeFileSync(join(reportDir, `${spec.name}-${run}.json`), json ?? '');
     const score = (id: string): number => Math.round((lhr.categories[id]?.score ?? 0) * 100);
     const value = (id: string): number => lhr.audits[id]?.numericValue ?? Number.NaN;
     const failing = Object.values(lhr.categories)

@@ -11,6 +11,8 @@ import { adminRoutes } from './admin-routes';
 import { sandboxRoutes } from './sandbox-routes';
 import { simulationRoutes } from './simulation-routes';
 import { staticRoutes } from './static-routes';
+import { registerSecurityHeaders } from './security-headers';
+import { registerCompression } from './compression';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -23,6 +25,8 @@ export interface AppOptions {
   /** Login and register attempts per IP per minute. */
   authRateLimitPerMinute: number;
   webRoot?: string | undefined;
+  /** MALL_ENV=production: served behind TLS, so HSTS is sent. */
+  production?: boolean;
 }
 
 function lang(header: string | string[] | undefined): 'zh' | 'en' {
@@ -36,6 +40,8 @@ export async function buildApp(ctx: AppContext, options: AppOptions): Promise<Fa
     bodyLimit: 1_048_576,
     ajv: { customOptions: { removeAdditional: true, coerceTypes: 'array', useDefaults: true, allErrors: false } },
   });
+  registerSecurityHeaders(app, options.production === true);
+  await registerCompression(app);
 
   // Keep the exact request bytes: payment notifications are verified over the raw body, never re-serialised JSON.
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
