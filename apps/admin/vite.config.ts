@@ -13,6 +13,8 @@ export default defineConfig({
     precompress(),
   ],
   define: {
+    // Every component here (and in Vant / Element Plus) uses setup(): drop Vue's Options API support.
+    __VUE_OPTIONS_API__: false,
     __VUE_I18N_FULL_INSTALL__: true,
     __VUE_I18N_LEGACY_API__: false,
     __INTLIFY_PROD_DEVTOOLS__: false,
