@@ -9,6 +9,8 @@ import type { AppContext, AppOptions } from './context';
 import { staffFromHeaderOrCookie } from './context';
 import { refuseHostileStrings, strictQueryIntegers } from './input-guards';
 import { registerRoutes } from './routes';
+import { registerSecurityHeaders } from './security-headers';
+import { registerCompression } from './compression';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -47,6 +49,8 @@ export async function buildApp(ctx: AppContext, options: AppOptions): Promise<Fa
         .send({ error: { code, message: errorMessage(code, lang(request.headers['accept-language']), detail) } });
     },
   });
+  registerSecurityHeaders(app, options.production === true);
+  await registerCompression(app);
 
   // Keep the exact request bytes: payment notifications are verified over the raw body, never re-serialised JSON.
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
