@@ -8,7 +8,16 @@ import { execSync } from 'node:child_process';
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
-import { Engine, DEFAULT_GENERATE, intDiv, parseEngineConfig, type EngineConfig, type EngineEvent } from '@mall/core';
+import {
+  APPRECIATION_POOL,
+  Engine,
+  DEFAULT_GENERATE,
+  intDiv,
+  parseEngineConfig,
+  type AppreciationPoolInstance,
+  type EngineConfig,
+  type EngineEvent,
+} from '@mall/core';
 
 const { values } = parseArgs({
   options: {
@@ -56,7 +65,7 @@ interface Row {
 
 function countExits(effects: ReturnType<Engine['apply']>): number {
   let n = 0;
-  for (const e of effects) if (e.type === 'position' && e.status === 'exited') n += 1;
+  for (const e of effects) if (e.type === 'record' && e.kind === 'position' && e.data.status === 'exited') n += 1;
   return n;
 }
 
@@ -75,7 +84,7 @@ function runSize(n: number): Row {
     ordersPerSecond: (n * 1e9) / elapsedNs,
     nsPerOrder: elapsedNs / n,
     exits,
-    open: engine.pool?.openCount ?? 0,
+    open: (engine.campaign(APPRECIATION_POOL) as AppreciationPoolInstance | undefined)?.openCount ?? 0,
   };
 }
 
@@ -93,7 +102,7 @@ function timeWindow(n: number, detection: 'index' | 'scan', window: number): num
   const engine = new Engine(config);
   joinAll(engine, 0, n + window);
   for (const event of settleEvents(0, n)) engine.apply(event);
-  engine.pool?.rebuildExitIndex(detection);
+  (engine.campaign(APPRECIATION_POOL) as AppreciationPoolInstance | undefined)?.rebuildExitIndex(detection);
   const events = settleEvents(n, n + window);
   const started = process.hrtime.bigint();
   for (const event of events) engine.apply(event);

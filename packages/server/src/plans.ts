@@ -45,10 +45,13 @@ export async function loadPlans(db: Db | Tx): Promise<PlanRow[]> {
   });
 }
 
-/** Every known plan with its stored parameters: disabled plans are simply never named by a settle event. */
+/**
+ * Every known plan with its stored parameters: disabled plans are simply never named by a settle event. Plans
+ * that need member levels cannot be configured until the server has levels, so they are left out.
+ */
 export function engineConfigOf(plans: readonly PlanRow[]): EngineConfig {
   const raw: Record<string, unknown> = {};
-  for (const p of plans) raw[p.code] = p.params;
+  for (const p of plans) if (parseEngineConfig({ [p.code]: p.params }).ok || p.enabled) raw[p.code] = p.params;
   const parsed = parseEngineConfig(raw);
   if (!parsed.ok) throw new Error(`stored plan parameters are invalid: ${parsed.problems[0]?.message}`);
   return parsed.config;

@@ -199,8 +199,8 @@ describe('mall simulate', () => {
     expect(run.status).toBe(0);
     // 1000 gift packs of 1000 yuan with fan-out 3: 333 full referral cycles of 1000 yuan, one exit of 1600 yuan.
     expect(run.stdout).toMatch(/Revenue \(¥\)\s+1,000,000\.00/);
-    expect(run.stdout).toMatch(/Referral payout \(¥\)\s+333,000\.00/);
-    expect(run.stdout).toMatch(/Exit payout \(¥\)\s+1,600\.00/);
+    expect(run.stdout).toMatch(/Referral-cycle reward \(¥\)\s+333,000\.00\s+33\.30%/);
+    expect(run.stdout).toMatch(/Pool exit payout \(¥\)\s+1,600\.00/);
     expect(run.stdout).toMatch(/Price path/);
   });
 });
