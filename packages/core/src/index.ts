@@ -22,3 +22,8 @@ export * from './scenario';
 export * from './generate';
 export * from './integers';
 export * from './summary';
+export * from './compliance';
+export * from './projections';
+export * from './records';
+export * from './rules';
+export type { Members } from './members';

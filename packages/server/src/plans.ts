@@ -1,5 +1,6 @@
 import {
   PLANS,
+  plannedPayoutBps as corePlannedPayoutBps,
   findPlan,
   parseEngineConfig,
   parseParams,
@@ -125,19 +126,11 @@ export async function updatePlan(
   };
 }
 
-/** The largest share of a sale the product's plans may pay out, in bps (for the margin warning). */
+/** The largest share of a sale the product's plans may pay out, in bps: each plan's declared bound (core). */
 export function plannedPayoutBps(plans: readonly PlanRow[], codes: readonly string[]): bigint {
-  let total = 0n;
-  for (const p of plans) {
-    if (!codes.includes(p.code)) continue;
-    if (p.code === 'referralCycle') {
-      const rates = (p.params.ratesBps as number[] | undefined) ?? [];
-      total += BigInt(Math.max(0, ...rates));
-    } else if (p.code === 'appreciationPool') {
-      total += BigInt(Number(p.params.poolShareBps ?? 0));
-    }
-  }
-  return total;
+  return corePlannedPayoutBps(
+    plans.filter((p) => codes.includes(p.code)).map((p) => ({ plan: p.code, params: p.params })),
+  );
 }
 
 export function marginWarnings(

@@ -61,6 +61,8 @@ export class PoolBook {
   openCount = 0;
   /** Sum of (cap - realized) over open positions: what the pool has promised (issue 9, honest projections). */
   promisedFen = 0n;
+  /** Sum of the in-scope amounts of every order that took a position (for today's average order). */
+  amountFen = 0n;
   private oldestCursor = 0;
   private index: ExitIndex;
   private readonly keys: ExitKeys = {
@@ -95,6 +97,7 @@ export class PoolBook {
     copy.positionOfOrder = this.positionOfOrder.clone();
     copy.openCount = this.openCount;
     copy.promisedFen = this.promisedFen;
+    copy.amountFen = this.amountFen;
     copy.oldestCursor = this.oldestCursor;
     copy.index = this.index.clone(copy.keys);
     return copy;
@@ -165,6 +168,7 @@ export class PoolBook {
     state.supplyUnits += minted;
     const p = this.count;
     this.count += 1;
+    this.amountFen += amountFen;
     const cap = share(amountFen, this.params.exitMultiple);
     this.orderOf.set(p, order.orderIndex);
     this.userOf.set(p, order.userIndex);

@@ -1,4 +1,5 @@
 import type { ParamSchema } from '../params';
+import type { Label } from '../params';
 import type { PlanDefinition, PlanInstance } from '../plan';
 import { appreciationPool } from './appreciation-pool';
 import { cashback } from './cashback';
@@ -59,4 +60,13 @@ export function registerPlan<S extends ParamSchema, I extends PlanInstance>(
     const index = plans.indexOf(erased);
     if (index >= 0) plans.splice(index, 1);
   };
+}
+
+/** The plan that pays a reward kind, and the kind's label (dashboards, wallet entries, summaries). */
+export function planOfRewardKind(kind: string): { plan: AnyPlanDefinition; label: Label } | undefined {
+  for (const plan of plans) {
+    const label = (plan.rewardKinds as Record<string, Label | undefined>)[kind];
+    if (label !== undefined) return { plan, label };
+  }
+  return undefined;
 }
