@@ -184,13 +184,17 @@ function resolve(intents: readonly Intent[], levelCodes: readonly string[]): Rec
 }
 
 /** A valid scenario with the given plans on (all when omitted, else each of `only`), random parameters and scopes. */
-export function scenarioArb(options: { only?: readonly string[]; maxEvents?: number } = {}): fc.Arbitrary<ScenarioDoc> {
-  return levelsArb.chain((levelsFen) => {
+export function scenarioArb(
+  options: { only?: readonly string[]; maxEvents?: number; needLevels?: boolean } = {},
+): fc.Arbitrary<ScenarioDoc> {
+  const levelChoices = options.needLevels === true ? levelsArb.filter((l) => l.length > 0) : levelsArb;
+  return levelChoices.chain((levelsFen) => {
     const levels = levelsFen.map((minSpendFen, i) => ({ code: `V${i + 1}`, minSpendFen }));
     const arbs = planArbs(levels.length);
-    const codes = Object.keys(arbs).filter((c) => options.only === undefined || options.only.includes(c));
+    // A plan this file does not know (a test fixture) runs with its defaults.
+    const codes = options.only ?? Object.keys(arbs);
     const planEntries = codes.map((code) =>
-      fc.tuple(fc.constant(code), arbs[code] as fc.Arbitrary<Record<string, unknown>>, scopeArb, fc.boolean()),
+      fc.tuple(fc.constant(code), arbs[code] ?? fc.constant({}), scopeArb, fc.boolean()),
     );
     return fc
       .tuple(
