@@ -70,12 +70,9 @@ export interface CampaignEntry {
 }
 
 function validRegion(region: unknown): region is readonly string[] {
-  return (
-    Array.isArray(region) &&
-    region.length >= 1 &&
-    region.length <= 3 &&
-    region.every((part) => typeof part === 'string' && part.length > 0)
-  );
+  if (!Array.isArray(region) || region.length < 1 || region.length > 3) return false;
+  for (const part of region as unknown[]) if (typeof part !== 'string' || part.length === 0) return false;
+  return true;
 }
 
 /**

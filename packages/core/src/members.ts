@@ -1,6 +1,6 @@
+import { userWallet, type AccountAddress } from './accounts';
 import { BigIntColumn, IntColumn } from './columns';
 import type { Directory, Level } from './plan';
-import { regionKey } from './plan';
 
 /**
  * Engine-level facts every plan may read (SPEC 3.5 definitions): shoppers in join order with their referrer,
@@ -21,7 +21,9 @@ export class Members implements Directory {
   private orderIndexMap = new Map<string, number>();
   private orderIds: string[] = [];
   private orderUsers = new IntColumn();
-  private agents = new Map<string, number[]>();
+  /** Regional agents as a tree of region parts: no key strings are built per order, only short parts looked up. */
+  private agents: RegionNode = newNode();
+  private wallets: string[] = [];
 
   constructor(readonly levels: readonly Level[]) {
     this.levelCounts = levels.map(() => 0);
@@ -40,7 +42,8 @@ export class Members implements Directory {
     copy.orderIndexMap = new Map(this.orderIndexMap);
     copy.orderIds = [...this.orderIds];
     copy.orderUsers = this.orderUsers.clone();
-    copy.agents = new Map([...this.agents].map(([key, list]) => [key, [...list]]));
+    copy.agents = copyNode(this.agents);
+    copy.wallets = this.wallets.slice();
     return copy;
   }
 
@@ -72,8 +75,18 @@ export class Members implements Directory {
   levelMembers(level: number): number {
     return this.levelCounts[level] ?? 0;
   }
-  agentsOf(key: string): readonly number[] {
-    return this.agents.get(key) ?? NO_AGENTS;
+  agentsOf(region: readonly string[], tier: number): readonly number[] {
+    let node: RegionNode | undefined = this.agents;
+    for (let t = 0; t < tier && node !== undefined; t += 1) node = node.children.get(region[t] as string);
+    return node?.agents ?? NO_AGENTS;
+  }
+  walletOf(userIndex: number): AccountAddress {
+    let wallet = this.wallets[userIndex];
+    if (wallet === undefined) {
+      wallet = userWallet(this.userId(userIndex));
+      this.wallets[userIndex] = wallet;
+    }
+    return wallet as AccountAddress;
   }
 
   // --- lookups ---
@@ -90,7 +103,7 @@ export class Members implements Directory {
     return this.levels.findIndex((l) => l.code === code);
   }
   isAgent(userIndex: number, region: readonly string[]): boolean {
-    return this.agentsOf(regionKey(region)).includes(userIndex);
+    return this.agentsOf(region, region.length).includes(userIndex);
   }
 
   // --- changes (the engine validates before calling) ---
@@ -126,18 +139,23 @@ export class Members implements Directory {
   }
 
   appoint(userIndex: number, region: readonly string[]): void {
-    const key = regionKey(region);
-    const list = this.agents.get(key);
-    if (list === undefined) this.agents.set(key, [userIndex]);
-    else list.push(userIndex);
+    let node = this.agents;
+    for (const part of region) {
+      let child = node.children.get(part);
+      if (child === undefined) {
+        child = newNode();
+        node.children.set(part, child);
+      }
+      node = child;
+    }
+    node.agents.push(userIndex);
   }
 
   /** A dismissed agent appointed again goes to the end of the appointment order. */
   dismiss(userIndex: number, region: readonly string[]): void {
-    const key = regionKey(region);
-    const list = this.agents.get(key);
-    const at = list === undefined ? -1 : list.indexOf(userIndex);
-    if (list !== undefined && at >= 0) list.splice(at, 1);
+    const list = this.agentsOf(region, region.length) as number[];
+    const at = list.indexOf(userIndex);
+    if (at >= 0) list.splice(at, 1);
   }
 
   private updateSpendLevel(userIndex: number): void {
@@ -164,3 +182,16 @@ export class Members implements Directory {
 }
 
 const NO_AGENTS: readonly number[] = [];
+
+interface RegionNode {
+  agents: number[];
+  children: Map<string, RegionNode>;
+}
+
+function newNode(): RegionNode {
+  return { agents: [], children: new Map() };
+}
+
+function copyNode(node: RegionNode): RegionNode {
+  return { agents: [...node.agents], children: new Map([...node.children].map(([k, v]) => [k, copyNode(v)])) };
+}

@@ -1,5 +1,4 @@
 import type { AccountAddress } from './accounts';
-import { userWallet } from './accounts';
 import type { Effect, EngineTransferReason, RecordData, RewardKind } from './effects';
 import type { JsonValue } from './json';
 import type { Label, ParamContext, ParamSchema, ParamValues } from './params';
@@ -51,13 +50,10 @@ export interface Directory {
   levelCount(): number;
   /** How many shoppers hold each effective level right now. */
   levelMembers(level: number): number;
-  /** Agents appointed to a region path (joined by `regionKey`), in appointment order. */
-  agentsOf(regionKey: string): readonly number[];
-}
-
-/** The key of a region path: its parts joined by a character no region name holds. */
-export function regionKey(parts: readonly string[]): string {
-  return parts.join('\u0000');
+  /** Agents appointed to the first `tier` parts of a region path, in appointment order. */
+  agentsOf(region: readonly string[], tier: number): readonly number[];
+  /** The shopper's wallet account (built once per shopper: credits are the hottest path). */
+  walletOf(userIndex: number): AccountAddress;
 }
 
 export interface PlanRuntimeOptions {
@@ -200,19 +196,32 @@ export function pushTransfer(
   });
 }
 
-/** A wallet credit (a reward); zero amounts are not credited and not listed (SPEC 4). */
+/** A wallet credit (a reward) to a shopper by index; zero amounts are not credited and not listed (SPEC 4). */
 export function pushCredit(
   out: Effect[],
   campaign: CampaignRef,
   kind: RewardKind,
   cause: string,
   from: AccountAddress,
-  user: string,
+  directory: Directory,
+  userIndex: number,
   amountFen: bigint,
   order: string | null,
 ): void {
   if (amountFen === 0n) return;
-  pushTransfer(out, campaign, kind, cause, from, userWallet(user), amountFen, order, user);
+  out.push({
+    type: 'transfer',
+    id: `${kind}:${campaign.id}:${cause}`,
+    plan: campaign.plan,
+    campaign: campaign.id,
+    version: campaign.version,
+    reason: kind,
+    from,
+    to: directory.walletOf(userIndex),
+    amountFen,
+    order,
+    user: directory.userId(userIndex),
+  });
 }
 
 export function pushRecord(

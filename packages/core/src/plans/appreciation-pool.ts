@@ -113,7 +113,7 @@ function poolInstance(book: PoolBook): AppreciationPoolInstance {
       if (p < 0) return;
       const paid = book.exit(p);
       const order = directory.orderId(book.orderOf.get(p));
-      pushCredit(out, campaign, 'appreciationExit', order, account, directory.userId(book.userOf.get(p)), paid, order);
+      pushCredit(out, campaign, 'appreciationExit', order, account, directory, book.userOf.get(p), paid, order);
       emitPosition(p, out);
     }
   }
@@ -174,7 +174,8 @@ function poolInstance(book: PoolBook): AppreciationPoolInstance {
         'appreciationRedeem',
         `${command.seq}`,
         account,
-        command.user,
+        directory,
+        command.userIndex,
         quote.paidFen,
         command.order,
       );

@@ -92,11 +92,31 @@ function instance(env: PlanEnv, state: State): CashbackInstance {
       if (total === 0n) return;
       const n = state.installments;
       if (n === 1) {
-        pushCredit(out, campaign, 'cashback', `1:${order.order}`, PLATFORM_REVENUE, order.user, total, order.order);
+        pushCredit(
+          out,
+          campaign,
+          'cashback',
+          `1:${order.order}`,
+          PLATFORM_REVENUE,
+          directory,
+          order.userIndex,
+          total,
+          order.order,
+        );
         return;
       }
       const per = total / BigInt(n);
-      pushCredit(out, campaign, 'cashback', `1:${order.order}`, PLATFORM_REVENUE, order.user, per, order.order);
+      pushCredit(
+        out,
+        campaign,
+        'cashback',
+        `1:${order.order}`,
+        PLATFORM_REVENUE,
+        directory,
+        order.userIndex,
+        per,
+        order.order,
+      );
       // What is still owed moves into the campaign's reserve, so paid + pending = total is visible in the ledger.
       pushTransfer(out, campaign, 'cashbackReserve', order.order, PLATFORM_REVENUE, reserve, total - per, order.order);
       const s = state.count;
@@ -127,7 +147,8 @@ function instance(env: PlanEnv, state: State): CashbackInstance {
           'cashback',
           `${number}:${order}`,
           reserve,
-          directory.userId(state.userOf.get(s)),
+          directory,
+          state.userOf.get(s),
           amount,
           order,
         );

@@ -66,14 +66,30 @@ function instance(env: PlanEnv, state: State): DividendPoolInstance {
     if (perLevel.every((a) => a === 0n)) return 0n;
     let paid = 0n;
     const users = directory.userCount();
+    // The hot loop of a close over a million members: one transfer object per payee, built inline with the id
+    // prefix and accounts computed once (pushCredit would rebuild them per payee).
+    const prefix = `dividend:${campaign.id}:${period}:`;
+    const { plan, id: campaignId, version } = campaign;
     for (let u = 0; u < users; u += 1) {
       const level = directory.levelOf(u);
       if (level < 0) continue;
-      const amount = perLevel[level] as bigint;
-      if (amount === 0n) continue;
+      const amountFen = perLevel[level] as bigint;
+      if (amountFen === 0n) continue;
       const user = directory.userId(u);
-      pushCredit(out, campaign, 'dividend', `${period}:${user}`, account, user, amount, null);
-      paid += amount;
+      out.push({
+        type: 'transfer',
+        id: prefix + user,
+        plan,
+        campaign: campaignId,
+        version,
+        reason: 'dividend',
+        from: account,
+        to: directory.walletOf(u),
+        amountFen,
+        order: null,
+        user,
+      });
+      paid += amountFen;
     }
     return paid;
   }
@@ -89,7 +105,7 @@ function instance(env: PlanEnv, state: State): DividendPoolInstance {
     for (const u of ranked) {
       const amount = (D * state.periodSpend.get(u)) / T;
       const user = directory.userId(u);
-      pushCredit(out, campaign, 'dividend', `${period}:${user}`, account, user, amount, null);
+      pushCredit(out, campaign, 'dividend', `${period}:${user}`, account, directory, u, amount, null);
       paid += amount;
     }
     return paid;

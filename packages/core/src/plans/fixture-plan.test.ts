@@ -53,7 +53,8 @@ function instance(env: PlanEnv, every: bigint, bonusBps: bigint, stamps: BigIntC
           'loyaltyStamp',
           order.order,
           PLATFORM_REVENUE,
-          order.user,
+          env.directory,
+          order.userIndex,
           share(amountFen, bonus),
           order.order,
         );

@@ -37,7 +37,8 @@ function instance(env: PlanEnv, initial: readonly bigint[]): PlanInstance {
             'levelDifferential',
             `${depth}:${order.order}`,
             PLATFORM_REVENUE,
-            directory.userId(r),
+            directory,
+            r,
             share(amountFen, rate - paid),
             order.order,
           );

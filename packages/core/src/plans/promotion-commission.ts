@@ -58,7 +58,8 @@ function instance(env: PlanEnv, initial: Rates): PlanInstance {
           'promotionCommission',
           `1:${order.order}`,
           PLATFORM_REVENUE,
-          directory.userId(r1),
+          directory,
+          r1,
           share(amountFen, rates.level1),
           order.order,
         );
@@ -71,7 +72,8 @@ function instance(env: PlanEnv, initial: Rates): PlanInstance {
           'promotionCommission',
           `2:${order.order}`,
           PLATFORM_REVENUE,
-          directory.userId(r2),
+          directory,
+          r2,
           share(amountFen, rates.level2),
           order.order,
         );

@@ -99,7 +99,8 @@ function instance(env: PlanEnv, state: State): QueueRebateInstance {
           'queueRebate',
           `${e}:${order.order}`,
           PLATFORM_REVENUE,
-          directory.userId(state.userOf.get(e)),
+          directory,
+          state.userOf.get(e),
           take,
           entryOrder,
         );
@@ -121,11 +122,6 @@ function instance(env: PlanEnv, state: State): QueueRebateInstance {
         state.owedFen += entitlement;
         record(e, out);
       }
-      pushRecord(out, campaign, 'queue', '', undefined, {
-        headOrdinal: state.head,
-        length: state.count - state.head,
-        owedFen: state.owedFen,
-      });
     },
     reconfigure(params) {
       state.cap = BigInt(params.capBps as number);
@@ -159,10 +155,9 @@ export const queueRebate = definePlan({
   referralLevels: 0,
   params: schema,
   rewardKinds: { queueRebate: { zh: '排队免单返还', en: 'Queue rebate' } },
-  records: {
-    entry: { zh: '排队记录', en: 'Queue entry' },
-    queue: { zh: '队列', en: 'Queue' },
-  },
+  // An entry's place in the queue is the number of waiting entries (remaining > 0) with a smaller ordinal: entries
+  // leave only at the head, so the records answer "my place" without a record of the whole queue.
+  records: { entry: { zh: '排队记录', en: 'Queue entry' } },
   events: [],
   // Every payment to the queue comes out of some order's budget share(A, payBps).
   payoutBoundBps: (p) => BigInt(p.payBps),

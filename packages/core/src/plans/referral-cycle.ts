@@ -84,7 +84,8 @@ function instance(state: State, directory: Directory, campaign: CampaignRef): Re
           'referralCycle',
           order.order,
           PLATFORM_REVENUE,
-          directory.userId(referrer),
+          directory,
+          referrer,
           reward,
           order.order,
         );

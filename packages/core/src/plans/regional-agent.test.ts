@@ -79,6 +79,19 @@ describe('regional agent (SPEC 3.5)', () => {
     ]);
   });
 
+  it('keeps region paths apart whatever characters their names hold', () => {
+    const doc = {
+      plans,
+      events: [
+        ...users,
+        appoint('A', ['a\u0000b']),
+        appoint('B', ['a:1', 'b']),
+        buy('E', 'e1', 100000, { region: ['a', 'b'] }),
+      ],
+    };
+    expect(rewardRows(doc)).toEqual([]);
+  });
+
   it('checks appointments even when the plan is off, and refuses bad regions, naming the event', () => {
     expect(
       result({ plans: {}, events: [...users, appoint('A', ['GD']), buy('B', 'b1', 100, { region: ['GD'] })] }).rewards,

@@ -1,6 +1,6 @@
 import { PLATFORM_REVENUE } from '../accounts';
 import { formatYuan, share } from '../money';
-import { definePlan, pushCredit, regionKey, type PlanEnv, type PlanInstance } from '../plan';
+import { definePlan, pushCredit, type PlanEnv, type PlanInstance } from '../plan';
 import { bpsText } from './format';
 
 export const REGIONAL_AGENT = 'regionalAgent';
@@ -43,7 +43,7 @@ function instance(env: PlanEnv, initial: readonly bigint[]): PlanInstance {
       // An order without a region pays no agent.
       if (region === undefined) return;
       for (let t = 1; t <= region.length; t += 1) {
-        const agents = directory.agentsOf(regionKey(region.slice(0, t)));
+        const agents = directory.agentsOf(region, t);
         const n = agents.length;
         if (n === 0) continue;
         // Equal parts, floored; the remainder stays with the platform.
@@ -56,7 +56,8 @@ function instance(env: PlanEnv, initial: readonly bigint[]): PlanInstance {
             'regionalAgent',
             `${t}.${k}:${order.order}`,
             PLATFORM_REVENUE,
-            directory.userId(agent),
+            directory,
+            agent,
             each,
             order.order,
           );
