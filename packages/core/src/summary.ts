@@ -64,6 +64,18 @@ function kindLabel(kind: string): Label {
   return { zh: kind, en: kind };
 }
 
+/** Reward kinds in the registry's order (the SPEC 3.5 settlement order), unknown kinds last. */
+function kindRank(kind: string): number {
+  let rank = 0;
+  for (const plan of PLANS) {
+    for (const k of Object.keys(plan.rewardKinds)) {
+      if (k === kind) return rank;
+      rank += 1;
+    }
+  }
+  return rank;
+}
+
 function factsOf(engine: Engine | undefined): Record<string, Record<string, bigint>> {
   const out: Record<string, Record<string, bigint>> = {};
   for (const entry of engine?.campaigns() ?? []) {
@@ -173,7 +185,9 @@ export class SummaryCollector {
       payoutFen: this.payoutFen,
       redeemCount: this.redeemCount,
       rejectedCount: this.rejectedCount,
-      kinds: [...this.kinds].map(([kind, t]) => ({ kind, label: kindLabel(kind), ...t })),
+      kinds: [...this.kinds]
+        .map(([kind, t]) => ({ kind, label: kindLabel(kind), ...t }))
+        .sort((a, b) => kindRank(a.kind) - kindRank(b.kind)),
       campaigns,
       checkpoints: [...this.checkpoints],
     };
