@@ -290,6 +290,18 @@ describe('scenario results (SPEC 4 contract)', () => {
     ]);
   });
 
+  it('sorts wallet keys by code point: a character beyond U+FFFF after U+FFFD (UTF-16 units would put it first)', () => {
+    const users = ['\u{1F600}', '\uFFFD', 'b'];
+    const events: unknown[] = [];
+    users.forEach((u, i) => {
+      events.push({ type: 'join', user: u });
+      events.push({ type: 'settle', user: u, order: `o${i}`, amountFen: 100000 });
+      events.push({ type: 'redeem', user: u, order: `o${i}`, units: 1000000 });
+    });
+    const out = JSON.parse(simulate(doc({ appreciationPool: {} }, events))) as { wallets: Record<string, number> };
+    expect(Object.keys(out.wallets)).toEqual(['b', '\uFFFD', '\u{1F600}']);
+  });
+
   it('sorts wallet keys by code unit, not by locale or number', () => {
     const users = ['b', 'B', 'a10', 'a9', '_', 'Z'];
     const events: unknown[] = [{ type: 'join', user: 'root' }];

@@ -81,6 +81,7 @@ export function parseScenario(raw: unknown): Scenario {
   if (Object.hasOwn(doc, 'plans') && Object.hasOwn(doc, 'campaigns')) {
     throw new ScenarioError('invalid_scenario', 'give either "plans" or "campaigns", not both');
   }
+  if (doc.plans === null) throw new ScenarioError('invalid_scenario', '"plans" must be an object');
   const levels = parseLevels(doc.levels);
   if (!levels.ok) throw new ScenarioError('invalid_levels', levels.message);
   const form: ScenarioForm = Object.hasOwn(doc, 'campaigns') ? 'campaigns' : 'plans';
@@ -187,9 +188,29 @@ export function runScenario(
   return { form: scenario.form ?? 'plans', wallets, rewards, engine };
 }
 
+/**
+ * Unicode code point order (SPEC 4). JavaScript compares UTF-16 units, which agrees except where a surrogate
+ * (U+D800..U+DFFF, part of a character beyond U+FFFF) meets a unit in U+E000..U+FFFF: moving surrogates above that
+ * range at the first difference gives code point order.
+ */
+export function compareCodePoints(a: string, b: string): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i += 1) {
+    let x = a.charCodeAt(i);
+    let y = b.charCodeAt(i);
+    if (x === y) continue;
+    if (x >= 0xd800 && y >= 0xd800) {
+      x = x >= 0xe000 ? x - 0x800 : x + 0x2000;
+      y = y >= 0xe000 ? y - 0x800 : y + 0x2000;
+    }
+    return x - y;
+  }
+  return a.length - b.length;
+}
+
 function walletsJson(wallets: ReadonlyMap<string, bigint>): Map<string, JsonValue> {
-  // Code-unit order; a Map, not an object: "__proto__" must be a key like any other, and "10" must follow "1".
-  const users = [...wallets.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  // A Map, not an object: "__proto__" must be a key like any other, and "10" must follow "1".
+  const users = [...wallets.keys()].sort(compareCodePoints);
   const out = new Map<string, JsonValue>();
   for (const user of users) out.set(user, wallets.get(user) ?? 0n);
   return out;

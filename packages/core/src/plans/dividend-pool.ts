@@ -22,7 +22,8 @@ const schema = {
   weights: {
     kind: 'perLevel',
     min: 0,
-    max: 1_000_000,
+    // SPEC 3.5 bounds no weight: any exact non-negative integer (D * w stays exact in bigint)
+    max: Number.MAX_SAFE_INTEGER,
     requiredWhen: { param: 'basis', equals: 'level' },
     label: { zh: '各等级权重', en: 'Weight per level' },
   },
