@@ -28,10 +28,16 @@ export interface PlanRow {
   inUse: boolean;
 }
 
+/**
+ * The plans this server runs today. The mode library's other plans need what the server does not have yet (member
+ * levels, agents, regions on orders, period closes, campaigns); they join when those land on top of @mall/core.
+ */
+const SERVER_PLANS: readonly string[] = ['referralCycle', 'appreciationPool'];
+
 export async function loadPlans(db: Db | Tx): Promise<PlanRow[]> {
   const rows = await db.selectFrom('plans').selectAll().execute();
   const byCode = new Map(rows.map((r) => [r.code, r]));
-  return PLANS.map((definition) => {
+  return PLANS.filter((p) => SERVER_PLANS.includes(p.code)).map((definition) => {
     const row = byCode.get(definition.code);
     const parsed = parseParams(definition.params, row === undefined ? {} : (JSON.parse(row.params) as unknown));
     const params = parsed.ok ? ({ ...parsed.value } as Record<string, unknown>) : {};
@@ -46,13 +52,10 @@ export async function loadPlans(db: Db | Tx): Promise<PlanRow[]> {
   });
 }
 
-/**
- * Every known plan with its stored parameters: disabled plans are simply never named by a settle event. Plans
- * that need member levels cannot be configured until the server has levels, so they are left out.
- */
+/** Every known plan with its stored parameters: disabled plans are simply never named by a settle event. */
 export function engineConfigOf(plans: readonly PlanRow[]): EngineConfig {
   const raw: Record<string, unknown> = {};
-  for (const p of plans) if (parseEngineConfig({ [p.code]: p.params }).ok || p.enabled) raw[p.code] = p.params;
+  for (const p of plans) raw[p.code] = p.params;
   const parsed = parseEngineConfig(raw);
   if (!parsed.ok) throw new Error(`stored plan parameters are invalid: ${parsed.problems[0]?.message}`);
   return parsed.config;
