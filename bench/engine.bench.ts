@@ -7,7 +7,7 @@
  */
 import { execSync } from 'node:child_process';
 import { readFileSync, writeFileSync, existsSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import {
   APPRECIATION_POOL,
@@ -31,6 +31,7 @@ const { values } = parseArgs({
   },
 });
 const members = Number(values.members);
+const startLoad = loadavg()[0] ?? 0;
 const sizes = values.sizes.split(',').map(Number);
 const scanSizes = values['scan-sizes'].split(',').map(Number);
 const windowSize = Number(values.window);
@@ -200,7 +201,7 @@ function machine(): string {
   } catch {
     memory = '?';
   }
-  return `${cpus().length} cores (${cpu}), ${memory} GiB RAM, Node ${process.version}, ${process.platform}/${process.arch}`;
+  return `${cpus().length} cores (${cpu}), ${memory} GiB RAM, Node ${process.version}, ${process.platform}/${process.arch}, load average ${format(startLoad, 1)} at the start (other work shares these cores)`;
 }
 
 const format = (n: number, digits = 0): string =>
