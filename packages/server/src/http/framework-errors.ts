@@ -38,7 +38,10 @@ export function validationFailure(error: FastifyError): { code: ErrorCode; detai
   const context = (error as FastifyError & { validationContext?: string }).validationContext ?? 'body';
   const where = context === 'querystring' ? 'query parameter' : context === 'headers' ? 'header' : 'field';
   if (first?.keyword === 'additionalProperties' && typeof first.params.additionalProperty === 'string') {
-    return { code: 'unknown_field', detail: `${where} "${fieldName(first.instancePath, first.params.additionalProperty)}"` };
+    return {
+      code: 'unknown_field',
+      detail: `${where} "${fieldName(first.instancePath, first.params.additionalProperty)}"`,
+    };
   }
   if (context === 'headers') {
     const missing = first?.keyword === 'required' && first.params.missingProperty === IDEMPOTENCY_HEADER;

@@ -1,3 +1,4 @@
+import type { ErrorCode } from '../platform/errors';
 import { PHONE_PATTERN } from '../platform/identity/shoppers';
 
 /**
@@ -42,9 +43,10 @@ export const pageQuery: Record<string, Schema> = {
 
 /** The one error shape; `codes` lists the codes this answer can carry (the document's enum). */
 export const errorSchema = (codes?: readonly string[]): Schema =>
-  obj({ error: obj({ code: str(codes === undefined ? {} : { enum: [...codes] }), message: str() }, ['code', 'message']) }, [
-    'error',
-  ]);
+  obj(
+    { error: obj({ code: str(codes === undefined ? {} : { enum: [...codes] }), message: str() }, ['code', 'message']) },
+    ['error'],
+  );
 
 export const userSchema: Schema = obj(
   {
@@ -178,16 +180,14 @@ export const redeemAnswer: Schema = obj({ grossFen: int(), feeFen: int(), paidFe
 export const list = (item: Schema, paged = true): Schema =>
   obj(paged ? { items: arr(item), total: int(), page: int(), pageSize: int() } : { items: arr(item) }, ['items']);
 
-export const settingsSchema: Schema = obj(
-  {
-    afterSalesDays: int(),
-    withdrawMinFen: int(),
-    withdrawFeeBps: int(),
-    unpaidTimeoutMinutes: int(),
-    maxUnpaidOrders: int(),
-    environment: str({ enum: ['demo', 'production'] }),
-  },
-);
+export const settingsSchema: Schema = obj({
+  afterSalesDays: int(),
+  withdrawMinFen: int(),
+  withdrawFeeBps: int(),
+  unpaidTimeoutMinutes: int(),
+  maxUnpaidOrders: int(),
+  environment: str({ enum: ['demo', 'production'] }),
+});
 
 export const addressSchema: Schema = obj(
   {
@@ -203,9 +203,18 @@ export const shopTags = ['shop'];
 /** Documentation of a shop route anyone may call (no bearer token). */
 export const publicShop = { tags: shopTags, security: [] };
 
-/** Options of an admin route: its summary, request schemas and the 200 answer's schema. */
-export function adminRoute(summary: string, extra: Record<string, unknown> = {}, response?: Schema) {
+/**
+ * Options of an admin route: its summary, request schemas, the 200 answer's schema and the error codes its handler
+ * can answer beyond the admin kind's (see `errors` in route-errors.ts; left out, any code of the table).
+ */
+export function adminRoute(
+  summary: string,
+  extra: Record<string, unknown> = {},
+  response?: Schema,
+  errors?: readonly ErrorCode[],
+) {
   return {
     schema: { tags: ['admin'], summary, ...extra, ...(response === undefined ? {} : { response: { 200: response } }) },
+    ...(errors === undefined ? {} : { config: { errors } }),
   };
 }

@@ -9,7 +9,7 @@ export const adminDashboardRoutes: RouteModule = async (app, ctx) => {
 
   app.get(
     '/api/admin/dashboard',
-    adminRoute('Sales, payouts and pool at a glance (dashboard:read)', {}, anyObject),
+    adminRoute('Sales, payouts and pool at a glance (dashboard:read)', {}, anyObject, []),
     async (request) => {
       await staffWith(ctx, request, 'dashboard:read');
       return dashboardView(db);
@@ -18,7 +18,7 @@ export const adminDashboardRoutes: RouteModule = async (app, ctx) => {
 
   app.get(
     '/api/admin/pool',
-    adminRoute('Appreciation pool state and price history (dashboard:read)', {}, anyObject),
+    adminRoute('Appreciation pool state and price history (dashboard:read)', {}, anyObject, []),
     async (request) => {
       await staffWith(ctx, request, 'dashboard:read');
       return { ...(await poolView(db)), priceHistory: await priceHistory(db, 500) };

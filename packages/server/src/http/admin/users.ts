@@ -9,7 +9,12 @@ export const adminUserRoutes: RouteModule = async (app, ctx) => {
 
   app.get<{ Querystring: { q?: string; page?: number; pageSize?: number } }>(
     '/api/admin/users',
-    adminRoute('Shoppers (users:read)', { querystring: obj({ q: str({ maxLength: 50 }), ...pageQuery }) }, anyObject),
+    adminRoute(
+      'Shoppers (users:read)',
+      { querystring: obj({ q: str({ maxLength: 50 }), ...pageQuery }) },
+      anyObject,
+      [],
+    ),
     async (request) => {
       await staffWith(ctx, request, 'users:read');
       const { page, pageSize } = paging(request.query);
@@ -19,7 +24,9 @@ export const adminUserRoutes: RouteModule = async (app, ctx) => {
 
   app.get<{ Params: { id: string } }>(
     '/api/admin/users/:id',
-    adminRoute('One shopper with wallet, positions and cycle (users:read)', { params: idParam }, anyObject),
+    adminRoute('One shopper with wallet, positions and cycle (users:read)', { params: idParam }, anyObject, [
+      'user_not_found',
+    ]),
     async (request) => {
       await staffWith(ctx, request, 'users:read');
       return shopperDetail(db, request.params.id);
@@ -28,7 +35,9 @@ export const adminUserRoutes: RouteModule = async (app, ctx) => {
 
   app.get<{ Params: { id: string } }>(
     '/api/admin/users/:id/invitees',
-    adminRoute('Direct invitees, for the lazy referral tree (users:read)', { params: idParam }, anyObject),
+    adminRoute('Direct invitees, for the lazy referral tree (users:read)', { params: idParam }, anyObject, [
+      'user_not_found',
+    ]),
     async (request) => {
       await staffWith(ctx, request, 'users:read');
       return { items: await inviteeTree(db, request.params.id) };

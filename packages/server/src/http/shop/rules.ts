@@ -7,7 +7,7 @@ import { anyObject, publicShop, settingsSchema } from '../schemas';
 /** What anyone may read about the rules: settings shoppers see, the live incentive rules, the pool's price path. */
 export const shopRulesRoutes: RouteModule = async (app, ctx) => {
   const db = ctx.store.db;
-  const open = { public: true };
+  const open = { public: true, errors: [] };
 
   app.get(
     '/api/shop/settings',
