@@ -177,6 +177,12 @@ export const redeemAnswer: Schema = obj({ grossFen: int(), feeFen: int(), paidFe
   'paidFen',
 ]);
 
+/** One point of the pool's price path; the price is a display number beside the exact cash and supply. */
+export const pricePointSchema: Schema = obj(
+  { at: str(), cashFen: int(), supplyUnits: int(), priceFenPerPoint: { type: 'number' } },
+  ['at', 'cashFen', 'supplyUnits', 'priceFenPerPoint'],
+);
+
 export const list = (item: Schema, paged = true): Schema =>
   obj(paged ? { items: arr(item), total: int(), page: int(), pageSize: int() } : { items: arr(item) }, ['items']);
 

@@ -10,11 +10,28 @@ import {
   idParam,
   int,
   list,
+  nullable,
   obj,
   pageQuery,
   str,
   withdrawalSchema,
 } from '../schemas';
+
+const ledgerEntry = obj(
+  {
+    id: str(),
+    transferId: str(),
+    from: str(),
+    to: str(),
+    amountFen: int(),
+    reason: str(),
+    orderId: nullable(str()),
+    userId: nullable(str()),
+    createdAt: str(),
+    simulatedFen: int(),
+  },
+  ['id', 'transferId', 'from', 'to', 'amountFen', 'reason', 'orderId', 'userId', 'createdAt', 'simulatedFen'],
+);
 
 const WITHDRAWAL_SUMMARIES: Record<WithdrawalDecision, string> = {
   approve: 'Approve a withdrawal (finance:write)',
@@ -70,7 +87,7 @@ export const adminFinanceRoutes: RouteModule = async (app, ctx) => {
     adminRoute(
       'Ledger transfers, optionally for one account (finance:read)',
       { querystring: obj({ account: str({ maxLength: 200 }), ...pageQuery }) },
-      anyObject,
+      list(ledgerEntry),
       [],
     ),
     async (request) => {
