@@ -1,4 +1,7 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { validate } from '@readme/openapi-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Contract, type OpenApiDocument } from './contract';
@@ -201,10 +204,29 @@ for (const backend of backends()) {
       expectErrorShape(unknown.body, 'not_found');
     });
 
-    it('answers a 101-character path parameter with 414 uri_too_long in the one shape', async () => {
+    it('answers a 101-character path parameter with 414 uri_too_long in the one shape, with or without the web apps', async () => {
       const answer = await t.api('GET', `/api/shop/products/${'x'.repeat(101)}`);
       expect(answer.status).toBe(414);
       expectErrorShape(answer.body, 'uri_too_long');
+      // Built web apps put a wildcard under every path, which the router falls back to for an over-long parameter.
+      const webRoot = mkdtempSync(join(tmpdir(), 'mall-web-'));
+      mkdirSync(join(webRoot, 'apps/shop/dist'), { recursive: true });
+      writeFileSync(join(webRoot, 'apps/shop/dist/index.html'), '<!doctype html><title>shop</title>');
+      const withApps = await backend.start({ webRoot });
+      try {
+        const long = await withApps.api('GET', `/api/admin/orders/${'x'.repeat(101)}/ship`);
+        expect(long.status).toBe(405);
+        const get = await withApps.api('GET', `/api/shop/orders/${'%E5%95%86'.repeat(101)}`);
+        expect(get.status).toBe(414);
+        expectErrorShape(get.body, 'uri_too_long');
+        const missing = await withApps.api('GET', '/api/shop/nowhere');
+        expect(missing.status).toBe(404);
+        expectErrorShape(missing.body, 'not_found');
+        expect((await withApps.api('GET', '/')).status).toBe(200);
+      } finally {
+        await withApps.close();
+        rmSync(webRoot, { recursive: true, force: true });
+      }
     });
 
     it('answers what Node refuses before Fastify (a control character in a header, huge headers) in the one shape', async () => {

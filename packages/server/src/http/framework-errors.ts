@@ -153,9 +153,29 @@ export class MethodTable {
   }
 }
 
-/** An unknown route: 405 with Allow when the path exists with other methods, else 404 not_found. */
+/** The router's limit on a path parameter (Fastify's maxParamLength). */
+const MAX_PARAM_LENGTH = 100;
+
+function decoded(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
+
+/**
+ * An unknown route: 405 with Allow when the path exists with other methods, else 404 not_found. A path a route has
+ * with this very method lands here only when the router refused a parameter over the limit and the web apps'
+ * wildcard (`/*`, present once the apps are built) caught it instead: that is 414, as it is without the apps.
+ */
 export function notFound(table: MethodTable, request: FastifyRequest, reply: FastifyReply): void {
   const allowed = table.allowed(request.url);
+  const path = request.url.split('?')[0] ?? '';
+  if (allowed?.includes(request.method) === true && path.split('/').some((s) => decoded(s).length > MAX_PARAM_LENGTH)) {
+    void reply.status(414).send(errorBody('uri_too_long', request));
+    return;
+  }
   if (allowed !== undefined && !allowed.includes(request.method)) {
     void reply
       .status(405)
