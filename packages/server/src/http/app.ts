@@ -77,10 +77,14 @@ export async function buildApp(ctx: AppContext, options: AppOptions): Promise<Fa
   const methods = new MethodTable();
   app.addHook('onRoute', (route) => {
     methods.add(route);
-    // A documented route without a query schema takes no query parameters: any is an unknown field, as in a body.
-    const schema = route.schema as { hide?: boolean; querystring?: unknown } | undefined;
-    if (schema !== undefined && schema.hide !== true && schema.querystring === undefined) {
+    // A documented route's query string is closed, as a body is: one without a query schema takes no parameters,
+    // one whose schema does not say otherwise takes only the parameters it names; any other is an unknown field.
+    const schema = route.schema as { hide?: boolean; querystring?: Record<string, unknown> } | undefined;
+    if (schema === undefined || schema.hide === true) return;
+    if (schema.querystring === undefined) {
       schema.querystring = { type: 'object', properties: {}, additionalProperties: false };
+    } else if (!('additionalProperties' in schema.querystring)) {
+      schema.querystring.additionalProperties = false;
     }
   });
 
