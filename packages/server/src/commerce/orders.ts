@@ -4,11 +4,11 @@ import { inTx, isPostgres } from '../platform/db/database';
 import { fail, Failure } from '../platform/errors';
 import { isUniqueViolation } from '../platform/idempotency';
 import { newId } from '../platform/ids';
-import { MINUTE_MS, isoPlusMs, nowIso } from '../platform/clock';
+import { DAY_MS, MINUTE_MS, isoPlusMs, nowIso } from '../platform/clock';
 import { recordCreation, transition } from './order-machine';
 import { assertOrderOwner, type Address, type OrderView } from './order-views';
 import * as inventory from './inventory';
-import type { Settings } from '../platform/settings';
+import { loadSettings, type Settings } from '../platform/settings';
 import { prepared } from '../platform/db/prepared';
 
 export interface CreateOrderInput {
@@ -228,6 +228,8 @@ async function insertOrder(
       price_fen: row.price_fen,
       quantity,
       plans: row.plans,
+      // Without order discounts a line's paid amount is its price times quantity; promotions allocate theirs here.
+      paid_fen: row.price_fen * quantity,
     };
   });
   const limited = new Map<string, { limit: bigint; quantity: bigint; title: string }>();
@@ -239,7 +241,6 @@ async function insertOrder(
     limited.set(item.product_id, entry);
   }
   await checkHoarding(trx, userId, settings, limited);
-  // Reserve in sku-id order so two orders for the same SKUs always lock them in the same order (no deadlock on PG).
   // Reserve in sku-id order so two orders for the same SKUs always lock them in the same order (no deadlock on PG).
   for (const item of items) await inventory.reserve(trx, item.sku_id, item.quantity);
   const address = JSON.stringify(input.address);
@@ -262,6 +263,9 @@ async function insertOrder(
       priceFen: i.price_fen,
       quantity: i.quantity,
       plans: JSON.parse(i.plans) as string[],
+      paidFen: i.paid_fen,
+      refundedQuantity: 0n,
+      refundedFen: 0n,
     })),
     address: JSON.parse(address) as Address,
     createdAt: now,
@@ -270,6 +274,8 @@ async function insertOrder(
     settledAt: null,
     transitions: [{ from: 'none', to: 'created', at: now, actor, note: null }],
     refund: null,
+    refundedFen: 0n,
+    afterSales: [],
     payment: null,
     shipment: null,
   };
@@ -317,6 +323,36 @@ export async function cancelOwnOrder(db: Db, orderId: string, userId: string): P
 export async function confirmReceipt(db: Db, orderId: string, userId: string): Promise<void> {
   await assertOrderOwner(db, orderId, userId);
   await inTx(db, (trx) => transition(trx, orderId, 'received', `user:${userId}`, { received_at: nowIso() }, 'shipped'));
+}
+
+/**
+ * Auto-confirm receipt (自动确认收货): shipped orders the shopper has not confirmed `autoReceiveDays` after shipping are
+ * received by the system, so the after-sales window opens and settlement runs without the shopper. An order with an
+ * open after-sales request is `refunding`, not `shipped`, and waits for it.
+ */
+export async function autoConfirmReceipts(db: Db, limit = 500): Promise<number> {
+  const settings = await loadSettings(db);
+  const cutoff = isoPlusMs(nowIso(), -settings.autoReceiveDays * DAY_MS);
+  const due = await db
+    .selectFrom('orders')
+    .select('id')
+    .where('status', '=', 'shipped')
+    .where('shipped_at', '<=', cutoff)
+    .orderBy('shipped_at')
+    .limit(limit)
+    .execute();
+  let received = 0;
+  for (const { id } of due) {
+    try {
+      await inTx(db, (trx) =>
+        transition(trx, id, 'received', 'system:auto_receive', { received_at: nowIso() }, 'shipped', `auto after ${settings.autoReceiveDays} days`),
+      );
+      received += 1;
+    } catch (error) {
+      if (!(error instanceof Failure)) throw error;
+    }
+  }
+  return received;
 }
 
 export async function shipOrder(

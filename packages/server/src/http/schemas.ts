@@ -43,6 +43,9 @@ const orderItem = obj({
   priceFen: int(),
   quantity: int(),
   plans: arr(str()),
+  paidFen: int(),
+  refundedQuantity: int(),
+  refundedFen: int(),
 });
 
 export const orderSchema: Schema = obj(
@@ -60,6 +63,8 @@ export const orderSchema: Schema = obj(
     settledAt: nullable(str()),
     transitions: arr(obj({ from: str(), to: str(), at: str(), actor: str(), note: nullable(str()) })),
     refund: nullable(obj({ status: str(), reason: nullable(str()) })),
+    refundedFen: int(),
+    afterSales: arr(obj({ id: str(), kind: str(), status: str(), amountFen: int() })),
     payment: nullable(obj({ id: str(), channel: str(), status: str() })),
     shipment: nullable(obj({ carrier: str(), trackingNo: str() })),
   },
@@ -100,7 +105,24 @@ export const publicProductSchema: Schema = {
 };
 
 export const paymentSchema: Schema = obj(
-  { id: str(), orderId: str(), channel: str(), amountFen: int(), status: str(), payUrl: str(), merchantName: str() },
+  {
+    id: str(),
+    orderId: str(),
+    channel: str(),
+    amountFen: int(),
+    status: str(),
+    payUrl: str(),
+    codeUrl: str(),
+    jsapiParams: obj({
+      appId: str(),
+      timeStamp: str(),
+      nonceStr: str(),
+      package: str(),
+      signType: str(),
+      paySign: str(),
+    }),
+    merchantName: str(),
+  },
   ['id', 'status'],
 );
 
@@ -143,6 +165,10 @@ export const withdrawalSchema: Schema = obj({
   createdAt: str(),
   updatedAt: str(),
   simulatedFen: int(),
+  payee: nullable(str()),
+  payoutChannel: nullable(str()),
+  packageInfo: nullable(str()),
+  failureReason: nullable(str()),
 });
 
 export const redeemAnswer: Schema = obj({ grossFen: int(), feeFen: int(), paidFen: int() }, [
@@ -161,6 +187,7 @@ export const settingsSchema: Schema = obj(
     withdrawFeeBps: int(),
     unpaidTimeoutMinutes: int(),
     maxUnpaidOrders: int(),
+    autoReceiveDays: int(),
     environment: str({ enum: ['demo', 'production'] }),
   },
   [],

@@ -2,6 +2,8 @@ import type { ColumnType } from 'kysely';
 
 /** A BIGINT column with a default: optional on insert. */
 type DefaultedBigint = ColumnType<bigint, bigint | undefined, bigint>;
+/** A nullable text column added later: optional on insert. */
+type OptionalText = ColumnType<string | null, string | null | undefined, string | null>;
 
 /**
  * Table types. Every integer column is BIGINT in storage and bigint here (better-sqlite3 runs with safe integers,
@@ -117,6 +119,8 @@ export interface OrdersTable {
   refund_from: string | null;
   /** The part of the amount paid with simulated (sandbox) money. */
   simulated_fen: DefaultedBigint;
+  /** Refunded before settlement (after-sales by line); settlement settles amount_fen - refunded_fen. */
+  refunded_fen: DefaultedBigint;
 }
 
 export interface OrderItemsTable {
@@ -129,6 +133,10 @@ export interface OrderItemsTable {
   price_fen: bigint;
   quantity: bigint;
   plans: string;
+  /** What the shopper paid for the line: price x quantity less any order discount allocated to it. */
+  paid_fen: DefaultedBigint;
+  refunded_quantity: DefaultedBigint;
+  refunded_fen: DefaultedBigint;
 }
 
 export interface OrderTransitionsTable {
@@ -151,6 +159,11 @@ export interface PaymentsTable {
   created_at: string;
   paid_at: string | null;
   provider_txn: string | null;
+  refunded_fen: DefaultedBigint;
+  /** Set when the gateway reports something finance must look at (an amount that is not ours). */
+  problem: ColumnType<string | null, string | null | undefined, string | null>;
+  /** When the open-payment job last asked the gateway about it. */
+  checked_at: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface AccountsTable {
@@ -185,6 +198,15 @@ export interface WithdrawalsTable {
   updated_at: string;
   /** The part of the amount that is simulated money: it can never be paid out through a real channel. */
   simulated_fen: DefaultedBigint;
+  /** Alipay: the payee's user id (2088...) or login id; WeChat payouts use the bound openid. */
+  payee: OptionalText;
+  payee_name: OptionalText;
+  /** How it was paid out: wechat / alipay (gateway transfer) or manual (marked paid by hand). */
+  payout_channel: OptionalText;
+  gateway_transfer_id: OptionalText;
+  /** WeChat user-confirm transfers: what wx.requestMerchantTransfer needs. */
+  package_info: OptionalText;
+  failure_reason: OptionalText;
 }
 
 export interface PlansTable {
@@ -269,6 +291,96 @@ export interface LocksTable {
   at: string;
 }
 
+/** 售后单: one request of a shopper (or a goodwill refund by staff) over some lines of one order. */
+export interface AfterSalesTable {
+  id: string;
+  order_id: string;
+  user_id: string;
+  /** refund_only (仅退款), return_refund (退货退款) or goodwill (staff, after settlement). */
+  kind: string;
+  status: string;
+  reason: string;
+  decision_note: string | null;
+  amount_fen: bigint;
+  /** original (the payment's channel) or wallet. */
+  destination: string;
+  restock: bigint;
+  return_carrier: string | null;
+  return_tracking_no: string | null;
+  refund_id: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface AfterSaleLinesTable {
+  after_sale_id: string;
+  line: bigint;
+  quantity: bigint;
+  amount_fen: bigint;
+}
+
+export interface AfterSaleTransitionsTable {
+  id: string;
+  after_sale_id: string;
+  from_status: string;
+  to_status: string;
+  actor: string;
+  at: string;
+  note: string | null;
+}
+
+/** One refund of a payment; its id is the gateway's out_refund_no (idempotent there). */
+export interface RefundsTable {
+  id: string;
+  order_id: string;
+  payment_id: string;
+  after_sale_id: string | null;
+  channel: string;
+  amount_fen: bigint;
+  simulated_fen: bigint;
+  /** escrow (before settlement), goodwill (platform expense after settlement) or late_payment. */
+  source: string;
+  destination: string;
+  /** processing, succeeded or failed. */
+  status: string;
+  gateway_refund_id: string | null;
+  failure_reason: string | null;
+  created_at: string;
+  updated_at: string;
+  completed_at: string | null;
+}
+
+export interface UserOpenidsTable {
+  user_id: string;
+  appid: string;
+  openid: string;
+  created_at: string;
+}
+
+export interface GatewayNotificationsTable {
+  /** `{gateway}:{notification id}`: retries of one notification share it. */
+  id: string;
+  gateway: string;
+  kind: string;
+  subject: string;
+  verdict: string;
+  deliveries: bigint;
+  first_at: string;
+  last_at: string;
+}
+
+export interface ReconciliationsTable {
+  id: string;
+  gateway: string;
+  bill_date: string;
+  source: string;
+  created_by: string;
+  created_at: string;
+  differences: bigint;
+  /** JSON: totals on both sides and the differences. */
+  result: string;
+}
+
 export interface Database {
   kv: KvTable;
   settings: SettingsTable;
@@ -296,4 +408,11 @@ export interface Database {
   referral_progress: ReferralProgressTable;
   idempotency: IdempotencyTable;
   locks: LocksTable;
+  after_sales: AfterSalesTable;
+  after_sale_lines: AfterSaleLinesTable;
+  after_sale_transitions: AfterSaleTransitionsTable;
+  refunds: RefundsTable;
+  user_openids: UserOpenidsTable;
+  gateway_notifications: GatewayNotificationsTable;
+  reconciliations: ReconciliationsTable;
 }
