@@ -10,6 +10,7 @@ import {
   registerShopper,
   staffToken,
   type TestServer,
+  productionPayments,
 } from './helpers';
 
 /**
@@ -91,6 +92,7 @@ for (const backend of backends()) {
             environment: 'production',
             adminPassword: PRODUCTION_PASSWORD,
             logLevel: 'silent',
+            payments: productionPayments(),
           }),
         ).rejects.toThrow(/demo data/);
       } finally {

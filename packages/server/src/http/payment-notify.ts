@@ -10,10 +10,16 @@ import type { AppContext } from './context';
  * not this API's error shape. A gateway that is not configured has no notify URL here (404).
  */
 export async function paymentNotifyRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
-  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (request, body, done) => {
+  // In this scope nothing is parsed: the provider verifies the exact bytes and parses them itself, so a malformed
+  // body is the gateway's refusal answer, not this API's error shape.
+  const keepRaw = (request: { rawBody?: string }, body: string | Buffer, done: (err: null, body: object) => void) => {
     request.rawBody = typeof body === 'string' ? body : body.toString('utf8');
     done(null, {});
-  });
+  };
+  app.removeContentTypeParser('application/json');
+  for (const type of ['application/json', 'application/x-www-form-urlencoded', '*']) {
+    app.addContentTypeParser(type, { parseAs: 'string' }, keepRaw);
+  }
   for (const gateway of ['wechat', 'alipay'] as const satisfies readonly GatewayName[]) {
     app.post(
       `/api/payments/${gateway}/notify`,
