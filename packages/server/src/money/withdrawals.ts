@@ -169,7 +169,7 @@ export async function rejectWithdrawal(trx: Tx, id: string, reason: string): Pro
  * back to the sandbox gateway it came from, labelled as simulated.
  */
 export async function markWithdrawalPaid(trx: Tx, id: string, environment: MallEnvironment): Promise<WithdrawalView> {
-  const row = await move(trx, id, ['approved'], 'paid', null);
+  const row = { ...(await move(trx, id, ['approved'], 'paid', null)), payout_channel: 'manual' };
   await trx.updateTable('withdrawals').set({ payout_channel: 'manual' }).where('id', '=', id).execute();
   const simulated = row.simulated_fen > 0n;
   if (simulated && environment === 'production') fail('simulated_money');
