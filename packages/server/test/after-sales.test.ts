@@ -63,7 +63,13 @@ for (const backend of backends()) {
       const shopper = await registerShopper(t);
       const created = await t.api('POST', '/api/shop/orders', {
         token: shopper.token,
-        body: { items: [{ skuId: plain.skuId, quantity: 3 }, { skuId: pooled.skuId, quantity: 1 }], address: ADDRESS },
+        body: {
+          items: [
+            { skuId: plain.skuId, quantity: 3 },
+            { skuId: pooled.skuId, quantity: 1 },
+          ],
+          address: ADDRESS,
+        },
         headers: { 'idempotency-key': idemKey() },
       });
       const orderId = (created.body.order as Order).id;
@@ -123,7 +129,10 @@ for (const backend of backends()) {
       });
       expectError(third, 409, 'refund_quantity_exceeds_remaining');
 
-      await t.api('POST', `/api/admin/orders/${orderId}/ship`, { token: m.admin, body: { carrier: 'SF', trackingNo: 'SF1' } });
+      await t.api('POST', `/api/admin/orders/${orderId}/ship`, {
+        token: m.admin,
+        body: { carrier: 'SF', trackingNo: 'SF1' },
+      });
       await t.api('POST', `/api/shop/orders/${orderId}/receive`, { token: shopper.token });
       await t.api('POST', '/api/admin/settlement/run', { token: m.admin });
       const settled = await order(shopper.token, orderId);
@@ -205,7 +214,11 @@ for (const backend of backends()) {
       );
       const asked = await ask(shopper.token, orderId, { kind: 'return_refund', reason: '有划痕' });
       const id = (asked.body.afterSale as AfterSale).id;
-      expectError(await ask(shopper.token, orderId, { kind: 'refund_only', reason: '再来' }), 409, 'refund_quantity_exceeds_remaining');
+      expectError(
+        await ask(shopper.token, orderId, { kind: 'refund_only', reason: '再来' }),
+        409,
+        'refund_quantity_exceeds_remaining',
+      );
       expectError(
         await ask(shopper.token, orderId, { kind: 'refund_only', reason: 'x', lines: [{ line: 0, quantity: 1 }] }),
         409,
@@ -222,10 +235,18 @@ for (const backend of backends()) {
       expect(await orderStatus(t, shopper.token, orderId)).toBe('refunding');
       const cancelled = await t.api('POST', `/api/shop/after-sales/${id}/cancel`, { token: shopper.token });
       expect((cancelled.body.afterSale as AfterSale).status).toBe('cancelled');
-      expectError(await t.api('POST', `/api/shop/after-sales/${id}/reopen`, { token: shopper.token, body: { reason: 'x' } }), 409, 'after_sale_transition_not_allowed');
+      expectError(
+        await t.api('POST', `/api/shop/after-sales/${id}/reopen`, { token: shopper.token, body: { reason: 'x' } }),
+        409,
+        'after_sale_transition_not_allowed',
+      );
       await t.api('POST', '/api/admin/settlement/run', { token: m.admin });
       expect(await orderStatus(t, shopper.token, orderId)).toBe('settled');
-      expectError(await ask(shopper.token, orderId, { kind: 'refund_only', reason: 'x' }), 409, 'order_transition_not_allowed');
+      expectError(
+        await ask(shopper.token, orderId, { kind: 'refund_only', reason: 'x' }),
+        409,
+        'order_transition_not_allowed',
+      );
 
       // Before shipping there is nothing to send back: a return is refused, a refund is not.
       const unshipped = await t.api('POST', '/api/shop/orders', {
@@ -234,18 +255,30 @@ for (const backend of backends()) {
         headers: { 'idempotency-key': idemKey() },
       });
       const unpaidId = (unshipped.body.order as Order).id;
-      expectError(await ask(shopper.token, unpaidId, { kind: 'refund_only', reason: 'x' }), 409, 'order_transition_not_allowed');
-      await t.api('POST', `/api/shop/orders/${unpaidId}/pay`, { token: shopper.token, body: { channel: 'sandbox' } }).then(
-        (pay) => t.api('POST', `/api/sandbox/payments/${(pay.body.payment as { id: string }).id}/succeed`),
+      expectError(
+        await ask(shopper.token, unpaidId, { kind: 'refund_only', reason: 'x' }),
+        409,
+        'order_transition_not_allowed',
       );
-      expectError(await ask(shopper.token, unpaidId, { kind: 'return_refund', reason: 'x' }), 409, 'after_sale_kind_not_allowed');
+      await t
+        .api('POST', `/api/shop/orders/${unpaidId}/pay`, { token: shopper.token, body: { channel: 'sandbox' } })
+        .then((pay) => t.api('POST', `/api/sandbox/payments/${(pay.body.payment as { id: string }).id}/succeed`));
+      expectError(
+        await ask(shopper.token, unpaidId, { kind: 'return_refund', reason: 'x' }),
+        409,
+        'after_sale_kind_not_allowed',
+      );
       const list = await t.api('GET', '/api/admin/after-sales?status=open', { token: m.admin });
       expect((list.body.items as AfterSale[]).some((a) => a.id === id)).toBe(false);
     });
 
     it('pays a goodwill refund after settlement as platform expense, with no clawback from anyone', async () => {
       await t.api('PUT', '/api/admin/settings', { token: m.admin, body: { afterSalesDays: 0 } });
-      const gift = await makeProduct(t, m.admin, { priceFen: 100_000, stock: 10, plans: ['referralCycle', 'appreciationPool'] });
+      const gift = await makeProduct(t, m.admin, {
+        priceFen: 100_000,
+        stock: 10,
+        plans: ['referralCycle', 'appreciationPool'],
+      });
       const inviter = await registerShopper(t);
       const buyer = await registerShopper(t, inviter.inviteCode);
       let orderId = '';
@@ -278,11 +311,17 @@ for (const backend of backends()) {
         body: { amountFen: 5000, reason: '物流延误补偿' },
       });
       expect(goodwill.status, JSON.stringify(goodwill.body)).toBe(200);
-      const request = goodwill.body.afterSale as AfterSale & { kind: string; transitions: { actor: string; note: string }[] };
+      const request = goodwill.body.afterSale as AfterSale & {
+        kind: string;
+        transitions: { actor: string; note: string }[];
+      };
       expect(request).toMatchObject({ kind: 'goodwill', status: 'refunding', amountFen: 5000 });
       expect(request.transitions[0]).toMatchObject({ actor: 'staff:admin', note: '物流延误补偿' });
       expect(await m.double.wechat.completeRefund(request.refund?.id ?? '', 'SUCCESS')?.done).toBe(true);
-      expect(((await t.api('GET', `/api/admin/after-sales/${request.id}`, { token: m.admin })).body.afterSale as AfterSale).status).toBe('refunded');
+      expect(
+        ((await t.api('GET', `/api/admin/after-sales/${request.id}`, { token: m.admin })).body.afterSale as AfterSale)
+          .status,
+      ).toBe('refunded');
       const moves = (await transfersOf(t, orderId)).filter((x) => x.reason === 'goodwill_refund');
       expect(moves.map((x) => [x.from_account, x.to_account, x.amount_fen])).toEqual([
         ['platform:expense:goodwill', 'gateway:wechat', 5000n],
@@ -306,13 +345,26 @@ for (const backend of backends()) {
       const shopper = await registerShopper(t);
       const paid = await paidAndShipped(m, shopper.token, product.skuId, 'wechat_h5');
       await t.api('POST', `/api/shop/orders/${paid.orderId}/receive`, { token: shopper.token });
-      await t.api('POST', `/api/shop/orders/${paid.orderId}/refund`, { token: shopper.token, body: { reason: '质量问题' } });
-      const approve = await t.api('POST', `/api/admin/orders/${paid.orderId}/refund/approve`, { token: m.admin, body: {} });
+      await t.api('POST', `/api/shop/orders/${paid.orderId}/refund`, {
+        token: shopper.token,
+        body: { reason: '质量问题' },
+      });
+      const approve = await t.api('POST', `/api/admin/orders/${paid.orderId}/refund/approve`, {
+        token: m.admin,
+        body: {},
+      });
       expect((approve.body.order as Order).status).toBe('refunding');
-      const id = ((await t.api('GET', `/api/shop/after-sales?orderId=${paid.orderId}`, { token: shopper.token })).body.items as AfterSale[])[0]?.id ?? '';
-      const refundNo = ((await t.api('GET', `/api/admin/after-sales/${id}`, { token: m.admin })).body.afterSale as AfterSale).refund?.id ?? '';
+      const id =
+        (
+          (await t.api('GET', `/api/shop/after-sales?orderId=${paid.orderId}`, { token: shopper.token })).body
+            .items as AfterSale[]
+        )[0]?.id ?? '';
+      const refundNo =
+        ((await t.api('GET', `/api/admin/after-sales/${id}`, { token: m.admin })).body.afterSale as AfterSale).refund
+          ?.id ?? '';
       expect(await m.double.wechat.completeRefund(refundNo, 'CLOSED')?.done).toBe(true);
-      const failed = (await t.api('GET', `/api/admin/after-sales/${id}`, { token: m.admin })).body.afterSale as AfterSale;
+      const failed = (await t.api('GET', `/api/admin/after-sales/${id}`, { token: m.admin })).body
+        .afterSale as AfterSale;
       expect(failed).toMatchObject({ status: 'refund_failed', refund: { status: 'failed' } });
       expect((await t.api('POST', '/api/admin/settlement/run', { token: m.admin })).body.settled).toBe(0);
       const retried = await act(id, 'retry-refund', { destination: 'wallet' });

@@ -47,16 +47,38 @@ for (const backend of backends()) {
       const amount = paid.amount as Record<string, unknown>;
       const url = `${t.url}/api/payments/wechat/notify`;
       const forged: [string, OutgoingRequest][] = [
-        ['signed with a key that is not WeChat’s', w.notification('TRANSACTION.SUCCESS', paid, { signer: { id: f.publicKeyId, privateKey: testKeyPair().privateKey } })],
-        ['a tampered amount, correctly signed', w.notification('TRANSACTION.SUCCESS', { ...paid, amount: { ...amount, total: 1 } })],
+        [
+          'signed with a key that is not WeChat’s',
+          w.notification('TRANSACTION.SUCCESS', paid, {
+            signer: { id: f.publicKeyId, privateKey: testKeyPair().privateKey },
+          }),
+        ],
+        [
+          'a tampered amount, correctly signed',
+          w.notification('TRANSACTION.SUCCESS', { ...paid, amount: { ...amount, total: 1 } }),
+        ],
         ['another merchant’s payment', w.notification('TRANSACTION.SUCCESS', { ...paid, mchid: '1900000999' })],
         ['another app’s payment', w.notification('TRANSACTION.SUCCESS', { ...paid, appid: 'wx0000000000000000' })],
-        ['a payment that is not ours', w.notification('TRANSACTION.SUCCESS', { ...paid, out_trade_no: 'pay_NOT_OURS_0001' })],
-        ['a stale timestamp (a capture replayed six minutes later)', w.notification('TRANSACTION.SUCCESS', paid, { timestampOffsetSeconds: -360 })],
+        [
+          'a payment that is not ours',
+          w.notification('TRANSACTION.SUCCESS', { ...paid, out_trade_no: 'pay_NOT_OURS_0001' }),
+        ],
+        [
+          'a stale timestamp (a capture replayed six minutes later)',
+          w.notification('TRANSACTION.SUCCESS', paid, { timestampOffsetSeconds: -360 }),
+        ],
         ['a timestamp from the future', w.notification('TRANSACTION.SUCCESS', paid, { timestampOffsetSeconds: 400 })],
-        ['an unknown serial', w.notification('TRANSACTION.SUCCESS', paid, { signer: { id: 'PUB_KEY_ID_UNKNOWN', privateKey: f.publicKey.privateKey } })],
+        [
+          'an unknown serial',
+          w.notification('TRANSACTION.SUCCESS', paid, {
+            signer: { id: 'PUB_KEY_ID_UNKNOWN', privateKey: f.publicKey.privateKey },
+          }),
+        ],
         ['the SIGNTEST probe', w.notification('TRANSACTION.SUCCESS', paid, { signtest: true })],
-        ['a resource encrypted with another APIv3 key', w.notification('TRANSACTION.SUCCESS', paid, { apiV3Key: testApiV3Key() })],
+        [
+          'a resource encrypted with another APIv3 key',
+          w.notification('TRANSACTION.SUCCESS', paid, { apiV3Key: testApiV3Key() }),
+        ],
         ['no signature headers', { headers: { 'content-type': 'application/json' }, body: '{"id":"x"}' }],
         ['a body that is not JSON', { headers: { 'content-type': 'application/json' }, body: '{"id":' }],
       ];

@@ -86,9 +86,13 @@ for (const backend of backends()) {
         body: { channel: 'wechat_jsapi' },
       });
       expectError(before, 422, 'openid_required');
-      const url = await t.api('GET', '/api/shop/wechat/authorize-url?redirectUri=https%3A%2F%2Fmall.example.com%2F&state=s1', {
-        token: shopper.token,
-      });
+      const url = await t.api(
+        'GET',
+        '/api/shop/wechat/authorize-url?redirectUri=https%3A%2F%2Fmall.example.com%2F&state=s1',
+        {
+          token: shopper.token,
+        },
+      );
       expect(url.body.url).toContain('scope=snsapi_base');
       expect(url.body.url).toContain(`appid=${m.double.fixtures.wechat.appid}`);
       const code = m.double.wechat.issueOauthCode('o_shopper_jsapi');
@@ -126,7 +130,10 @@ for (const backend of backends()) {
         const big = await makeProduct(t, m.admin, { priceFen: price, stock: 1 });
         const order = await t.api('POST', '/api/shop/orders', {
           token: shopper.token,
-          body: { items: [{ skuId: big.skuId, quantity: 1 }], address: { name: '张三', phone: '13800138000', region: ['浙江省'], detail: '1 号' } },
+          body: {
+            items: [{ skuId: big.skuId, quantity: 1 }],
+            address: { name: '张三', phone: '13800138000', region: ['浙江省'], detail: '1 号' },
+          },
           headers: { 'idempotency-key': `big-${channel}` },
         });
         const orderId = (order.body.order as { id: string }).id;

@@ -2,7 +2,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { backends, expectLedgerHealthy, fundedInviter, makeProduct, registerShopper, type TestServer } from './helpers';
 import { balance, expectError, paidAndShipped, startPaidMall, type PaidMall } from './gateway-helpers';
 
-type Withdrawal = { id: string; status: string; packageInfo: string | null; failureReason: string | null; payoutChannel: string | null };
+type Withdrawal = {
+  id: string;
+  status: string;
+  packageInfo: string | null;
+  failureReason: string | null;
+  payoutChannel: string | null;
+};
 
 /**
  * Issue 10, withdrawal payouts: finance approves, the payout goes through WeChat Pay's transfer (the payee accepts it
@@ -62,11 +68,18 @@ for (const backend of backends()) {
       expect(paying.status).toBe('paying');
       expect(paying.packageInfo).toMatch(/^pkg_/);
       expect(m.double.wechat.transfers.get(w.id)).toMatchObject({ openid: 'o_payee_0001', amountFen: 2970 });
-      expectError(await t.api('POST', `/api/admin/withdrawals/${w.id}/paid`, { token: m.finance }), 409, 'payout_channel_unavailable');
+      expectError(
+        await t.api('POST', `/api/admin/withdrawals/${w.id}/paid`, { token: m.finance }),
+        409,
+        'payout_channel_unavailable',
+      );
       expectError(await payout(w.id), 409, 'withdrawal_transition_not_allowed');
       expect(await m.double.wechat.finishTransfer(w.id, 'SUCCESS')?.done).toBe(true);
       const list = await t.api('GET', '/api/shop/me/withdrawals', { token: shopper.token });
-      expect((list.body.items as Withdrawal[]).find((x) => x.id === w.id)).toMatchObject({ status: 'paid', payoutChannel: 'wechat' });
+      expect((list.body.items as Withdrawal[]).find((x) => x.id === w.id)).toMatchObject({
+        status: 'paid',
+        payoutChannel: 'wechat',
+      });
       expect((await ledgerOf(w.id)).map((x) => [x.from_account, x.to_account, x.amount_fen])).toEqual([
         [`user:${shopper.id}:wallet`, 'platform:withdrawals', 3000n],
         ['platform:withdrawals', 'platform:payouts', 3000n],
@@ -82,7 +95,10 @@ for (const backend of backends()) {
       expect(await wallet()).toBe(6000n);
       expect(await m.double.wechat.finishTransfer(w.id, 'FAIL')?.done).toBe(true);
       const list = await t.api('GET', '/api/admin/withdrawals?status=failed', { token: m.finance });
-      expect((list.body.items as Withdrawal[]).find((x) => x.id === w.id)).toMatchObject({ status: 'failed', failureReason: 'failed' });
+      expect((list.body.items as Withdrawal[]).find((x) => x.id === w.id)).toMatchObject({
+        status: 'failed',
+        failureReason: 'failed',
+      });
       expect(await wallet()).toBe(7000n);
       expect((await ledgerOf(w.id)).at(-1)).toEqual({
         from_account: 'platform:payouts',
@@ -105,7 +121,14 @@ for (const backend of backends()) {
       expect(answer.status).toBe('failed');
       expect(answer.failureReason).toContain('name');
       expect(await wallet()).toBe(4500n);
-      expect((await t.api('POST', `/api/admin/withdrawals/${noAccount.id}/reject`, { token: m.finance, body: { reason: '缺少账号' } })).status).toBe(200);
+      expect(
+        (
+          await t.api('POST', `/api/admin/withdrawals/${noAccount.id}/reject`, {
+            token: m.finance,
+            body: { reason: '缺少账号' },
+          })
+        ).status,
+      ).toBe(200);
       expect(await wallet()).toBe(5000n);
     });
 
@@ -115,7 +138,11 @@ for (const backend of backends()) {
       const paid = await t.api('POST', `/api/admin/withdrawals/${bank.id}/paid`, { token: m.finance });
       expect(paid.body.withdrawal).toMatchObject({ status: 'paid', payoutChannel: 'manual' });
       const wechat = await withdraw({ amountFen: 1000, channel: 'wechat' });
-      expectError(await t.api('POST', `/api/admin/withdrawals/${wechat.id}/paid`, { token: m.finance }), 409, 'payout_channel_unavailable');
+      expectError(
+        await t.api('POST', `/api/admin/withdrawals/${wechat.id}/paid`, { token: m.finance }),
+        409,
+        'payout_channel_unavailable',
+      );
       await t.api('POST', `/api/admin/withdrawals/${wechat.id}/reject`, { token: m.finance, body: { reason: '测试' } });
       expect(await wallet()).toBe(4000n);
     });

@@ -51,7 +51,9 @@ describe('production needs a real payment channel', () => {
         MALL_PAY_NOTIFY_BASE_URL: 'https://mall.example.com',
       });
       expect(half.status).toBe(2);
-      expect(half.stderr).toContain('Alipay is partly configured; missing MALL_ALIPAY_SELLER_ID, MALL_ALIPAY_PUBLIC_KEY_FILE');
+      expect(half.stderr).toContain(
+        'Alipay is partly configured; missing MALL_ALIPAY_SELLER_ID, MALL_ALIPAY_PUBLIC_KEY_FILE',
+      );
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

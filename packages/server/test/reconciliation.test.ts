@@ -3,7 +3,13 @@ import { backends, expectLedgerHealthy, makeProduct, registerShopper, type TestS
 import { expectError, payAtGateway, startGatewayPayment, startPaidMall, type PaidMall } from './gateway-helpers';
 import { alipayTradeBill, wechatTradeBill } from './gateway-double/bills';
 
-type Difference = { kind: string; record: string; outTradeNo: string; oursFen: number | null; theirsFen: number | null };
+type Difference = {
+  kind: string;
+  record: string;
+  outTradeNo: string;
+  oursFen: number | null;
+  theirsFen: number | null;
+};
 type Reconciliation = { id: string; matched: number; differences: Difference[]; bill: { payments: number } };
 
 /** Today in Beijing, the date the gateways' bills are cut by. */
@@ -47,9 +53,30 @@ for (const backend of backends()) {
       expect(r.differences).toHaveLength(3);
       expect(r.differences).toEqual(
         expect.arrayContaining([
-          { kind: 'missing_theirs', record: 'payment', outTradeNo: missing, outRefundNo: null, oursFen: 1000, theirsFen: null },
-          { kind: 'amount_mismatch', record: 'payment', outTradeNo: wrong, outRefundNo: null, oursFen: 1000, theirsFen: 999 },
-          { kind: 'missing_ours', record: 'payment', outTradeNo: extra, outRefundNo: null, oursFen: null, theirsFen: 500 },
+          {
+            kind: 'missing_theirs',
+            record: 'payment',
+            outTradeNo: missing,
+            outRefundNo: null,
+            oursFen: 1000,
+            theirsFen: null,
+          },
+          {
+            kind: 'amount_mismatch',
+            record: 'payment',
+            outTradeNo: wrong,
+            outRefundNo: null,
+            oursFen: 1000,
+            theirsFen: 999,
+          },
+          {
+            kind: 'missing_ours',
+            record: 'payment',
+            outTradeNo: extra,
+            outRefundNo: null,
+            oursFen: null,
+            theirsFen: 500,
+          },
         ]),
       );
     }
@@ -60,7 +87,10 @@ for (const backend of backends()) {
       const shopper = await registerShopper(t);
       const refunded = await startGatewayPayment(t, shopper.token, skuId, 'wechat_h5');
       await payAtGateway(m, 'wechat_h5', refunded.paymentId);
-      await t.api('POST', `/api/shop/orders/${refunded.orderId}/refund`, { token: shopper.token, body: { reason: '不要了' } });
+      await t.api('POST', `/api/shop/orders/${refunded.orderId}/refund`, {
+        token: shopper.token,
+        body: { reason: '不要了' },
+      });
       await t.api('POST', `/api/admin/orders/${refunded.orderId}/refund/approve`, { token: m.admin, body: {} });
       const differences = {
         omit: [ids[0] ?? ''],
@@ -76,7 +106,11 @@ for (const backend of backends()) {
       expect(result.matched).toBe(3); // the second payment, the refunded payment and its refund
 
       const csv = wechatTradeBill(date, m.double.wechat.billRows(), differences);
-      const uploaded = await reconcile({ gateway: 'wechat', billDate: date, fileBase64: Buffer.from(csv).toString('base64') });
+      const uploaded = await reconcile({
+        gateway: 'wechat',
+        billDate: date,
+        fileBase64: Buffer.from(csv).toString('base64'),
+      });
       expectTheThree(uploaded.body.reconciliation as Reconciliation, ids, 'pay_EXTRA_WECHAT_01');
 
       const exported = await fetch(`${t.url}/api/admin/reconciliations/${result.id}/differences.csv`, {
@@ -110,15 +144,25 @@ for (const backend of backends()) {
       expect(fetched.status, JSON.stringify(fetched.body)).toBe(200);
       expectTheThree(fetched.body.reconciliation as Reconciliation, ids, 'pay_EXTRA_ALIPAY_01');
       const csv = alipayTradeBill(date, m.double.fixtures.alipay.sellerId, m.double.alipay.billRows(), differences);
-      const uploaded = await reconcile({ gateway: 'alipay', billDate: date, fileBase64: Buffer.from(csv).toString('base64') });
+      const uploaded = await reconcile({
+        gateway: 'alipay',
+        billDate: date,
+        fileBase64: Buffer.from(csv).toString('base64'),
+      });
       expectTheThree(uploaded.body.reconciliation as Reconciliation, ids, 'pay_EXTRA_ALIPAY_01');
       expectError(
-        await reconcile({ gateway: 'alipay', billDate: date, fileBase64: Buffer.from('not,a,bill').toString('base64') }),
+        await reconcile({
+          gateway: 'alipay',
+          billDate: date,
+          fileBase64: Buffer.from('not,a,bill').toString('base64'),
+        }),
         422,
         'bill_unreadable',
       );
       expectError(await reconcile({ gateway: 'wechat', billDate: '2026-13-45' }), 400, 'invalid_request');
-      const operator = await t.api('POST', '/api/admin/login', { body: { username: 'operator', password: 'admin-test-pw' } });
+      const operator = await t.api('POST', '/api/admin/login', {
+        body: { username: 'operator', password: 'admin-test-pw' },
+      });
       const forbidden = await t.api('POST', '/api/admin/reconciliations', {
         token: operator.body.token as string,
         body: { gateway: 'alipay', billDate: date },

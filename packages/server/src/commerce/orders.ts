@@ -345,7 +345,15 @@ export async function autoConfirmReceipts(db: Db, limit = 500): Promise<number> 
   for (const { id } of due) {
     try {
       await inTx(db, (trx) =>
-        transition(trx, id, 'received', 'system:auto_receive', { received_at: nowIso() }, 'shipped', `auto after ${settings.autoReceiveDays} days`),
+        transition(
+          trx,
+          id,
+          'received',
+          'system:auto_receive',
+          { received_at: nowIso() },
+          'shipped',
+          `auto after ${settings.autoReceiveDays} days`,
+        ),
       );
       received += 1;
     } catch (error) {

@@ -21,26 +21,22 @@ export async function paymentNotifyRoutes(app: FastifyInstance, ctx: AppContext)
     app.addContentTypeParser(type, { parseAs: 'string' }, keepRaw);
   }
   for (const gateway of ['wechat', 'alipay'] as const satisfies readonly GatewayName[]) {
-    app.post(
-      `/api/payments/${gateway}/notify`,
-      { schema: { hide: true } },
-      async (request, reply) => {
-        const ack = await receiveGatewayNotification(
-          ctx.store.db,
-          ctx.gateways,
-          gateway,
-          { headers: request.headers, rawBody: request.rawBody ?? '' },
-          {
-            info: (fields, message) => request.log.info(fields, message),
-            warn: (fields, message) => request.log.warn(fields, message),
-            error: (fields, message) => request.log.error(fields, message),
-          },
-        );
-        if (ack === undefined) {
-          return reply.status(404).send({ error: { code: 'not_found', message: 'Not found' } });
-        }
-        return reply.status(ack.status).header('content-type', ack.contentType).send(ack.body);
-      },
-    );
+    app.post(`/api/payments/${gateway}/notify`, { schema: { hide: true } }, async (request, reply) => {
+      const ack = await receiveGatewayNotification(
+        ctx.store.db,
+        ctx.gateways,
+        gateway,
+        { headers: request.headers, rawBody: request.rawBody ?? '' },
+        {
+          info: (fields, message) => request.log.info(fields, message),
+          warn: (fields, message) => request.log.warn(fields, message),
+          error: (fields, message) => request.log.error(fields, message),
+        },
+      );
+      if (ack === undefined) {
+        return reply.status(404).send({ error: { code: 'not_found', message: 'Not found' } });
+      }
+      return reply.status(ack.status).header('content-type', ack.contentType).send(ack.body);
+    });
   }
 }

@@ -119,8 +119,7 @@ async function settleBatch(trx: Tx, batch: EffectBatch, engine: Engine, limit: n
         reason: 'revenue',
         orderId: order.id,
         userId: order.user_id,
-        simulated:
-          order.simulated_fen - simulatedRefunded(order.amount_fen, order.simulated_fen, order.refunded_fen),
+        simulated: order.simulated_fen - simulatedRefunded(order.amount_fen, order.simulated_fen, order.refunded_fen),
       });
     }
     // Items that take part in the same plans settle together; an order mixing plan sets settles once per set.

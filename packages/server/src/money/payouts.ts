@@ -80,11 +80,7 @@ async function sendTransfer(db: Db, gateways: GatewayRegistry, row: Row): Promis
   return applyTransferAnswer(db, row.id, answer);
 }
 
-async function applyTransferAnswer(
-  db: Db,
-  id: string,
-  answer: GatewayResult<TransferState>,
-): Promise<PayoutProgress> {
+async function applyTransferAnswer(db: Db, id: string, answer: GatewayResult<TransferState>): Promise<PayoutProgress> {
   if (!answer.ok) {
     if (!DEFINITE.includes(answer.code)) return 'waiting';
     const reason = `${answer.gatewayCode ?? answer.code}: ${answer.message}`;
@@ -99,9 +95,7 @@ async function applyTransferAnswer(
     return 'paid';
   }
   if (s.status === 'failed' || s.status === 'cancelled') {
-    await inTx(db, (trx) =>
-      finishPayout(trx, id, { status: s.status as 'failed', reason: s.failReason ?? s.status }),
-    );
+    await inTx(db, (trx) => finishPayout(trx, id, { status: s.status as 'failed', reason: s.failReason ?? s.status }));
     return 'failed';
   }
   await db

@@ -15,7 +15,12 @@ const refund = (outTradeNo: string, outRefundNo: string, amountFen: bigint): Bil
   kind: 'refund',
   outRefundNo,
 });
-const ours = (kind: 'payment' | 'refund', id: string, amountFen: bigint, extra: Partial<OurRecord> = {}): OurRecord => ({
+const ours = (
+  kind: 'payment' | 'refund',
+  id: string,
+  amountFen: bigint,
+  extra: Partial<OurRecord> = {},
+): OurRecord => ({
   kind,
   id,
   outTradeNo: kind === 'payment' ? id : 'p1',
@@ -29,12 +34,31 @@ describe('comparing a bill with our records', () => {
   it('reports exactly one missing, one extra and one wrong amount', () => {
     const result = compareBill(
       [pay('p2', 1000n), pay('p3', 999n), pay('x9', 500n), refund('p2', 'r1', 300n)],
-      [ours('payment', 'p1', 1000n), ours('payment', 'p2', 1000n), ours('payment', 'p3', 1000n), ours('refund', 'r1', 300n)],
+      [
+        ours('payment', 'p1', 1000n),
+        ours('payment', 'p2', 1000n),
+        ours('payment', 'p3', 1000n),
+        ours('refund', 'r1', 300n),
+      ],
     );
     expect(result.differences).toEqual([
-      { kind: 'amount_mismatch', record: 'payment', outTradeNo: 'p3', outRefundNo: null, oursFen: 1000n, theirsFen: 999n },
+      {
+        kind: 'amount_mismatch',
+        record: 'payment',
+        outTradeNo: 'p3',
+        outRefundNo: null,
+        oursFen: 1000n,
+        theirsFen: 999n,
+      },
       { kind: 'missing_ours', record: 'payment', outTradeNo: 'x9', outRefundNo: null, oursFen: null, theirsFen: 500n },
-      { kind: 'missing_theirs', record: 'payment', outTradeNo: 'p1', outRefundNo: null, oursFen: 1000n, theirsFen: null },
+      {
+        kind: 'missing_theirs',
+        record: 'payment',
+        outTradeNo: 'p1',
+        outRefundNo: null,
+        oursFen: 1000n,
+        theirsFen: null,
+      },
     ]);
     expect(result.matched).toBe(2);
     expect(result.bill).toEqual({ payments: 3, paidFen: 2499n, refunds: 1, refundFen: 300n });
@@ -50,10 +74,13 @@ describe('comparing a bill with our records', () => {
   });
 
   it('finds no difference between a bill and the records it was made from, whatever they are', () => {
-    const records = fc.uniqueArray(fc.record({ id: fc.stringMatching(/^[a-z0-9]{1,8}$/), fen: fc.bigInt(1n, 10n ** 10n) }), {
-      selector: (r) => r.id,
-      maxLength: 30,
-    });
+    const records = fc.uniqueArray(
+      fc.record({ id: fc.stringMatching(/^[a-z0-9]{1,8}$/), fen: fc.bigInt(1n, 10n ** 10n) }),
+      {
+        selector: (r) => r.id,
+        maxLength: 30,
+      },
+    );
     fc.assert(
       fc.property(records, (rs) => {
         const result = compareBill(
@@ -73,7 +100,14 @@ describe('comparing a bill with our records', () => {
 
   it('writes CSV cells a spreadsheet will not run as formulas', () => {
     const csv = differencesCsv([
-      { kind: 'missing_ours', record: 'payment', outTradeNo: '=HYPERLINK("x")', outRefundNo: null, oursFen: null, theirsFen: 5n },
+      {
+        kind: 'missing_ours',
+        record: 'payment',
+        outTradeNo: '=HYPERLINK("x")',
+        outRefundNo: null,
+        oursFen: null,
+        theirsFen: 5n,
+      },
     ]);
     expect(csv.split('\r\n')[1]).toBe(`missing_ours,payment,"'=HYPERLINK(""x"")",,,5`);
   });

@@ -144,11 +144,26 @@ export async function reconcile(
   return view;
 }
 
-type Stored = { id: string; gateway: string; bill_date: string; source: string; created_by: string; created_at: string; result: string };
+type Stored = {
+  id: string;
+  gateway: string;
+  bill_date: string;
+  source: string;
+  created_by: string;
+  created_at: string;
+  result: string;
+};
 
 function fromRow(r: Stored): ReconciliationView {
   const raw = JSON.parse(r.result) as {
-    differences: { kind: string; record: string; outTradeNo: string; outRefundNo: string | null; oursFen: string | null; theirsFen: string | null }[];
+    differences: {
+      kind: string;
+      record: string;
+      outTradeNo: string;
+      outRefundNo: string | null;
+      oursFen: string | null;
+      theirsFen: string | null;
+    }[];
     matched: number;
     bill: { payments: number; paidFen: string; refunds: number; refundFen: string };
     ours: { payments: number; paidFen: string; refunds: number; refundFen: string };

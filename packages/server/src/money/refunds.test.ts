@@ -34,7 +34,8 @@ describe('the simulated part of refunds', () => {
         for (const step of [...steps, amount]) {
           const x = step < amount - refunded ? step : amount - refunded;
           if (x === 0n) break;
-          const part = simulatedRefunded(amount, simulated, refunded + x) - simulatedRefunded(amount, simulated, refunded);
+          const part =
+            simulatedRefunded(amount, simulated, refunded + x) - simulatedRefunded(amount, simulated, refunded);
           expect(part).toBeGreaterThanOrEqual(0n);
           expect(part).toBeLessThanOrEqual(x);
           refunded += x;

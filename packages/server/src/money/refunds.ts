@@ -45,7 +45,8 @@ export function refundTarget(
   destination: RefundDestination,
   userId: string,
 ): { account: string; gateway: 'wechat' | 'alipay' | undefined } {
-  if (destination === 'wallet' || paymentChannel === 'wallet') return { account: walletAddress(userId), gateway: undefined };
+  if (destination === 'wallet' || paymentChannel === 'wallet')
+    return { account: walletAddress(userId), gateway: undefined };
   if (!isGatewayChannel(paymentChannel)) return { account: ACCOUNTS.gateway(paymentChannel), gateway: undefined };
   const gateway = gatewayOf(paymentChannel) as 'wechat' | 'alipay';
   return { account: ACCOUNTS.gateway(gateway), gateway };
@@ -129,7 +130,12 @@ export async function claimRefundSucceeded(
       from: sourceAccount(refund.source as RefundSource),
       to: target.account,
       amountFen: refund.amount_fen,
-      reason: refund.source === 'goodwill' ? 'goodwill_refund' : refund.source === 'late_payment' ? 'late_payment_refund' : 'refund',
+      reason:
+        refund.source === 'goodwill'
+          ? 'goodwill_refund'
+          : refund.source === 'late_payment'
+            ? 'late_payment_refund'
+            : 'refund',
       orderId: refund.order_id,
       userId,
       simulated: simulatedFen,

@@ -74,7 +74,11 @@ export const ERRORS = {
   gateway_timeout: [504, '支付网关响应超时，请稍后再试', 'The payment gateway did not answer in time'],
   gateway_unavailable: [502, '支付网关暂时不可用', 'The payment gateway is unavailable'],
   gateway_rejected: [422, '支付网关拒绝了请求', 'The payment gateway refused the request'],
-  gateway_bad_response: [502, '支付网关返回了无法验证的应答', 'The payment gateway answered something that does not verify'],
+  gateway_bad_response: [
+    502,
+    '支付网关返回了无法验证的应答',
+    'The payment gateway answered something that does not verify',
+  ],
   openid_required: [
     422,
     '请先在微信内授权（绑定 openid）',

@@ -33,21 +33,7 @@ function nextRandomByte(): number {
 }
 
 export type IdPrefix =
-  | 'usr'
-  | 'stf'
-  | 'ord'
-  | 'pay'
-  | 'prd'
-  | 'sku'
-  | 'cat'
-  | 'wdr'
-  | 'trn'
-  | 'ref'
-  | 'evt'
-  | 'sim'
-  | 'afs'
-  | 'rfd'
-  | 'rcn';
+  'usr' | 'stf' | 'ord' | 'pay' | 'prd' | 'sku' | 'cat' | 'wdr' | 'trn' | 'ref' | 'evt' | 'sim' | 'afs' | 'rfd' | 'rcn';
 
 export function newId(prefix: IdPrefix): string {
   const ms = Date.now();

@@ -1,9 +1,4 @@
-import {
-  getReconciliation,
-  listReconciliations,
-  reconcile,
-  reconciliationCsv,
-} from '../../money/reconciliation';
+import { getReconciliation, listReconciliations, reconcile, reconciliationCsv } from '../../money/reconciliation';
 import type { GatewayName } from '../../money/payments/gateway';
 import { fail } from '../../platform/errors';
 import { paging, staffWith, type RouteModule } from '../context';

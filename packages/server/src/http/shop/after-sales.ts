@@ -80,7 +80,8 @@ export const shopAfterSaleRoutes: RouteModule = async (app, ctx) => {
     {
       schema: {
         tags: shopTags,
-        summary: 'The goods are on their way back: carrier and tracking number (after the operator approved the return)',
+        summary:
+          'The goods are on their way back: carrier and tracking number (after the operator approved the return)',
         params: idParam,
         body: obj(
           { carrier: str({ minLength: 1, maxLength: 50 }), trackingNo: str({ minLength: 1, maxLength: 100 }) },

@@ -79,7 +79,11 @@ async function priceLines(
     const item = items.find((i) => i.line === r.line);
     if (item === undefined) fail('order_line_not_found', `line ${r.line}`);
     if (busy.has(r.line)) fail('line_has_open_request', `line ${r.line}`);
-    const quote = refundableFen({ quantity: item.quantity, paidFen: item.paid_fen }, r.quantity, item.refunded_quantity);
+    const quote = refundableFen(
+      { quantity: item.quantity, paidFen: item.paid_fen },
+      r.quantity,
+      item.refunded_quantity,
+    );
     if (!quote.ok) fail(quote.code, `line ${r.line}`);
     return { line: r.line, quantity: r.quantity, amountFen: quote.refundFen };
   });
@@ -176,7 +180,11 @@ async function issueRefund(
   });
   if (request.status === 'refunding') {
     // A goodwill request is born refunding: it only learns its refund's number.
-    await trx.updateTable('after_sales').set({ ...fields, refund_id: refund.id }).where('id', '=', request.id).execute();
+    await trx
+      .updateTable('after_sales')
+      .set({ ...fields, refund_id: refund.id })
+      .where('id', '=', request.id)
+      .execute();
   } else {
     await moveAfterSale(trx, request, 'refunding', actor, { ...fields, refund_id: refund.id }, choice.note ?? null);
   }
@@ -201,7 +209,14 @@ export async function approveAfterSale(
     const { request, order } = await lockAfterSale(trx, id);
     if (request.status !== 'requested') fail('after_sale_transition_not_allowed', `${request.status} -> approved`);
     if (request.kind === 'return_refund') {
-      await moveAfterSale(trx, request, 'awaiting_return', actor, { decision_note: choice.note ?? null }, choice.note ?? null);
+      await moveAfterSale(
+        trx,
+        request,
+        'awaiting_return',
+        actor,
+        { decision_note: choice.note ?? null },
+        choice.note ?? null,
+      );
       return undefined;
     }
     return issueRefund(trx, request, order, actor, choice);
@@ -226,7 +241,8 @@ export async function reopenAfterSale(db: Db, userId: string, id: string, reason
       fail('order_transition_not_allowed', `${order.status} -> refunding`);
     }
     const kind = request.kind as AfterSaleKind;
-    if (!kindAllowed(kind, baseStatus(order))) fail('after_sale_kind_not_allowed', `${kind} of a ${order.status} order`);
+    if (!kindAllowed(kind, baseStatus(order)))
+      fail('after_sale_kind_not_allowed', `${kind} of a ${order.status} order`);
     const old = await afterSaleLines(trx, id);
     const lines = await priceLines(
       trx,

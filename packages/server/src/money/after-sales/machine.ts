@@ -14,14 +14,7 @@
 export type AfterSaleKind = 'refund_only' | 'return_refund' | 'goodwill';
 
 export type AfterSaleStatus =
-  | 'requested'
-  | 'awaiting_return'
-  | 'returning'
-  | 'refunding'
-  | 'refund_failed'
-  | 'refunded'
-  | 'rejected'
-  | 'cancelled';
+  'requested' | 'awaiting_return' | 'returning' | 'refunding' | 'refund_failed' | 'refunded' | 'rejected' | 'cancelled';
 
 export const AFTER_SALE_KINDS: readonly AfterSaleKind[] = ['refund_only', 'return_refund', 'goodwill'];
 

@@ -81,7 +81,9 @@ export async function insertAfterSale(
   if (lines.length > 0) {
     await trx
       .insertInto('after_sale_lines')
-      .values(lines.map((l) => ({ after_sale_id: row.id, line: l.line, quantity: l.quantity, amount_fen: l.amountFen })))
+      .values(
+        lines.map((l) => ({ after_sale_id: row.id, line: l.line, quantity: l.quantity, amount_fen: l.amountFen })),
+      )
       .execute();
   }
   await recordMove(trx, row.id, 'none', row.status as AfterSaleStatus, actor, note);
@@ -153,7 +155,11 @@ export async function linesInOpenRequests(trx: Tx, orderId: string, except?: str
 /** Puts the order in `refunding` (remembering where it was) unless another open request already holds it there. */
 export async function holdOrder(trx: Tx, order: OrderRow, actor: string, reason: string): Promise<void> {
   if (order.status === 'refunding') {
-    await trx.updateTable('orders').set({ refund_status: 'requested', refund_reason: reason }).where('id', '=', order.id).execute();
+    await trx
+      .updateTable('orders')
+      .set({ refund_status: 'requested', refund_reason: reason })
+      .where('id', '=', order.id)
+      .execute();
     return;
   }
   const from = order.status as OrderStatus;

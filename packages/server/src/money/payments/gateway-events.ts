@@ -5,12 +5,7 @@ import { checkAgainstPayment, type GatewayName, type NotificationEvent, type Pay
 import { isGatewayChannel, type GatewayRegistry } from './gateways';
 import { submitRefund } from './gateway-refunds';
 
-export type PaymentOutcome =
-  | 'applied'
-  | 'duplicate'
-  | 'refunded_late'
-  | 'payment_not_found'
-  | 'amount_mismatch';
+export type PaymentOutcome = 'applied' | 'duplicate' | 'refunded_late' | 'payment_not_found' | 'amount_mismatch';
 
 type PaymentSucceeded = Extract<NotificationEvent, { kind: 'payment_succeeded' }>;
 

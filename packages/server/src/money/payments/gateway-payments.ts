@@ -35,7 +35,9 @@ async function resolveChannel(
   const preferences: PaymentChannel[] =
     requested === 'wechat'
       ? [
-          ...(appid !== undefined && (await openidOf(db, userId, appid)) !== undefined ? ['wechat_jsapi' as const] : []),
+          ...(appid !== undefined && (await openidOf(db, userId, appid)) !== undefined
+            ? ['wechat_jsapi' as const]
+            : []),
           'wechat_h5',
           'wechat_native',
         ]
@@ -97,7 +99,10 @@ export async function payThroughGateway(
     if (DEFINITE.includes(created.code)) {
       await db
         .updateTable('payments')
-        .set({ status: 'failed', problem: `${created.code}: ${created.gatewayCode ?? ''} ${created.message}`.slice(0, 500) })
+        .set({
+          status: 'failed',
+          problem: `${created.code}: ${created.gatewayCode ?? ''} ${created.message}`.slice(0, 500),
+        })
         .where('id', '=', id)
         .where('status', '=', 'pending')
         .execute();
@@ -111,7 +116,8 @@ export async function payThroughGateway(
   if (action.kind === 'redirect') return { ...view, payUrl: action.url };
   // WeChat's H5 cashier returns the browser to redirect_url after paying.
   const sep = action.h5Url.includes('?') ? '&' : '?';
-  const payUrl = returnUrl === undefined ? action.h5Url : `${action.h5Url}${sep}redirect_url=${encodeURIComponent(returnUrl)}`;
+  const payUrl =
+    returnUrl === undefined ? action.h5Url : `${action.h5Url}${sep}redirect_url=${encodeURIComponent(returnUrl)}`;
   return { ...view, payUrl };
 }
 

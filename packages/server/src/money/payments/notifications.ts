@@ -38,10 +38,14 @@ async function apply(
       return { verdict: refused ? 'refused' : 'accepted', outcome };
     }
     case 'payment_closed':
-      return { verdict: 'accepted', outcome: (await closePendingPayment(db, event.outTradeNo)) ? 'closed' : 'duplicate' };
+      return {
+        verdict: 'accepted',
+        outcome: (await closePendingPayment(db, event.outTradeNo)) ? 'closed' : 'duplicate',
+      };
     case 'refund_succeeded': {
       const refund = await getRefund(db, event.outRefundNo);
-      if (refund === undefined || refund.payment_id !== event.outTradeNo) return { verdict: 'refused', outcome: 'refund_not_found' };
+      if (refund === undefined || refund.payment_id !== event.outTradeNo)
+        return { verdict: 'refused', outcome: 'refund_not_found' };
       if (refund.status !== 'processing') return { verdict: 'accepted', outcome: 'duplicate' };
       if (!event.refundFenIsCumulative) {
         // WeChat's notification states this refund's own amount: verified and ours, it confirms the refund.
@@ -58,12 +62,15 @@ async function apply(
     }
     case 'refund_failed': {
       const refund = await getRefund(db, event.outRefundNo);
-      if (refund === undefined || refund.payment_id !== event.outTradeNo) return { verdict: 'refused', outcome: 'refund_not_found' };
+      if (refund === undefined || refund.payment_id !== event.outTradeNo)
+        return { verdict: 'refused', outcome: 'refund_not_found' };
       if (!event.final) {
         await noteAbnormalRefund(db, refund.id);
         return { verdict: 'accepted', outcome: 'abnormal' };
       }
-      const outcome = await inTx(db, (trx) => refundFailed(trx, refund.id, 'closed by the gateway', `gateway:${gateway}`));
+      const outcome = await inTx(db, (trx) =>
+        refundFailed(trx, refund.id, 'closed by the gateway', `gateway:${gateway}`),
+      );
       return { verdict: 'accepted', outcome };
     }
     case 'transfer_finished': {
@@ -139,7 +146,10 @@ export async function receiveGatewayNotification(
       'payment notification',
     );
   } catch (error) {
-    log.error({ gateway, kind: parsed.event.kind, subject: subjectOf(parsed.event), err: error }, 'payment notification failed');
+    log.error(
+      { gateway, kind: parsed.event.kind, subject: subjectOf(parsed.event), err: error },
+      'payment notification failed',
+    );
     return provider.acknowledgement('retry');
   }
   await recordReceipt(db, gateway, parsed.notificationId, parsed.event, verdict).catch((error: unknown) =>

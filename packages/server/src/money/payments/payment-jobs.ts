@@ -71,11 +71,7 @@ async function checkPayments(db: Db, gateways: GatewayRegistry, olderThan: strin
   return report;
 }
 
-export async function runPaymentJobs(
-  db: Db,
-  gateways: GatewayRegistry,
-  options: JobOptions = {},
-): Promise<JobReport> {
+export async function runPaymentJobs(db: Db, gateways: GatewayRegistry, options: JobOptions = {}): Promise<JobReport> {
   const olderThan = new Date(Date.now() - (options.olderThanMs ?? 60_000)).toISOString();
   const limit = options.limit ?? 200;
   const payments = await checkPayments(db, gateways, olderThan, limit);

@@ -35,10 +35,7 @@ export async function listGatewayPayments(
   };
 }
 
-export async function listRefunds(
-  db: Db,
-  filter: { status?: string | undefined; page: number; pageSize: number },
-) {
+export async function listRefunds(db: Db, filter: { status?: string | undefined; page: number; pageSize: number }) {
   let query = db.selectFrom('refunds');
   if (filter.status !== undefined && filter.status !== '') query = query.where('status', '=', filter.status);
   const total = await query.select((eb) => eb.fn.countAll<bigint>().as('n')).executeTakeFirstOrThrow();
