@@ -33,6 +33,10 @@ export interface OrderItem {
   skuName: string;
   priceFen: number;
   quantity: number;
+  /** What the shopper paid for the line (price x quantity less any order discount allocated to it). */
+  paidFen?: number;
+  refundedQuantity?: number;
+  refundedFen?: number;
 }
 
 export interface Transition {
@@ -66,6 +70,8 @@ export interface Settings {
   withdrawFeeBps: number;
   unpaidTimeoutMinutes: number;
   maxUnpaidOrders: number;
+  /** Shipped orders are received automatically this many days after shipping. */
+  autoReceiveDays?: number;
   /** demo: payments are simulated by the sandbox gateway. */
   environment?: 'demo' | 'production';
 }
@@ -110,6 +116,18 @@ export interface Order {
   refund?: { status: string; reason: string } | null;
   payment?: { id: string; channel: string; status: string } | null;
   shipment?: { carrier: string; trackingNo: string } | null;
+  /** Refunded before settlement, line by line. */
+  refundedFen?: number;
+  afterSales?: { id: string; kind: string; status: string; amountFen: number }[];
+}
+
+export interface JsapiParams {
+  appId: string;
+  timeStamp: string;
+  nonceStr: string;
+  package: string;
+  signType: string;
+  paySign: string;
 }
 
 export interface Payment {
@@ -117,9 +135,43 @@ export interface Payment {
   channel: string;
   amountFen: number;
   status: string;
+  /** The sandbox page (a storefront hash URL), WeChat's H5 cashier or Alipay's cashier. */
   payUrl?: string;
+  /** WeChat Native: the weixin:// link to show as a QR code. */
+  codeUrl?: string;
+  /** WeChat JSAPI: what WeixinJSBridge getBrandWCPayRequest takes. */
+  jsapiParams?: JsapiParams;
   orderId?: string;
   merchantName?: string;
+}
+
+export interface PaymentChannels {
+  channels: string[];
+  wechatOauth: boolean;
+  /** Public ids WeChat's in-page calls name; null when WeChat Pay is not configured. */
+  wechat: { appId: string; mchId: string } | null;
+}
+
+/** 售后单: a refund (仅退款), a return (退货退款) or, by staff after settlement, a goodwill refund. */
+export interface AfterSale {
+  id: string;
+  orderId: string;
+  userId?: string;
+  userPhone?: string;
+  kind: 'refund_only' | 'return_refund' | 'goodwill';
+  status: string;
+  open: boolean;
+  reason: string;
+  decisionNote: string | null;
+  amountFen: number;
+  destination: string;
+  restock: boolean;
+  returnShipment: { carrier: string; trackingNo: string } | null;
+  refund: { id: string; status: string; channel: string; failureReason: string | null } | null;
+  lines: { line: number; title: string; skuName: string; quantity: number; amountFen: number }[];
+  transitions: { from: string; to: string; at: string; actor: string; note: string | null }[];
+  createdAt: string;
+  updatedAt: string;
 }
 
 export interface WalletEntry {
@@ -182,6 +234,12 @@ export interface Withdrawal {
   createdAt: string;
   /** Simulated (sandbox) money in it: paid back to the sandbox in demo mode, refused in production. */
   simulatedFen?: number;
+  payee?: string | null;
+  /** wechat / alipay (a gateway transfer) or manual. */
+  payoutChannel?: string | null;
+  /** A WeChat transfer waiting for the payee: what wx.requestMerchantTransfer takes. */
+  packageInfo?: string | null;
+  failureReason?: string | null;
 }
 
 export interface RulePlan {
@@ -331,4 +389,78 @@ export interface Simulation {
   summary?: Record<string, unknown> | null;
   series?: unknown;
   error?: unknown;
+}
+
+export interface GatewaySummary {
+  gateway: string;
+  channels: string[];
+  merchantId: string;
+  appId: string;
+  notifyUrl: string;
+  apiBaseUrl: string;
+  verifiers: string[];
+  oauth: boolean;
+  transfers: boolean;
+}
+
+export interface PaymentsConfig {
+  environment: string;
+  sandbox: boolean;
+  channels: string[];
+  gateways: GatewaySummary[];
+}
+
+export interface GatewayPayment {
+  id: string;
+  orderId: string;
+  channel: string;
+  amountFen: number;
+  refundedFen: number;
+  status: string;
+  gatewayTxnId: string | null;
+  problem: string | null;
+  createdAt: string;
+  paidAt: string | null;
+}
+
+export interface Refund {
+  id: string;
+  orderId: string;
+  paymentId: string;
+  afterSaleId: string | null;
+  channel: string;
+  amountFen: number;
+  source: string;
+  destination: string;
+  status: string;
+  failureReason: string | null;
+  createdAt: string;
+  completedAt: string | null;
+}
+
+export interface ReconTotals {
+  payments: number;
+  paidFen: number;
+  refunds: number;
+  refundFen: number;
+}
+
+export interface Reconciliation {
+  id: string;
+  gateway: string;
+  billDate: string;
+  source: string;
+  createdBy: string;
+  createdAt: string;
+  matched: number;
+  bill: ReconTotals;
+  ours: ReconTotals;
+  differences: {
+    kind: 'missing_ours' | 'missing_theirs' | 'amount_mismatch';
+    record: 'payment' | 'refund';
+    outTradeNo: string;
+    outRefundNo: string | null;
+    oursFen: number | null;
+    theirsFen: number | null;
+  }[];
 }

@@ -37,6 +37,7 @@ for (const backend of backends()) {
       expect(answer.body).toEqual({
         channels: ['wechat_jsapi', 'wechat_h5', 'wechat_native', 'alipay_wap', 'alipay_page', 'sandbox', 'wallet'],
         wechatOauth: true,
+        wechat: { appId: m.double.fixtures.wechat.appid, mchId: m.double.fixtures.wechat.mchid },
       });
       const config = await t.api('GET', '/api/admin/payments/config', { token: m.finance });
       expect(config.status).toBe(200);

@@ -72,7 +72,11 @@ describe('production needs a real payment channel', () => {
       });
       try {
         const channels = await t.api('GET', '/api/shop/payment-channels');
-        expect(channels.body).toEqual({ channels: ['alipay_wap', 'alipay_page', 'wallet'], wechatOauth: false });
+        expect(channels.body).toEqual({
+          channels: ['alipay_wap', 'alipay_page', 'wallet'],
+          wechatOauth: false,
+          wechat: null,
+        });
         const wechat = await fetch(`${t.url}/api/payments/wechat/notify`, { method: 'POST', body: '{}' });
         expect(wechat.status).toBe(404);
       } finally {

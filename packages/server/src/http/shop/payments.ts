@@ -1,6 +1,6 @@
 import { bindOpenid, oauthUrl, openidOf } from '../../money/payments/openids';
 import { shopperId, type RouteModule } from '../context';
-import { arr, bool, obj, publicShop, shopTags, str } from '../schemas';
+import { arr, bool, nullable, obj, publicShop, shopTags, str } from '../schemas';
 
 /**
  * What the cashier may offer, and the WeChat web authorisation (snsapi_base) that binds the shopper's openid before a
@@ -17,13 +17,20 @@ export const shopPaymentRoutes: RouteModule = async (app, ctx) => {
         ...publicShop,
         summary:
           'The payment channels the cashier offers: exactly the configured WeChat Pay / Alipay channels, the sandbox in demo mode, and the wallet',
-        response: { 200: obj({ channels: arr(str()), wechatOauth: bool }) },
+        response: {
+          200: obj({ channels: arr(str()), wechatOauth: bool, wechat: nullable(obj({ appId: str(), mchId: str() })) }),
+        },
       },
     },
-    async () => ({
-      channels: [...ctx.gateways.channels(), ...(ctx.providers.has('sandbox') ? ['sandbox'] : []), 'wallet'],
-      wechatOauth: ctx.gateways.summary().some((g) => g.gateway === 'wechat' && g.oauth),
-    }),
+    async () => {
+      // The public ids the storefront's WeChat calls name (JSAPI pays, requestMerchantTransfer accepts a payout).
+      const wechat = ctx.gateways.summary().find((g) => g.gateway === 'wechat');
+      return {
+        channels: [...ctx.gateways.channels(), ...(ctx.providers.has('sandbox') ? ['sandbox'] : []), 'wallet'],
+        wechatOauth: wechat?.oauth ?? false,
+        wechat: wechat === undefined ? null : { appId: wechat.appId, mchId: wechat.merchantId },
+      };
+    },
   );
 
   app.get<{ Querystring: { redirectUri: string; state: string } }>(
