@@ -73,6 +73,8 @@ export async function startHarness(filter: ErrorFilter = { allow: [] }): Promise
     settlementIntervalMs: 0,
     authRateLimitPerMinute: 1000,
     webRoot: ROOT,
+    // The demo as `npm start` runs it without gateway variables: sandbox and wallet.
+    payments: {},
   });
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
