@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   ADDRESS,
   backends,
@@ -38,8 +38,11 @@ for (const backend of backends()) {
       m = await startPaidMall(backend);
       t = m.t;
     });
-    afterAll(async () => {
+    // After every test: the ledger sums to zero, no wallet is negative, the audit is clean.
+    afterEach(async () => {
       if (t) await expectLedgerHealthy(t);
+    });
+    afterAll(async () => {
       await m?.close();
     });
 

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { backends, expectLedgerHealthy, makeProduct, registerShopper, type TestServer } from './helpers';
 import { orderStatus, startGatewayPayment, startPaidMall, transfersOf, type PaidMall } from './gateway-helpers';
 import { testKeyPair, testApiV3Key } from './gateway-double/keys';
@@ -23,8 +23,11 @@ for (const backend of backends()) {
       t = m.t;
       ({ skuId } = await makeProduct(t, m.admin, { priceFen: 20_000, stock: 1000 }));
     });
-    afterAll(async () => {
+    // After every test: the ledger sums to zero, no wallet is negative, the audit is clean.
+    afterEach(async () => {
       if (t) await expectLedgerHealthy(t);
+    });
+    afterAll(async () => {
       await m?.close();
     });
 

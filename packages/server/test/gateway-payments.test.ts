@@ -1,5 +1,5 @@
 import { createVerify } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { backends, expectLedgerHealthy, makeProduct, registerShopper, type TestServer } from './helpers';
 import {
   balance,
@@ -27,8 +27,11 @@ for (const backend of backends()) {
       t = m.t;
       ({ skuId } = await makeProduct(t, m.admin, { priceFen: 12_345, stock: 1000 }));
     });
-    afterAll(async () => {
+    // After every test: the ledger sums to zero, no wallet is negative, the audit is clean.
+    afterEach(async () => {
       if (t) await expectLedgerHealthy(t);
+    });
+    afterAll(async () => {
       await m?.close();
     });
 

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { backends, expectLedgerHealthy, fundedInviter, makeProduct, registerShopper, type TestServer } from './helpers';
 import { balance, expectError, paidAndShipped, startPaidMall, type PaidMall } from './gateway-helpers';
 
@@ -34,8 +34,11 @@ for (const backend of backends()) {
       }
       await t.api('PUT', '/api/admin/settings', { token: m.admin, body: { withdrawMinFen: 100, withdrawFeeBps: 100 } });
     });
-    afterAll(async () => {
+    // After every test: the ledger sums to zero, no wallet is negative, the audit is clean.
+    afterEach(async () => {
       if (t) await expectLedgerHealthy(t);
+    });
+    afterAll(async () => {
       await m?.close();
     });
 
@@ -93,11 +96,11 @@ for (const backend of backends()) {
       const w = await withdraw({ amountFen: 1000, channel: 'wechat' });
       expect(((await payout(w.id)).body.withdrawal as Withdrawal).status).toBe('paying');
       expect(await wallet()).toBe(6000n);
-      expect(await m.double.wechat.finishTransfer(w.id, 'FAIL')?.done).toBe(true);
+      expect(await m.double.wechat.finishTransfer(w.id, 'FAIL', 'PAYEE_ACCOUNT_ABNORMAL')?.done).toBe(true);
       const list = await t.api('GET', '/api/admin/withdrawals?status=failed', { token: m.finance });
       expect((list.body.items as Withdrawal[]).find((x) => x.id === w.id)).toMatchObject({
         status: 'failed',
-        failureReason: 'failed',
+        failureReason: 'PAYEE_ACCOUNT_ABNORMAL',
       });
       expect(await wallet()).toBe(7000n);
       expect((await ledgerOf(w.id)).at(-1)).toEqual({

@@ -74,10 +74,16 @@ async function apply(
       return { verdict: 'accepted', outcome };
     }
     case 'transfer_finished': {
+      // The notification says that it failed, not why: the transfer query carries WeChat's reason.
+      let reason: string = event.status;
+      if (event.status !== 'succeeded') {
+        const state = await gateways.provider(gateway)?.queryTransfer(event.outBillNo);
+        if (state?.ok === true && state.value.failReason !== undefined) reason = state.value.failReason;
+      }
       const outcome = await inTx(db, (trx) =>
         finishPayout(trx, event.outBillNo, {
           status: event.status,
-          reason: event.status,
+          reason,
           gatewayTransferId: event.gatewayTransferId,
           amountFen: event.amountFen,
         }),
