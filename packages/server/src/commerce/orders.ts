@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { allocateProportionally } from '@mall/core';
 import type { Db, Tx } from '../platform/db/database';
 import { inTx, isPostgres } from '../platform/db/database';
 import { fail, Failure } from '../platform/errors';
@@ -228,9 +229,16 @@ async function insertOrder(
       price_fen: row.price_fen,
       quantity,
       plans: row.plans,
-      // Without order discounts a line's paid amount is its price times quantity; promotions allocate theirs here.
       paid_fen: row.price_fen * quantity,
     };
+  });
+  // No order-level discount exists yet (promotions will pass theirs here): each line is paid its price x quantity.
+  const paid = linePaidFen(
+    items.map((i) => i.paid_fen),
+    0n,
+  );
+  items.forEach((item, i) => {
+    item.paid_fen = paid[i] ?? item.paid_fen;
   });
   const limited = new Map<string, { limit: bigint; quantity: bigint; title: string }>();
   for (const item of items) {
@@ -279,6 +287,16 @@ async function insertOrder(
     payment: null,
     shipment: null,
   };
+}
+
+/**
+ * What each line is paid: its gross (price x quantity) less its share of an order-level discount, allocated by core's
+ * allocateProportionally (floors, with the fen they leave going to the largest line). Stored as order_items.paid_fen,
+ * it is what a line refund returns, to the fen, and what settlement counts for the line.
+ */
+export function linePaidFen(grossFen: readonly bigint[], orderDiscountFen: bigint): bigint[] {
+  const discounts = allocateProportionally(grossFen, orderDiscountFen);
+  return grossFen.map((g, i) => g - (discounts[i] ?? 0n));
 }
 
 export async function orderItems(trx: Db | Tx, orderId: string): Promise<{ sku_id: string; quantity: bigint }[]> {
