@@ -1,3 +1,5 @@
+import type { JsapiParams } from './payment-types';
+
 /**
  * The HTTP API's answers as the web apps read them (amounts in fen, points in micro-points, as JSON numbers or,
  * where they may exceed 2^53, strings). One source for both apps: shop answers first, then the admin's.
@@ -33,6 +35,10 @@ export interface OrderItem {
   skuName: string;
   priceFen: number;
   quantity: number;
+  /** What the shopper paid for the line (price x quantity less any order discount allocated to it). */
+  paidFen?: number;
+  refundedQuantity?: number;
+  refundedFen?: number;
 }
 
 export interface Transition {
@@ -66,6 +72,8 @@ export interface Settings {
   withdrawFeeBps: number;
   unpaidTimeoutMinutes: number;
   maxUnpaidOrders: number;
+  /** Shipped orders are received automatically this many days after shipping. */
+  autoReceiveDays?: number;
   /** demo: payments are simulated by the sandbox gateway. */
   environment?: 'demo' | 'production';
 }
@@ -110,6 +118,9 @@ export interface Order {
   refund?: { status: string; reason: string } | null;
   payment?: { id: string; channel: string; status: string } | null;
   shipment?: { carrier: string; trackingNo: string } | null;
+  /** Refunded before settlement, line by line. */
+  refundedFen?: number;
+  afterSales?: { id: string; kind: string; status: string; amountFen: number }[];
 }
 
 export interface Payment {
@@ -117,7 +128,12 @@ export interface Payment {
   channel: string;
   amountFen: number;
   status: string;
+  /** The sandbox page (a storefront hash URL), WeChat's H5 cashier or Alipay's cashier. */
   payUrl?: string;
+  /** WeChat Native: the weixin:// link to show as a QR code. */
+  codeUrl?: string;
+  /** WeChat JSAPI: what WeixinJSBridge getBrandWCPayRequest takes. */
+  jsapiParams?: JsapiParams;
   orderId?: string;
   merchantName?: string;
 }
@@ -182,6 +198,12 @@ export interface Withdrawal {
   createdAt: string;
   /** Simulated (sandbox) money in it: paid back to the sandbox in demo mode, refused in production. */
   simulatedFen?: number;
+  payee?: string | null;
+  /** wechat / alipay (a gateway transfer) or manual. */
+  payoutChannel?: string | null;
+  /** A WeChat transfer waiting for the payee: what wx.requestMerchantTransfer takes. */
+  packageInfo?: string | null;
+  failureReason?: string | null;
 }
 
 export interface RulePlan {
@@ -332,3 +354,5 @@ export interface Simulation {
   series?: unknown;
   error?: unknown;
 }
+
+export * from './payment-types';

@@ -35,6 +35,12 @@ const routes: RouteRecordRaw[] = [
         meta: { title: 'menu.orders', icon: 'List', permission: 'orders:read' },
       },
       {
+        path: 'after-sales',
+        name: 'after-sales',
+        component: () => import('./views/AfterSalesView.vue'),
+        meta: { title: 'menu.afterSales', icon: 'Service', permission: 'orders:read' },
+      },
+      {
         path: 'users',
         name: 'users',
         component: () => import('./views/UsersView.vue'),
@@ -51,6 +57,18 @@ const routes: RouteRecordRaw[] = [
         name: 'withdrawals',
         component: () => import('./views/WithdrawalsView.vue'),
         meta: { title: 'menu.withdrawals', icon: 'Wallet', permission: 'finance:read', group: 'finance' },
+      },
+      {
+        path: 'finance/reconciliation',
+        name: 'reconciliation',
+        component: () => import('./views/ReconciliationView.vue'),
+        meta: { title: 'menu.reconciliation', icon: 'DocumentChecked', permission: 'finance:read', group: 'finance' },
+      },
+      {
+        path: 'finance/payments',
+        name: 'payments',
+        component: () => import('./views/PaymentsView.vue'),
+        meta: { title: 'menu.payments', icon: 'CreditCard', permission: 'finance:read', group: 'finance' },
       },
       {
         path: 'finance/ledger',

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { startServer } from '@mall/server';
+import { startServer, type StartOptions } from '@mall/server';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 export const SCREENSHOTS = join(ROOT, 'artifacts/screenshots');
@@ -60,7 +60,10 @@ export interface ErrorFilter {
   allow: RegExp[];
 }
 
-export async function startHarness(filter: ErrorFilter = { allow: [] }): Promise<Harness> {
+export async function startHarness(
+  filter: ErrorFilter = { allow: [] },
+  options: { payments?: StartOptions['payments'] } = {},
+): Promise<Harness> {
   await ensureBuilt();
   const dir = mkdtempSync(join(tmpdir(), 'mall-e2e-'));
   const server = await startServer({
@@ -73,6 +76,8 @@ export async function startHarness(filter: ErrorFilter = { allow: [] }): Promise
     settlementIntervalMs: 0,
     authRateLimitPerMinute: 1000,
     webRoot: ROOT,
+    // The demo as `npm start` runs it without gateway variables (sandbox and wallet), unless a test gives gateways.
+    payments: options.payments ?? {},
   });
   const browser = await chromium.launch({
     executablePath: CHROMIUM,

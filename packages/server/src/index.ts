@@ -8,7 +8,10 @@ import { sandboxProvider } from './money/payments/sandbox';
 import type { PaymentProvider } from './money/payments/provider';
 import { seedDemo } from './demo/seed';
 import { runSettlement } from './incentives/settlement';
-import { expireUnpaid } from './commerce/orders';
+import { autoConfirmReceipts, expireUnpaid } from './commerce/orders';
+import { paymentsConfigFromEnv, type PaymentsConfig } from './money/payments/config';
+import { GatewayRegistry } from './money/payments/gateways';
+import { runPaymentJobs } from './money/payments/payment-jobs';
 import type { SmsSender } from './platform/identity/login-codes';
 import { createStaff } from './platform/identity/staff';
 import {
@@ -47,6 +50,13 @@ export interface StartOptions {
   connectionTimeoutMs?: number;
   /** How often expired sessions, codes and idempotency keys are deleted (default 1 h; 0 disables the timer). */
   housekeepingIntervalMs?: number;
+  /**
+   * WeChat Pay / Alipay configuration (default: from the MALL_WECHAT_* / MALL_ALIPAY_* variables). A function gets the
+   * server's own URL once it listens (tests point the notify URL of the gateway double at it).
+   */
+  payments?: PaymentsConfig | ((url: string) => PaymentsConfig);
+  /** How often open gateway payments, refunds and payouts are queried (default 60 s; 0 disables the timer). */
+  paymentCheckIntervalMs?: number;
 }
 
 export interface RunningServer {
@@ -56,6 +66,8 @@ export interface RunningServer {
   store: Store;
   app: FastifyInstance;
   settleNow(): Promise<number>;
+  /** WeChat Pay and Alipay as this server talks to them. */
+  gateways: GatewayRegistry;
   close(): Promise<void>;
 }
 
@@ -102,10 +114,27 @@ async function prepareProduction(store: Store, options: StartOptions): Promise<v
   await inTx(store.db, (trx) => createStaff(trx, 'admin', hash, 'admin'));
 }
 
+/** The payment gateways' configuration from the environment, refusing a half-configured one with what is missing. */
+function paymentsFromEnv(): PaymentsConfig {
+  const result = paymentsConfigFromEnv(process.env);
+  if (!result.ok) throw new Error(`payment gateway configuration refused:\n  ${result.problems.join('\n  ')}`);
+  return result.config;
+}
+
+/** A real mall takes real money: production refuses to start with no WeChat Pay or Alipay channel to take it. */
+export const NO_REAL_CHANNEL =
+  'MALL_ENV=production refuses to start without a real payment channel: configure WeChat Pay (MALL_WECHAT_*) or Alipay (MALL_ALIPAY_*) and MALL_PAY_NOTIFY_BASE_URL (see packages/server/docs/payments.md). The sandbox exists only in demo mode.';
+
 /** Opens the database, migrates, seeds (once), rebuilds the engine from the event log and serves the API. */
 export async function startServer(options: StartOptions = {}): Promise<RunningServer> {
   const environment = options.environment ?? parseEnvironment(process.env.MALL_ENV);
   const production = environment === 'production';
+  const gateways = new GatewayRegistry();
+  const given = options.payments ?? paymentsFromEnv();
+  if (typeof given !== 'function') {
+    gateways.configure(given);
+    if (production && !gateways.configured()) throw new Error(NO_REAL_CHANNEL);
+  }
   const store = openStore(options.databaseUrl ?? process.env.DATABASE_URL);
   try {
     await migrateToLatest(store.db, store.schema);
@@ -123,10 +152,13 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
 
     let settling: Promise<number> | undefined;
     const settleNow = (): Promise<number> => {
-      // Concurrent triggers share one run: the sequencer would serialise them anyway.
-      settling ??= runSettlement(sequencer).finally(() => {
-        settling = undefined;
-      });
+      // Concurrent triggers share one run: the sequencer would serialise them anyway. Shipped orders past the
+      // auto-receive days are received first, so their after-sales window runs without the shopper.
+      settling ??= autoConfirmReceipts(store.db)
+        .then(() => runSettlement(sequencer))
+        .finally(() => {
+          settling = undefined;
+        });
       return settling;
     };
     // The sandbox gateway exists only in demo mode: in production nothing can declare that money arrived but a
@@ -149,6 +181,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       store,
       sequencer,
       providers,
+      gateways,
       sms,
       sandboxSecret: secret,
       codeSecret,
@@ -171,6 +204,13 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     const port = typeof address === 'object' && address !== null ? address.port : options.port;
     const host = options.host === undefined || options.host === '0.0.0.0' ? '127.0.0.1' : options.host;
     const url = `http://${host}:${port}`;
+    if (typeof given === 'function') {
+      gateways.configure(given(url));
+      if (production && !gateways.configured()) {
+        await app.close();
+        throw new Error(NO_REAL_CHANNEL);
+      }
+    }
 
     const timers: NodeJS.Timeout[] = [];
     const every = (ms: number, job: () => Promise<unknown>, name: string): void => {
@@ -191,6 +231,9 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     every(options.settlementIntervalMs ?? 60_000, settleNow, 'settlement');
     every(options.expiryIntervalMs ?? 30_000, () => expireUnpaid(store.db), 'unpaid expiry');
     every(options.housekeepingIntervalMs ?? 3_600_000, () => housekeeping(store.db), 'housekeeping');
+    if (gateways.configured()) {
+      every(options.paymentCheckIntervalMs ?? 60_000, () => runPaymentJobs(store.db, gateways), 'payment query job');
+    }
 
     let closing: Promise<void> | undefined;
     const running = app;
@@ -201,6 +244,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       store,
       app: running,
       settleNow,
+      gateways,
       close: () => {
         closing ??= (async () => {
           for (const t of timers) clearInterval(t);

@@ -106,7 +106,7 @@ for (const backend of backends()) {
       expect((order.body.order as Order).status).toBe('cancelled');
     });
 
-    it('refunds a received order through the sandbox once, restocks, and never settles an order with an open refund', async () => {
+    it('refunds a received order through the sandbox once, restocks when the operator says the goods came back, and never settles an order with an open refund', async () => {
       const { productId, skuId } = await makeProduct(t, admin, {
         priceFen: 3000,
         stock: 5,
@@ -125,7 +125,7 @@ for (const backend of backends()) {
       expect(settle.body.settled).toBe(0);
       const approve = await t.api('POST', `/api/admin/orders/${orderId}/refund/approve`, {
         token: admin,
-        body: { reason: 'ok' },
+        body: { reason: 'ok', restock: true },
       });
       expect(approve.status).toBe(200);
       expect((approve.body.order as Order).status).toBe('refunded');

@@ -10,6 +10,7 @@ import {
   registerShopper,
   staffToken,
   type TestServer,
+  productionPayments,
 } from './helpers';
 
 /**
@@ -91,6 +92,7 @@ for (const backend of backends()) {
             environment: 'production',
             adminPassword: PRODUCTION_PASSWORD,
             logLevel: 'silent',
+            payments: productionPayments(),
           }),
         ).rejects.toThrow(/demo data/);
       } finally {
@@ -172,9 +174,10 @@ for (const backend of backends()) {
 
     it('refuses to pay simulated money through a real channel once the same ledger runs in production', async () => {
       const { a } = await fundedInviter(t, admin);
+      // WeChat: the production start below configures Alipay only, so this one would be paid by hand.
       const w = await t.api('POST', '/api/shop/me/withdrawals', {
         token: a.token,
-        body: { amountFen: 10_000, channel: 'alipay' },
+        body: { amountFen: 10_000, channel: 'wechat' },
       });
       const id = (w.body.withdrawal as { id: string }).id;
       const finance = await staffToken(t, 'finance');

@@ -117,6 +117,7 @@ for (const backend of backends()) {
         withdrawFeeBps: 0,
         unpaidTimeoutMinutes: 30,
         maxUnpaidOrders: 5,
+        autoReceiveDays: 10,
         environment: 'demo',
       });
       const svg = await fetch(`${t.url}/assets/products/gift.svg`);

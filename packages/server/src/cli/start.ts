@@ -15,6 +15,8 @@ Migrates the database, seeds the demo data once, and serves the API and the buil
   MALL_SKIP_WEB_BUILD  1 = do not build missing web apps before starting
   MALL_AUTH_RATE_LIMIT login/register attempts per IP per minute (default 60)
   MALL_SETTLEMENT_INTERVAL_MS  settlement timer period (default 60000; 0 = only on demand)
+  MALL_ENV             production: no sandbox; needs a WeChat Pay or Alipay channel (default demo)
+  MALL_WECHAT_*, MALL_ALIPAY_*, MALL_PAY_NOTIFY_BASE_URL  payment gateways (packages/server/docs/payments.md)
 `;
 
 /** Builds the storefront and admin console once when their dist folders are missing; a failed build is not fatal. */
@@ -49,16 +51,24 @@ export async function run(argv: string[]): Promise<number> {
     return 2;
   }
   if (process.env.MALL_SKIP_WEB_BUILD !== '1') buildAppsIfMissing();
-  const server = await startServer({
-    port,
-    host: process.env.MALL_HOST ?? '0.0.0.0',
-    ...(process.env.MALL_ADMIN_PASSWORD ? { adminPassword: process.env.MALL_ADMIN_PASSWORD } : {}),
-    logLevel: process.env.MALL_LOG_LEVEL ?? 'info',
-    ...(process.env.MALL_AUTH_RATE_LIMIT ? { authRateLimitPerMinute: Number(process.env.MALL_AUTH_RATE_LIMIT) } : {}),
-    ...(process.env.MALL_SETTLEMENT_INTERVAL_MS
-      ? { settlementIntervalMs: Number(process.env.MALL_SETTLEMENT_INTERVAL_MS) }
-      : {}),
-  });
+  let server: Awaited<ReturnType<typeof startServer>>;
+  try {
+    server = await startServer({
+      port,
+      host: process.env.MALL_HOST ?? '0.0.0.0',
+      ...(process.env.MALL_ADMIN_PASSWORD ? { adminPassword: process.env.MALL_ADMIN_PASSWORD } : {}),
+      logLevel: process.env.MALL_LOG_LEVEL ?? 'info',
+      ...(process.env.MALL_AUTH_RATE_LIMIT ? { authRateLimitPerMinute: Number(process.env.MALL_AUTH_RATE_LIMIT) } : {}),
+      ...(process.env.MALL_SETTLEMENT_INTERVAL_MS
+        ? { settlementIntervalMs: Number(process.env.MALL_SETTLEMENT_INTERVAL_MS) }
+        : {}),
+    });
+  } catch (error) {
+    // A refusal to start (production without a real payment channel, a half-configured gateway, a demo database in
+    // production) is a configuration problem: say it plainly, exit 2, no stack trace.
+    process.stderr.write(`mall start: ${error instanceof Error ? error.message : String(error)}\n`);
+    return 2;
+  }
   const shown = server.url.replace('127.0.0.1', 'localhost');
   process.stdout.write(
     [

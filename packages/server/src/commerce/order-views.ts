@@ -23,6 +23,9 @@ export interface OrderView {
     priceFen: bigint;
     quantity: bigint;
     plans: string[];
+    paidFen: bigint;
+    refundedQuantity: bigint;
+    refundedFen: bigint;
   }[];
   address: Address;
   createdAt: string;
@@ -31,6 +34,10 @@ export interface OrderView {
   settledAt: string | null;
   transitions: { from: string; to: string; at: string; actor: string; note: string | null }[];
   refund: { status: string; reason: string | null } | null;
+  /** Refunded before settlement, line by line; the order settles what is left. */
+  refundedFen: bigint;
+  /** The order's after-sales requests (售后单), oldest first. */
+  afterSales: { id: string; kind: string; status: string; amountFen: bigint }[];
   payment: { id: string; channel: string; status: string } | null;
   shipment: { carrier: string; trackingNo: string } | null;
 }
@@ -45,7 +52,7 @@ async function loadOrderRows(db: Db | Tx, ids: string[]) {
 async function views(db: Db | Tx, rows: OrderRow[]): Promise<OrderView[]> {
   if (rows.length === 0) return [];
   const ids = rows.map((r) => r.id);
-  const [items, transitions, payments] = await Promise.all([
+  const [items, transitions, payments, afterSales] = await Promise.all([
     db.selectFrom('order_items').selectAll().where('order_id', 'in', ids).orderBy('order_id').orderBy('line').execute(),
     db.selectFrom('order_transitions').selectAll().where('order_id', 'in', ids).orderBy('id').execute(),
     db
@@ -59,6 +66,13 @@ async function views(db: Db | Tx, rows: OrderRow[]): Promise<OrderView[]> {
           .filter((p): p is string => p !== null)
           .concat(['']),
       )
+      .execute(),
+    db
+      .selectFrom('after_sales')
+      .select(['id', 'order_id', 'kind', 'status', 'amount_fen'])
+      .where('order_id', 'in', ids)
+      .orderBy('created_at')
+      .orderBy('id')
       .execute(),
   ]);
   const paymentById = new Map(payments.map((p) => [p.id, p]));
@@ -77,6 +91,9 @@ async function views(db: Db | Tx, rows: OrderRow[]): Promise<OrderView[]> {
         priceFen: i.price_fen,
         quantity: i.quantity,
         plans: JSON.parse(i.plans) as string[],
+        paidFen: i.paid_fen,
+        refundedQuantity: i.refunded_quantity,
+        refundedFen: i.refunded_fen,
       })),
     address: JSON.parse(r.address) as Address,
     createdAt: r.created_at,
@@ -87,6 +104,10 @@ async function views(db: Db | Tx, rows: OrderRow[]): Promise<OrderView[]> {
       .filter((t) => t.order_id === r.id)
       .map((t) => ({ from: t.from_status, to: t.to_status, at: t.at, actor: t.actor, note: t.note })),
     refund: r.refund_status === null ? null : { status: r.refund_status, reason: r.refund_reason },
+    refundedFen: r.refunded_fen,
+    afterSales: afterSales
+      .filter((a) => a.order_id === r.id)
+      .map((a) => ({ id: a.id, kind: a.kind, status: a.status, amountFen: a.amount_fen })),
     payment: r.payment_id === null ? null : (paymentById.get(r.payment_id) ?? null),
     shipment: r.carrier === null ? null : { carrier: r.carrier, trackingNo: r.tracking_no ?? '' },
   }));
@@ -155,7 +176,7 @@ export async function salesFigures(db: Db | Tx) {
   const sales = await db
     .selectFrom('orders')
     .select([
-      (eb) => eb.fn.coalesce(eb.fn.sum<bigint>('amount_fen'), sql<bigint>`0`).as('fen'),
+      (eb) => eb.fn.coalesce(eb.fn.sum<bigint>(sql`amount_fen - refunded_fen`), sql<bigint>`0`).as('fen'),
       (eb) => eb.fn.countAll<bigint>().as('n'),
     ])
     .where('status', 'in', PAID_STATUSES)
@@ -169,7 +190,7 @@ export async function salesFigures(db: Db | Tx) {
     .selectFrom('orders')
     .select([
       day.as('day'),
-      (eb) => eb.fn.sum<bigint>('amount_fen').as('salesFen'),
+      (eb) => eb.fn.sum<bigint>(sql`amount_fen - refunded_fen`).as('salesFen'),
       (eb) => eb.fn.countAll<bigint>().as('orders'),
     ])
     .where('status', 'in', PAID_STATUSES)

@@ -1,14 +1,15 @@
 import { createHash } from 'node:crypto';
+import { allocateProportionally } from '@mall/core';
 import type { Db, Tx } from '../platform/db/database';
 import { inTx, isPostgres } from '../platform/db/database';
 import { fail, Failure } from '../platform/errors';
 import { isUniqueViolation } from '../platform/idempotency';
 import { newId } from '../platform/ids';
-import { MINUTE_MS, isoPlusMs, nowIso } from '../platform/clock';
+import { DAY_MS, MINUTE_MS, isoPlusMs, nowIso } from '../platform/clock';
 import { recordCreation, transition } from './order-machine';
 import { assertOrderOwner, type Address, type OrderView } from './order-views';
 import * as inventory from './inventory';
-import type { Settings } from '../platform/settings';
+import { loadSettings, type Settings } from '../platform/settings';
 import { prepared } from '../platform/db/prepared';
 
 export interface CreateOrderInput {
@@ -228,7 +229,16 @@ async function insertOrder(
       price_fen: row.price_fen,
       quantity,
       plans: row.plans,
+      paid_fen: row.price_fen * quantity,
     };
+  });
+  // No order-level discount exists yet (promotions will pass theirs here): each line is paid its price x quantity.
+  const paid = linePaidFen(
+    items.map((i) => i.paid_fen),
+    0n,
+  );
+  items.forEach((item, i) => {
+    item.paid_fen = paid[i] ?? item.paid_fen;
   });
   const limited = new Map<string, { limit: bigint; quantity: bigint; title: string }>();
   for (const item of items) {
@@ -239,7 +249,6 @@ async function insertOrder(
     limited.set(item.product_id, entry);
   }
   await checkHoarding(trx, userId, settings, limited);
-  // Reserve in sku-id order so two orders for the same SKUs always lock them in the same order (no deadlock on PG).
   // Reserve in sku-id order so two orders for the same SKUs always lock them in the same order (no deadlock on PG).
   for (const item of items) await inventory.reserve(trx, item.sku_id, item.quantity);
   const address = JSON.stringify(input.address);
@@ -262,6 +271,9 @@ async function insertOrder(
       priceFen: i.price_fen,
       quantity: i.quantity,
       plans: JSON.parse(i.plans) as string[],
+      paidFen: i.paid_fen,
+      refundedQuantity: 0n,
+      refundedFen: 0n,
     })),
     address: JSON.parse(address) as Address,
     createdAt: now,
@@ -270,9 +282,21 @@ async function insertOrder(
     settledAt: null,
     transitions: [{ from: 'none', to: 'created', at: now, actor, note: null }],
     refund: null,
+    refundedFen: 0n,
+    afterSales: [],
     payment: null,
     shipment: null,
   };
+}
+
+/**
+ * What each line is paid: its gross (price x quantity) less its share of an order-level discount, allocated by core's
+ * allocateProportionally (floors, with the fen they leave going to the largest line). Stored as order_items.paid_fen,
+ * it is what a line refund returns, to the fen, and what settlement counts for the line.
+ */
+export function linePaidFen(grossFen: readonly bigint[], orderDiscountFen: bigint): bigint[] {
+  const discounts = allocateProportionally(grossFen, orderDiscountFen);
+  return grossFen.map((g, i) => g - (discounts[i] ?? 0n));
 }
 
 export async function orderItems(trx: Db | Tx, orderId: string): Promise<{ sku_id: string; quantity: bigint }[]> {
@@ -317,6 +341,44 @@ export async function cancelOwnOrder(db: Db, orderId: string, userId: string): P
 export async function confirmReceipt(db: Db, orderId: string, userId: string): Promise<void> {
   await assertOrderOwner(db, orderId, userId);
   await inTx(db, (trx) => transition(trx, orderId, 'received', `user:${userId}`, { received_at: nowIso() }, 'shipped'));
+}
+
+/**
+ * Auto-confirm receipt (自动确认收货): shipped orders the shopper has not confirmed `autoReceiveDays` after shipping are
+ * received by the system, so the after-sales window opens and settlement runs without the shopper. An order with an
+ * open after-sales request is `refunding`, not `shipped`, and waits for it.
+ */
+export async function autoConfirmReceipts(db: Db, limit = 500): Promise<number> {
+  const settings = await loadSettings(db);
+  const cutoff = isoPlusMs(nowIso(), -settings.autoReceiveDays * DAY_MS);
+  const due = await db
+    .selectFrom('orders')
+    .select('id')
+    .where('status', '=', 'shipped')
+    .where('shipped_at', '<=', cutoff)
+    .orderBy('shipped_at')
+    .limit(limit)
+    .execute();
+  let received = 0;
+  for (const { id } of due) {
+    try {
+      await inTx(db, (trx) =>
+        transition(
+          trx,
+          id,
+          'received',
+          'system:auto_receive',
+          { received_at: nowIso() },
+          'shipped',
+          `auto after ${settings.autoReceiveDays} days`,
+        ),
+      );
+      received += 1;
+    } catch (error) {
+      if (!(error instanceof Failure)) throw error;
+    }
+  }
+  return received;
 }
 
 export async function shipOrder(

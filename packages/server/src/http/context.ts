@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Store } from '../platform/db/database';
 import type { Sequencer } from '../incentives/incentive-log';
 import type { PaymentProvider } from '../money/payments/provider';
+import type { GatewayRegistry } from '../money/payments/gateways';
 import type { SmsSender } from '../platform/identity/login-codes';
 import { findSession } from '../platform/identity/sessions';
 import { ROLE_PERMISSIONS, getStaff, type Permission, type StaffRow } from '../platform/identity/staff';
@@ -20,6 +21,8 @@ export interface AppContext {
   store: Store;
   sequencer: Sequencer;
   providers: ReadonlyMap<string, PaymentProvider>;
+  /** WeChat Pay and Alipay, as configured (none in a demo without their variables). */
+  gateways: GatewayRegistry;
   /** Absent in production until an SMS gateway is configured: the code routes then answer sms_unavailable. */
   sms: SmsSender | undefined;
   /** The sandbox gateway's HMAC key; absent in production, where the sandbox does not exist. */
@@ -27,7 +30,7 @@ export interface AppContext {
   /** Keys the HMAC under which one-time codes are stored. */
   codeSecret: string;
   environment: MallEnvironment;
-  /** Runs the settlement now (the admin route and the timer share it). */
+  /** Runs the settlement now (the admin route and the timer share it), auto-confirming due receipts first. */
   settleNow(): Promise<number>;
 }
 

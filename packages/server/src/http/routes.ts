@@ -6,6 +6,8 @@ import { shopOrderRoutes } from './shop/orders';
 import { shopWalletRoutes } from './shop/wallet';
 import { shopInvitationRoutes } from './shop/invitations';
 import { shopRulesRoutes } from './shop/rules';
+import { shopAfterSaleRoutes } from './shop/after-sales';
+import { shopPaymentRoutes } from './shop/payments';
 import { adminAuthRoutes } from './admin/auth';
 import { adminDashboardRoutes } from './admin/dashboard';
 import { adminCatalogRoutes } from './admin/catalog';
@@ -14,6 +16,10 @@ import { adminUserRoutes } from './admin/users';
 import { adminPlanRoutes } from './admin/plans';
 import { adminFinanceRoutes } from './admin/finance';
 import { adminSettingsRoutes } from './admin/settings';
+import { adminAfterSaleRoutes } from './admin/after-sales';
+import { adminPaymentRoutes } from './admin/payments';
+import { adminReconciliationRoutes } from './admin/reconciliation';
+import { paymentNotifyRoutes } from './payment-notify';
 import { sandboxRoutes } from './sandbox';
 import { simulationRoutes } from './simulations';
 import { staticRoutes } from './static-routes';
@@ -26,6 +32,8 @@ const SHOP: readonly RouteModule[] = [
   shopWalletRoutes,
   shopInvitationRoutes,
   shopRulesRoutes,
+  shopAfterSaleRoutes,
+  shopPaymentRoutes,
 ];
 
 const ADMIN: readonly RouteModule[] = [
@@ -37,6 +45,9 @@ const ADMIN: readonly RouteModule[] = [
   adminPlanRoutes,
   adminFinanceRoutes,
   adminSettingsRoutes,
+  adminAfterSaleRoutes,
+  adminPaymentRoutes,
+  adminReconciliationRoutes,
 ];
 
 /** Shop routes need a shopper, admin routes a staff member, unless marked public; each area is its own scope. */
@@ -51,6 +62,8 @@ export async function registerRoutes(app: FastifyInstance, ctx: AppContext, opti
   });
   // The sandbox gateway's routes exist only where its provider does (demo mode): in production they are 404.
   if (ctx.providers.has('sandbox')) await app.register(async (scope) => sandboxRoutes(scope, ctx));
+  // WeChat Pay and Alipay notify here; the routes answer 404 for a gateway this mall has not configured.
+  await app.register(async (scope) => paymentNotifyRoutes(scope, ctx));
   await app.register(async (scope) => simulationRoutes(scope, ctx));
   await staticRoutes(app, options.webRoot);
 }

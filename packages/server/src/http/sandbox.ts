@@ -3,7 +3,8 @@ import { fail } from '../platform/errors';
 import { getPayment, receivePaymentNotification } from '../money/payments/payments';
 import { SANDBOX_SIGNATURE_HEADER, signSandbox, type SandboxNotification } from '../money/payments/sandbox';
 import type { AppContext } from './context';
-import { idParam, obj, paymentSchema, str, bool } from './schemas';
+import { idParam, obj, str, bool } from './schemas';
+import { paymentSchema } from './payment-schemas';
 
 const tags = ['sandbox gateway'];
 export const SANDBOX_NOTIFY_PATH = '/api/payments/sandbox/notify';

@@ -69,6 +69,9 @@ const orderItem = obj({
   priceFen: int(),
   quantity: int(),
   plans: arr(str()),
+  paidFen: int(),
+  refundedQuantity: int(),
+  refundedFen: int(),
 });
 
 export const orderSchema: Schema = obj(
@@ -86,6 +89,8 @@ export const orderSchema: Schema = obj(
     settledAt: nullable(str()),
     transitions: arr(obj({ from: str(), to: str(), at: str(), actor: str(), note: nullable(str()) })),
     refund: nullable(obj({ status: str(), reason: nullable(str()) })),
+    refundedFen: int(),
+    afterSales: arr(obj({ id: str(), kind: str(), status: str(), amountFen: int() })),
     payment: nullable(obj({ id: str(), channel: str(), status: str() })),
     shipment: nullable(obj({ carrier: str(), trackingNo: str() })),
   },
@@ -124,11 +129,6 @@ export const publicProductSchema: Schema = {
   ...productSchema,
   properties: { ...(productSchema.properties as Schema), skus: arr(publicSkuSchema) },
 };
-
-export const paymentSchema: Schema = obj(
-  { id: str(), orderId: str(), channel: str(), amountFen: int(), status: str(), payUrl: str(), merchantName: str() },
-  ['id', 'status'],
-);
 
 export const walletSchema: Schema = obj(
   {
@@ -169,6 +169,10 @@ export const withdrawalSchema: Schema = obj({
   createdAt: str(),
   updatedAt: str(),
   simulatedFen: int(),
+  payee: nullable(str()),
+  payoutChannel: nullable(str()),
+  packageInfo: nullable(str()),
+  failureReason: nullable(str()),
 });
 
 export const redeemAnswer: Schema = obj({ grossFen: int(), feeFen: int(), paidFen: int() }, [
@@ -192,6 +196,7 @@ export const settingsSchema: Schema = obj({
   withdrawFeeBps: int(),
   unpaidTimeoutMinutes: int(),
   maxUnpaidOrders: int(),
+  autoReceiveDays: int(),
   environment: str({ enum: ['demo', 'production'] }),
 });
 

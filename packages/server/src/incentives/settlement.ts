@@ -3,6 +3,7 @@ import type { Tx } from '../platform/db/database';
 import { DAY_MS, nowIso } from '../platform/clock';
 import type { EffectBatch, Sequencer } from './incentive-log';
 import { ACCOUNTS, type TransferInput } from '../money/ledger';
+import { simulatedRefunded } from '../money/refunds';
 import { enabledCodes, loadPlans } from './plans';
 import { loadSettings } from '../platform/settings';
 import { settleReceived } from '../commerce/order-machine';
@@ -19,6 +20,7 @@ interface Candidate {
   user_id: string;
   amount_fen: bigint;
   simulated_fen: bigint;
+  refunded_fen: bigint;
   received_at: string | null;
 }
 
@@ -58,7 +60,7 @@ async function settleBatch(trx: Tx, batch: EffectBatch, engine: Engine, limit: n
   const cutoff = new Date(Date.parse(now) - settings.afterSalesDays * DAY_MS).toISOString();
   const candidates: Candidate[] = await trx
     .selectFrom('orders')
-    .select(['id', 'user_id', 'amount_fen', 'simulated_fen', 'received_at'])
+    .select(['id', 'user_id', 'amount_fen', 'simulated_fen', 'refunded_fen', 'received_at'])
     .where('status', '=', 'received')
     .where('received_at', '<=', cutoff)
     .orderBy('received_at')
@@ -80,7 +82,7 @@ async function settleBatch(trx: Tx, batch: EffectBatch, engine: Engine, limit: n
     items.push(
       ...(await trx
         .selectFrom('order_items')
-        .select(['order_id', 'line', 'price_fen', 'quantity', 'plans'])
+        .select(['order_id', 'line', 'paid_fen', 'refunded_fen', 'plans'])
         .where(
           'order_id',
           'in',
@@ -105,16 +107,19 @@ async function settleBatch(trx: Tx, batch: EffectBatch, engine: Engine, limit: n
   );
   const revenue: TransferInput[] = [];
   for (const order of orders) {
-    if (order.amount_fen > 0n) {
+    // What was refunded before settlement (after-sales by line) already left escrow: the rest is revenue, and the
+    // plans see, line by line, what was paid and not refunded.
+    const kept = order.amount_fen - order.refunded_fen;
+    if (kept > 0n) {
       revenue.push({
         id: `revenue:${order.id}`,
         from: ACCOUNTS.escrow,
         to: ACCOUNTS.revenue,
-        amountFen: order.amount_fen,
+        amountFen: kept,
         reason: 'revenue',
         orderId: order.id,
         userId: order.user_id,
-        simulated: order.simulated_fen,
+        simulated: order.simulated_fen - simulatedRefunded(order.amount_fen, order.simulated_fen, order.refunded_fen),
       });
     }
     // Items that take part in the same plans settle together; an order mixing plan sets settles once per set.
@@ -125,7 +130,7 @@ async function settleBatch(trx: Tx, batch: EffectBatch, engine: Engine, limit: n
       if (plans.length === 0) continue;
       const key = plans.join('+');
       const group = groups.get(key) ?? { plans, amountFen: 0n };
-      group.amountFen += line.price_fen * line.quantity;
+      group.amountFen += line.paid_fen - line.refunded_fen;
       groups.set(key, group);
     }
     for (const [key, group] of groups) {

@@ -15,9 +15,14 @@ export const ACCOUNTS = {
   escrow: 'platform:escrow',
   revenue: 'platform:revenue',
   withdrawalsPending: 'platform:withdrawals',
+  /** Withdrawals handed to a gateway's transfer API and not yet answered: paid, or back to the wallet. */
+  payoutsInFlight: 'platform:payouts',
   fees: 'platform:fees',
+  /** Platform expense: goodwill refunds after settlement, paid by the platform with no clawback from anyone. */
+  goodwillExpense: 'platform:expense:goodwill',
   payout: 'gateway:payout',
-  gateway: (channel: string) => `gateway:${channel}`,
+  /** `gateway:sandbox`, `gateway:wechat`, `gateway:alipay`: one account per gateway, whatever the channel. */
+  gateway: (gateway: string) => `gateway:${gateway}`,
 } as const;
 
 export function isUserWallet(address: string): boolean {

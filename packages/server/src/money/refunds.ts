@@ -1,99 +1,208 @@
+import type { Selectable } from 'kysely';
 import type { Db, Tx } from '../platform/db/database';
-import { inTx } from '../platform/db/database';
-import { fail } from '../platform/errors';
+import type { RefundsTable } from '../platform/db/schema';
+import { newId } from '../platform/ids';
 import { nowIso } from '../platform/clock';
-import { canTransition, transition, type OrderStatus } from '../commerce/order-machine';
-import { orderItems } from '../commerce/orders';
-import * as inventory from '../commerce/inventory';
+import { fail } from '../platform/errors';
 import { ACCOUNTS, postTransfer } from './ledger';
+import { walletAddress } from './wallet';
+import { gatewayOf, isGatewayChannel } from './payments/gateways';
 
 /**
- * Refunds before settlement: the shopper asks (the order goes to refunding and remembers where it was), an operator
- * approves (money back through its channel, goods back on the shelf) or rejects (the order returns where it was).
+ * Refunds as money movements: one row per refund (its id is the gateway's out_refund_no, so asking twice is one
+ * refund there), and one ledger transfer when the money has really gone back. Where the money comes from says why:
+ * `escrow` before settlement (the order's own money), `goodwill` after settlement (a platform expense, no clawback
+ * from anyone), `late_payment` for money that arrived for an order that could no longer be paid.
  */
-async function openRefund(trx: Tx, orderId: string, userId: string, reason: string): Promise<void> {
-  const order = await trx
-    .selectFrom('orders')
-    .select(['status', 'user_id'])
-    .where('id', '=', orderId)
-    .executeTakeFirst();
-  if (!order || order.user_id !== userId) fail('order_not_found');
-  const from = order.status as OrderStatus;
-  if (!canTransition(from, 'refunding')) fail('order_transition_not_allowed', `${from} -> refunding`);
-  await transition(
-    trx,
-    orderId,
-    'refunding',
-    `user:${userId}`,
-    { refund_status: 'requested', refund_reason: reason, refund_from: from },
-    from,
-    reason,
-  );
+export type RefundRow = Selectable<RefundsTable>;
+export type RefundSource = 'escrow' | 'goodwill' | 'late_payment';
+export type RefundDestination = 'original' | 'wallet';
+
+/**
+ * The simulated part of the first `refundedFen` refunded of an order that was paid `amountFen`, `simulatedFen` of it
+ * simulated: ceil(simulated x refunded / amount). Cumulative, so refunds in any steps carry exactly the order's
+ * simulated money once everything is refunded, each step carries at most its own amount, and what settlement
+ * recognises (the rest) is never counted more simulated than it is.
+ */
+export function simulatedRefunded(amountFen: bigint, simulatedFen: bigint, refundedFen: bigint): bigint {
+  if (amountFen <= 0n || simulatedFen <= 0n || refundedFen <= 0n) return 0n;
+  if (refundedFen >= amountFen) return simulatedFen;
+  return (simulatedFen * refundedFen + amountFen - 1n) / amountFen;
+}
+
+/** The simulated share of one stand-alone amount out of an order (goodwill): rounded up, never above the amount. */
+export function simulatedShare(amountFen: bigint, orderFen: bigint, orderSimulatedFen: bigint): bigint {
+  const part = simulatedRefunded(orderFen, orderSimulatedFen, amountFen);
+  return part < amountFen ? part : amountFen;
 }
 
 /**
- * Approving a refund pays the money back through the channel it came from (the gateway or the wallet) with a
- * transfer whose id is derived from the order, so it happens once, and puts the goods back on the shelf.
+ * Where a refund's money goes: the wallet when asked (or when the order was paid from it), the sandbox gateway's
+ * account (ledger only), or a real gateway, which must confirm before the ledger moves.
  */
-async function approveRefund(trx: Tx, orderId: string, actor: string, note: string | null): Promise<void> {
-  const order = await trx.selectFrom('orders').selectAll().where('id', '=', orderId).executeTakeFirst();
-  if (!order) fail('order_not_found');
-  if (order.status !== 'refunding') fail('refund_not_open');
-  await transition(trx, orderId, 'refunded', actor, { refund_status: 'approved' }, 'refunding', note);
-  const payment =
-    order.payment_id === null
-      ? undefined
-      : await trx.selectFrom('payments').selectAll().where('id', '=', order.payment_id).executeTakeFirst();
-  if (!payment) throw new Error(`refunding order ${orderId} has no payment`);
-  const to = payment.channel === 'wallet' ? `user:${order.user_id}:wallet` : ACCOUNTS.gateway(payment.channel);
+export function refundTarget(
+  paymentChannel: string,
+  destination: RefundDestination,
+  userId: string,
+): { account: string; gateway: 'wechat' | 'alipay' | undefined } {
+  if (destination === 'wallet' || paymentChannel === 'wallet')
+    return { account: walletAddress(userId), gateway: undefined };
+  if (!isGatewayChannel(paymentChannel)) return { account: ACCOUNTS.gateway(paymentChannel), gateway: undefined };
+  const gateway = gatewayOf(paymentChannel) as 'wechat' | 'alipay';
+  return { account: ACCOUNTS.gateway(gateway), gateway };
+}
+
+function sourceAccount(source: RefundSource): string {
+  return source === 'goodwill' ? ACCOUNTS.goodwillExpense : ACCOUNTS.escrow;
+}
+
+export async function insertRefund(
+  trx: Tx,
+  input: {
+    orderId: string;
+    paymentId: string;
+    afterSaleId: string | null;
+    channel: string;
+    amountFen: bigint;
+    source: RefundSource;
+    destination: RefundDestination;
+  },
+): Promise<RefundRow> {
+  if (input.amountFen <= 0n) throw new Error('a refund moves a positive amount');
+  const now = nowIso();
+  const row: RefundRow = {
+    id: newId('rfd'),
+    order_id: input.orderId,
+    payment_id: input.paymentId,
+    after_sale_id: input.afterSaleId,
+    channel: input.channel,
+    amount_fen: input.amountFen,
+    simulated_fen: 0n,
+    source: input.source,
+    destination: input.destination,
+    status: 'processing',
+    gateway_refund_id: null,
+    failure_reason: null,
+    created_at: now,
+    updated_at: now,
+    completed_at: null,
+  };
+  await trx.insertInto('refunds').values(row).execute();
+  return row;
+}
+
+export async function getRefund(db: Db | Tx, id: string): Promise<RefundRow | undefined> {
+  return db.selectFrom('refunds').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/**
+ * Marks a processing refund succeeded and posts its one ledger transfer (`refund:{refundId}`): from escrow or the
+ * goodwill expense account to the gateway's account or the wallet, carrying `simulatedFen`. The conditional UPDATE is
+ * the claim: a second confirmation (notification and query job at once) finds nothing to claim and returns false.
+ */
+export async function claimRefundSucceeded(
+  trx: Tx,
+  refund: RefundRow,
+  userId: string,
+  simulatedFen: bigint,
+  gatewayRefundId: string | null,
+): Promise<boolean> {
+  const now = nowIso();
+  const claimed = await trx
+    .updateTable('refunds')
+    .set({
+      status: 'succeeded',
+      simulated_fen: simulatedFen,
+      gateway_refund_id: gatewayRefundId ?? refund.gateway_refund_id,
+      failure_reason: null,
+      updated_at: now,
+      completed_at: now,
+    })
+    .where('id', '=', refund.id)
+    .where('status', '=', 'processing')
+    .executeTakeFirst();
+  if (claimed.numUpdatedRows !== 1n) return false;
+  const target = refundTarget(refund.channel, refund.destination as RefundDestination, userId);
   await postTransfer(
     trx,
     {
-      id: `refund:${orderId}`,
-      from: ACCOUNTS.escrow,
-      to,
-      amountFen: order.amount_fen,
-      reason: 'refund',
-      orderId,
-      userId: order.user_id,
-      // The refund returns money of the kind it came as: a sandbox-paid order's refund is simulated.
-      simulated: order.simulated_fen,
+      id: `refund:${refund.id}`,
+      from: sourceAccount(refund.source as RefundSource),
+      to: target.account,
+      amountFen: refund.amount_fen,
+      reason:
+        refund.source === 'goodwill'
+          ? 'goodwill_refund'
+          : refund.source === 'late_payment'
+            ? 'late_payment_refund'
+            : 'refund',
+      orderId: refund.order_id,
+      userId,
+      simulated: simulatedFen,
     },
-    nowIso(),
+    now,
   );
-  await trx.updateTable('payments').set({ status: 'refunded' }).where('id', '=', payment.id).execute();
-  for (const item of await orderItems(trx, orderId)) await inventory.restock(trx, item.sku_id, item.quantity);
-}
-
-async function rejectRefund(trx: Tx, orderId: string, actor: string, note: string | null): Promise<void> {
-  const order = await trx
-    .selectFrom('orders')
-    .select(['status', 'refund_from'])
-    .where('id', '=', orderId)
+  const payment = await trx
+    .selectFrom('payments')
+    .select(['amount_fen', 'refunded_fen'])
+    .where('id', '=', refund.payment_id)
     .executeTakeFirst();
-  if (!order) fail('order_not_found');
-  if (order.status !== 'refunding' || order.refund_from === null) fail('refund_not_open');
-  await transition(
-    trx,
-    orderId,
-    order.refund_from as OrderStatus,
-    actor,
-    { refund_status: 'rejected' },
-    'refunding',
-    note,
-  );
+  if (payment === undefined) throw new Error(`refund ${refund.id} has no payment ${refund.payment_id}`);
+  const refunded = payment.refunded_fen + refund.amount_fen;
+  if (refunded > payment.amount_fen) fail('refund_exceeds_paid');
+  await trx
+    .updateTable('payments')
+    .set({ refunded_fen: refunded, ...(refunded === payment.amount_fen ? { status: 'refunded' } : {}) })
+    .where('id', '=', refund.payment_id)
+    .execute();
+  return true;
 }
 
-export async function requestRefund(db: Db, orderId: string, userId: string, reason: string): Promise<void> {
-  await inTx(db, (trx) => openRefund(trx, orderId, userId, reason));
+/** A refund the gateway refused for good (or closed): nothing moved; the request can be retried or paid elsewhere. */
+export async function claimRefundFailed(trx: Tx, refundId: string, reason: string): Promise<boolean> {
+  const result = await trx
+    .updateTable('refunds')
+    .set({ status: 'failed', failure_reason: reason.slice(0, 500), updated_at: nowIso() })
+    .where('id', '=', refundId)
+    .where('status', '=', 'processing')
+    .executeTakeFirst();
+  return result.numUpdatedRows === 1n;
 }
 
-export async function decideRefund(
-  db: Db,
-  orderId: string,
-  decision: 'approve' | 'reject',
-  actor: string,
-  note: string | null,
-): Promise<void> {
-  await inTx(db, (trx) => (decision === 'approve' ? approveRefund : rejectRefund)(trx, orderId, actor, note));
+/** A note on a refund still processing (WeChat's ABNORMAL: the payer's account cannot take it; handled by hand). */
+export async function noteRefund(db: Db | Tx, refundId: string, note: string): Promise<void> {
+  await db
+    .updateTable('refunds')
+    .set({ failure_reason: note.slice(0, 500), updated_at: nowIso() })
+    .where('id', '=', refundId)
+    .where('status', '=', 'processing')
+    .execute();
+}
+
+export async function processingRefunds(db: Db, limit: number, olderThan: string): Promise<RefundRow[]> {
+  return db
+    .selectFrom('refunds')
+    .selectAll()
+    .where('status', '=', 'processing')
+    .where('created_at', '<=', olderThan)
+    .orderBy('created_at')
+    .limit(limit)
+    .execute();
+}
+
+export function refundJson(r: RefundRow) {
+  return {
+    id: r.id,
+    orderId: r.order_id,
+    paymentId: r.payment_id,
+    afterSaleId: r.after_sale_id,
+    channel: r.channel,
+    amountFen: r.amount_fen,
+    source: r.source,
+    destination: r.destination,
+    status: r.status,
+    failureReason: r.failure_reason,
+    createdAt: r.created_at,
+    completedAt: r.completed_at,
+  };
 }

@@ -11,9 +11,10 @@ import { walletAddress } from './wallet';
 import type { MallEnvironment } from '../platform/environment';
 
 /**
- * Withdrawals: requested -> approved -> paid, or requested/approved -> rejected. The request takes the whole amount
- * out of the wallet at once (a conditional debit, so fifty concurrent requests for one balance accept exactly one);
- * a rejection gives it back; payment splits it into the payout and the fee.
+ * Withdrawals: requested -> approved -> paid (by hand), or approved -> paying -> paid / failed through a gateway's
+ * transfer (payouts.ts), or requested/approved -> rejected. The request takes the whole amount out of the wallet at
+ * once (a conditional debit, so fifty concurrent requests for one balance accept exactly one); a rejection or a
+ * failed payout gives it back, fee included; payment splits it into the payout and the fee.
  */
 export interface WithdrawalView {
   id: string;
@@ -28,9 +29,17 @@ export interface WithdrawalView {
   updatedAt: string;
   /** Simulated (sandbox) money in this withdrawal: never paid out through a real channel. */
   simulatedFen: bigint;
+  /** Alipay account (or user id) the payout goes to; WeChat payouts go to the bound openid. */
+  payee: string | null;
+  /** wechat / alipay (a gateway transfer) or manual (marked paid by hand). */
+  payoutChannel: string | null;
+  /** WeChat transfers waiting for the payee to accept: the package wx.requestMerchantTransfer takes. */
+  packageInfo: string | null;
+  /** Why a payout failed, in the gateway's words (the money is back in the wallet). */
+  failureReason: string | null;
 }
 
-type Row = {
+export type Row = {
   id: string;
   user_id: string;
   amount_fen: bigint;
@@ -41,9 +50,15 @@ type Row = {
   created_at: string;
   updated_at: string;
   simulated_fen: bigint;
+  payee?: string | null;
+  payee_name?: string | null;
+  payout_channel?: string | null;
+  gateway_transfer_id?: string | null;
+  package_info?: string | null;
+  failure_reason?: string | null;
 };
 
-function view(r: Row & { phone?: string }): WithdrawalView {
+export function view(r: Row & { phone?: string }): WithdrawalView {
   return {
     id: r.id,
     userId: r.user_id,
@@ -56,7 +71,16 @@ function view(r: Row & { phone?: string }): WithdrawalView {
     createdAt: r.created_at,
     updatedAt: r.updated_at,
     simulatedFen: r.simulated_fen,
+    payee: r.payee ?? null,
+    payoutChannel: r.payout_channel ?? null,
+    packageInfo: r.status === 'paying' ? (r.package_info ?? null) : null,
+    failureReason: r.failure_reason ?? null,
   };
+}
+
+export interface Payee {
+  account?: string | undefined;
+  name?: string | undefined;
 }
 
 export async function requestWithdrawal(
@@ -65,6 +89,7 @@ export async function requestWithdrawal(
   amountFen: bigint,
   channel: string,
   settings: Settings,
+  payee: Payee = {},
 ): Promise<WithdrawalView> {
   if (amountFen < settings.withdrawMinFen) fail('below_minimum', `minimum ${settings.withdrawMinFen} fen`);
   const fee = share(amountFen, settings.withdrawFeeBps);
@@ -80,6 +105,8 @@ export async function requestWithdrawal(
     created_at: now,
     updated_at: now,
     simulated_fen: 0n,
+    payee: payee.account ?? null,
+    payee_name: payee.name ?? null,
   };
   // Real money leaves first; whatever simulated money the amount still needs is recorded on the withdrawal.
   const simulated = await postTransfer(
@@ -142,7 +169,8 @@ export async function rejectWithdrawal(trx: Tx, id: string, reason: string): Pro
  * back to the sandbox gateway it came from, labelled as simulated.
  */
 export async function markWithdrawalPaid(trx: Tx, id: string, environment: MallEnvironment): Promise<WithdrawalView> {
-  const row = await move(trx, id, ['approved'], 'paid', null);
+  const row = { ...(await move(trx, id, ['approved'], 'paid', null)), payout_channel: 'manual' };
+  await trx.updateTable('withdrawals').set({ payout_channel: 'manual' }).where('id', '=', id).execute();
   const simulated = row.simulated_fen > 0n;
   if (simulated && environment === 'production') fail('simulated_money');
   const now = nowIso();
@@ -208,7 +236,7 @@ export async function listWithdrawals(
 export async function requestWithdrawalOnce(
   db: Db,
   userId: string,
-  request: { amountFen: number; channel: string },
+  request: { amountFen: number; channel: string; account?: string; name?: string },
   key: string | undefined,
   settings: Settings,
 ): Promise<{ withdrawal: WithdrawalView }> {
@@ -222,7 +250,10 @@ export async function requestWithdrawalOnce(
         if (previous !== undefined) return previous as { withdrawal: WithdrawalView };
       }
       const answer = {
-        withdrawal: await requestWithdrawal(trx, userId, BigInt(request.amountFen), request.channel, settings),
+        withdrawal: await requestWithdrawal(trx, userId, BigInt(request.amountFen), request.channel, settings, {
+          account: request.account,
+          name: request.name,
+        }),
       };
       if (key !== undefined) await remember(trx, scope, key, hash, answer);
       return answer;
@@ -238,18 +269,23 @@ export async function requestWithdrawalOnce(
 
 export type WithdrawalDecision = 'approve' | 'reject' | 'paid';
 
+/**
+ * Finance's decisions. `paid` is the by-hand payout (a bank transfer, or any channel whose gateway this mall has not
+ * configured); a withdrawal to WeChat or Alipay with that gateway configured goes through its transfer (payouts.ts).
+ */
 export async function decideWithdrawal(
   db: Db,
   id: string,
   decision: WithdrawalDecision,
   reason: string,
   environment: MallEnvironment,
+  gatewayConfigured: (channel: string) => boolean = () => false,
 ): Promise<WithdrawalView> {
-  return inTx(db, (trx) =>
-    decision === 'approve'
-      ? approveWithdrawal(trx, id)
-      : decision === 'reject'
-        ? rejectWithdrawal(trx, id, reason)
-        : markWithdrawalPaid(trx, id, environment),
-  );
+  return inTx(db, async (trx) => {
+    if (decision === 'approve') return approveWithdrawal(trx, id);
+    if (decision === 'reject') return rejectWithdrawal(trx, id, reason);
+    const row = await trx.selectFrom('withdrawals').select('channel').where('id', '=', id).executeTakeFirst();
+    if (row !== undefined && gatewayConfigured(row.channel)) fail('payout_channel_unavailable', row.channel);
+    return markWithdrawalPaid(trx, id, environment);
+  });
 }

@@ -9,6 +9,8 @@ export interface Settings {
   unpaidTimeoutMinutes: number;
   /** Open unpaid orders one shopper may hold at once (stock held by unpaid orders is stock nobody else can buy). */
   maxUnpaidOrders: number;
+  /** Days after shipping when an order the shopper has not confirmed is received automatically (自动确认收货). */
+  autoReceiveDays: number;
 }
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -17,6 +19,7 @@ export const DEFAULT_SETTINGS: Settings = {
   withdrawFeeBps: 0n,
   unpaidTimeoutMinutes: 30,
   maxUnpaidOrders: 5,
+  autoReceiveDays: 10,
 };
 
 const LIMITS = {
@@ -25,6 +28,7 @@ const LIMITS = {
   withdrawFeeBps: [0, 5000],
   unpaidTimeoutMinutes: [0, 7 * 24 * 60],
   maxUnpaidOrders: [1, 100],
+  autoReceiveDays: [0, 90],
 } as const;
 
 // Read on every order and withdrawal, changed by an admin now and then: a short cache per database handle, dropped
@@ -51,6 +55,7 @@ async function readSettings(db: Db | Tx): Promise<Settings> {
     withdrawFeeBps: BigInt(int('withdrawFeeBps', DEFAULT_SETTINGS.withdrawFeeBps)),
     unpaidTimeoutMinutes: Number(int('unpaidTimeoutMinutes', DEFAULT_SETTINGS.unpaidTimeoutMinutes)),
     maxUnpaidOrders: Number(int('maxUnpaidOrders', DEFAULT_SETTINGS.maxUnpaidOrders)),
+    autoReceiveDays: Number(int('autoReceiveDays', DEFAULT_SETTINGS.autoReceiveDays)),
   };
 }
 
@@ -81,6 +86,7 @@ export function settingsJson(s: Settings): Record<string, number> {
     withdrawFeeBps: Number(s.withdrawFeeBps),
     unpaidTimeoutMinutes: s.unpaidTimeoutMinutes,
     maxUnpaidOrders: s.maxUnpaidOrders,
+    autoReceiveDays: s.autoReceiveDays,
   };
 }
 

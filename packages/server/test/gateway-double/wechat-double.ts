@@ -331,10 +331,11 @@ export function wechatDouble(setup: WechatDoubleSetup) {
       return r.notifyUrl === undefined ? undefined : send(r.notifyUrl, `REFUND.${status}`, resource, options);
     },
     /** The payee accepted the transfer in WeChat (or it failed); the bill's notification goes out. */
-    finishTransfer(outBillNo: string, state: 'SUCCESS' | 'FAIL' | 'CANCELLED' = 'SUCCESS') {
+    finishTransfer(outBillNo: string, state: 'SUCCESS' | 'FAIL' | 'CANCELLED' = 'SUCCESS', failReason?: string) {
       const t = transfers.get(outBillNo);
       if (t === undefined) throw new Error(`no transfer ${outBillNo}`);
       t.state = state;
+      if (failReason !== undefined) t.failReason = failReason;
       return t.notifyUrl === undefined
         ? undefined
         : send(t.notifyUrl, 'MCHTRANSFER.BILL.FINISHED', transferJson(setup.mchid, setup.appid, t));

@@ -37,6 +37,8 @@ export interface WechatTransfer {
   state: 'WAIT_USER_CONFIRM' | 'SUCCESS' | 'FAIL' | 'CANCELLED';
   notifyUrl?: string;
   userName?: string;
+  /** WeChat's reason for a FAIL (e.g. PAYEE_ACCOUNT_ABNORMAL), answered by the transfer query. */
+  failReason?: string;
 }
 
 export const transactionJson = (mchid: string, o: WechatOrder): Json => ({
@@ -82,6 +84,7 @@ export const transferJson = (mchid: string, appid: string, t: WechatTransfer): J
   transfer_amount: t.amountFen,
   openid: t.openid,
   ...(t.state === 'WAIT_USER_CONFIRM' ? { package_info: `pkg_${t.transferBillNo}` } : {}),
+  ...(t.state === 'FAIL' && t.failReason !== undefined ? { fail_reason: t.failReason } : {}),
   create_time: beijing(Date.now()).rfc3339,
   update_time: beijing(Date.now()).rfc3339,
 });

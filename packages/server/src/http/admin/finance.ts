@@ -1,4 +1,5 @@
 import { decideWithdrawal, listWithdrawals, type WithdrawalDecision } from '../../money/withdrawals';
+import { startPayout } from '../../money/payouts';
 import { listAccounts, listTransfers } from '../../money/ledger';
 import { runAudit } from '../../incentives/audit';
 import { paging, staffWith, type RouteModule } from '../context';
@@ -36,7 +37,7 @@ const ledgerEntry = obj(
 const WITHDRAWAL_SUMMARIES: Record<WithdrawalDecision, string> = {
   approve: 'Approve a withdrawal (finance:write)',
   reject: 'Reject a withdrawal: the money returns to the wallet (finance:write)',
-  paid: 'Mark an approved withdrawal paid (finance:write)',
+  paid: 'Mark an approved withdrawal paid by hand: bank transfers, or a channel whose gateway is not configured (finance:write)',
 };
 
 /** Finance: withdrawals and their decisions, the ledger, account balances, the incentive audit. */
@@ -76,11 +77,25 @@ export const adminFinanceRoutes: RouteModule = async (app, ctx) => {
             decision,
             request.body?.reason ?? '',
             ctx.environment,
+            (channel) => ctx.gateways.provider(channel) !== undefined,
           ),
         };
       },
     );
   }
+
+  app.post<{ Params: { id: string } }>(
+    '/api/admin/withdrawals/:id/payout',
+    adminRoute(
+      "Pay an approved withdrawal out through its gateway: WeChat Pay's transfer to the payee's balance (the payee confirms in WeChat) or Alipay's single transfer; a failure returns the money, fee included, to the wallet (finance:write)",
+      { params: idParam },
+      obj({ withdrawal: withdrawalSchema }),
+    ),
+    async (request) => {
+      await staffWith(ctx, request, 'finance:write');
+      return { withdrawal: await startPayout(db, ctx.gateways, request.params.id) };
+    },
+  );
 
   app.get<{ Querystring: { account?: string; page?: number; pageSize?: number } }>(
     '/api/admin/ledger',

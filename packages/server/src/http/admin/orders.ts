@@ -1,8 +1,8 @@
 import { expireUnpaid, shipOrder } from '../../commerce/orders';
 import { getOrderView, listOrders, withBuyerPhones } from '../../commerce/order-views';
-import { decideRefund } from '../../money/refunds';
+import { approveAfterSale, pendingRequestOf, rejectAfterSale } from '../../money/after-sales/commands';
 import { paging, staffWith, type RouteModule } from '../context';
-import { adminRoute, idParam, int, list, obj, orderSchema, pageQuery, str } from '../schemas';
+import { adminRoute, bool, idParam, int, list, obj, orderSchema, pageQuery, str } from '../schemas';
 
 /** Orders for staff: list and read with the buyer's phone, ship, decide refunds, run the timers' jobs now. */
 export const adminOrderRoutes: RouteModule = async (app, ctx) => {
@@ -57,20 +57,27 @@ export const adminOrderRoutes: RouteModule = async (app, ctx) => {
   );
 
   for (const decision of ['approve', 'reject'] as const) {
-    app.post<{ Params: { id: string }; Body: { reason?: string } | undefined }>(
+    app.post<{ Params: { id: string }; Body: { reason?: string; restock?: boolean } | undefined }>(
       `/api/admin/orders/:id/refund/${decision}`,
       adminRoute(
         decision === 'approve'
-          ? 'Approve a refund: money back through its channel, stock back (orders:write)'
-          : 'Reject a refund: the order returns to where it was (orders:write)',
-        { params: idParam, body: obj({ reason: str({ maxLength: 500 }) }) },
+          ? "Approve the order's waiting after-sales request: a refund goes back through its channel (stock back when the order was not shipped, or with restock: true) (orders:write)"
+          : "Reject the order's waiting after-sales request: the order returns to where it was (orders:write)",
+        { params: idParam, body: obj({ reason: str({ maxLength: 500 }), restock: bool }) },
         orderAnswer(),
         ['order_not_found', 'refund_not_open'],
       ),
       async (request) => {
         const staff = await staffWith(ctx, request, 'orders:write');
-        const note = request.body?.reason ?? null;
-        await decideRefund(db, request.params.id, decision, `staff:${staff.username}`, note);
+        const actor = `staff:${staff.username}`;
+        const note = request.body?.reason;
+        const id = await pendingRequestOf(db, request.params.id);
+        if (decision === 'approve') {
+          await approveAfterSale(db, ctx.gateways, id, actor, {
+            ...(note === undefined ? {} : { note }),
+            ...(request.body?.restock === undefined ? {} : { restock: request.body.restock }),
+          });
+        } else await rejectAfterSale(db, id, actor, note ?? '');
         return { order: await getOrderView(db, request.params.id) };
       },
     );

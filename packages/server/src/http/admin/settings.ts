@@ -22,6 +22,7 @@ export const adminSettingsRoutes: RouteModule = async (app, ctx) => {
           withdrawFeeBps: int({ minimum: 0, maximum: 5000 }),
           unpaidTimeoutMinutes: int({ minimum: 0, maximum: 10080 }),
           maxUnpaidOrders: int({ minimum: 1, maximum: 100 }),
+          autoReceiveDays: int({ minimum: 0, maximum: 90 }),
         }),
       },
       settingsSchema,

@@ -1,10 +1,13 @@
 import { cancelOwnOrder, confirmReceipt, createOrder, type CreateOrderInput } from '../../commerce/orders';
 import { getOrderView, listOrders } from '../../commerce/order-views';
-import { requestRefund } from '../../money/refunds';
-import { payOrder, type Channel } from '../../money/payments/payments';
+import { openAfterSale } from '../../money/after-sales/commands';
+import { payOrder } from '../../money/payments/payments';
+import { payThroughGateway } from '../../money/payments/gateway-payments';
+import { GATEWAY_CHANNELS } from '../../money/payments/gateways';
 import { loadSettings } from '../../platform/settings';
 import { fail } from '../../platform/errors';
 import { header, paging, shopperId, type RouteModule } from '../context';
+import { paymentSchema } from '../payment-schemas';
 import {
   addressSchema,
   arr,
@@ -16,7 +19,6 @@ import {
   obj,
   orderSchema,
   pageQuery,
-  paymentSchema,
   shopTags,
   str,
 } from '../schemas';
@@ -106,7 +108,7 @@ export const shopOrderRoutes: RouteModule = async (app, ctx) => {
     },
   );
 
-  app.post<{ Params: { id: string }; Body: { channel: Channel } }>(
+  app.post<{ Params: { id: string }; Body: { channel: string } }>(
     '/api/shop/orders/:id/pay',
     {
       config: {
@@ -120,15 +122,24 @@ export const shopOrderRoutes: RouteModule = async (app, ctx) => {
       },
       schema: {
         tags: shopTags,
-        summary: 'Pay an order: sandbox returns a gateway page; wallet pays at once',
+        summary:
+          'Pay an order: wallet pays at once; sandbox (demo) and the WeChat Pay / Alipay channels answer where to pay next (payUrl, codeUrl or jsapiParams); `wechat` and `alipay` pick a configured channel',
         params: idParam,
-        body: obj({ channel: str({ enum: ['sandbox', 'wechat', 'alipay', 'wallet'] }) }, ['channel']),
+        body: obj({ channel: str({ enum: ['sandbox', 'wechat', 'alipay', 'wallet', ...GATEWAY_CHANNELS] }) }, [
+          'channel',
+        ]),
         response: { 200: obj({ payment: paymentSchema }) },
       },
     },
     async (request) => {
       const userId = await shopperId(ctx, request);
-      return { payment: await payOrder(db, ctx.providers, request.params.id, userId, request.body.channel) };
+      const { channel } = request.body;
+      if (channel === 'sandbox' || channel === 'wallet') {
+        return { payment: await payOrder(db, ctx.providers, request.params.id, userId, channel) };
+      }
+      return {
+        payment: await payThroughGateway(db, ctx.gateways, request.params.id, userId, channel, { ip: request.ip }),
+      };
     },
   );
 
@@ -174,7 +185,8 @@ export const shopOrderRoutes: RouteModule = async (app, ctx) => {
       config: { errors: ['order_not_found', 'order_transition_not_allowed'] },
       schema: {
         tags: shopTags,
-        summary: 'Request a refund before settlement; an operator approves or rejects it',
+        summary:
+          'Request a refund of everything not yet refunded (an after-sales refund request over every line); an operator approves or rejects it',
         params: idParam,
         body: obj({ reason: str({ minLength: 1, maxLength: 500 }) }, ['reason']),
         response: orderAnswer(),
@@ -182,7 +194,7 @@ export const shopOrderRoutes: RouteModule = async (app, ctx) => {
     },
     async (request) => {
       const userId = await shopperId(ctx, request);
-      await requestRefund(db, request.params.id, userId, request.body.reason);
+      await openAfterSale(db, userId, request.params.id, { kind: 'refund_only', reason: request.body.reason });
       return { order: await getOrderView(db, request.params.id, userId) };
     },
   );

@@ -97,19 +97,24 @@ export const shopWalletRoutes: RouteModule = async (app, ctx) => {
     },
   );
 
-  app.post<{ Body: { amountFen: number; channel: string } }>(
+  app.post<{ Body: { amountFen: number; channel: string; account?: string; name?: string } }>(
     '/api/shop/me/withdrawals',
     {
       config: { errors: ['below_minimum', 'insufficient_balance', 'idempotency_key_reused'] },
       schema: {
         tags: shopTags,
         summary:
-          'Request a withdrawal: the amount leaves the wallet now; finance approves or rejects. Optional Idempotency-Key.',
+          'Request a withdrawal: the amount leaves the wallet now; finance approves or rejects. Alipay payouts need the account (and the real name for a login id). Optional Idempotency-Key.',
         headers: idempotencyKeyHeader(false),
-        body: obj({ amountFen: positiveFen, channel: str({ enum: ['wechat', 'alipay', 'bank'] }) }, [
-          'amountFen',
-          'channel',
-        ]),
+        body: obj(
+          {
+            amountFen: positiveFen,
+            channel: str({ enum: ['wechat', 'alipay', 'bank'] }),
+            account: str({ minLength: 1, maxLength: 100 }),
+            name: str({ minLength: 1, maxLength: 50 }),
+          },
+          ['amountFen', 'channel'],
+        ),
         response: { 200: obj({ withdrawal: withdrawalSchema }) },
       },
     },

@@ -9,6 +9,10 @@ import { orderItems } from '../../commerce/orders';
 import { markOrderPaid } from '../../commerce/order-machine';
 import type { PaymentProvider } from './provider';
 import { prepared } from '../../platform/db/prepared';
+import { insertRefund } from '../refunds';
+import { refundSucceeded } from '../after-sales/refund-outcome';
+import type { JsapiPayParams } from './gateway';
+import { gatewayOf, isGatewayChannel } from './gateways';
 
 const paymentByIdQuery = prepared((db, id: string) => db.selectFrom('payments').selectAll().where('id', '=', id));
 
@@ -41,12 +45,14 @@ const insertPaymentQuery = prepared(
     }),
 );
 
+// A payment the job closed (or that failed to start) can still be paid at the gateway in the last second: money
+// that verifiably arrived is never ignored, so those states are claimable too.
 const claimPaymentQuery = prepared((trx, id: string, at: string, providerTxn: string) =>
   trx
     .updateTable('payments')
     .set({ status: 'succeeded', paid_at: at, provider_txn: providerTxn })
     .where('id', '=', id)
-    .where('status', '=', 'pending'),
+    .where('status', 'in', ['pending', 'closed', 'failed']),
 );
 
 export type Channel = 'sandbox' | 'wechat' | 'alipay' | 'wallet';
@@ -57,10 +63,15 @@ export interface PaymentView {
   channel: string;
   amountFen: bigint;
   status: string;
+  /** Where the shopper goes to pay: the sandbox page, WeChat's H5 cashier, Alipay's cashier. */
   payUrl?: string;
+  /** WeChat Native: the weixin:// link to show as a QR code. */
+  codeUrl?: string;
+  /** WeChat JSAPI: the signed parameters for WeixinJSBridge getBrandWCPayRequest. */
+  jsapiParams?: JsapiPayParams;
 }
 
-async function payableOrder(trx: Tx, orderId: string, userId: string) {
+export async function payableOrder(trx: Tx, orderId: string, userId: string) {
   const order = (await orderByIdQuery(trx, orderId)).rows[0];
   if (!order || order.user_id !== userId) fail('order_not_found');
   if (order.status !== 'created') fail('order_transition_not_allowed', `${order.status} -> paid`);
@@ -83,6 +94,17 @@ async function markPaid(
 ): Promise<void> {
   await markOrderPaid(trx, orderId, paymentId, actor, at, simulatedFen);
   for (const item of await orderItems(trx, orderId)) await inventory.commit(trx, item.sku_id, item.quantity);
+}
+
+export async function insertPendingPayment(
+  trx: Tx,
+  id: string,
+  orderId: string,
+  userId: string,
+  channel: string,
+  amountFen: bigint,
+): Promise<void> {
+  await insertPaymentQuery(trx, id, orderId, userId, channel, amountFen, 'pending', nowIso(), null);
 }
 
 export async function createPayment(
@@ -166,7 +188,7 @@ export async function applyPaymentSuccess(
       trx,
       {
         id: `payment:${paymentId}`,
-        from: ACCOUNTS.gateway(channel),
+        from: ACCOUNTS.gateway(gatewayOf(channel)),
         to: ACCOUNTS.escrow,
         amountFen,
         reason: 'payment',
@@ -184,22 +206,21 @@ export async function applyPaymentSuccess(
     return 'applied';
   }
   if (amountFen > 0n) {
-    await postTransfer(
-      trx,
-      {
-        id: `refund:${paymentId}`,
-        from: ACCOUNTS.escrow,
-        to: ACCOUNTS.gateway(channel),
-        amountFen,
-        reason: 'late_payment_refund',
-        orderId: payment.order_id,
-        userId: payment.user_id,
-        simulated,
-      },
-      now,
-    );
+    // The money goes back where it came from: at once for the sandbox, through the gateway's refund API for a real
+    // one (the caller sends it after commit; the job retries it).
+    const refund = await insertRefund(trx, {
+      orderId: payment.order_id,
+      paymentId,
+      afterSaleId: null,
+      channel,
+      amountFen,
+      source: 'late_payment',
+      destination: 'original',
+    });
+    if (!isGatewayChannel(channel)) await refundSucceeded(trx, refund.id, null, `gateway:${channel}`);
+  } else {
+    await trx.updateTable('payments').set({ status: 'refunded' }).where('id', '=', paymentId).execute();
   }
-  await trx.updateTable('payments').set({ status: 'refunded' }).where('id', '=', paymentId).execute();
   return 'refunded_late';
 }
 

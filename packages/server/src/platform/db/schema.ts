@@ -1,7 +1,28 @@
 import type { ColumnType } from 'kysely';
+import type {
+  AfterSaleLinesTable,
+  AfterSaleTransitionsTable,
+  AfterSalesTable,
+  GatewayNotificationsTable,
+  ReconciliationsTable,
+  RefundsTable,
+  UserOpenidsTable,
+} from './schema-payments';
+
+export type {
+  AfterSaleLinesTable,
+  AfterSaleTransitionsTable,
+  AfterSalesTable,
+  GatewayNotificationsTable,
+  ReconciliationsTable,
+  RefundsTable,
+  UserOpenidsTable,
+};
 
 /** A BIGINT column with a default: optional on insert. */
 type DefaultedBigint = ColumnType<bigint, bigint | undefined, bigint>;
+/** A nullable text column added later: optional on insert. */
+type OptionalText = ColumnType<string | null, string | null | undefined, string | null>;
 
 /**
  * Table types. Every integer column is BIGINT in storage and bigint here (better-sqlite3 runs with safe integers,
@@ -117,6 +138,8 @@ export interface OrdersTable {
   refund_from: string | null;
   /** The part of the amount paid with simulated (sandbox) money. */
   simulated_fen: DefaultedBigint;
+  /** Refunded before settlement (after-sales by line); settlement settles amount_fen - refunded_fen. */
+  refunded_fen: DefaultedBigint;
 }
 
 export interface OrderItemsTable {
@@ -129,6 +152,10 @@ export interface OrderItemsTable {
   price_fen: bigint;
   quantity: bigint;
   plans: string;
+  /** What the shopper paid for the line: price x quantity less any order discount allocated to it. */
+  paid_fen: DefaultedBigint;
+  refunded_quantity: DefaultedBigint;
+  refunded_fen: DefaultedBigint;
 }
 
 export interface OrderTransitionsTable {
@@ -151,6 +178,11 @@ export interface PaymentsTable {
   created_at: string;
   paid_at: string | null;
   provider_txn: string | null;
+  refunded_fen: DefaultedBigint;
+  /** Set when the gateway reports something finance must look at (an amount that is not ours). */
+  problem: ColumnType<string | null, string | null | undefined, string | null>;
+  /** When the open-payment job last asked the gateway about it. */
+  checked_at: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface AccountsTable {
@@ -185,6 +217,15 @@ export interface WithdrawalsTable {
   updated_at: string;
   /** The part of the amount that is simulated money: it can never be paid out through a real channel. */
   simulated_fen: DefaultedBigint;
+  /** Alipay: the payee's user id (2088...) or login id; WeChat payouts use the bound openid. */
+  payee: OptionalText;
+  payee_name: OptionalText;
+  /** How it was paid out: wechat / alipay (gateway transfer) or manual (marked paid by hand). */
+  payout_channel: OptionalText;
+  gateway_transfer_id: OptionalText;
+  /** WeChat user-confirm transfers: what wx.requestMerchantTransfer needs. */
+  package_info: OptionalText;
+  failure_reason: OptionalText;
 }
 
 export interface PlansTable {
@@ -296,4 +337,11 @@ export interface Database {
   referral_progress: ReferralProgressTable;
   idempotency: IdempotencyTable;
   locks: LocksTable;
+  after_sales: AfterSalesTable;
+  after_sale_lines: AfterSaleLinesTable;
+  after_sale_transitions: AfterSaleTransitionsTable;
+  refunds: RefundsTable;
+  user_openids: UserOpenidsTable;
+  gateway_notifications: GatewayNotificationsTable;
+  reconciliations: ReconciliationsTable;
 }
