@@ -14,3 +14,4 @@ export * from './generate';
 export * from './integers';
 export * from './summary';
 export * from './pricing';
+export * from './catalog';

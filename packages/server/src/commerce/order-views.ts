@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Db, Tx } from '../platform/db/database';
 import { fail } from '../platform/errors';
+import { carrierName } from './carriers';
 
 /** The read side of orders: what shoppers and staff see of an order, and the sales figures. */
 export interface Address {
@@ -32,7 +33,7 @@ export interface OrderView {
   transitions: { from: string; to: string; at: string; actor: string; note: string | null }[];
   refund: { status: string; reason: string | null } | null;
   payment: { id: string; channel: string; status: string } | null;
-  shipment: { carrier: string; trackingNo: string } | null;
+  shipment: { carrier: string; carrierName: string; trackingNo: string } | null;
 }
 
 type OrderRow = Awaited<ReturnType<typeof loadOrderRows>>[number];
@@ -88,7 +89,10 @@ async function views(db: Db | Tx, rows: OrderRow[]): Promise<OrderView[]> {
       .map((t) => ({ from: t.from_status, to: t.to_status, at: t.at, actor: t.actor, note: t.note })),
     refund: r.refund_status === null ? null : { status: r.refund_status, reason: r.refund_reason },
     payment: r.payment_id === null ? null : (paymentById.get(r.payment_id) ?? null),
-    shipment: r.carrier === null ? null : { carrier: r.carrier, trackingNo: r.tracking_no ?? '' },
+    shipment:
+      r.carrier === null
+        ? null
+        : { carrier: r.carrier, carrierName: carrierName(r.carrier), trackingNo: r.tracking_no ?? '' },
   }));
 }
 

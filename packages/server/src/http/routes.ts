@@ -6,6 +6,7 @@ import { shopOrderRoutes } from './shop/orders';
 import { shopWalletRoutes } from './shop/wallet';
 import { shopInvitationRoutes } from './shop/invitations';
 import { shopRulesRoutes } from './shop/rules';
+import { shopHomeRoutes } from './shop/home';
 import { adminAuthRoutes } from './admin/auth';
 import { adminDashboardRoutes } from './admin/dashboard';
 import { adminCatalogRoutes } from './admin/catalog';
@@ -14,8 +15,17 @@ import { adminUserRoutes } from './admin/users';
 import { adminPlanRoutes } from './admin/plans';
 import { adminFinanceRoutes } from './admin/finance';
 import { adminSettingsRoutes } from './admin/settings';
+import { adminTwoStepRoutes } from './admin/two-step';
+import { adminStaffRoutes } from './admin/staff';
+import { adminOperationRoutes } from './admin/operations';
+import { adminCategoryRoutes } from './admin/categories';
+import { adminCatalogFileRoutes } from './admin/catalog-files';
+import { adminShippingRoutes } from './admin/shipping';
+import { adminDecorationRoutes } from './admin/decoration';
 import { sandboxRoutes } from './sandbox';
 import { simulationRoutes } from './simulations';
+import { collectAdminRoutes, type AdminRouteInfo } from './route-registry';
+import { operationHooks } from './operation-hooks';
 import { staticRoutes } from './static-routes';
 
 /** The one list of route modules. A new area of the API is one module here. */
@@ -26,17 +36,26 @@ const SHOP: readonly RouteModule[] = [
   shopWalletRoutes,
   shopInvitationRoutes,
   shopRulesRoutes,
+  shopHomeRoutes,
 ];
 
 const ADMIN: readonly RouteModule[] = [
   adminAuthRoutes,
+  adminTwoStepRoutes,
+  adminStaffRoutes,
+  adminOperationRoutes,
   adminDashboardRoutes,
+  adminCategoryRoutes,
   adminCatalogRoutes,
+  adminCatalogFileRoutes,
   adminOrderRoutes,
+  adminShippingRoutes,
+  adminDecorationRoutes,
   adminUserRoutes,
   adminPlanRoutes,
   adminFinanceRoutes,
   adminSettingsRoutes,
+  simulationRoutes,
 ];
 
 /** Shop routes need a shopper, admin routes a staff member, unless marked public; each area is its own scope. */
@@ -45,12 +64,16 @@ export async function registerRoutes(app: FastifyInstance, ctx: AppContext, opti
     requireSignIn(scope, (request) => shopperId(ctx, request));
     for (const routes of SHOP) await routes(scope, ctx, options);
   });
+  const adminRoutes: AdminRouteInfo[] = [];
+  app.decorate('adminRoutes', adminRoutes);
   await app.register(async (scope) => {
-    requireSignIn(scope, (request) => staffWith(ctx, request, null));
+    // The route's declared permission is checked with sign-in, before its body schema: strangers learn only 401/403.
+    requireSignIn(scope, (request) => staffWith(ctx, request, request.routeOptions.config.permission ?? null));
+    collectAdminRoutes(scope, adminRoutes);
+    operationHooks(scope, ctx);
     for (const routes of ADMIN) await routes(scope, ctx, options);
   });
   // The sandbox gateway's routes exist only where its provider does (demo mode): in production they are 404.
   if (ctx.providers.has('sandbox')) await app.register(async (scope) => sandboxRoutes(scope, ctx));
-  await app.register(async (scope) => simulationRoutes(scope, ctx));
-  await staticRoutes(app, options.webRoot);
+  await staticRoutes(app, options.webRoot, ctx.uploads.files.root);
 }

@@ -1,3 +1,7 @@
+import type { FastifyRequest } from 'fastify';
+import type { Permission } from '../platform/identity/permissions';
+import type { OperationSpec } from './context';
+
 /** JSON schema helpers: request bodies are closed objects, amounts are safe integers (converted to bigint in handlers). */
 export type Schema = Record<string, unknown>;
 
@@ -61,16 +65,26 @@ export const orderSchema: Schema = obj(
     transitions: arr(obj({ from: str(), to: str(), at: str(), actor: str(), note: nullable(str()) })),
     refund: nullable(obj({ status: str(), reason: nullable(str()) })),
     payment: nullable(obj({ id: str(), channel: str(), status: str() })),
-    shipment: nullable(obj({ carrier: str(), trackingNo: str() })),
+    shipment: nullable(obj({ carrier: str(), carrierName: str(), trackingNo: str() })),
   },
   ['id', 'status', 'amountFen'],
 );
 
-export const skuSchema: Schema = obj({ id: str(), name: str(), priceFen: int(), costFen: int(), stock: int() }, [
-  'id',
-  'priceFen',
-  'stock',
-]);
+export const skuSchema: Schema = obj(
+  {
+    id: str(),
+    name: str(),
+    priceFen: int(),
+    costFen: int(),
+    stock: int(),
+    code: str(),
+    imageUrl: str(),
+    specValues: arr(str()),
+  },
+  ['id', 'priceFen', 'stock'],
+);
+
+const specsSchema: Schema = arr(obj({ name: str(), values: arr(str()) }));
 
 export const productSchema: Schema = obj(
   {
@@ -85,15 +99,15 @@ export const productSchema: Schema = obj(
     skus: arr(skuSchema),
     plans: arr(str()),
     purchaseLimit: int(),
+    specs: specsSchema,
   },
   ['id', 'title', 'skus', 'plans'],
 );
 
-export const publicSkuSchema: Schema = obj({ id: str(), name: str(), priceFen: int(), stock: int() }, [
-  'id',
-  'priceFen',
-  'stock',
-]);
+export const publicSkuSchema: Schema = obj(
+  { id: str(), name: str(), priceFen: int(), stock: int(), imageUrl: str(), specValues: arr(str()) },
+  ['id', 'priceFen', 'stock'],
+);
 export const publicProductSchema: Schema = {
   ...productSchema,
   properties: { ...(productSchema.properties as Schema), skus: arr(publicSkuSchema) },
@@ -180,7 +194,43 @@ export const shopTags = ['shop'];
 /** Documentation of a shop route anyone may call (no bearer token). */
 export const publicShop = { tags: shopTags, security: [] };
 
-/** Options of an admin route: its summary, request schemas and the 200 answer's schema. */
+/**
+ * Options of an admin route: the permission it needs (null: any staff member; checked by the admin scope before the
+ * body schema), its summary, request schemas, the 200 answer's schema and, for a write, its operation-log entry.
+ */
+export function staffRoute(
+  permission: Permission | null,
+  summary: string,
+  extra: Record<string, unknown> = {},
+  response?: Schema,
+  operation?: OperationSpec,
+) {
+  const needs = permission === null ? 'any staff' : permission;
+  return {
+    config: { permission, ...(operation === undefined ? {} : { operation }) },
+    schema: {
+      tags: ['admin'],
+      summary: `${summary} (${needs})`,
+      ...extra,
+      ...(response === undefined ? {} : { response: { 200: response } }),
+    },
+  };
+}
+
+/** Reads the target of a write from a path parameter (`:id` by default). */
+export function byParam(name = 'id'): (request: FastifyRequest) => string | undefined {
+  return (request) => (request.params as Record<string, string | undefined>)[name];
+}
+
+/** Reads the target of a create from the answer: `answer[key].id`. */
+export function answerId(key: string): (answer: unknown) => string | undefined {
+  return (answer) => {
+    const value = (answer as Record<string, { id?: unknown } | undefined> | null)?.[key]?.id;
+    return typeof value === 'string' ? value : undefined;
+  };
+}
+
+/** Options of an admin route declared the old way: its permission is checked in the handler (see staffRoute). */
 export function adminRoute(summary: string, extra: Record<string, unknown> = {}, response?: Schema) {
   return {
     schema: { tags: ['admin'], summary, ...extra, ...(response === undefined ? {} : { response: { 200: response } }) },

@@ -1,12 +1,11 @@
-import type { FastifyInstance } from 'fastify';
 import {
   MAX_SIMULATION_ORDERS,
   simulationView,
   startSimulation,
   type SimulationRequest,
 } from '../incentives/simulations';
-import type { AppContext } from './context';
-import { staffWith } from './context';
+import type { RouteModule } from './context';
+import { staffRoute } from './schemas';
 
 const generateSchema = {
   type: 'object',
@@ -24,44 +23,31 @@ const generateSchema = {
 } as const;
 
 /** The admin simulator: runs the engine over a synthetic flow in a worker thread and reports progress. */
-export async function simulationRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
-  // Sign-in and permission before the body schema, as on every admin route: strangers learn only 401/403.
-  app.addHook('preValidation', async (request) => {
-    await staffWith(ctx, request, 'plans:read');
-  });
+export const simulationRoutes: RouteModule = async (app) => {
   app.post<{ Body: SimulationRequest }>(
     '/api/admin/simulations',
-    {
-      schema: {
-        tags: ['admin'],
-        summary: 'Start a simulation of the incentive plans over a synthetic flow',
+    staffRoute(
+      'plans:read',
+      'Start a simulation of the incentive plans over a synthetic flow',
+      {
         body: {
           type: 'object',
           required: ['plans', 'generate'],
           additionalProperties: false,
           properties: { plans: { type: 'object' }, generate: generateSchema },
         },
-        response: { 200: { type: 'object', properties: { id: { type: 'string' } } } },
       },
-    },
-    async (request) => {
-      await staffWith(ctx, request, 'plans:read');
-      return { id: startSimulation(request.body) };
-    },
+      { type: 'object', properties: { id: { type: 'string' } } },
+      { action: 'simulation.start', entity: null },
+    ),
+    async (request) => ({ id: startSimulation(request.body) }),
   );
 
   app.get<{ Params: { id: string } }>(
     '/api/admin/simulations/:id',
-    {
-      schema: {
-        tags: ['admin'],
-        summary: 'A simulation: status, progress (0..1), the summary and its checkpoint series',
-        params: { type: 'object', properties: { id: { type: 'string' } }, required: ['id'] },
-      },
-    },
-    async (request) => {
-      await staffWith(ctx, request, 'plans:read');
-      return simulationView(request.params.id);
-    },
+    staffRoute('plans:read', 'A simulation: status, progress (0..1), the summary and its checkpoint series', {
+      params: { type: 'object', properties: { id: { type: 'string' } }, required: ['id'] },
+    }),
+    async (request) => simulationView(request.params.id),
   );
-}
+};

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
@@ -9,7 +9,24 @@ import { fail } from '../platform/errors';
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../../..');
 
 /** Serves the built storefront at / and the admin console at /admin/ when they exist (both use hash routing). */
-export async function staticRoutes(app: FastifyInstance, webRoot = REPO_ROOT): Promise<void> {
+export async function staticRoutes(app: FastifyInstance, webRoot = REPO_ROOT, uploadsRoot?: string): Promise<void> {
+  if (uploadsRoot !== undefined) {
+    // Uploaded files are named by their content's hash, so a URL never changes meaning: cache for a year.
+    mkdirSync(uploadsRoot, { recursive: true });
+    await app.register(fastifyStatic, {
+      root: uploadsRoot,
+      prefix: '/uploads/',
+      decorateReply: false,
+      index: false,
+      dotfiles: 'deny',
+      cacheControl: false,
+      setHeaders: (reply) => {
+        reply.header('cache-control', 'public, max-age=31536000, immutable');
+        reply.header('x-content-type-options', 'nosniff');
+        reply.header('content-security-policy', "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'");
+      },
+    });
+  }
   app.get<{ Params: { key: string } }>('/assets/products/:key', { schema: { hide: true } }, async (request, reply) => {
     const svg = productSvg(request.params.key.replace(/\.svg$/, ''));
     if (svg === undefined) fail('not_found');

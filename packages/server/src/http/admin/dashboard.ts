@@ -1,7 +1,7 @@
 import { dashboardView } from '../../incentives/dashboard';
 import { poolView, priceHistory } from '../../incentives/pool';
-import { staffWith, type RouteModule } from '../context';
-import { adminRoute, anyObject } from '../schemas';
+import type { RouteModule } from '../context';
+import { anyObject, staffRoute } from '../schemas';
 
 /** Sales, payouts and the appreciation pool at a glance. */
 export const adminDashboardRoutes: RouteModule = async (app, ctx) => {
@@ -9,19 +9,13 @@ export const adminDashboardRoutes: RouteModule = async (app, ctx) => {
 
   app.get(
     '/api/admin/dashboard',
-    adminRoute('Sales, payouts and pool at a glance (dashboard:read)', {}, anyObject),
-    async (request) => {
-      await staffWith(ctx, request, 'dashboard:read');
-      return dashboardView(db);
-    },
+    staffRoute('dashboard:read', 'Sales, payouts and pool at a glance', {}, anyObject),
+    async () => dashboardView(db),
   );
 
   app.get(
     '/api/admin/pool',
-    adminRoute('Appreciation pool state and price history (dashboard:read)', {}, anyObject),
-    async (request) => {
-      await staffWith(ctx, request, 'dashboard:read');
-      return { ...(await poolView(db)), priceHistory: await priceHistory(db, 500) };
-    },
+    staffRoute('dashboard:read', 'Appreciation pool state and price history', {}, anyObject),
+    async () => ({ ...(await poolView(db)), priceHistory: await priceHistory(db, 500) }),
   );
 };

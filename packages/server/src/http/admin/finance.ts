@@ -1,25 +1,26 @@
 import { decideWithdrawal, listWithdrawals, type WithdrawalDecision } from '../../money/withdrawals';
 import { listAccounts, listTransfers } from '../../money/ledger';
 import { runAudit } from '../../incentives/audit';
-import { paging, staffWith, type RouteModule } from '../context';
+import { paging, type RouteModule } from '../context';
 import {
-  adminRoute,
   anyObject,
   arr,
   bool,
+  byParam,
   idParam,
   int,
   list,
   obj,
   pageQuery,
+  staffRoute,
   str,
   withdrawalSchema,
 } from '../schemas';
 
 const WITHDRAWAL_SUMMARIES: Record<WithdrawalDecision, string> = {
-  approve: 'Approve a withdrawal (finance:write)',
-  reject: 'Reject a withdrawal: the money returns to the wallet (finance:write)',
-  paid: 'Mark an approved withdrawal paid (finance:write)',
+  approve: 'Approve a withdrawal',
+  reject: 'Reject a withdrawal: the money returns to the wallet',
+  paid: 'Mark an approved withdrawal paid',
 };
 
 /** Finance: withdrawals and their decisions, the ledger, account balances, the incentive audit. */
@@ -28,13 +29,13 @@ export const adminFinanceRoutes: RouteModule = async (app, ctx) => {
 
   app.get<{ Querystring: { status?: string; page?: number; pageSize?: number } }>(
     '/api/admin/withdrawals',
-    adminRoute(
-      'Withdrawals (finance:read)',
+    staffRoute(
+      'finance:read',
+      'Withdrawals',
       { querystring: obj({ status: str(), ...pageQuery }) },
       list(withdrawalSchema),
     ),
     async (request) => {
-      await staffWith(ctx, request, 'finance:read');
       const { page, pageSize } = paging(request.query);
       return { ...(await listWithdrawals(db, { status: request.query.status, page, pageSize })), page, pageSize };
     },
@@ -43,13 +44,14 @@ export const adminFinanceRoutes: RouteModule = async (app, ctx) => {
   for (const decision of ['approve', 'reject', 'paid'] as const) {
     app.post<{ Params: { id: string }; Body: { reason?: string } | undefined }>(
       `/api/admin/withdrawals/:id/${decision}`,
-      adminRoute(
+      staffRoute(
+        'finance:write',
         WITHDRAWAL_SUMMARIES[decision],
         { params: idParam, body: obj({ reason: str({ maxLength: 500 }) }) },
         obj({ withdrawal: withdrawalSchema }),
+        { action: `withdrawal.${decision}`, entity: 'withdrawal', target: byParam() },
       ),
       async (request) => {
-        await staffWith(ctx, request, 'finance:write');
         return {
           withdrawal: await decideWithdrawal(
             db,
@@ -65,13 +67,13 @@ export const adminFinanceRoutes: RouteModule = async (app, ctx) => {
 
   app.get<{ Querystring: { account?: string; page?: number; pageSize?: number } }>(
     '/api/admin/ledger',
-    adminRoute(
-      'Ledger transfers, optionally for one account (finance:read)',
+    staffRoute(
+      'finance:read',
+      'Ledger transfers, optionally for one account',
       { querystring: obj({ account: str({ maxLength: 200 }), ...pageQuery }) },
       anyObject,
     ),
     async (request) => {
-      await staffWith(ctx, request, 'finance:read');
       const { page, pageSize } = paging(request.query);
       return { ...(await listTransfers(db, { account: request.query.account, page, pageSize })), page, pageSize };
     },
@@ -79,27 +81,23 @@ export const adminFinanceRoutes: RouteModule = async (app, ctx) => {
 
   app.get(
     '/api/admin/accounts',
-    adminRoute(
-      'Every ledger account and its balance (finance:read)',
+    staffRoute(
+      'finance:read',
+      'Every ledger account and its balance',
       {},
       list(obj({ account: str(), balanceFen: int() }), false),
     ),
-    async (request) => {
-      await staffWith(ctx, request, 'finance:read');
-      return { items: await listAccounts(db) };
-    },
+    async () => ({ items: await listAccounts(db) }),
   );
 
   app.get(
     '/api/admin/audit',
-    adminRoute(
-      'Replay the incentive event log and compare with stored balances, positions and pool (finance:read)',
+    staffRoute(
+      'finance:read',
+      'Replay the incentive event log and compare with stored balances, positions and pool',
       {},
       obj({ ok: bool, events: int(), differences: arr(anyObject) }),
     ),
-    async (request) => {
-      await staffWith(ctx, request, 'finance:read');
-      return runAudit(db);
-    },
+    async () => runAudit(db),
   );
 };

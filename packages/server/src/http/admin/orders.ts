@@ -1,8 +1,9 @@
-import { expireUnpaid, shipOrder } from '../../commerce/orders';
+import { expireUnpaid } from '../../commerce/orders';
+import { shipWithCarrier } from '../../commerce/shipping';
 import { getOrderView, listOrders, withBuyerPhones } from '../../commerce/order-views';
 import { decideRefund } from '../../money/refunds';
-import { paging, staffWith, type RouteModule } from '../context';
-import { adminRoute, idParam, int, list, obj, orderSchema, pageQuery, str } from '../schemas';
+import { paging, staffOf, type RouteModule } from '../context';
+import { byParam, idParam, int, list, obj, orderSchema, pageQuery, staffRoute, str } from '../schemas';
 
 /** Orders for staff: list and read with the buyer's phone, ship, decide refunds, run the timers' jobs now. */
 export const adminOrderRoutes: RouteModule = async (app, ctx) => {
@@ -11,13 +12,13 @@ export const adminOrderRoutes: RouteModule = async (app, ctx) => {
 
   app.get<{ Querystring: { status?: string; q?: string; page?: number; pageSize?: number } }>(
     '/api/admin/orders',
-    adminRoute(
-      'Orders (orders:read)',
+    staffRoute(
+      'orders:read',
+      'Orders',
       { querystring: obj({ status: str(), q: str({ maxLength: 100 }), ...pageQuery }) },
       list(orderSchema),
     ),
     async (request) => {
-      await staffWith(ctx, request, 'orders:read');
       const { page, pageSize } = paging(request.query);
       const result = await listOrders(db, { status: request.query.status, q: request.query.q, page, pageSize });
       return { items: await withBuyerPhones(db, result.items), total: result.total, page, pageSize };
@@ -26,9 +27,8 @@ export const adminOrderRoutes: RouteModule = async (app, ctx) => {
 
   app.get<{ Params: { id: string } }>(
     '/api/admin/orders/:id',
-    adminRoute('One order (orders:read)', { params: idParam }, orderAnswer()),
+    staffRoute('orders:read', 'One order', { params: idParam }, orderAnswer()),
     async (request) => {
-      await staffWith(ctx, request, 'orders:read');
       const [order] = await withBuyerPhones(db, [await getOrderView(db, request.params.id)]);
       return { order };
     },
@@ -36,8 +36,9 @@ export const adminOrderRoutes: RouteModule = async (app, ctx) => {
 
   app.post<{ Params: { id: string }; Body: { carrier: string; trackingNo: string } }>(
     '/api/admin/orders/:id/ship',
-    adminRoute(
-      'Ship a paid order (orders:write)',
+    staffRoute(
+      'orders:write',
+      'Ship a paid order with a carrier from GET /api/admin/carriers (code or name; 422 unknown_carrier)',
       {
         params: idParam,
         body: obj(
@@ -46,10 +47,11 @@ export const adminOrderRoutes: RouteModule = async (app, ctx) => {
         ),
       },
       orderAnswer(),
+      { action: 'order.ship', entity: 'order', target: byParam() },
     ),
     async (request) => {
-      const staff = await staffWith(ctx, request, 'orders:write');
-      await shipOrder(db, request.params.id, `staff:${staff.username}`, request.body);
+      const staff = await staffOf(ctx, request);
+      await shipWithCarrier(db, request.params.id, `staff:${staff.username}`, request.body);
       return { order: await getOrderView(db, request.params.id) };
     },
   );
@@ -57,15 +59,17 @@ export const adminOrderRoutes: RouteModule = async (app, ctx) => {
   for (const decision of ['approve', 'reject'] as const) {
     app.post<{ Params: { id: string }; Body: { reason?: string } | undefined }>(
       `/api/admin/orders/:id/refund/${decision}`,
-      adminRoute(
+      staffRoute(
+        'orders:write',
         decision === 'approve'
-          ? 'Approve a refund: money back through its channel, stock back (orders:write)'
-          : 'Reject a refund: the order returns to where it was (orders:write)',
+          ? 'Approve a refund: money back through its channel, stock back'
+          : 'Reject a refund: the order returns to where it was',
         { params: idParam, body: obj({ reason: str({ maxLength: 500 }) }) },
         orderAnswer(),
+        { action: `order.refund.${decision}`, entity: 'order', target: byParam() },
       ),
       async (request) => {
-        const staff = await staffWith(ctx, request, 'orders:write');
+        const staff = await staffOf(ctx, request);
         const note = request.body?.reason ?? null;
         await decideRefund(db, request.params.id, decision, `staff:${staff.username}`, note);
         return { order: await getOrderView(db, request.params.id) };
@@ -75,23 +79,22 @@ export const adminOrderRoutes: RouteModule = async (app, ctx) => {
 
   app.post(
     '/api/admin/orders/expire-unpaid',
-    adminRoute(
-      'Cancel unpaid orders past the timeout now (orders:write); a timer also does this',
+    staffRoute(
+      'orders:write',
+      'Cancel unpaid orders past the timeout now; a timer also does this',
       {},
       obj({ cancelled: int() }),
+      { action: 'orders.expire-unpaid', entity: null },
     ),
-    async (request) => {
-      await staffWith(ctx, request, 'orders:write');
-      return { cancelled: await expireUnpaid(db) };
-    },
+    async () => ({ cancelled: await expireUnpaid(db) }),
   );
 
   app.post(
     '/api/admin/settlement/run',
-    adminRoute('Settle every order whose after-sales window has closed (orders:write)', {}, obj({ settled: int() })),
-    async (request) => {
-      await staffWith(ctx, request, 'orders:write');
-      return { settled: await ctx.settleNow() };
-    },
+    staffRoute('orders:write', 'Settle every order whose after-sales window has closed', {}, obj({ settled: int() }), {
+      action: 'settlement.run',
+      entity: null,
+    }),
+    async () => ({ settled: await ctx.settleNow() }),
   );
 };

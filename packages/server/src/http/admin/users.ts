@@ -1,7 +1,7 @@
 import { listShoppers, shopperDetail } from '../../incentives/shopper-profiles';
 import { inviteeTree } from '../../incentives/referrals';
-import { paging, staffWith, type RouteModule } from '../context';
-import { adminRoute, anyObject, idParam, obj, pageQuery, str } from '../schemas';
+import { paging, type RouteModule } from '../context';
+import { anyObject, idParam, obj, pageQuery, staffRoute, str } from '../schemas';
 
 /** Shoppers for staff: the list, one shopper in full, and the referral tree one level at a time. */
 export const adminUserRoutes: RouteModule = async (app, ctx) => {
@@ -9,9 +9,8 @@ export const adminUserRoutes: RouteModule = async (app, ctx) => {
 
   app.get<{ Querystring: { q?: string; page?: number; pageSize?: number } }>(
     '/api/admin/users',
-    adminRoute('Shoppers (users:read)', { querystring: obj({ q: str({ maxLength: 50 }), ...pageQuery }) }, anyObject),
+    staffRoute('users:read', 'Shoppers', { querystring: obj({ q: str({ maxLength: 50 }), ...pageQuery }) }, anyObject),
     async (request) => {
-      await staffWith(ctx, request, 'users:read');
       const { page, pageSize } = paging(request.query);
       return { ...(await listShoppers(db, { q: request.query.q, page, pageSize })), page, pageSize };
     },
@@ -19,19 +18,13 @@ export const adminUserRoutes: RouteModule = async (app, ctx) => {
 
   app.get<{ Params: { id: string } }>(
     '/api/admin/users/:id',
-    adminRoute('One shopper with wallet, positions and cycle (users:read)', { params: idParam }, anyObject),
-    async (request) => {
-      await staffWith(ctx, request, 'users:read');
-      return shopperDetail(db, request.params.id);
-    },
+    staffRoute('users:read', 'One shopper with wallet, positions and cycle', { params: idParam }, anyObject),
+    async (request) => shopperDetail(db, request.params.id),
   );
 
   app.get<{ Params: { id: string } }>(
     '/api/admin/users/:id/invitees',
-    adminRoute('Direct invitees, for the lazy referral tree (users:read)', { params: idParam }, anyObject),
-    async (request) => {
-      await staffWith(ctx, request, 'users:read');
-      return { items: await inviteeTree(db, request.params.id) };
-    },
+    staffRoute('users:read', 'Direct invitees, for the lazy referral tree', { params: idParam }, anyObject),
+    async (request) => ({ items: await inviteeTree(db, request.params.id) }),
   );
 };

@@ -31,8 +31,62 @@ export interface StaffTable {
   id: string;
   username: string;
   password_hash: string;
+  /** A roles.code. */
   role: string;
   created_at: string;
+  disabled: DefaultedBigint;
+  totp_secret: ColumnType<string | null, string | null | undefined, string | null>;
+  totp_pending: ColumnType<string | null, string | null | undefined, string | null>;
+  totp_last_step: DefaultedBigint;
+  /** JSON array of SHA-256 hashes of unused recovery codes. */
+  recovery_codes: ColumnType<string, string | undefined, string>;
+}
+
+export interface RolesTable {
+  code: string;
+  name_zh: string;
+  name_en: string;
+  /** JSON array of permission codes; ["*"] is every permission. */
+  permissions: string;
+  builtin: bigint;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface OperationLogTable {
+  id: string;
+  at: string;
+  staff_id: string;
+  staff_username: string;
+  action: string;
+  entity: string;
+  entity_id: string;
+  /** JSON of the entity's state before and after the write; null where there was none (a create, a delete). */
+  before: string | null;
+  after: string | null;
+  ip: string;
+  method: string;
+  path: string;
+}
+
+export interface UploadsTable {
+  id: string;
+  path: string;
+  thumb_path: string;
+  mime: string;
+  bytes: bigint;
+  width: bigint;
+  height: bigint;
+  staff_id: string;
+  created_at: string;
+}
+
+export interface PageLayoutsTable {
+  key: string;
+  layout: string;
+  version: bigint;
+  updated_at: string;
+  updated_by: string;
 }
 
 export interface SessionsTable {
@@ -67,6 +121,9 @@ export interface CategoriesTable {
   id: string;
   name: string;
   sort: bigint;
+  /** Null for a top-level category; the tree has two levels. */
+  parent_id: ColumnType<string | null, string | null | undefined, string | null>;
+  icon_url: ColumnType<string, string | undefined, string>;
 }
 
 export interface ProductsTable {
@@ -82,6 +139,8 @@ export interface ProductsTable {
   created_at: string;
   /** Most units one shopper may hold in open orders of this product (限购); 0 = no limit. */
   purchase_limit: DefaultedBigint;
+  /** JSON [{name, values}]: the spec attributes whose values make the SKU matrix. */
+  specs: ColumnType<string, string | undefined, string>;
 }
 
 export interface SkusTable {
@@ -93,6 +152,13 @@ export interface SkusTable {
   stock: bigint;
   reserved: bigint;
   sold: bigint;
+  /** The merchant's SKU code (商家编码), unique when set. */
+  code: ColumnType<string | null, string | null | undefined, string | null>;
+  image_url: ColumnType<string, string | undefined, string>;
+  /** JSON array: this SKU's value of each of the product's specs, in the specs' order. */
+  spec_values: ColumnType<string, string | undefined, string>;
+  /** 1: left out of the product's SKUs (stock 0, hidden); kept because orders point at it. */
+  retired: DefaultedBigint;
 }
 
 export interface OrdersTable {
@@ -296,4 +362,8 @@ export interface Database {
   referral_progress: ReferralProgressTable;
   idempotency: IdempotencyTable;
   locks: LocksTable;
+  roles: RolesTable;
+  operation_log: OperationLogTable;
+  uploads: UploadsTable;
+  page_layouts: PageLayoutsTable;
 }
