@@ -24,6 +24,9 @@ export interface StartTestOptions {
   sms?: SmsSender;
   trustProxy?: boolean | number | string;
   connectionTimeoutMs?: number;
+  /** Where uploads go; SQLite servers default to beside their database file (inside the test's temp dir). */
+  uploadsDir?: string;
+  uploadLimitBytes?: number;
 }
 
 export interface Backend {
@@ -104,6 +107,8 @@ async function launch(
     ...(options.sms === undefined ? {} : { sms: options.sms }),
     ...(options.trustProxy === undefined ? {} : { trustProxy: options.trustProxy }),
     ...(options.connectionTimeoutMs === undefined ? {} : { connectionTimeoutMs: options.connectionTimeoutMs }),
+    ...(options.uploadsDir === undefined ? {} : { uploadsDir: options.uploadsDir }),
+    ...(options.uploadLimitBytes === undefined ? {} : { uploadLimitBytes: options.uploadLimitBytes }),
   });
   let stopped = false;
   const stop = async (): Promise<void> => {
@@ -154,6 +159,8 @@ function postgresBackend(baseUrl: string): Backend {
     async start(options = {}) {
       let databaseUrl = options.reuse;
       let schema: string | undefined;
+      let uploads: string | undefined;
+      if (options.uploadsDir === undefined) uploads = mkdtempSync(join(tmpdir(), 'mall-uploads-'));
       if (databaseUrl === undefined) {
         schema = `t_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
         const client = new pg.Client({ connectionString: baseUrl });
@@ -163,6 +170,7 @@ function postgresBackend(baseUrl: string): Backend {
         databaseUrl = `${baseUrl}${baseUrl.includes('?') ? '&' : '?'}schema=${schema}`;
       }
       const drop = async (): Promise<void> => {
+        if (uploads !== undefined) rmSync(uploads, { recursive: true, force: true });
         if (schema === undefined) return;
         const client = new pg.Client({ connectionString: baseUrl });
         await client.connect();
@@ -170,7 +178,7 @@ function postgresBackend(baseUrl: string): Backend {
         await client.end();
       };
       try {
-        return await launch(databaseUrl, drop, options);
+        return await launch(databaseUrl, drop, uploads === undefined ? options : { ...options, uploadsDir: uploads });
       } catch (error) {
         await drop();
         throw error;
