@@ -38,10 +38,15 @@ export interface OperationFilter {
   q?: string | undefined;
 }
 
+const SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+
+/** States as the API shows them: integers as JSON numbers (text beyond 2^53, where a number would round). */
 const json = (value: unknown): string | null =>
   value === undefined || value === null
     ? null
-    : JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
+    : JSON.stringify(value, (_k, v: unknown) =>
+        typeof v === 'bigint' ? (v <= SAFE && v >= -SAFE ? Number(v) : v.toString()) : v,
+      );
 
 export async function recordOperation(db: Db | Tx, input: OperationInput): Promise<string> {
   const id = newId('opl');
