@@ -106,7 +106,9 @@ export async function buildApp(ctx: AppContext, options: AppOptions): Promise<Fa
       code = 'rate_limited';
       status = 429;
     } else if (error.statusCode === 413) {
-      code = 'payload_too_large';
+      const tooLarge = request.routeOptions.config.tooLarge;
+      code = tooLarge?.code ?? 'payload_too_large';
+      detail = tooLarge?.detail;
       status = 413;
     } else if (error.statusCode === 415) {
       code = 'unsupported_media_type';

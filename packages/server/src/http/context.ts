@@ -7,7 +7,7 @@ import type { SmsSender } from '../platform/identity/login-codes';
 import { findSession } from '../platform/identity/sessions';
 import { getStaff, type SignedInStaff } from '../platform/identity/staff';
 import type { Permission } from '../platform/identity/permissions';
-import { fail } from '../platform/errors';
+import { fail, type ErrorCode } from '../platform/errors';
 import type { MallEnvironment } from '../platform/environment';
 import type { FileStore } from '../platform/uploads';
 
@@ -20,6 +20,8 @@ declare module 'fastify' {
      * registry collects them, so the permission list comes from the routes.
      */
     permission?: Permission | null;
+    /** The error a body over the route's limit answers (default payload_too_large), with its detail. */
+    tooLarge?: { code: ErrorCode; detail: string };
     /** What an admin write records in the operation log (see operation-hooks.ts). */
     operation?: OperationSpec;
   }

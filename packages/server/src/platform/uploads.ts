@@ -94,7 +94,7 @@ export async function storeImage(
   limitBytes: number,
 ): Promise<Upload> {
   if (input.length === 0) fail('not_an_image', 'the file is empty');
-  if (input.length > limitBytes) fail('image_too_large', `at most ${limitBytes / 1024 / 1024} MB`);
+  if (input.length > limitBytes) fail('image_too_large', `at most ${limitBytes} bytes`);
   const kind = imageKindOf(input);
   if (kind === undefined) fail('not_an_image');
   const hash = createHash('sha256').update(input).digest('hex');

@@ -21,6 +21,12 @@ const uploadSchema = obj({
   createdAt: str(),
 });
 
+const SHEET_LIMIT_BYTES = 10 * 1024 * 1024;
+
+function withTooLarge<T extends { config: Record<string, unknown> }>(route: T, detail: string): T {
+  return { ...route, config: { ...route.config, tooLarge: { code: 'image_too_large' as const, detail } } };
+}
+
 /** Files for the catalog: image upload (stored with a thumbnail), product export and import as CSV or XLSX. */
 export const adminCatalogFileRoutes: RouteModule = async (app, ctx) => {
   const db = ctx.store.db;
@@ -41,16 +47,19 @@ export const adminCatalogFileRoutes: RouteModule = async (app, ctx) => {
     },
   );
 
-  // A little over the image limit, so an image just over it gets the clear image_too_large, not a bare 413.
-  await withRawBodies(app, ctx.uploads.limitBytes * 2, async (scope) => {
+  const limitMb = `at most ${(ctx.uploads.limitBytes / 1024 / 1024).toFixed(1).replace(/\.0$/, '')} MB`;
+  await withRawBodies(app, ctx.uploads.limitBytes, async (scope) => {
     scope.post(
       '/api/admin/uploads/images',
-      staffRoute(
-        'catalog:write',
-        'Upload an image (the request body is the file: JPEG, PNG, GIF or WebP, checked by content; at most 5 MB by default). Answers its URL and a 360-pixel thumbnail URL.',
-        {},
-        obj({ upload: uploadSchema }),
-        { action: 'upload.image', entity: 'upload', answerTarget: answerId('upload') },
+      withTooLarge(
+        staffRoute(
+          'catalog:write',
+          'Upload an image (the request body is the file: JPEG, PNG, GIF or WebP, checked by content; at most 5 MB by default). Answers its URL and a 360-pixel thumbnail URL.',
+          {},
+          obj({ upload: uploadSchema }),
+          { action: 'upload.image', entity: 'upload', answerTarget: answerId('upload') },
+        ),
+        limitMb,
       ),
       async (request) => {
         const staff = await staffOf(ctx, request);
@@ -58,7 +67,9 @@ export const adminCatalogFileRoutes: RouteModule = async (app, ctx) => {
         return { upload };
       },
     );
+  });
 
+  await withRawBodies(app, SHEET_LIMIT_BYTES, async (scope) => {
     scope.post(
       '/api/admin/products/import',
       staffRoute(
