@@ -1,6 +1,14 @@
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADDRESS, backends, expectLedgerHealthy, idemKey, registerShopper, staffToken, type TestServer } from './helpers';
+import {
+  ADDRESS,
+  backends,
+  expectLedgerHealthy,
+  idemKey,
+  registerShopper,
+  staffToken,
+  type TestServer,
+} from './helpers';
 
 /** Issue 13, products: spec matrix, SKU codes and images, rich text, category tree, image uploads. */
 interface Sku {
@@ -26,7 +34,9 @@ const COLOURS = ['红', '蓝', '黑'];
 const SIZES = ['S', 'M', 'L', 'XL'];
 
 async function png(width: number, height: number, colour = '#e4393c'): Promise<Buffer> {
-  return sharp({ create: { width, height, channels: 3, background: colour } }).png().toBuffer();
+  return sharp({ create: { width, height, channels: 3, background: colour } })
+    .png()
+    .toBuffer();
 }
 
 for (const backend of backends()) {
@@ -42,7 +52,10 @@ for (const backend of backends()) {
         headers: { authorization: `Bearer ${admin}`, 'content-type': type },
         body: bytes,
       });
-      return { status: response.status, body: (await response.json()) as Record<string, { code?: string } & Record<string, unknown>> };
+      return {
+        status: response.status,
+        body: (await response.json()) as Record<string, { code?: string } & Record<string, unknown>>,
+      };
     }
 
     beforeAll(async () => {
@@ -83,7 +96,13 @@ for (const backend of backends()) {
       expect(product.skus).toHaveLength(12);
       expect(product.description).toBe('<p>纯棉</p><img src="x" />');
       const blueL = product.skus.find((s) => s.specValues.join() === '蓝,L');
-      expect(blueL).toMatchObject({ name: '蓝 / L', stock: 12, priceFen: 10100, code: `${prefix}-12`, imageUrl: '/uploads/images/1.png' });
+      expect(blueL).toMatchObject({
+        name: '蓝 / L',
+        stock: 12,
+        priceFen: 10100,
+        code: `${prefix}-12`,
+        imageUrl: '/uploads/images/1.png',
+      });
 
       const shop = await t.api('GET', `/api/shop/products/${product.id}`);
       const shown = shop.body.product as Product & { skus: Record<string, unknown>[] };
@@ -102,7 +121,9 @@ for (const backend of backends()) {
       });
       expect(order.status, JSON.stringify(order.body)).toBe(201);
       const after = (await t.api('GET', `/api/admin/products/${product.id}`, { token: admin })).body.product as Product;
-      expect(after.skus.map((s) => s.stock)).toEqual(product.skus.map((s) => (s.id === blueL?.id ? s.stock - 2 : s.stock)));
+      expect(after.skus.map((s) => s.stock)).toEqual(
+        product.skus.map((s) => (s.id === blueL?.id ? s.stock - 2 : s.stock)),
+      );
     });
 
     it('refuses a SKU outside the matrix, a combination twice, and a code another SKU holds', async () => {
@@ -161,7 +182,7 @@ for (const backend of backends()) {
       expect((saved.body.product as Product).skus).toEqual([{ ...white, stock: 6 }]);
     });
 
-    it('keeps categories as a two-level tree with icons; a top-level category shows its children\'s products', async () => {
+    it("keeps categories as a two-level tree with icons; a top-level category shows its children's products", async () => {
       const top = await t.api('POST', '/api/admin/categories', {
         token: admin,
         body: { name: unique('服装'), iconUrl: '/uploads/images/icon.png' },
@@ -173,20 +194,39 @@ for (const backend of backends()) {
       });
       expect(child.status).toBe(200);
       const childId = (child.body.category as { id: string }).id;
-      const third = await t.api('POST', '/api/admin/categories', { token: admin, body: { name: 'x', parentId: childId } });
+      const third = await t.api('POST', '/api/admin/categories', {
+        token: admin,
+        body: { name: 'x', parentId: childId },
+      });
       expect(third.status).toBe(422);
       const product = await t.api('POST', '/api/admin/products', {
         token: admin,
-        body: { title: unique('童装'), categoryId: childId, skus: [{ name: '默认', priceFen: 100, costFen: 0, stock: 1 }] },
+        body: {
+          title: unique('童装'),
+          categoryId: childId,
+          skus: [{ name: '默认', priceFen: 100, costFen: 0, stock: 1 }],
+        },
       });
       const productId = (product.body.product as Product).id;
       const listed = await t.api('GET', `/api/shop/products?categoryId=${topId}`);
       expect((listed.body.items as Product[]).map((p) => p.id)).toContain(productId);
-      const categories = (await t.api('GET', '/api/shop/categories')).body.items as { id: string; parentId: string | null; iconUrl: string }[];
-      expect(categories.find((c) => c.id === topId)).toMatchObject({ parentId: null, iconUrl: '/uploads/images/icon.png' });
+      const categories = (await t.api('GET', '/api/shop/categories')).body.items as {
+        id: string;
+        parentId: string | null;
+        iconUrl: string;
+      }[];
+      expect(categories.find((c) => c.id === topId)).toMatchObject({
+        parentId: null,
+        iconUrl: '/uploads/images/icon.png',
+      });
       expect(categories.find((c) => c.id === childId)?.parentId).toBe(topId);
-      expect((await t.api('DELETE', `/api/admin/categories/${topId}`, { token: admin })).body.error?.code).toBe('category_not_empty');
-      const moved = await t.api('PUT', `/api/admin/categories/${childId}`, { token: admin, body: { name: '改名', parentId: null } });
+      expect((await t.api('DELETE', `/api/admin/categories/${topId}`, { token: admin })).body.error?.code).toBe(
+        'category_not_empty',
+      );
+      const moved = await t.api('PUT', `/api/admin/categories/${childId}`, {
+        token: admin,
+        body: { name: '改名', parentId: null },
+      });
       expect((moved.body.category as { parentId: string | null }).parentId).toBeNull();
       expect((await t.api('DELETE', `/api/admin/categories/${topId}`, { token: admin })).status).toBe(200);
     });
@@ -195,7 +235,14 @@ for (const backend of backends()) {
       const bytes = await png(800, 600);
       const answer = await upload(bytes, 'application/octet-stream');
       expect(answer.status, JSON.stringify(answer.body)).toBe(200);
-      const stored = answer.body.upload as { id: string; url: string; thumbnailUrl: string; width: number; height: number; mime: string };
+      const stored = answer.body.upload as {
+        id: string;
+        url: string;
+        thumbnailUrl: string;
+        width: number;
+        height: number;
+        mime: string;
+      };
       expect(stored).toMatchObject({ width: 800, height: 600, mime: 'image/png' });
       expect(stored.url).toMatch(/^\/uploads\/images\/[0-9a-f]{2}\/[0-9a-f]{64}\.png$/);
       const image = await fetch(`${t.url}${stored.url}`);

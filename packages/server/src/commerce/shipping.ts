@@ -76,7 +76,7 @@ export function batchOrderIds(rows: string[][]): string[] {
 export async function shipBatch(db: Db, rows: string[][], actor: string): Promise<BatchRowResult[]> {
   const { columns, first } = batchColumns(rows);
   const results: BatchRowResult[] = [];
-  const seen = new Set<string>();
+  const shippedOn = new Map<string, number>();
   for (const [i, row] of rows.slice(first).entries()) {
     const line = i + first + 1;
     const orderId = row[columns.orderId] ?? '';
@@ -90,16 +90,17 @@ export async function shipBatch(db: Db, rows: string[][], actor: string): Promis
       refuse('invalid_request', 'no order id');
       continue;
     }
-    if (seen.has(orderId)) {
-      refuse('invalid_request', 'this order appears on an earlier line');
+    const earlier = shippedOn.get(orderId);
+    if (earlier !== undefined) {
+      refuse('invalid_request', `this order was shipped on line ${earlier}`);
       continue;
     }
-    seen.add(orderId);
     try {
       await shipWithCarrier(db, orderId, actor, {
         carrier: row[columns.carrier] ?? '',
         trackingNo: row[columns.trackingNo] ?? '',
       });
+      shippedOn.set(orderId, line);
       results.push({ line, orderId, ok: true });
     } catch (error) {
       if (!(error instanceof Failure)) throw error;
