@@ -17,6 +17,15 @@ export interface Page<T> {
 export interface Category {
   id: string;
   name: string;
+  /** null: a top-level category; the tree has two levels. */
+  parentId?: string | null;
+  iconUrl?: string;
+  sort?: number;
+}
+
+export interface SpecAttribute {
+  name: string;
+  values: string[];
 }
 
 export interface Address {
@@ -84,6 +93,9 @@ export interface Sku {
   name: string;
   priceFen: number;
   stock: number;
+  imageUrl?: string;
+  /** One value per spec attribute of the product, in order. */
+  specValues?: string[];
 }
 
 export interface Product {
@@ -96,6 +108,7 @@ export interface Product {
   categoryId?: string;
   skus: Sku[];
   plans: string[];
+  specs?: SpecAttribute[];
 }
 
 export interface Order {
@@ -109,7 +122,7 @@ export interface Order {
   transitions?: Transition[];
   refund?: { status: string; reason: string } | null;
   payment?: { id: string; channel: string; status: string } | null;
-  shipment?: { carrier: string; trackingNo: string } | null;
+  shipment?: { carrier: string; carrierName?: string; trackingNo: string } | null;
 }
 
 export interface Payment {
@@ -209,8 +222,106 @@ export interface Staff {
   id: string;
   username: string;
   role: 'admin' | 'operator' | 'finance' | string;
+  /** The role's name as the admin console shows it (custom roles have their own). */
+  roleName?: { zh: string; en: string };
   permissions: string[];
+  totpEnabled?: boolean;
 }
+
+export interface StaffMember {
+  id: string;
+  username: string;
+  role: string;
+  disabled: boolean;
+  totpEnabled: boolean;
+  createdAt: string;
+}
+
+export interface Role {
+  code: string;
+  name: { zh: string; en: string };
+  permissions: string[];
+  builtin: boolean;
+  staffCount: number;
+}
+
+export interface PermissionInfo {
+  code: string;
+  group: string;
+  label: { zh: string; en: string };
+  routes: string[];
+}
+
+export interface Operation {
+  id: string;
+  at: string;
+  staffUsername: string;
+  action: string;
+  entity: string;
+  entityId: string;
+  before: JsonValue;
+  after: JsonValue;
+  ip: string;
+  method: string;
+  path: string;
+}
+
+export interface Upload {
+  id: string;
+  url: string;
+  thumbnailUrl: string;
+  width: number;
+  height: number;
+}
+
+export interface Carrier {
+  code: string;
+  name: { zh: string; en: string };
+}
+
+export interface BatchShipResult {
+  shipped: number;
+  failed: number;
+  rows: { line: number; orderId: string; ok: boolean; code?: string; message?: string }[];
+}
+
+export interface ImportResult {
+  created: number;
+  updated: number;
+  failed: number;
+  products: { lines: number[]; title: string; ok: boolean; productId?: string; message?: string }[];
+}
+
+export type Link =
+  | { kind: 'none' }
+  | { kind: 'product' | 'category' | 'url'; target: string }
+  | { kind: 'page'; target: 'rules' | 'invite' | 'points' | 'wallet' };
+
+export interface BannerItem {
+  imageUrl: string;
+  title: string;
+  link: Link;
+}
+
+/** A home page section as the operator arranges it (the admin's editor). */
+export type Section =
+  | { type: 'banner'; items: BannerItem[] }
+  | { type: 'entries' }
+  | { type: 'notice'; text: string }
+  | { type: 'categories'; title: string; categoryIds: string[] }
+  | { type: 'products'; title: string; source: 'manual'; productIds: string[] }
+  | { type: 'products'; title: string; source: 'category'; categoryId: string; limit: number }
+  | { type: 'products'; title: string; source: 'latest'; limit: number }
+  | { type: 'campaign'; title: string; plan: string; text: string; imageUrl: string };
+
+/** A section as the storefront renders it: with the products and categories it shows. */
+export type HomeSection =
+  | { type: 'banner'; items: BannerItem[] }
+  | { type: 'entries' }
+  | { type: 'notice'; text: string }
+  | { type: 'categories'; title: string; categories: Category[] }
+  | { type: 'products'; title: string; products: Product[] }
+  | { type: 'campaign'; title: string; plan: string; text: string; imageUrl: string; products: Product[] };
 
 export interface AdminSku {
   id?: string;
@@ -218,6 +329,9 @@ export interface AdminSku {
   priceFen: number;
   costFen: number;
   stock: number;
+  code?: string;
+  imageUrl?: string;
+  specValues?: string[];
 }
 
 export interface AdminProduct {
@@ -229,8 +343,10 @@ export interface AdminProduct {
   onShelf: boolean;
   purchaseLimit?: number;
   imageUrl?: string;
+  images?: string[];
   skus: AdminSku[];
   plans: string[];
+  specs?: SpecAttribute[];
 }
 
 export interface Warning {

@@ -163,6 +163,7 @@ export function staffJson(staff: SignedInStaff) {
     id: staff.id,
     username: staff.username,
     role: staff.role,
+    roleName: staff.roleName,
     permissions: [...staff.permissions],
     totpEnabled: staff.totpEnabled,
   };

@@ -64,10 +64,18 @@ export async function getRole(db: Db | Tx, code: string): Promise<Role | undefin
   return roleOf(row, count.n);
 }
 
-/** The permissions of a role; an unknown role has none. */
-export async function rolePermissions(db: Db | Tx, code: string): Promise<Permission[]> {
-  const row = await db.selectFrom('roles').select('permissions').where('code', '=', code).executeTakeFirst();
-  return row === undefined ? [] : expandPermissions(row.permissions);
+/** A role's name and permissions; an unknown role has none. */
+export async function roleGrant(
+  db: Db | Tx,
+  code: string,
+): Promise<{ name: { zh: string; en: string }; permissions: Permission[] }> {
+  const row = await db
+    .selectFrom('roles')
+    .select(['name_zh', 'name_en', 'permissions'])
+    .where('code', '=', code)
+    .executeTakeFirst();
+  if (row === undefined) return { name: { zh: code, en: code }, permissions: [] };
+  return { name: { zh: row.name_zh, en: row.name_en }, permissions: expandPermissions(row.permissions) };
 }
 
 function checkedPermissions(list: string[]): Permission[] {

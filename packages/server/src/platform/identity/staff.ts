@@ -6,7 +6,7 @@ import { DUMMY_HASH, verifyPassword } from '../passwords';
 import { nowIso } from '../clock';
 import { checkLockout, clearLoginFailures, recordLoginFailure } from './lockout';
 import { revokeOtherSessions } from './sessions';
-import { rolePermissions } from './roles';
+import { roleGrant } from './roles';
 import type { Permission } from './permissions';
 
 export type { Permission } from './permissions';
@@ -21,6 +21,7 @@ export interface StaffRow {
 
 /** A staff member with what their role allows, read on every request (a role edit applies at once). */
 export interface SignedInStaff extends StaffRow {
+  roleName: { zh: string; en: string };
   permissions: Permission[];
 }
 
@@ -100,12 +101,14 @@ export async function getStaff(db: Db | Tx, id: string): Promise<SignedInStaff |
     .where('id', '=', id)
     .executeTakeFirst();
   if (!row || row.disabled === 1n) return undefined;
+  const grant = await roleGrant(db, row.role);
   return {
     id: row.id,
     username: row.username,
     role: row.role,
     totpEnabled: row.totp_secret !== null,
-    permissions: await rolePermissions(db, row.role),
+    roleName: grant.name,
+    permissions: grant.permissions,
   };
 }
 
