@@ -228,70 +228,6 @@ export interface Staff {
   totpEnabled?: boolean;
 }
 
-export interface StaffMember {
-  id: string;
-  username: string;
-  role: string;
-  disabled: boolean;
-  totpEnabled: boolean;
-  createdAt: string;
-}
-
-export interface Role {
-  code: string;
-  name: { zh: string; en: string };
-  permissions: string[];
-  builtin: boolean;
-  staffCount: number;
-}
-
-export interface PermissionInfo {
-  code: string;
-  group: string;
-  label: { zh: string; en: string };
-  routes: string[];
-}
-
-export interface Operation {
-  id: string;
-  at: string;
-  staffUsername: string;
-  action: string;
-  entity: string;
-  entityId: string;
-  before: JsonValue;
-  after: JsonValue;
-  ip: string;
-  method: string;
-  path: string;
-}
-
-export interface Upload {
-  id: string;
-  url: string;
-  thumbnailUrl: string;
-  width: number;
-  height: number;
-}
-
-export interface Carrier {
-  code: string;
-  name: { zh: string; en: string };
-}
-
-export interface BatchShipResult {
-  shipped: number;
-  failed: number;
-  rows: { line: number; orderId: string; ok: boolean; code?: string; message?: string }[];
-}
-
-export interface ImportResult {
-  created: number;
-  updated: number;
-  failed: number;
-  products: { lines: number[]; title: string; ok: boolean; productId?: string; message?: string }[];
-}
-
 export type Link =
   | { kind: 'none' }
   | { kind: 'product' | 'category' | 'url'; target: string }
@@ -302,17 +238,6 @@ export interface BannerItem {
   title: string;
   link: Link;
 }
-
-/** A home page section as the operator arranges it (the admin's editor). */
-export type Section =
-  | { type: 'banner'; items: BannerItem[] }
-  | { type: 'entries' }
-  | { type: 'notice'; text: string }
-  | { type: 'categories'; title: string; categoryIds: string[] }
-  | { type: 'products'; title: string; source: 'manual'; productIds: string[] }
-  | { type: 'products'; title: string; source: 'category'; categoryId: string; limit: number }
-  | { type: 'products'; title: string; source: 'latest'; limit: number }
-  | { type: 'campaign'; title: string; plan: string; text: string; imageUrl: string };
 
 /** A section as the storefront renders it: with the products and categories it shows. */
 export type HomeSection =

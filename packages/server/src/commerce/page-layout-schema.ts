@@ -168,13 +168,13 @@ export const DEFAULT_LAYOUT: Layout = {
     {
       type: 'banner',
       items: [
-        { imageUrl: '', title: '推三返一 · 邀请好友购买礼包，循环返利', link: { kind: 'page', target: 'rules' } },
-        { imageUrl: '', title: '消费增值 · 积分随资金池增值，达标出局', link: { kind: 'page', target: 'rules' } },
+        { imageUrl: '', title: '消费商礼包 · 购买即享推三返一', link: { kind: 'page', target: 'rules' } },
+        { imageUrl: '', title: '消费增值 · 积分价格只涨不跌', link: { kind: 'page', target: 'rules' } },
       ],
     },
     { type: 'entries' },
     { type: 'categories', title: '', categoryIds: [] },
-    { type: 'campaign', title: '消费商礼包', plan: '', text: '', imageUrl: '' },
-    { type: 'products', title: '热卖推荐', source: 'latest', limit: 20 },
+    { type: 'campaign', title: '礼包专区', plan: '', text: '', imageUrl: '' },
+    { type: 'products', title: '热门推荐', source: 'latest', limit: 20 },
   ],
 };
