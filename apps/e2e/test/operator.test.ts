@@ -189,4 +189,53 @@ describe.skipIf(!HAVE_BROWSER)('operator essentials in the browser', () => {
     await h.shot(shop, 'shop-home-decorated');
     expect(unexpected()).toEqual([]);
   }, 180_000);
+  it('a product with 3 colours x 4 sizes gets 12 SKUs in the form, and a shopper picks one by colour and size', async () => {
+    await admin.goto(`${h.url}/admin/#/products`);
+    await admin.click('[data-test=new-product]');
+    const dialog = admin.locator('[data-test=product-dialog]');
+    await dialog.locator('input[name=title]').fill('纯棉 T 恤');
+    const specs: [string, string[]][] = [
+      ['颜色', ['红', '蓝', '黑']],
+      ['尺码', ['S', 'M', 'L', 'XL']],
+    ];
+    for (const [i, [name, values]] of specs.entries()) {
+      await dialog.locator('[data-test=add-spec]').click();
+      await dialog.locator(`[data-test=spec-${i}] [data-test=spec-name]`).fill(name);
+      for (const v of values) {
+        await dialog.locator(`[data-test=spec-${i}] [data-test=spec-value]`).fill(v);
+        await dialog.locator(`[data-test=spec-${i}] [data-test=spec-value]`).press('Enter');
+      }
+    }
+    const rows = dialog.locator('[data-test=sku-table] .el-table__body tr');
+    await expect.poll(() => rows.count()).toBe(12);
+    // Columns: 颜色, 尺码, then the price input.
+    await rows.first().locator('td').nth(2).locator('input').fill('59.90');
+    await rows.first().locator('[data-test=sku-stock] input').fill('8');
+    await rows.first().locator('[data-test=sku-stock] input').press('Tab');
+    for (const column of ['售价', '库存']) {
+      await dialog.locator('.el-table__header th', { hasText: column }).locator('button').click();
+    }
+    await h.shot(admin, 'admin-product-specs');
+    await dialog.locator('[data-test=save-product]').click();
+    await admin.locator('.el-message--success').first().waitFor();
+
+    const { items } = await apiCall<{ items: { id: string; skus: { stock: number; priceFen: number }[] }[] }>(
+      h,
+      'GET',
+      `/api/admin/products?q=${encodeURIComponent('纯棉 T 恤')}`,
+      adminToken,
+    );
+    expect(items[0]?.skus).toHaveLength(12);
+    expect(items[0]?.skus.every((s) => s.stock === 8 && s.priceFen === 5990)).toBe(true);
+
+    const { page: shop } = await h.shop();
+    await shopGoto(h, shop, `/product/${items[0]?.id}`);
+    await shop.click('[data-test=buy-now]');
+    await shop.locator('[data-test=spec-value]', { hasText: '蓝' }).click();
+    await shop.locator('[data-test=spec-value]', { hasText: /^\s*L\s*$/ }).click();
+    await expect.poll(() => shop.locator('.van-cell__value').first().textContent()).toContain('蓝 / L');
+    await assertNoHorizontalScroll(shop);
+    await h.shot(shop, 'shop-product-specs');
+    expect(unexpected()).toEqual([]);
+  }, 120_000);
 });
