@@ -20,7 +20,8 @@ import {
 import { hashPassword } from './platform/passwords';
 import { inTx } from './platform/db/database';
 import { housekeeping } from './platform/housekeeping';
-import { DEFAULT_UPLOAD_LIMIT_BYTES, localFileStore } from './platform/uploads';
+import { DEFAULT_UPLOAD_LIMIT_BYTES, localFileStore, type FileStore } from './platform/uploads';
+import { s3ConfigFromEnv, s3FileStore } from './platform/s3-file-store';
 import { dirname, join } from 'node:path';
 import { DEFAULT_SQLITE_PATH } from './platform/db/database';
 
@@ -54,6 +55,8 @@ export interface StartOptions {
   uploadsDir?: string;
   /** The largest image upload in bytes (default: MALL_UPLOAD_MAX_BYTES, else 5 MB). */
   uploadLimitBytes?: number;
+  /** Where uploads are kept instead of the local directory (default: S3-compatible storage when MALL_S3_BUCKET is set). */
+  fileStore?: FileStore;
 }
 
 /** The data directory of the SQLite default holds the uploads; PostgreSQL installs use ./data/uploads. */
@@ -168,8 +171,13 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
             },
           });
     const databaseUrl = options.databaseUrl ?? process.env.DATABASE_URL;
+    const s3 = s3ConfigFromEnv(process.env);
     const uploads = {
-      files: localFileStore(options.uploadsDir ?? process.env.MALL_UPLOADS_DIR ?? defaultUploadsDir(databaseUrl)),
+      files:
+        options.fileStore ??
+        (s3 === undefined
+          ? localFileStore(options.uploadsDir ?? process.env.MALL_UPLOADS_DIR ?? defaultUploadsDir(databaseUrl))
+          : s3FileStore(s3)),
       limitBytes: options.uploadLimitBytes ?? uploadLimitFromEnv(process.env.MALL_UPLOAD_MAX_BYTES),
     };
     const ctx: AppContext = {
