@@ -1,3 +1,5 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { flatten, keysUsed, placeholders, type Messages } from '../../common/i18n-check';
@@ -40,5 +42,24 @@ describe('admin console messages', () => {
       (p) => ![...zh.keys()].some((k) => k.startsWith(`${p}.`)) || ![...en.keys()].some((k) => k.startsWith(`${p}.`)),
     );
     expect(groups).toEqual([]);
+  });
+
+  it('shows no Chinese text in its templates but through the messages (the logo character aside)', () => {
+    const root = fileURLToPath(new URL('../src', import.meta.url));
+    const files = ['views', 'components'].flatMap((dir) =>
+      readdirSync(join(root, dir))
+        .filter((f) => f.endsWith('.vue'))
+        .map((f) => join(root, dir, f)),
+    );
+    const offenders: string[] = [];
+    for (const file of files) {
+      const text = readFileSync(file, 'utf8');
+      const template = text.slice(text.indexOf('<template>'), text.lastIndexOf('</template>'));
+      for (const line of template.split('\n')) {
+        const bare = line.replace(/<!--.*?-->/g, '').replace('<div class="logo">惠</div>', '');
+        if (/[\u4e00-\u9fff]/.test(bare)) offenders.push(`${file.slice(root.length)}: ${line.trim()}`);
+      }
+    }
+    expect(offenders).toEqual([]);
   });
 });

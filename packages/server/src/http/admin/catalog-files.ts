@@ -47,7 +47,9 @@ export const adminCatalogFileRoutes: RouteModule = async (app, ctx) => {
     },
   );
 
-  const limitMb = `at most ${(ctx.uploads.limitBytes / 1024 / 1024).toFixed(1).replace(/\.0$/, '')} MB`;
+  // The limit as staff read it: megabytes with one decimal, rounded down.
+  const tenths = Math.floor((ctx.uploads.limitBytes * 10) / 1_048_576);
+  const limitMb = `at most ${Math.floor(tenths / 10)}${tenths % 10 === 0 ? '' : `.${tenths % 10}`} MB`;
   await withRawBodies(app, ctx.uploads.limitBytes, async (scope) => {
     scope.post(
       '/api/admin/uploads/images',
