@@ -224,5 +224,58 @@ for (const backend of backends()) {
       expect((reset.body.staff as { totpEnabled: boolean }).totpEnabled).toBe(false);
       expect((await login(member.username, 'first-pass-1')).body.token).toEqual(expect.any(String));
     });
+
+    it('lets a staff manager grant only what they hold, and not take over a stronger account', async () => {
+      const code = name('hr');
+      await t.api('POST', '/api/admin/roles', {
+        token: admin,
+        body: { code, nameZh: '人事', permissions: ['staff:read', 'staff:write', 'users:read', 'dashboard:read'] },
+      });
+      const manager = await newStaff(code);
+      const wider = await t.api('POST', '/api/admin/roles', {
+        token: manager.token,
+        body: { code: name('x'), nameZh: '越权', permissions: ['finance:write'] },
+      });
+      expect(wider.status).toBe(403);
+      expect(wider.body.error?.message).toMatch(/finance:write/);
+      const asAdmin = await t.api('POST', '/api/admin/staff', {
+        token: manager.token,
+        body: { username: name('x'), password: 'whatever-1', role: 'admin' },
+      });
+      expect(asAdmin.status).toBe(403);
+      const me = await t.api('GET', '/api/admin/me', { token: admin });
+      const adminId = (me.body.staff as { id: string }).id;
+      const takeover = await t.api('POST', `/api/admin/staff/${adminId}/password`, {
+        token: manager.token,
+        body: { newPassword: 'taken-over-1' },
+      });
+      expect(takeover.status).toBe(403);
+      expect((await login('admin')).status).toBe(200);
+      const peer = await t.api('POST', '/api/admin/staff', {
+        token: manager.token,
+        body: { username: name('p'), password: 'peer-pass-1', role: code },
+      });
+      expect(peer.status).toBe(200);
+    });
+
+    it('counts wrong authenticator codes towards the lockout, which a right password does not clear', async () => {
+      const member = await newStaff('operator');
+      const setup = await t.api('POST', '/api/admin/me/totp/setup', { token: member.token });
+      await t.api('POST', '/api/admin/me/totp/enable', {
+        token: member.token,
+        body: { code: codeFor(setup.body.secret as string, member.username) },
+      });
+      for (let i = 0; i < 5; i += 1) {
+        const step = await login(member.username, 'first-pass-1');
+        expect(step.status, JSON.stringify(step.body)).toBe(200);
+        const wrong = await t.api('POST', '/api/admin/login/totp', {
+          body: { challenge: step.body.challenge as string, code: '000000' },
+        });
+        expect(wrong.status).toBe(401);
+      }
+      const locked = await login(member.username, 'first-pass-1');
+      expect(locked.status).toBe(429);
+      expect(locked.body.error?.code).toBe('account_locked');
+    });
   });
 }

@@ -1,6 +1,13 @@
 import { PERMISSIONS, type Permission } from '../../platform/identity/permissions';
 import { createRole, deleteRole, listRoles, updateRole } from '../../platform/identity/roles';
-import { addStaff, listStaff, resetStaffPassword, staffListing, updateStaff } from '../../platform/identity/staff';
+import {
+  addStaff,
+  checkManageable,
+  listStaff,
+  resetStaffPassword,
+  staffListing,
+  updateStaff,
+} from '../../platform/identity/staff';
 import { clearTotp } from '../../platform/identity/totp';
 import { hashPassword } from '../../platform/passwords';
 import { staffOf, type RouteModule } from '../context';
@@ -68,7 +75,9 @@ export const adminStaffRoutes: RouteModule = async (app, ctx) => {
       entity: 'role',
       answerTarget: (answer) => (answer as { role?: { code?: string } }).role?.code,
     }),
-    async (request) => ({ role: await createRole(db, request.body.code, request.body) }),
+    async (request) => ({
+      role: await createRole(db, request.body.code, request.body, (await staffOf(ctx, request)).permissions),
+    }),
   );
 
   app.put<{ Params: { code: string }; Body: { nameZh: string; nameEn?: string; permissions: string[] } }>(
@@ -80,7 +89,9 @@ export const adminStaffRoutes: RouteModule = async (app, ctx) => {
       obj({ role: roleSchema }),
       { action: 'role.update', entity: 'role', target: byParam('code') },
     ),
-    async (request) => ({ role: await updateRole(db, request.params.code, request.body) }),
+    async (request) => ({
+      role: await updateRole(db, request.params.code, request.body, (await staffOf(ctx, request)).permissions),
+    }),
   );
 
   app.delete<{ Params: { code: string } }>(
@@ -120,7 +131,8 @@ export const adminStaffRoutes: RouteModule = async (app, ctx) => {
     ),
     async (request) => {
       const hash = await hashPassword(request.body.password);
-      const created = await addStaff(db, request.body.username, hash, request.body.role);
+      const actor = await staffOf(ctx, request);
+      const created = await addStaff(db, request.body.username, hash, request.body.role, actor.permissions);
       return { staff: await staffListing(db, created.id) };
     },
   );
@@ -136,7 +148,7 @@ export const adminStaffRoutes: RouteModule = async (app, ctx) => {
     ),
     async (request) => {
       const actor = await staffOf(ctx, request);
-      return { staff: await updateStaff(db, actor.id, request.params.id, request.body) };
+      return { staff: await updateStaff(db, actor, request.params.id, request.body) };
     },
   );
 
@@ -150,8 +162,9 @@ export const adminStaffRoutes: RouteModule = async (app, ctx) => {
       { action: 'staff.password.reset', entity: 'staff', target: byParam() },
     ),
     async (request) => {
+      const actor = await staffOf(ctx, request);
       const hash = await hashPassword(request.body.newPassword);
-      return { staff: await resetStaffPassword(db, request.params.id, hash) };
+      return { staff: await resetStaffPassword(db, actor.permissions, request.params.id, hash) };
     },
   );
 
@@ -165,7 +178,7 @@ export const adminStaffRoutes: RouteModule = async (app, ctx) => {
       { action: 'staff.totp.reset', entity: 'staff', target: byParam() },
     ),
     async (request) => {
-      await staffListing(db, request.params.id);
+      await checkManageable(db, (await staffOf(ctx, request)).permissions, request.params.id);
       await clearTotp(db, request.params.id);
       return { staff: await staffListing(db, request.params.id) };
     },

@@ -78,14 +78,24 @@ export async function roleGrant(
   return { name: { zh: row.name_zh, en: row.name_en }, permissions: expandPermissions(row.permissions) };
 }
 
+/**
+ * Nobody grants what they do not hold: a staff manager without finance:write can neither build a role with it nor give
+ * a member a role that has it, nor take over (reset, disable, re-role) a member who holds more than they do.
+ */
+export function checkGrantable(actor: readonly Permission[], wanted: readonly Permission[]): void {
+  const missing = wanted.filter((p) => !actor.includes(p));
+  if (missing.length > 0) fail('forbidden', `you do not hold ${missing.join(', ')}`);
+}
+
 function checkedPermissions(list: string[]): Permission[] {
   const unknown = list.filter((p) => !isPermission(p));
   if (unknown.length > 0) fail('invalid_parameter', `unknown permission ${unknown.join(', ')}`);
   return [...new Set(list as Permission[])].sort();
 }
 
-export async function createRole(db: Db, code: string, input: RoleInput): Promise<Role> {
+export async function createRole(db: Db, code: string, input: RoleInput, actor: readonly Permission[]): Promise<Role> {
   const permissions = checkedPermissions(input.permissions);
+  checkGrantable(actor, permissions);
   return inTx(db, async (trx) => {
     const existing = await trx.selectFrom('roles').select('code').where('code', '=', code).executeTakeFirst();
     if (existing !== undefined) fail('role_taken');
@@ -113,10 +123,12 @@ async function customRole(trx: Tx, code: string): Promise<void> {
 }
 
 /** A custom role's new name and permissions take effect on its staff's next request. */
-export async function updateRole(db: Db, code: string, input: RoleInput): Promise<Role> {
+export async function updateRole(db: Db, code: string, input: RoleInput, actor: readonly Permission[]): Promise<Role> {
   const permissions = checkedPermissions(input.permissions);
+  checkGrantable(actor, permissions);
   return inTx(db, async (trx) => {
     await customRole(trx, code);
+    checkGrantable(actor, (await roleGrant(trx, code)).permissions);
     await trx
       .updateTable('roles')
       .set({

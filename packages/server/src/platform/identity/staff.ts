@@ -6,7 +6,7 @@ import { DUMMY_HASH, verifyPassword } from '../passwords';
 import { nowIso } from '../clock';
 import { checkLockout, clearLoginFailures, recordLoginFailure } from './lockout';
 import { revokeOtherSessions } from './sessions';
-import { roleGrant } from './roles';
+import { checkGrantable, roleGrant } from './roles';
 import type { Permission } from './permissions';
 
 export type { Permission } from './permissions';
@@ -48,8 +48,25 @@ export async function createStaff(trx: Tx, username: string, passwordHash: strin
   return { ...row, totpEnabled: false };
 }
 
-export async function addStaff(db: Db, username: string, passwordHash: string, role: string): Promise<StaffRow> {
-  return inTx(db, (trx) => createStaff(trx, username, passwordHash, role));
+/** An admin creates a member with a role holding no permission the admin lacks. */
+export async function addStaff(
+  db: Db,
+  username: string,
+  passwordHash: string,
+  role: string,
+  actor: readonly Permission[],
+): Promise<StaffRow> {
+  return inTx(db, async (trx) => {
+    checkGrantable(actor, (await roleGrant(trx, role)).permissions);
+    return createStaff(trx, username, passwordHash, role);
+  });
+}
+
+/** The member exists and holds nothing the actor lacks (or the actor could take over a stronger account). */
+export async function checkManageable(db: Db | Tx, actor: readonly Permission[], id: string): Promise<void> {
+  const row = await db.selectFrom('staff').select('role').where('id', '=', id).executeTakeFirst();
+  if (row === undefined) fail('staff_not_found');
+  checkGrantable(actor, (await roleGrant(db, row.role)).permissions);
 }
 
 /** A new staff password ends every session of that staff member (except `keepToken`, the one that changed it). */
@@ -89,7 +106,9 @@ export async function loginStaff(db: Db, username: string, password: string): Pr
     fail('invalid_credentials');
   }
   if (row.disabled === 1n) fail('account_disabled');
-  await clearLoginFailures(db, account);
+  // With two-step sign-in the count is cleared only after the code, or a known password would reset the lockout
+  // between rounds of code guessing.
+  if (row.totp_secret === null) await clearLoginFailures(db, account);
   return { id: row.id, username: row.username, role: row.role, totpEnabled: row.totp_secret !== null };
 }
 
@@ -142,16 +161,16 @@ export async function staffListing(db: Db | Tx, id: string): Promise<StaffListin
  */
 export async function updateStaff(
   db: Db,
-  actorId: string,
+  actor: { id: string; permissions: readonly Permission[] },
   id: string,
   patch: { role?: string | undefined; disabled?: boolean | undefined },
 ): Promise<StaffListing> {
-  if (actorId === id) fail('cannot_change_self');
+  if (actor.id === id) fail('cannot_change_self');
   return inTx(db, async (trx) => {
-    const row = await trx.selectFrom('staff').select('id').where('id', '=', id).executeTakeFirst();
-    if (row === undefined) fail('staff_not_found');
+    await checkManageable(trx, actor.permissions, id);
     if (patch.role !== undefined) {
       await checkRole(trx, patch.role);
+      checkGrantable(actor.permissions, (await roleGrant(trx, patch.role)).permissions);
       await trx.updateTable('staff').set({ role: patch.role }).where('id', '=', id).execute();
     }
     if (patch.disabled !== undefined) {
@@ -167,8 +186,14 @@ export async function updateStaff(
 }
 
 /** An admin sets a new password for a staff member (who forgot theirs): every session of that member ends. */
-export async function resetStaffPassword(db: Db, id: string, passwordHash: string): Promise<StaffListing> {
+export async function resetStaffPassword(
+  db: Db,
+  actor: readonly Permission[],
+  id: string,
+  passwordHash: string,
+): Promise<StaffListing> {
   return inTx(db, async (trx) => {
+    await checkManageable(trx, actor, id);
     const row = await trx.selectFrom('staff').select('username').where('id', '=', id).executeTakeFirst();
     if (row === undefined) fail('staff_not_found');
     await setStaffPassword(trx, row.username, passwordHash);
