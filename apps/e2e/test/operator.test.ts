@@ -9,6 +9,7 @@ import {
   apiRegister,
   assertAdminFits,
   assertNoHorizontalScroll,
+  copyToDocs,
   settledGiftPack,
   shopGoto,
   startHarness,
@@ -42,6 +43,15 @@ describe.skipIf(!HAVE_BROWSER)('operator essentials in the browser', () => {
   }, 300_000);
 
   afterAll(async () => {
+    if (process.env.MALL_UPDATE_DOC_SCREENSHOTS === '1') {
+      copyToDocs([
+        'admin-roles',
+        'admin-decoration',
+        'admin-product-specs',
+        'shop-home-decorated',
+        'shop-product-specs',
+      ]);
+    }
     await h?.close();
   });
 
