@@ -124,7 +124,11 @@ export function s3FileStore(
         secretAccessKey: config.secretAccessKey,
       });
       const { host: _host, ...headers } = signed.headers;
-      const response = await send(`${endpoint.protocol}//${host}${path}`, { method: 'PUT', headers, body: bytes });
+      const response = await send(`${endpoint.protocol}//${host}${path}`, {
+        method: 'PUT',
+        headers,
+        body: new Uint8Array(bytes),
+      });
       if (!response.ok) {
         const text = await response.text().catch(() => '');
         throw new Error(`object storage refused ${objectKey}: HTTP ${response.status} ${text.slice(0, 200)}`);
