@@ -25,6 +25,8 @@ export function newIdempotencyKey(): string {
 interface RequestOptions {
   body?: unknown;
   headers?: Record<string, string>;
+  /** A file sent as the body itself (an image, a CSV): the server checks its bytes. */
+  file?: Blob;
 }
 
 export function createApiClient<User>(tokenKey: string) {
@@ -45,11 +47,32 @@ export function createApiClient<User>(tokenKey: string) {
     onUnauthorized = fn;
   }
 
+  /** A file answer (an export): saved under `filename` by the browser. */
+  async function download(path: string, filename: string): Promise<void> {
+    const headers: Record<string, string> = { 'Accept-Language': currentLocale() };
+    if (session.token) headers.Authorization = `Bearer ${session.token}`;
+    const res = await fetch(path, { headers });
+    if (!res.ok) {
+      const err = ((await res.json().catch(() => null)) as { error?: { code?: string; message?: string } } | null)
+        ?.error;
+      throw new ApiError(res.status, err?.code ?? `http_${res.status}`, err?.message ?? `HTTP ${res.status}`);
+    }
+    const url = URL.createObjectURL(await res.blob());
+    const a = document.createElement('a');
+    a.href = url;
+    a.download = filename;
+    a.click();
+    setTimeout(() => URL.revokeObjectURL(url), 1000);
+  }
+
   async function request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
     const headers: Record<string, string> = { 'Accept-Language': currentLocale(), ...options.headers };
     if (session.token) headers.Authorization = `Bearer ${session.token}`;
-    let body: string | undefined;
-    if (options.body !== undefined) {
+    let body: string | Blob | undefined;
+    if (options.file !== undefined) {
+      headers['Content-Type'] = options.file.type || 'application/octet-stream';
+      body = options.file;
+    } else if (options.body !== undefined) {
       headers['Content-Type'] = 'application/json';
       body = JSON.stringify(options.body);
     }
@@ -89,6 +112,9 @@ export function createApiClient<User>(tokenKey: string) {
     post: <T>(path: string, body: unknown = {}, headers?: Record<string, string>) =>
       request<T>('POST', path, { body, headers }),
     put: <T>(path: string, body: unknown = {}) => request<T>('PUT', path, { body }),
+    delete: <T>(path: string) => request<T>('DELETE', path),
+    upload: <T>(path: string, file: Blob) => request<T>('POST', path, { file }),
+    download,
   };
 
   return { session, setSession, handleUnauthorized, api };

@@ -19,6 +19,15 @@ export interface Page<T> {
 export interface Category {
   id: string;
   name: string;
+  /** null: a top-level category; the tree has two levels. */
+  parentId?: string | null;
+  iconUrl?: string;
+  sort?: number;
+}
+
+export interface SpecAttribute {
+  name: string;
+  values: string[];
 }
 
 export interface Address {
@@ -92,6 +101,9 @@ export interface Sku {
   name: string;
   priceFen: number;
   stock: number;
+  imageUrl?: string;
+  /** One value per spec attribute of the product, in order. */
+  specValues?: string[];
 }
 
 export interface Product {
@@ -104,6 +116,7 @@ export interface Product {
   categoryId?: string;
   skus: Sku[];
   plans: string[];
+  specs?: SpecAttribute[];
 }
 
 export interface Order {
@@ -117,7 +130,7 @@ export interface Order {
   transitions?: Transition[];
   refund?: { status: string; reason: string } | null;
   payment?: { id: string; channel: string; status: string } | null;
-  shipment?: { carrier: string; trackingNo: string } | null;
+  shipment?: { carrier: string; carrierName?: string; trackingNo: string } | null;
   /** Refunded before settlement, line by line. */
   refundedFen?: number;
   afterSales?: { id: string; kind: string; status: string; amountFen: number }[];
@@ -231,8 +244,31 @@ export interface Staff {
   id: string;
   username: string;
   role: 'admin' | 'operator' | 'finance' | string;
+  /** The role's name as the admin console shows it (custom roles have their own). */
+  roleName?: { zh: string; en: string };
   permissions: string[];
+  totpEnabled?: boolean;
 }
+
+export type Link =
+  | { kind: 'none' }
+  | { kind: 'product' | 'category' | 'url'; target: string }
+  | { kind: 'page'; target: 'rules' | 'invite' | 'points' | 'wallet' };
+
+export interface BannerItem {
+  imageUrl: string;
+  title: string;
+  link: Link;
+}
+
+/** A section as the storefront renders it: with the products and categories it shows. */
+export type HomeSection =
+  | { type: 'banner'; items: BannerItem[] }
+  | { type: 'entries' }
+  | { type: 'notice'; text: string }
+  | { type: 'categories'; title: string; categories: Category[] }
+  | { type: 'products'; title: string; products: Product[] }
+  | { type: 'campaign'; title: string; plan: string; text: string; imageUrl: string; products: Product[] };
 
 export interface AdminSku {
   id?: string;
@@ -240,6 +276,9 @@ export interface AdminSku {
   priceFen: number;
   costFen: number;
   stock: number;
+  code?: string;
+  imageUrl?: string;
+  specValues?: string[];
 }
 
 export interface AdminProduct {
@@ -251,8 +290,10 @@ export interface AdminProduct {
   onShelf: boolean;
   purchaseLimit?: number;
   imageUrl?: string;
+  images?: string[];
   skus: AdminSku[];
   plans: string[];
+  specs?: SpecAttribute[];
 }
 
 export interface Warning {

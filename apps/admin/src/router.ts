@@ -29,6 +29,12 @@ const routes: RouteRecordRaw[] = [
         meta: { title: 'menu.products', icon: 'Goods', permission: 'catalog:read' },
       },
       {
+        path: 'categories',
+        name: 'categories',
+        component: () => import('./views/CategoriesView.vue'),
+        meta: { title: 'menu.categories', icon: 'Menu', permission: 'catalog:read' },
+      },
+      {
         path: 'orders',
         name: 'orders',
         component: () => import('./views/OrdersView.vue'),
@@ -87,6 +93,30 @@ const routes: RouteRecordRaw[] = [
         name: 'simulator',
         component: () => import('./views/SimulatorView.vue'),
         meta: { title: 'menu.simulator', icon: 'TrendCharts', permission: 'plans:read' },
+      },
+      {
+        path: 'decoration',
+        name: 'decoration',
+        component: () => import('./views/DecorationView.vue'),
+        meta: { title: 'menu.decoration', icon: 'Brush', permission: 'decoration:write' },
+      },
+      {
+        path: 'system/staff',
+        name: 'staff',
+        component: () => import('./views/StaffView.vue'),
+        meta: { title: 'menu.staff', icon: 'Avatar', permission: 'staff:read', group: 'system' },
+      },
+      {
+        path: 'system/roles',
+        name: 'roles',
+        component: () => import('./views/RolesView.vue'),
+        meta: { title: 'menu.roles', icon: 'Lock', permission: 'staff:read', group: 'system' },
+      },
+      {
+        path: 'system/operations',
+        name: 'operations',
+        component: () => import('./views/OperationsView.vue'),
+        meta: { title: 'menu.operations', icon: 'Document', permission: 'oplog:read', group: 'system' },
       },
       {
         path: 'settings',

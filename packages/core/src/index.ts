@@ -28,3 +28,4 @@ export * from './projections';
 export * from './records';
 export * from './rules';
 export type { Members } from './members';
+export * from './catalog';

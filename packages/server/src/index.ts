@@ -23,6 +23,10 @@ import {
 import { hashPassword } from './platform/passwords';
 import { inTx } from './platform/db/database';
 import { housekeeping } from './platform/housekeeping';
+import { DEFAULT_UPLOAD_LIMIT_BYTES, localFileStore, type FileStore } from './platform/uploads';
+import { s3ConfigFromEnv, s3FileStore } from './platform/s3-file-store';
+import { dirname, join } from 'node:path';
+import { DEFAULT_SQLITE_PATH } from './platform/db/database';
 
 export interface StartOptions {
   databaseUrl?: string;
@@ -57,6 +61,27 @@ export interface StartOptions {
   payments?: PaymentsConfig | ((url: string) => PaymentsConfig);
   /** How often open gateway payments, refunds and payouts are queried (default 60 s; 0 disables the timer). */
   paymentCheckIntervalMs?: number;
+  /** Where uploaded images are stored (default: MALL_UPLOADS_DIR, else `uploads/` beside the SQLite file, else ./data/uploads). */
+  uploadsDir?: string;
+  /** The largest image upload in bytes (default: MALL_UPLOAD_MAX_BYTES, else 5 MB). */
+  uploadLimitBytes?: number;
+  /** Where uploads are kept instead of the local directory (default: S3-compatible storage when MALL_S3_BUCKET is set). */
+  fileStore?: FileStore;
+}
+
+/** The data directory of the SQLite default holds the uploads; PostgreSQL installs use ./data/uploads. */
+export function defaultUploadsDir(databaseUrl: string | undefined): string {
+  const url = databaseUrl ?? `sqlite:${DEFAULT_SQLITE_PATH}`;
+  if (/^postgres(ql)?:\/\//.test(url)) return './data/uploads';
+  const path = url.startsWith('sqlite:') ? url.slice('sqlite:'.length) : url;
+  return path === ':memory:' ? './data/uploads' : join(dirname(path), 'uploads');
+}
+
+function uploadLimitFromEnv(value: string | undefined): number {
+  if (value === undefined || value === '') return DEFAULT_UPLOAD_LIMIT_BYTES;
+  if (!/^\d{1,10}$/.test(value) || Number(value) < 1024)
+    throw new Error('MALL_UPLOAD_MAX_BYTES must be a whole number of bytes, at least 1024');
+  return Number(value);
 }
 
 export interface RunningServer {
@@ -177,7 +202,18 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
               logRef.app?.log.info({ phone, text }, 'dev SMS sender');
             },
           });
+    const databaseUrl = options.databaseUrl ?? process.env.DATABASE_URL;
+    const s3 = s3ConfigFromEnv(process.env);
+    const uploads = {
+      files:
+        options.fileStore ??
+        (s3 === undefined
+          ? localFileStore(options.uploadsDir ?? process.env.MALL_UPLOADS_DIR ?? defaultUploadsDir(databaseUrl))
+          : s3FileStore(s3)),
+      limitBytes: options.uploadLimitBytes ?? uploadLimitFromEnv(process.env.MALL_UPLOAD_MAX_BYTES),
+    };
     const ctx: AppContext = {
+      uploads,
       store,
       sequencer,
       providers,

@@ -176,6 +176,10 @@ async function fingerprint(db: Db): Promise<string> {
     'pool_state',
     'referral_progress',
     'idempotency',
+    'roles',
+    'operation_log',
+    'uploads',
+    'page_layouts',
   ] as const;
   for (const table of tables) {
     const rows = await db.selectFrom(table).selectAll().execute();

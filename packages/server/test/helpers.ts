@@ -30,6 +30,9 @@ export interface StartTestOptions {
   connectionTimeoutMs?: number;
   /** WeChat Pay / Alipay (a function gets the server's URL: the gateway double notifies it). Default: none. */
   payments?: StartOptions['payments'];
+  /** Where uploads go; SQLite servers default to beside their database file (inside the test's temp dir). */
+  uploadsDir?: string;
+  uploadLimitBytes?: number;
 }
 
 /**
@@ -157,6 +160,8 @@ async function launch(
     // Tests never read the process's MALL_* variables: no gateway unless the test gives one (production gets one).
     payments: options.payments ?? (environment === 'production' ? productionPayments() : {}),
     paymentCheckIntervalMs: 0,
+    ...(options.uploadsDir === undefined ? {} : { uploadsDir: options.uploadsDir }),
+    ...(options.uploadLimitBytes === undefined ? {} : { uploadLimitBytes: options.uploadLimitBytes }),
   });
   let stopped = false;
   const stop = async (): Promise<void> => {
@@ -207,6 +212,8 @@ function postgresBackend(baseUrl: string): Backend {
     async start(options = {}) {
       let databaseUrl = options.reuse;
       let schema: string | undefined;
+      let uploads: string | undefined;
+      if (options.uploadsDir === undefined) uploads = mkdtempSync(join(tmpdir(), 'mall-uploads-'));
       if (databaseUrl === undefined) {
         schema = `t_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
         const client = new pg.Client({ connectionString: baseUrl });
@@ -216,6 +223,7 @@ function postgresBackend(baseUrl: string): Backend {
         databaseUrl = `${baseUrl}${baseUrl.includes('?') ? '&' : '?'}schema=${schema}`;
       }
       const drop = async (): Promise<void> => {
+        if (uploads !== undefined) rmSync(uploads, { recursive: true, force: true });
         if (schema === undefined) return;
         const client = new pg.Client({ connectionString: baseUrl });
         await client.connect();
@@ -223,7 +231,7 @@ function postgresBackend(baseUrl: string): Backend {
         await client.end();
       };
       try {
-        return await launch(databaseUrl, drop, options);
+        return await launch(databaseUrl, drop, uploads === undefined ? options : { ...options, uploadsDir: uploads });
       } catch (error) {
         await drop();
         throw error;

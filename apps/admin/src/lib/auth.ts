@@ -1,12 +1,12 @@
 import { api, session } from './http';
 import type { Staff } from '@mall/web-common/api-types';
 
+/** What the signed-in staff member's role allows; the server checks the same permission on every request. */
 export function can(permission: string | undefined): boolean {
   if (!permission) return true;
   const staff = session.user;
   if (!staff) return false;
-  if (staff.role === 'admin') return true;
-  return staff.permissions.includes(permission) || staff.permissions.includes('*');
+  return staff.permissions.includes(permission);
 }
 
 /** Loads the signed-in staff member once per page load; false when the token is missing or not a staff token. */

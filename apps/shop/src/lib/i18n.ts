@@ -54,6 +54,7 @@ const zh = {
     codeSent: '验证码已发送',
   },
   home: {
+    rules: '规则说明',
     search: '搜索商品',
     hot: '热门推荐',
     giftPack: '礼包专区',
@@ -439,6 +440,7 @@ const en: Messages = {
     codeSent: 'Code sent',
   },
   home: {
+    rules: 'Rules',
     search: 'Search products',
     hot: 'Recommended',
     giftPack: 'Gift packs',

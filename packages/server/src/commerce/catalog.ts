@@ -1,9 +1,13 @@
-import { findPlan } from '@mall/core';
+import { findPlan, specKey, specProblem, type SpecAttribute } from '@mall/core';
 import type { Db, Tx } from '../platform/db/database';
 import { inTx } from '../platform/db/database';
 import { fail } from '../platform/errors';
 import { newId } from '../platform/ids';
 import { nowIso } from '../platform/clock';
+import { sanitizeRichText } from '../platform/rich-text';
+import { categoryScope } from './categories';
+
+export { listCategories, createCategory } from './categories';
 
 export interface Sku {
   id: string;
@@ -11,12 +15,18 @@ export interface Sku {
   priceFen: bigint;
   costFen: bigint;
   stock: bigint;
+  /** The merchant's SKU code (商家编码); '' when none. */
+  code: string;
+  imageUrl: string;
+  /** One value per spec attribute of the product, in the specs' order; [] for a product without specs. */
+  specValues: string[];
 }
 
 export interface Product {
   id: string;
   title: string;
   subtitle: string;
+  /** Sanitised HTML (rich text), shown as HTML by the storefront. */
   description: string;
   categoryId: string | null;
   imageUrl: string;
@@ -25,21 +35,8 @@ export interface Product {
   plans: string[];
   /** Most units one shopper may hold in open orders (限购); 0 = no limit. */
   purchaseLimit: number;
+  specs: SpecAttribute[];
   skus: Sku[];
-}
-
-export async function listCategories(db: Db | Tx): Promise<{ id: string; name: string }[]> {
-  return db.selectFrom('categories').select(['id', 'name']).orderBy('sort').orderBy('id').execute();
-}
-
-export async function createCategory(trx: Tx, name: string): Promise<{ id: string; name: string }> {
-  const count = await trx
-    .selectFrom('categories')
-    .select((eb) => eb.fn.countAll<bigint>().as('n'))
-    .executeTakeFirstOrThrow();
-  const row = { id: newId('cat'), name, sort: BigInt(count.n) };
-  await trx.insertInto('categories').values(row).execute();
-  return { id: row.id, name };
 }
 
 export async function listProducts(
@@ -49,7 +46,7 @@ export async function listProducts(
   let query = db.selectFrom('products').selectAll().orderBy('created_at').orderBy('id');
   if (filter.onShelfOnly) query = query.where('on_shelf', '=', 1n);
   if (filter.categoryId !== undefined && filter.categoryId !== '')
-    query = query.where('category_id', '=', filter.categoryId);
+    query = query.where('category_id', 'in', await categoryScope(db, filter.categoryId));
   if (filter.q !== undefined && filter.q !== '') query = query.where('title', 'like', `%${filter.q}%`);
   if (filter.ids !== undefined) {
     if (filter.ids.length === 0) return [];
@@ -65,12 +62,22 @@ export async function listProducts(
       'in',
       products.map((p) => p.id),
     )
+    .where('retired', '=', 0n)
     .orderBy('id')
     .execute();
   const byProduct = new Map<string, Sku[]>();
   for (const s of skus) {
     const list = byProduct.get(s.product_id) ?? [];
-    list.push({ id: s.id, name: s.name, priceFen: s.price_fen, costFen: s.cost_fen, stock: s.stock });
+    list.push({
+      id: s.id,
+      name: s.name,
+      priceFen: s.price_fen,
+      costFen: s.cost_fen,
+      stock: s.stock,
+      code: s.code ?? '',
+      imageUrl: s.image_url,
+      specValues: JSON.parse(s.spec_values) as string[],
+    });
     byProduct.set(s.product_id, list);
   }
   return products.map((p) => ({
@@ -84,6 +91,7 @@ export async function listProducts(
     onShelf: p.on_shelf === 1n,
     plans: JSON.parse(p.plans) as string[],
     purchaseLimit: Number(p.purchase_limit),
+    specs: JSON.parse(p.specs) as SpecAttribute[],
     skus: byProduct.get(p.id) ?? [],
   }));
 }
@@ -92,6 +100,18 @@ export async function getProduct(db: Db | Tx, id: string, onShelfOnly: boolean):
   const [product] = await listProducts(db, { onShelfOnly, ids: [id] });
   if (product === undefined) fail('product_not_found');
   return product;
+}
+
+export interface SkuInput {
+  id?: string | undefined;
+  /** Defaults to the spec values joined ("红 / S"). */
+  name?: string | undefined;
+  priceFen: bigint;
+  costFen: bigint;
+  stock: bigint;
+  code?: string | undefined;
+  imageUrl?: string | undefined;
+  specValues?: string[] | undefined;
 }
 
 export interface ProductInput {
@@ -104,7 +124,8 @@ export interface ProductInput {
   onShelf?: boolean | undefined;
   purchaseLimit?: number | undefined;
   plans?: string[] | undefined;
-  skus: { id?: string | undefined; name: string; priceFen: bigint; costFen: bigint; stock: bigint }[];
+  specs?: SpecAttribute[] | undefined;
+  skus: SkuInput[];
 }
 
 function checkPlans(codes: readonly string[]): void {
@@ -117,25 +138,48 @@ async function checkCategory(trx: Tx, id: string | null | undefined): Promise<vo
   if (!row) fail('category_not_found');
 }
 
-export async function saveProduct(trx: Tx, id: string | undefined, input: ProductInput): Promise<Product> {
-  const plans = [...new Set(input.plans ?? [])];
-  checkPlans(plans);
-  await checkCategory(trx, input.categoryId);
+function checkSkus(input: ProductInput, specs: SpecAttribute[]): void {
   if (input.skus.length === 0) fail('invalid_request', 'a product needs at least one SKU');
   for (const s of input.skus) {
     if (s.priceFen < 0n || s.costFen < 0n || s.stock < 0n)
       fail('invalid_request', 'prices, costs and stock are non-negative');
   }
+  const problem = specProblem(
+    specs,
+    input.skus.map((s) => s.specValues ?? []),
+  );
+  if (problem !== undefined) fail('invalid_specs', problem);
+  const codes = input.skus.map((s) => s.code ?? '').filter((c) => c !== '');
+  if (new Set(codes).size !== codes.length) fail('sku_code_taken', 'two SKUs of this product share a code');
+}
+
+/** A code another product's SKU (or a retired one) already holds is refused before the unique index would be. */
+async function checkCodes(trx: Tx, productId: string, skus: SkuInput[]): Promise<void> {
+  const codes = skus.map((s) => s.code ?? '').filter((c) => c !== '');
+  if (codes.length === 0) return;
+  const taken = await trx.selectFrom('skus').select(['id', 'code', 'product_id']).where('code', 'in', codes).execute();
+  const mine = new Set(skus.map((s) => s.id).filter((id): id is string => id !== undefined));
+  const clash = taken.find((t) => !(t.product_id === productId && mine.has(t.id)));
+  if (clash !== undefined) fail('sku_code_taken', clash.code ?? '');
+}
+
+export async function saveProduct(trx: Tx, id: string | undefined, input: ProductInput): Promise<Product> {
+  const plans = [...new Set(input.plans ?? [])];
+  checkPlans(plans);
+  await checkCategory(trx, input.categoryId);
+  const specs = (input.specs ?? []).map((s) => ({ name: s.name.trim(), values: s.values.map((v) => v.trim()) }));
+  checkSkus(input, specs);
   const values = {
     title: input.title,
     subtitle: input.subtitle ?? '',
-    description: input.description ?? '',
+    description: sanitizeRichText(input.description ?? ''),
     category_id: input.categoryId ?? null,
     image_url: input.imageUrl ?? '',
     images: JSON.stringify(input.images ?? (input.imageUrl ? [input.imageUrl] : [])),
     on_shelf: input.onShelf === false ? 0n : 1n,
     plans: JSON.stringify(plans),
     purchase_limit: BigInt(input.purchaseLimit ?? 0),
+    specs: JSON.stringify(specs),
   };
   let productId = id;
   if (productId === undefined) {
@@ -148,34 +192,49 @@ export async function saveProduct(trx: Tx, id: string | undefined, input: Produc
     const result = await trx.updateTable('products').set(values).where('id', '=', productId).executeTakeFirst();
     if (result.numUpdatedRows !== 1n) fail('product_not_found');
   }
+  await saveSkus(trx, productId, input.skus);
+  return getProduct(trx, productId, false);
+}
+
+/**
+ * The product's SKUs become exactly the given ones: known ids are updated, new ones inserted, and the ones left out
+ * retired (stock 0, hidden), never deleted, because orders and reservations point at them.
+ */
+async function saveSkus(trx: Tx, productId: string, skus: SkuInput[]): Promise<void> {
   const existing = await trx.selectFrom('skus').select('id').where('product_id', '=', productId).execute();
   const known = new Set(existing.map((s) => s.id));
-  for (const s of input.skus) {
-    if (s.id !== undefined && known.has(s.id)) {
+  for (const s of skus) if (s.id !== undefined && !known.has(s.id)) fail('sku_not_found');
+  // Codes first leave the SKUs that give them up, so two SKUs can swap codes in one save.
+  await checkCodes(trx, productId, skus);
+  const kept = new Set(skus.map((s) => s.id).filter((skuId): skuId is string => skuId !== undefined));
+  for (const old of existing) {
+    await trx
+      .updateTable('skus')
+      .set(kept.has(old.id) ? { code: null } : { code: null, stock: 0n, retired: 1n })
+      .where('id', '=', old.id)
+      .execute();
+  }
+  for (const s of skus) {
+    const fields = {
+      name: s.name?.trim() || specKey(s.specValues ?? []) || '默认',
+      price_fen: s.priceFen,
+      cost_fen: s.costFen,
+      stock: s.stock,
+      code: s.code === undefined || s.code === '' ? null : s.code,
+      image_url: s.imageUrl ?? '',
+      spec_values: JSON.stringify(s.specValues ?? []),
+      retired: 0n,
+    };
+    if (s.id !== undefined) {
       // Stock set by an admin is the available quantity; reservations already taken stay where they are.
-      await trx
-        .updateTable('skus')
-        .set({ name: s.name, price_fen: s.priceFen, cost_fen: s.costFen, stock: s.stock })
-        .where('id', '=', s.id)
-        .execute();
+      await trx.updateTable('skus').set(fields).where('id', '=', s.id).execute();
     } else {
-      if (s.id !== undefined) fail('sku_not_found');
       await trx
         .insertInto('skus')
-        .values({
-          id: newId('sku'),
-          product_id: productId,
-          name: s.name,
-          price_fen: s.priceFen,
-          cost_fen: s.costFen,
-          stock: s.stock,
-          reserved: 0n,
-          sold: 0n,
-        })
+        .values({ id: newId('sku'), product_id: productId, ...fields, reserved: 0n, sold: 0n })
         .execute();
     }
   }
-  return getProduct(trx, productId, false);
 }
 
 export async function setShelf(trx: Tx, id: string, onShelf: boolean): Promise<Product> {
@@ -186,10 +245,6 @@ export async function setShelf(trx: Tx, id: string, onShelf: boolean): Promise<P
     .executeTakeFirst();
   if (result.numUpdatedRows !== 1n) fail('product_not_found');
   return getProduct(trx, id, false);
-}
-
-export async function addCategory(db: Db, name: string): Promise<{ id: string; name: string }> {
-  return inTx(db, (trx) => createCategory(trx, name));
 }
 
 /** Creates (no id) or updates a product with its SKUs in one transaction. */

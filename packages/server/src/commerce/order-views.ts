@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Db, Tx } from '../platform/db/database';
 import { fail } from '../platform/errors';
+import { carrierName } from './carriers';
 
 /** The read side of orders: what shoppers and staff see of an order, and the sales figures. */
 export interface Address {
@@ -39,7 +40,7 @@ export interface OrderView {
   /** The order's after-sales requests (售后单), oldest first. */
   afterSales: { id: string; kind: string; status: string; amountFen: bigint }[];
   payment: { id: string; channel: string; status: string } | null;
-  shipment: { carrier: string; trackingNo: string } | null;
+  shipment: { carrier: string; carrierName: string; trackingNo: string } | null;
 }
 
 type OrderRow = Awaited<ReturnType<typeof loadOrderRows>>[number];
@@ -109,7 +110,10 @@ async function views(db: Db | Tx, rows: OrderRow[]): Promise<OrderView[]> {
       .filter((a) => a.order_id === r.id)
       .map((a) => ({ id: a.id, kind: a.kind, status: a.status, amountFen: a.amount_fen })),
     payment: r.payment_id === null ? null : (paymentById.get(r.payment_id) ?? null),
-    shipment: r.carrier === null ? null : { carrier: r.carrier, trackingNo: r.tracking_no ?? '' },
+    shipment:
+      r.carrier === null
+        ? null
+        : { carrier: r.carrier, carrierName: carrierName(r.carrier), trackingNo: r.tracking_no ?? '' },
   }));
 }
 

@@ -6,16 +6,46 @@ import type { PaymentProvider } from '../money/payments/provider';
 import type { GatewayRegistry } from '../money/payments/gateways';
 import type { SmsSender } from '../platform/identity/login-codes';
 import { findSession } from '../platform/identity/sessions';
-import { ROLE_PERMISSIONS, getStaff, type Permission, type StaffRow } from '../platform/identity/staff';
-import { fail } from '../platform/errors';
+import { getStaff, type SignedInStaff } from '../platform/identity/staff';
+import type { Permission } from '../platform/identity/permissions';
+import { fail, type ErrorCode } from '../platform/errors';
 import type { MallEnvironment } from '../platform/environment';
+import type { FileStore } from '../platform/uploads';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
     /** A route anyone may call; every other route of its area needs sign-in before its schema is checked. */
     public?: boolean;
+    /**
+     * The permission an admin route needs (null: any signed-in staff member). Every admin route states it; the route
+     * registry collects them, so the permission list comes from the routes.
+     */
+    permission?: Permission | null;
+    /** The error a body over the route's limit answers (default payload_too_large), with its detail. */
+    tooLarge?: { code: ErrorCode; detail: string };
+    /** What an admin write records in the operation log (see operation-hooks.ts). */
+    operation?: OperationSpec;
   }
 }
+
+/**
+ * An admin write's entry in the operation log: the action, the kind of entity it changes (its state before and after
+ * is read by that kind's snapshot), and where the entity's id comes from. `entity: null` is a job with no entity
+ * (run settlement now): its answer is kept as the "after".
+ */
+export interface OperationSpec {
+  action: string;
+  entity: EntityKind | null;
+  /** The id(s) the write is about, from the request (path parameter, body). */
+  target?: (request: FastifyRequest) => string | string[] | undefined | Promise<string | string[] | undefined>;
+  /** For creates, and writes whose ids only the answer knows. */
+  answerTarget?: (answer: unknown) => string | string[] | undefined;
+  /** A POST that only reads (a preview): not logged. */
+  readOnly?: boolean;
+}
+
+export type EntityKind =
+  'product' | 'category' | 'order' | 'withdrawal' | 'plan' | 'settings' | 'staff' | 'role' | 'layout' | 'upload';
 
 export interface AppContext {
   store: Store;
@@ -30,6 +60,8 @@ export interface AppContext {
   /** Keys the HMAC under which one-time codes are stored. */
   codeSecret: string;
   environment: MallEnvironment;
+  /** Where uploaded images go, and the most bytes one may have. */
+  uploads: { files: FileStore; limitBytes: number };
   /** Runs the settlement now (the admin route and the timer share it), auto-confirming due receipts first. */
   settleNow(): Promise<number>;
 }
@@ -88,22 +120,39 @@ export async function shopperId(ctx: AppContext, request: FastifyRequest): Promi
   return session.subjectId;
 }
 
-/** The signed-in staff member, checked for one permission: no token 401, a shopper token 401, no permission 403. */
+const staffCache = new WeakMap<FastifyRequest, SignedInStaff | undefined>();
+
+async function staffOfSession(ctx: AppContext, request: FastifyRequest): Promise<SignedInStaff | undefined> {
+  if (staffCache.has(request)) return staffCache.get(request);
+  const session = await sessionOf(ctx, request);
+  const staff = session?.kind === 'staff' ? await getStaff(ctx.store.db, session.subjectId) : undefined;
+  staffCache.set(request, staff);
+  return staff;
+}
+
+/**
+ * The signed-in staff member, checked for one permission: no token 401, a shopper token 401, a disabled member 401,
+ * no permission 403. The role's permissions are read from the database on every request, so a role edit applies at
+ * once.
+ */
 export async function staffWith(
   ctx: AppContext,
   request: FastifyRequest,
   permission: Permission | null,
-): Promise<StaffRow> {
-  const session = await sessionOf(ctx, request);
-  if (session === undefined || session.kind !== 'staff') fail('unauthorized');
-  const staff = await getStaff(ctx.store.db, session.subjectId);
+): Promise<SignedInStaff> {
+  const staff = await staffOfSession(ctx, request);
   if (staff === undefined) fail('unauthorized');
-  if (permission !== null && !ROLE_PERMISSIONS[staff.role].includes(permission)) fail('forbidden', permission);
+  if (permission !== null && !staff.permissions.includes(permission)) fail('forbidden', permission);
   return staff;
 }
 
+/** The staff member the admin scope's hook already signed in (and checked for the route's permission). */
+export function staffOf(ctx: AppContext, request: FastifyRequest): Promise<SignedInStaff> {
+  return staffWith(ctx, request, null);
+}
+
 /** Staff sign-in from the Authorization header, or from the docs cookie for routes a browser opens directly. */
-export async function staffFromHeaderOrCookie(ctx: AppContext, request: FastifyRequest): Promise<StaffRow> {
+export async function staffFromHeaderOrCookie(ctx: AppContext, request: FastifyRequest): Promise<SignedInStaff> {
   const token = bearer(request) ?? cookie(request, STAFF_DOCS_COOKIE);
   const session = token === undefined ? undefined : await findSession(ctx.store.db, token);
   if (session === undefined || session.kind !== 'staff') fail('unauthorized');
@@ -112,8 +161,15 @@ export async function staffFromHeaderOrCookie(ctx: AppContext, request: FastifyR
   return staff;
 }
 
-export function staffJson(staff: StaffRow) {
-  return { id: staff.id, username: staff.username, role: staff.role, permissions: [...ROLE_PERMISSIONS[staff.role]] };
+export function staffJson(staff: SignedInStaff) {
+  return {
+    id: staff.id,
+    username: staff.username,
+    role: staff.role,
+    roleName: staff.roleName,
+    permissions: [...staff.permissions],
+    totpEnabled: staff.totpEnabled,
+  };
 }
 
 /**

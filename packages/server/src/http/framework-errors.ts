@@ -64,8 +64,11 @@ export function errorOutcome(
   switch (error.statusCode) {
     case 429:
       return { code: 'rate_limited', status: 429 };
-    case 413:
-      return { code: 'payload_too_large', status: 413 };
+    case 413: {
+      // A route that takes files names its own limit (an image upload answers image_too_large with the size).
+      const tooLarge = request.routeOptions.config.tooLarge;
+      return { code: tooLarge?.code ?? 'payload_too_large', status: 413, detail: tooLarge?.detail };
+    }
     case 415:
       return { code: 'unsupported_media_type', status: 415 };
     case 414:

@@ -26,7 +26,8 @@ function checkValue(root: unknown, where: string): void {
       checkString(value, where);
       continue;
     }
-    if (value === null || typeof value !== 'object') continue;
+    // A file upload's raw bytes are the route's to check (magic bytes, a parser), not text.
+    if (value === null || typeof value !== 'object' || value instanceof Uint8Array) continue;
     if (depth >= MAX_DEPTH) fail('invalid_request', `${where} is nested too deeply`);
     if (Array.isArray(value)) {
       for (const item of value) stack.push({ value: item, depth: depth + 1 });

@@ -8,6 +8,7 @@ import { shopInvitationRoutes } from './shop/invitations';
 import { shopRulesRoutes } from './shop/rules';
 import { shopAfterSaleRoutes } from './shop/after-sales';
 import { shopPaymentRoutes } from './shop/payments';
+import { shopHomeRoutes } from './shop/home';
 import { adminAuthRoutes } from './admin/auth';
 import { adminDashboardRoutes } from './admin/dashboard';
 import { adminCatalogRoutes } from './admin/catalog';
@@ -20,8 +21,17 @@ import { adminAfterSaleRoutes } from './admin/after-sales';
 import { adminPaymentRoutes } from './admin/payments';
 import { adminReconciliationRoutes } from './admin/reconciliation';
 import { paymentNotifyRoutes } from './payment-notify';
+import { adminTwoStepRoutes } from './admin/two-step';
+import { adminStaffRoutes } from './admin/staff';
+import { adminOperationRoutes } from './admin/operations';
+import { adminCategoryRoutes } from './admin/categories';
+import { adminCatalogFileRoutes } from './admin/catalog-files';
+import { adminShippingRoutes } from './admin/shipping';
+import { adminDecorationRoutes } from './admin/decoration';
 import { sandboxRoutes } from './sandbox';
 import { simulationRoutes } from './simulations';
+import { collectAdminRoutes, type AdminRouteInfo } from './route-registry';
+import { operationHooks } from './operation-hooks';
 import { staticRoutes } from './static-routes';
 
 /** The one list of route modules. A new area of the API is one module here. */
@@ -34,13 +44,21 @@ const SHOP: readonly RouteModule[] = [
   shopRulesRoutes,
   shopAfterSaleRoutes,
   shopPaymentRoutes,
+  shopHomeRoutes,
 ];
 
 const ADMIN: readonly RouteModule[] = [
   adminAuthRoutes,
+  adminTwoStepRoutes,
+  adminStaffRoutes,
+  adminOperationRoutes,
   adminDashboardRoutes,
+  adminCategoryRoutes,
   adminCatalogRoutes,
+  adminCatalogFileRoutes,
   adminOrderRoutes,
+  adminShippingRoutes,
+  adminDecorationRoutes,
   adminUserRoutes,
   adminPlanRoutes,
   adminFinanceRoutes,
@@ -48,6 +66,7 @@ const ADMIN: readonly RouteModule[] = [
   adminAfterSaleRoutes,
   adminPaymentRoutes,
   adminReconciliationRoutes,
+  simulationRoutes,
 ];
 
 /** Shop routes need a shopper, admin routes a staff member, unless marked public; each area is its own scope. */
@@ -56,14 +75,18 @@ export async function registerRoutes(app: FastifyInstance, ctx: AppContext, opti
     requireSignIn(scope, (request) => shopperId(ctx, request));
     for (const routes of SHOP) await routes(scope, ctx, options);
   });
+  const adminRoutes: AdminRouteInfo[] = [];
+  app.decorate('adminRoutes', adminRoutes);
   await app.register(async (scope) => {
-    requireSignIn(scope, (request) => staffWith(ctx, request, null));
+    // The route's declared permission is checked with sign-in, before its body schema: strangers learn only 401/403.
+    requireSignIn(scope, (request) => staffWith(ctx, request, request.routeOptions.config.permission ?? null));
+    collectAdminRoutes(scope, adminRoutes);
+    operationHooks(scope, ctx);
     for (const routes of ADMIN) await routes(scope, ctx, options);
   });
   // The sandbox gateway's routes exist only where its provider does (demo mode): in production they are 404.
   if (ctx.providers.has('sandbox')) await app.register(async (scope) => sandboxRoutes(scope, ctx));
   // WeChat Pay and Alipay notify here; the routes answer 404 for a gateway this mall has not configured.
   await app.register(async (scope) => paymentNotifyRoutes(scope, ctx));
-  await app.register(async (scope) => simulationRoutes(scope, ctx));
-  await staticRoutes(app, options.webRoot);
+  await staticRoutes(app, options.webRoot, ctx.uploads.files.root);
 }

@@ -1,4 +1,3 @@
-import type { ErrorCode } from '../platform/errors';
 import { PHONE_PATTERN } from '../platform/identity/shoppers';
 
 /**
@@ -92,16 +91,26 @@ export const orderSchema: Schema = obj(
     refundedFen: int(),
     afterSales: arr(obj({ id: str(), kind: str(), status: str(), amountFen: int() })),
     payment: nullable(obj({ id: str(), channel: str(), status: str() })),
-    shipment: nullable(obj({ carrier: str(), trackingNo: str() })),
+    shipment: nullable(obj({ carrier: str(), carrierName: str(), trackingNo: str() })),
   },
   ['id', 'status', 'amountFen'],
 );
 
-export const skuSchema: Schema = obj({ id: str(), name: str(), priceFen: int(), costFen: int(), stock: int() }, [
-  'id',
-  'priceFen',
-  'stock',
-]);
+export const skuSchema: Schema = obj(
+  {
+    id: str(),
+    name: str(),
+    priceFen: int(),
+    costFen: int(),
+    stock: int(),
+    code: str(),
+    imageUrl: str(),
+    specValues: arr(str()),
+  },
+  ['id', 'priceFen', 'stock'],
+);
+
+const specsSchema: Schema = arr(obj({ name: str(), values: arr(str()) }));
 
 export const productSchema: Schema = obj(
   {
@@ -116,15 +125,15 @@ export const productSchema: Schema = obj(
     skus: arr(skuSchema),
     plans: arr(str()),
     purchaseLimit: int(),
+    specs: specsSchema,
   },
   ['id', 'title', 'skus', 'plans'],
 );
 
-export const publicSkuSchema: Schema = obj({ id: str(), name: str(), priceFen: int(), stock: int() }, [
-  'id',
-  'priceFen',
-  'stock',
-]);
+export const publicSkuSchema: Schema = obj(
+  { id: str(), name: str(), priceFen: int(), stock: int(), imageUrl: str(), specValues: arr(str()) },
+  ['id', 'priceFen', 'stock'],
+);
 export const publicProductSchema: Schema = {
   ...productSchema,
   properties: { ...(productSchema.properties as Schema), skus: arr(publicSkuSchema) },
@@ -213,19 +222,3 @@ export const addressSchema: Schema = obj(
 export const shopTags = ['shop'];
 /** Documentation of a shop route anyone may call (no bearer token). */
 export const publicShop = { tags: shopTags, security: [] };
-
-/**
- * Options of an admin route: its summary, request schemas, the 200 answer's schema and the error codes its handler
- * can answer beyond the admin kind's (see `errors` in route-errors.ts; left out, any code of the table).
- */
-export function adminRoute(
-  summary: string,
-  extra: Record<string, unknown> = {},
-  response?: Schema,
-  errors?: readonly ErrorCode[],
-) {
-  return {
-    schema: { tags: ['admin'], summary, ...extra, ...(response === undefined ? {} : { response: { 200: response } }) },
-    ...(errors === undefined ? {} : { config: { errors } }),
-  };
-}

@@ -1,13 +1,12 @@
-import type { FastifyInstance } from 'fastify';
 import {
   MAX_SIMULATION_ORDERS,
   simulationView,
   startSimulation,
   type SimulationRequest,
 } from '../incentives/simulations';
-import type { AppContext } from './context';
-import { staffWith } from './context';
+import type { RouteModule } from './context';
 import { anyObject, arr, idParam, nullable, obj, str } from './schemas';
+import { staffRoute } from './staff-route';
 
 const simulationAnswer = obj(
   {
@@ -37,47 +36,37 @@ const generateSchema = {
 } as const;
 
 /** The admin simulator: runs the engine over a synthetic flow in a worker thread and reports progress. */
-export async function simulationRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
-  // Sign-in and permission before the body schema, as on every admin route: strangers learn only 401/403.
-  app.addHook('preValidation', async (request) => {
-    await staffWith(ctx, request, 'plans:read');
-  });
+export const simulationRoutes: RouteModule = async (app) => {
   app.post<{ Body: SimulationRequest }>(
     '/api/admin/simulations',
-    {
-      schema: {
-        tags: ['admin'],
-        summary: 'Start a simulation of the incentive plans over a synthetic flow',
+    staffRoute(
+      'plans:read',
+      'Start a simulation of the incentive plans over a synthetic flow',
+      {
         body: {
           type: 'object',
           required: ['plans', 'generate'],
           additionalProperties: false,
           properties: { plans: { type: 'object' }, generate: generateSchema },
         },
-        response: { 200: obj({ id: str() }, ['id']) },
       },
-      config: { errors: ['invalid_parameter', 'simulation_busy'] },
-    },
-    async (request) => {
-      await staffWith(ctx, request, 'plans:read');
-      return { id: startSimulation(request.body) };
-    },
+      obj({ id: str() }, ['id']),
+      { action: 'simulation.start', entity: null },
+      ['invalid_parameter', 'simulation_busy'],
+    ),
+    async (request) => ({ id: startSimulation(request.body) }),
   );
 
   app.get<{ Params: { id: string } }>(
     '/api/admin/simulations/:id',
-    {
-      schema: {
-        tags: ['admin'],
-        summary: 'A simulation: status, progress (0..1), the summary and its checkpoint series',
-        params: idParam,
-        response: { 200: simulationAnswer },
-      },
-      config: { errors: ['simulation_not_found'] },
-    },
-    async (request) => {
-      await staffWith(ctx, request, 'plans:read');
-      return simulationView(request.params.id);
-    },
+    staffRoute(
+      'plans:read',
+      'A simulation: status, progress (0..1), the summary and its checkpoint series',
+      { params: idParam },
+      simulationAnswer,
+      undefined,
+      ['simulation_not_found'],
+    ),
+    async (request) => simulationView(request.params.id),
   );
-}
+};

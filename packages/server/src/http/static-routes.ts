@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance, FastifyReply } from 'fastify';
@@ -21,10 +21,28 @@ function cacheHeaders(dist: string): (reply: FastifyReply, path: string) => void
 }
 
 /**
- * Serves the built storefront at / and the admin console at /admin/ when they exist (both use hash routing). The
- * build writes .br and .gz beside each asset; they are sent to clients that accept them, never compressed per request.
+ * Serves the built storefront at / and the admin console at /admin/ when they exist (both use hash routing), and
+ * uploaded images under /uploads/. The build writes .br and .gz beside each asset; they are sent to clients that
+ * accept them, never compressed per request.
  */
-export async function staticRoutes(app: FastifyInstance, webRoot = REPO_ROOT): Promise<void> {
+export async function staticRoutes(app: FastifyInstance, webRoot = REPO_ROOT, uploadsRoot?: string): Promise<void> {
+  if (uploadsRoot !== undefined) {
+    // Uploaded files are named by their content's hash, so a URL never changes meaning: cache for a year.
+    mkdirSync(uploadsRoot, { recursive: true });
+    await app.register(fastifyStatic, {
+      root: uploadsRoot,
+      prefix: '/uploads/',
+      decorateReply: false,
+      index: false,
+      dotfiles: 'deny',
+      cacheControl: false,
+      setHeaders: (reply) => {
+        reply.header('cache-control', IMMUTABLE);
+        reply.header('x-content-type-options', 'nosniff');
+        reply.header('content-security-policy', "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'");
+      },
+    });
+  }
   app.get<{ Params: { key: string } }>('/assets/products/:key', { schema: { hide: true } }, async (request, reply) => {
     const svg = productSvg(request.params.key.replace(/\.svg$/, ''));
     if (svg === undefined) fail('not_found');

@@ -289,3 +289,9 @@ export async function decideWithdrawal(
     return markWithdrawalPaid(trx, id, environment);
   });
 }
+
+/** One withdrawal, or undefined (the operation log's snapshot of it). */
+export async function findWithdrawal(db: Db | Tx, id: string): Promise<WithdrawalView | undefined> {
+  const row = await db.selectFrom('withdrawals').selectAll().where('id', '=', id).executeTakeFirst();
+  return row === undefined ? undefined : view(row);
+}

@@ -33,7 +33,23 @@ function nextRandomByte(): number {
 }
 
 export type IdPrefix =
-  'usr' | 'stf' | 'ord' | 'pay' | 'prd' | 'sku' | 'cat' | 'wdr' | 'trn' | 'ref' | 'evt' | 'sim' | 'afs' | 'rfd' | 'rcn';
+  | 'usr'
+  | 'stf'
+  | 'ord'
+  | 'pay'
+  | 'prd'
+  | 'sku'
+  | 'cat'
+  | 'wdr'
+  | 'trn'
+  | 'ref'
+  | 'evt'
+  | 'sim'
+  | 'afs'
+  | 'rfd'
+  | 'rcn'
+  | 'opl'
+  | 'upl';
 
 export function newId(prefix: IdPrefix): string {
   const ms = Date.now();

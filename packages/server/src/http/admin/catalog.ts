@@ -1,78 +1,63 @@
 import { PLANS } from '@mall/core';
-import {
-  addCategory,
-  getProduct,
-  listCategories,
-  listProducts,
-  putOnShelf,
-  storeProduct,
-  type ProductInput,
-} from '../../commerce/catalog';
+import { getProduct, listProducts, putOnShelf, storeProduct, type ProductInput } from '../../commerce/catalog';
 import { productWarnings } from '../../incentives/plans';
-import { paging, staffWith, type RouteModule } from '../context';
-import {
-  adminRoute,
-  arr,
-  bool,
-  fen,
-  id,
-  idParam,
-  int,
-  list,
-  nullable,
-  obj,
-  pageQuery,
-  productSchema,
-  str,
-} from '../schemas';
+import { paging, type RouteModule } from '../context';
+import { arr, bool, fen, id, idParam, int, list, nullable, obj, pageQuery, productSchema, str } from '../schemas';
+import { answerId, byParam, staffRoute } from '../staff-route';
 
+const specText = str({ minLength: 1, maxLength: 30 });
 const productBody = obj(
   {
     title: str({ minLength: 1, maxLength: 100 }),
     subtitle: str({ maxLength: 200 }),
-    description: str({ maxLength: 5000 }),
+    description: str({ maxLength: 20_000 }),
     categoryId: nullable(id()),
     imageUrl: str({ maxLength: 2000 }),
     images: arr(str({ maxLength: 2000 }), { maxItems: 20 }),
     onShelf: bool,
     purchaseLimit: int({ minimum: 0, maximum: 100_000 }),
     plans: arr(str({ enum: PLANS.map((p) => p.code) }), { maxItems: 10 }),
+    specs: arr(obj({ name: specText, values: arr(specText, { minItems: 1, maxItems: 30 }) }, ['name', 'values']), {
+      maxItems: 3,
+    }),
     skus: arr(
       obj(
         {
-          id: id(),
-          name: str({ minLength: 1, maxLength: 50 }),
+          id: str(),
+          name: str({ maxLength: 50 }),
           priceFen: fen,
           costFen: fen,
           stock: int({ minimum: 0, maximum: 100_000_000 }),
+          code: str({ maxLength: 64, pattern: '^[A-Za-z0-9._-]*$' }),
+          imageUrl: str({ maxLength: 2000 }),
+          specValues: arr(specText, { maxItems: 3 }),
         },
-        ['name', 'priceFen', 'costFen', 'stock'],
+        ['priceFen', 'costFen', 'stock'],
       ),
-      { minItems: 1, maxItems: 50 },
+      { minItems: 1, maxItems: 300 },
     ),
   },
   ['title', 'skus'],
 );
 
-interface ProductBody {
-  title: string;
-  subtitle?: string;
-  description?: string;
-  categoryId?: string | null;
-  imageUrl?: string;
-  images?: string[];
-  onShelf?: boolean;
-  purchaseLimit?: number;
-  plans?: string[];
-  skus: { id?: string; name: string; priceFen: number; costFen: number; stock: number }[];
+interface ProductBody extends Omit<ProductInput, 'skus'> {
+  skus: {
+    id?: string;
+    name?: string;
+    priceFen: number;
+    costFen: number;
+    stock: number;
+    code?: string;
+    imageUrl?: string;
+    specValues?: string[];
+  }[];
 }
 
 function productInput(body: ProductBody): ProductInput {
   return {
     ...body,
     skus: body.skus.map((s) => ({
-      id: s.id,
-      name: s.name,
+      ...s,
       priceFen: BigInt(s.priceFen),
       costFen: BigInt(s.costFen),
       stock: BigInt(s.stock),
@@ -80,67 +65,37 @@ function productInput(body: ProductBody): ProductInput {
   };
 }
 
-/** Categories and products for staff: cost price, stock, shelf, plans; saving warns about thin margins. */
+/** Products for staff: cost price, stock, shelf, plans, specs and SKU matrix; saving warns about thin margins. */
 export const adminCatalogRoutes: RouteModule = async (app, ctx) => {
   const db = ctx.store.db;
 
-  app.get(
-    '/api/admin/categories',
-    adminRoute('Categories (catalog:read)', {}, list(obj({ id: str(), name: str() }), false), []),
-    async (request) => {
-      await staffWith(ctx, request, 'catalog:read');
-      return { items: await listCategories(db) };
-    },
-  );
-
-  app.post<{ Body: { name: string } }>(
-    '/api/admin/categories',
-    adminRoute(
-      'Create a category (catalog:write)',
-      { body: obj({ name: str({ minLength: 1, maxLength: 50 }) }, ['name']) },
-      obj({ category: obj({ id: str(), name: str() }) }),
-      [],
-    ),
-    async (request) => {
-      await staffWith(ctx, request, 'catalog:write');
-      return { category: await addCategory(db, request.body.name) };
-    },
-  );
-
   app.get<{ Querystring: { q?: string; categoryId?: string; page?: number; pageSize?: number } }>(
     '/api/admin/products',
-    adminRoute(
-      'Products with cost and stock (catalog:read)',
+    staffRoute(
+      'catalog:read',
+      'Products with cost and stock',
       { querystring: obj({ q: str({ maxLength: 50 }), categoryId: id(), ...pageQuery }) },
       list(productSchema),
+      undefined,
       [],
     ),
     async (request) => {
-      await staffWith(ctx, request, 'catalog:read');
       const { page, pageSize } = paging(request.query);
       const all = await listProducts(db, {
         onShelfOnly: false,
         q: request.query.q,
         categoryId: request.query.categoryId,
       });
-      return {
-        items: all.slice((page - 1) * pageSize, page * pageSize),
-        total: all.length,
-        page,
-        pageSize,
-      };
+      return { items: all.slice((page - 1) * pageSize, page * pageSize), total: all.length, page, pageSize };
     },
   );
 
   app.get<{ Params: { id: string } }>(
     '/api/admin/products/:id',
-    adminRoute('One product (catalog:read)', { params: idParam }, obj({ product: productSchema }), [
+    staffRoute('catalog:read', 'One product', { params: idParam }, obj({ product: productSchema }), undefined, [
       'product_not_found',
     ]),
-    async (request) => {
-      await staffWith(ctx, request, 'catalog:read');
-      return { product: await getProduct(db, request.params.id, false) };
-    },
+    async (request) => ({ product: await getProduct(db, request.params.id, false) }),
   );
 
   const productAnswer = () => obj({ product: productSchema, warnings: arr(obj({ code: str(), message: str() })) });
@@ -151,43 +106,47 @@ export const adminCatalogRoutes: RouteModule = async (app, ctx) => {
 
   app.post<{ Body: ProductBody }>(
     '/api/admin/products',
-    adminRoute(
-      'Create a product (catalog:write); warns when planned payouts exceed the margin',
+    staffRoute(
+      'catalog:write',
+      'Create a product; specs (颜色 x 尺码) with one SKU per combination; the description is sanitised HTML; warns when planned payouts exceed the margin',
       { body: productBody },
       productAnswer(),
-      ['category_not_found', 'invalid_parameter', 'sku_not_found'],
+      { action: 'product.create', entity: 'product', answerTarget: answerId('product') },
+      ['category_not_found', 'invalid_parameter', 'sku_not_found', 'sku_code_taken', 'invalid_specs'],
     ),
-    async (request) => {
-      await staffWith(ctx, request, 'catalog:write');
-      return saveWith(undefined, request.body);
-    },
+    async (request) => saveWith(undefined, request.body),
   );
 
   app.put<{ Params: { id: string }; Body: ProductBody }>(
     '/api/admin/products/:id',
-    adminRoute('Update a product (catalog:write)', { params: idParam, body: productBody }, productAnswer(), [
-      'product_not_found',
-      'category_not_found',
-      'invalid_parameter',
-      'sku_not_found',
-    ]),
-    async (request) => {
-      await staffWith(ctx, request, 'catalog:write');
-      return saveWith(request.params.id, request.body);
-    },
+    staffRoute(
+      'catalog:write',
+      'Update a product: its SKUs become the given ones (SKUs left out are retired)',
+      { params: idParam, body: productBody },
+      productAnswer(),
+      { action: 'product.update', entity: 'product', target: byParam() },
+      [
+        'product_not_found',
+        'category_not_found',
+        'invalid_parameter',
+        'sku_not_found',
+        'sku_code_taken',
+        'invalid_specs',
+      ],
+    ),
+    async (request) => saveWith(request.params.id, request.body),
   );
 
   app.post<{ Params: { id: string }; Body: { onShelf: boolean } }>(
     '/api/admin/products/:id/shelf',
-    adminRoute(
-      'Put a product on or off the shelf (catalog:write)',
+    staffRoute(
+      'catalog:write',
+      'Put a product on or off the shelf',
       { params: idParam, body: obj({ onShelf: bool }, ['onShelf']) },
       obj({ product: productSchema }),
+      { action: 'product.shelf', entity: 'product', target: byParam() },
       ['product_not_found'],
     ),
-    async (request) => {
-      await staffWith(ctx, request, 'catalog:write');
-      return { product: await putOnShelf(db, request.params.id, request.body.onShelf) };
-    },
+    async (request) => ({ product: await putOnShelf(db, request.params.id, request.body.onShelf) }),
   );
 };

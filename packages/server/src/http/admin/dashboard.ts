@@ -1,7 +1,8 @@
 import { dashboardView } from '../../incentives/dashboard';
 import { poolView, priceHistory } from '../../incentives/pool';
-import { staffWith, type RouteModule } from '../context';
-import { adminRoute, anyObject, arr, int, obj, pricePointSchema } from '../schemas';
+import type { RouteModule } from '../context';
+import { anyObject, arr, int, obj, pricePointSchema } from '../schemas';
+import { staffRoute } from '../staff-route';
 
 /** Sales, payouts and the appreciation pool at a glance. */
 export const adminDashboardRoutes: RouteModule = async (app, ctx) => {
@@ -9,17 +10,15 @@ export const adminDashboardRoutes: RouteModule = async (app, ctx) => {
 
   app.get(
     '/api/admin/dashboard',
-    adminRoute('Sales, payouts and pool at a glance (dashboard:read)', {}, anyObject, []),
-    async (request) => {
-      await staffWith(ctx, request, 'dashboard:read');
-      return dashboardView(db);
-    },
+    staffRoute('dashboard:read', 'Sales, payouts and pool at a glance', {}, anyObject, undefined, []),
+    async () => dashboardView(db),
   );
 
   app.get(
     '/api/admin/pool',
-    adminRoute(
-      'Appreciation pool state and price history (dashboard:read)',
+    staffRoute(
+      'dashboard:read',
+      'Appreciation pool state and price history',
       {},
       obj(
         {
@@ -30,11 +29,9 @@ export const adminDashboardRoutes: RouteModule = async (app, ctx) => {
         },
         ['cashFen', 'supplyUnits', 'priceFenPerPoint', 'priceHistory'],
       ),
+      undefined,
       [],
     ),
-    async (request) => {
-      await staffWith(ctx, request, 'dashboard:read');
-      return { ...(await poolView(db)), priceHistory: await priceHistory(db, 500) };
-    },
+    async () => ({ ...(await poolView(db)), priceHistory: await priceHistory(db, 500) }),
   );
 };

@@ -2,21 +2,9 @@ import { decideWithdrawal, listWithdrawals, type WithdrawalDecision } from '../.
 import { startPayout } from '../../money/payouts';
 import { listAccounts, listTransfers } from '../../money/ledger';
 import { runAudit } from '../../incentives/audit';
-import { paging, staffWith, type RouteModule } from '../context';
-import {
-  adminRoute,
-  anyObject,
-  arr,
-  bool,
-  idParam,
-  int,
-  list,
-  nullable,
-  obj,
-  pageQuery,
-  str,
-  withdrawalSchema,
-} from '../schemas';
+import { paging, type RouteModule } from '../context';
+import { anyObject, arr, bool, idParam, int, list, nullable, obj, pageQuery, str, withdrawalSchema } from '../schemas';
+import { byParam, staffRoute } from '../staff-route';
 
 const ledgerEntry = obj(
   {
@@ -35,9 +23,9 @@ const ledgerEntry = obj(
 );
 
 const WITHDRAWAL_SUMMARIES: Record<WithdrawalDecision, string> = {
-  approve: 'Approve a withdrawal (finance:write)',
-  reject: 'Reject a withdrawal: the money returns to the wallet (finance:write)',
-  paid: 'Mark an approved withdrawal paid by hand: bank transfers, or a channel whose gateway is not configured (finance:write)',
+  approve: 'Approve a withdrawal',
+  reject: 'Reject a withdrawal: the money returns to the wallet',
+  paid: 'Mark an approved withdrawal paid by hand: bank transfers, or a channel whose gateway is not configured',
 };
 
 /** Finance: withdrawals and their decisions, the ledger, account balances, the incentive audit. */
@@ -46,14 +34,15 @@ export const adminFinanceRoutes: RouteModule = async (app, ctx) => {
 
   app.get<{ Querystring: { status?: string; page?: number; pageSize?: number } }>(
     '/api/admin/withdrawals',
-    adminRoute(
-      'Withdrawals (finance:read)',
+    staffRoute(
+      'finance:read',
+      'Withdrawals',
       { querystring: obj({ status: str(), ...pageQuery }) },
       list(withdrawalSchema),
+      undefined,
       [],
     ),
     async (request) => {
-      await staffWith(ctx, request, 'finance:read');
       const { page, pageSize } = paging(request.query);
       return { ...(await listWithdrawals(db, { status: request.query.status, page, pageSize })), page, pageSize };
     },
@@ -62,14 +51,15 @@ export const adminFinanceRoutes: RouteModule = async (app, ctx) => {
   for (const decision of ['approve', 'reject', 'paid'] as const) {
     app.post<{ Params: { id: string }; Body: { reason?: string } | undefined }>(
       `/api/admin/withdrawals/:id/${decision}`,
-      adminRoute(
+      staffRoute(
+        'finance:write',
         WITHDRAWAL_SUMMARIES[decision],
         { params: idParam, body: obj({ reason: str({ maxLength: 500 }) }) },
         obj({ withdrawal: withdrawalSchema }),
+        { action: `withdrawal.${decision}`, entity: 'withdrawal', target: byParam() },
         ['withdrawal_not_found', 'withdrawal_transition_not_allowed', 'simulated_money'],
       ),
       async (request) => {
-        await staffWith(ctx, request, 'finance:write');
         return {
           withdrawal: await decideWithdrawal(
             db,
@@ -86,27 +76,27 @@ export const adminFinanceRoutes: RouteModule = async (app, ctx) => {
 
   app.post<{ Params: { id: string } }>(
     '/api/admin/withdrawals/:id/payout',
-    adminRoute(
-      "Pay an approved withdrawal out through its gateway: WeChat Pay's transfer to the payee's balance (the payee confirms in WeChat) or Alipay's single transfer; a failure returns the money, fee included, to the wallet (finance:write)",
+    staffRoute(
+      'finance:write',
+      "Pay an approved withdrawal out through its gateway: WeChat Pay's transfer to the payee's balance (the payee confirms in WeChat) or Alipay's single transfer; a failure returns the money, fee included, to the wallet",
       { params: idParam },
       obj({ withdrawal: withdrawalSchema }),
+      { action: 'withdrawal.payout', entity: 'withdrawal', target: byParam() },
     ),
-    async (request) => {
-      await staffWith(ctx, request, 'finance:write');
-      return { withdrawal: await startPayout(db, ctx.gateways, request.params.id) };
-    },
+    async (request) => ({ withdrawal: await startPayout(db, ctx.gateways, request.params.id) }),
   );
 
   app.get<{ Querystring: { account?: string; page?: number; pageSize?: number } }>(
     '/api/admin/ledger',
-    adminRoute(
-      'Ledger transfers, optionally for one account (finance:read)',
+    staffRoute(
+      'finance:read',
+      'Ledger transfers, optionally for one account',
       { querystring: obj({ account: str({ maxLength: 200 }), ...pageQuery }) },
       list(ledgerEntry),
+      undefined,
       [],
     ),
     async (request) => {
-      await staffWith(ctx, request, 'finance:read');
       const { page, pageSize } = paging(request.query);
       return { ...(await listTransfers(db, { account: request.query.account, page, pageSize })), page, pageSize };
     },
@@ -114,29 +104,27 @@ export const adminFinanceRoutes: RouteModule = async (app, ctx) => {
 
   app.get(
     '/api/admin/accounts',
-    adminRoute(
-      'Every ledger account and its balance (finance:read)',
+    staffRoute(
+      'finance:read',
+      'Every ledger account and its balance',
       {},
       list(obj({ account: str(), balanceFen: int() }), false),
+      undefined,
       [],
     ),
-    async (request) => {
-      await staffWith(ctx, request, 'finance:read');
-      return { items: await listAccounts(db) };
-    },
+    async () => ({ items: await listAccounts(db) }),
   );
 
   app.get(
     '/api/admin/audit',
-    adminRoute(
-      'Replay the incentive event log and compare with stored balances, positions and pool (finance:read)',
+    staffRoute(
+      'finance:read',
+      'Replay the incentive event log and compare with stored balances, positions and pool',
       {},
       obj({ ok: bool, events: int(), differences: arr(anyObject) }, ['ok', 'events', 'differences']),
+      undefined,
       [],
     ),
-    async (request) => {
-      await staffWith(ctx, request, 'finance:read');
-      return runAudit(db);
-    },
+    async () => runAudit(db),
   );
 };

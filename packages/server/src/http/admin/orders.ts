@@ -1,8 +1,10 @@
-import { expireUnpaid, shipOrder } from '../../commerce/orders';
+import { expireUnpaid } from '../../commerce/orders';
+import { shipWithCarrier } from '../../commerce/shipping';
 import { getOrderView, listOrders, withBuyerPhones } from '../../commerce/order-views';
 import { approveAfterSale, pendingRequestOf, rejectAfterSale } from '../../money/after-sales/commands';
-import { paging, staffWith, type RouteModule } from '../context';
-import { adminRoute, bool, idParam, int, list, obj, orderSchema, pageQuery, str } from '../schemas';
+import { paging, staffOf, type RouteModule } from '../context';
+import { bool, idParam, int, list, obj, orderSchema, pageQuery, str } from '../schemas';
+import { byParam, staffRoute } from '../staff-route';
 
 /** Orders for staff: list and read with the buyer's phone, ship, decide refunds, run the timers' jobs now. */
 export const adminOrderRoutes: RouteModule = async (app, ctx) => {
@@ -11,14 +13,15 @@ export const adminOrderRoutes: RouteModule = async (app, ctx) => {
 
   app.get<{ Querystring: { status?: string; q?: string; page?: number; pageSize?: number } }>(
     '/api/admin/orders',
-    adminRoute(
-      'Orders (orders:read)',
+    staffRoute(
+      'orders:read',
+      'Orders',
       { querystring: obj({ status: str(), q: str({ maxLength: 100 }), ...pageQuery }) },
       list(orderSchema),
+      undefined,
       [],
     ),
     async (request) => {
-      await staffWith(ctx, request, 'orders:read');
       const { page, pageSize } = paging(request.query);
       const result = await listOrders(db, { status: request.query.status, q: request.query.q, page, pageSize });
       return { items: await withBuyerPhones(db, result.items), total: result.total, page, pageSize };
@@ -27,9 +30,8 @@ export const adminOrderRoutes: RouteModule = async (app, ctx) => {
 
   app.get<{ Params: { id: string } }>(
     '/api/admin/orders/:id',
-    adminRoute('One order (orders:read)', { params: idParam }, orderAnswer(), ['order_not_found']),
+    staffRoute('orders:read', 'One order', { params: idParam }, orderAnswer(), undefined, ['order_not_found']),
     async (request) => {
-      await staffWith(ctx, request, 'orders:read');
       const [order] = await withBuyerPhones(db, [await getOrderView(db, request.params.id)]);
       return { order };
     },
@@ -37,8 +39,9 @@ export const adminOrderRoutes: RouteModule = async (app, ctx) => {
 
   app.post<{ Params: { id: string }; Body: { carrier: string; trackingNo: string } }>(
     '/api/admin/orders/:id/ship',
-    adminRoute(
-      'Ship a paid order (orders:write)',
+    staffRoute(
+      'orders:write',
+      'Ship a paid order with a carrier from GET /api/admin/carriers (code or name; 422 unknown_carrier)',
       {
         params: idParam,
         body: obj(
@@ -47,11 +50,12 @@ export const adminOrderRoutes: RouteModule = async (app, ctx) => {
         ),
       },
       orderAnswer(),
-      ['order_not_found', 'order_transition_not_allowed'],
+      { action: 'order.ship', entity: 'order', target: byParam() },
+      ['order_not_found', 'order_transition_not_allowed', 'unknown_carrier'],
     ),
     async (request) => {
-      const staff = await staffWith(ctx, request, 'orders:write');
-      await shipOrder(db, request.params.id, `staff:${staff.username}`, request.body);
+      const staff = await staffOf(ctx, request);
+      await shipWithCarrier(db, request.params.id, `staff:${staff.username}`, request.body);
       return { order: await getOrderView(db, request.params.id) };
     },
   );
@@ -59,16 +63,18 @@ export const adminOrderRoutes: RouteModule = async (app, ctx) => {
   for (const decision of ['approve', 'reject'] as const) {
     app.post<{ Params: { id: string }; Body: { reason?: string; restock?: boolean } | undefined }>(
       `/api/admin/orders/:id/refund/${decision}`,
-      adminRoute(
+      staffRoute(
+        'orders:write',
         decision === 'approve'
-          ? "Approve the order's waiting after-sales request: a refund goes back through its channel (stock back when the order was not shipped, or with restock: true) (orders:write)"
-          : "Reject the order's waiting after-sales request: the order returns to where it was (orders:write)",
+          ? "Approve the order's waiting after-sales request: a refund goes back through its channel (stock back when the order was not shipped, or with restock: true)"
+          : "Reject the order's waiting after-sales request: the order returns to where it was",
         { params: idParam, body: obj({ reason: str({ maxLength: 500 }), restock: bool }) },
         orderAnswer(),
+        { action: `order.refund.${decision}`, entity: 'order', target: byParam() },
         ['order_not_found', 'refund_not_open'],
       ),
       async (request) => {
-        const staff = await staffWith(ctx, request, 'orders:write');
+        const staff = await staffOf(ctx, request);
         const actor = `staff:${staff.username}`;
         const note = request.body?.reason;
         const id = await pendingRequestOf(db, request.params.id);
@@ -85,29 +91,27 @@ export const adminOrderRoutes: RouteModule = async (app, ctx) => {
 
   app.post(
     '/api/admin/orders/expire-unpaid',
-    adminRoute(
-      'Cancel unpaid orders past the timeout now (orders:write); a timer also does this',
+    staffRoute(
+      'orders:write',
+      'Cancel unpaid orders past the timeout now; a timer also does this',
       {},
       obj({ cancelled: int() }, ['cancelled']),
+      { action: 'orders.expire-unpaid', entity: null },
       [],
     ),
-    async (request) => {
-      await staffWith(ctx, request, 'orders:write');
-      return { cancelled: await expireUnpaid(db) };
-    },
+    async () => ({ cancelled: await expireUnpaid(db) }),
   );
 
   app.post(
     '/api/admin/settlement/run',
-    adminRoute(
-      'Settle every order whose after-sales window has closed (orders:write)',
+    staffRoute(
+      'orders:write',
+      'Settle every order whose after-sales window has closed',
       {},
       obj({ settled: int() }, ['settled']),
+      { action: 'settlement.run', entity: null },
       [],
     ),
-    async (request) => {
-      await staffWith(ctx, request, 'orders:write');
-      return { settled: await ctx.settleNow() };
-    },
+    async () => ({ settled: await ctx.settleNow() }),
   );
 };

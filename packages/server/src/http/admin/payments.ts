@@ -1,7 +1,8 @@
 import { runPaymentJobs } from '../../money/payments/payment-jobs';
 import { listGatewayPayments, listRefunds } from '../../money/payments/payment-views';
-import { paging, staffWith, type RouteModule } from '../context';
-import { adminRoute, arr, bool, int, list, nullable, obj, pageQuery, str } from '../schemas';
+import { paging, type RouteModule } from '../context';
+import { arr, bool, int, list, nullable, obj, pageQuery, str } from '../schemas';
+import { staffRoute } from '../staff-route';
 import { gatewaySummarySchema, refundSchema } from '../payment-schemas';
 
 const counts = (names: string[]) => obj(Object.fromEntries(names.map((n) => [n, int()])));
@@ -12,13 +13,13 @@ export const adminPaymentRoutes: RouteModule = async (app, ctx) => {
 
   app.get(
     '/api/admin/payments/config',
-    adminRoute(
-      'Configured payment gateways and channels, from the environment: ids and URLs only, never a key (finance:read)',
+    staffRoute(
+      'finance:read',
+      'Configured payment gateways and channels, from the environment: ids and URLs only, never a key',
       {},
       obj({ environment: str(), sandbox: bool, channels: arr(str()), gateways: arr(gatewaySummarySchema) }),
     ),
-    async (request) => {
-      await staffWith(ctx, request, 'finance:read');
+    async () => {
       return {
         environment: ctx.environment,
         sandbox: ctx.providers.has('sandbox'),
@@ -30,25 +31,27 @@ export const adminPaymentRoutes: RouteModule = async (app, ctx) => {
 
   app.post(
     '/api/admin/payments/check-open',
-    adminRoute(
-      'Run the query job now: ask the gateways about open payments, refunds and payouts (finance:write); a timer also does this every minute',
+    staffRoute(
+      'finance:write',
+      'Run the query job now: ask the gateways about open payments, refunds and payouts; a timer also does this every minute',
       {},
       obj({
         payments: counts(['applied', 'closed', 'waiting', 'flagged', 'errors']),
         refunds: counts(['succeeded', 'failed', 'waiting']),
         payouts: counts(['paid', 'failed', 'waiting']),
       }),
+      { action: 'payments.check-open', entity: null },
     ),
-    async (request) => {
-      await staffWith(ctx, request, 'finance:write');
+    async () => {
       return runPaymentJobs(db, ctx.gateways, { olderThanMs: 0 });
     },
   );
 
   app.get<{ Querystring: { status?: string; problem?: boolean; page?: number; pageSize?: number } }>(
     '/api/admin/payments',
-    adminRoute(
-      'WeChat Pay and Alipay payments, newest first; problem=true for those the gateway reported differently (finance:read)',
+    staffRoute(
+      'finance:read',
+      'WeChat Pay and Alipay payments, newest first; problem=true for those the gateway reported differently',
       { querystring: obj({ status: str({ maxLength: 30 }), problem: bool, ...pageQuery }) },
       list(
         obj({
@@ -66,7 +69,6 @@ export const adminPaymentRoutes: RouteModule = async (app, ctx) => {
       ),
     ),
     async (request) => {
-      await staffWith(ctx, request, 'finance:read');
       const { page, pageSize } = paging(request.query);
       const filter = { status: request.query.status, problem: request.query.problem === true, page, pageSize };
       return { ...(await listGatewayPayments(db, filter)), page, pageSize };
@@ -75,13 +77,13 @@ export const adminPaymentRoutes: RouteModule = async (app, ctx) => {
 
   app.get<{ Querystring: { status?: string; page?: number; pageSize?: number } }>(
     '/api/admin/refunds',
-    adminRoute(
-      'Refunds (after-sales, goodwill, late payments), newest first (finance:read)',
+    staffRoute(
+      'finance:read',
+      'Refunds (after-sales, goodwill, late payments), newest first',
       { querystring: obj({ status: str({ maxLength: 30 }), ...pageQuery }) },
       list(refundSchema),
     ),
     async (request) => {
-      await staffWith(ctx, request, 'finance:read');
       const { page, pageSize } = paging(request.query);
       return { ...(await listRefunds(db, { status: request.query.status, page, pageSize })), page, pageSize };
     },

@@ -1,7 +1,8 @@
 import { findPlan } from '@mall/core';
 import { configurePlan, loadPlans, planSchemaJson, type PlanRow } from '../../incentives/plans';
-import { staffWith, type RouteModule } from '../context';
-import { adminRoute, anyObject, bool, id, obj } from '../schemas';
+import { staffOf, type RouteModule } from '../context';
+import { anyObject, bool, id, obj } from '../schemas';
+import { byParam, staffRoute } from '../staff-route';
 
 function planJson(p: PlanRow) {
   const d = findPlan(p.code);
@@ -25,11 +26,8 @@ export const adminPlanRoutes: RouteModule = async (app, ctx) => {
 
   app.get(
     '/api/admin/plans',
-    adminRoute('Plans with parameters and schema (plans:read)', {}, anyObject, []),
-    async (request) => {
-      await staffWith(ctx, request, 'plans:read');
-      return { items: (await loadPlans(db)).map(planJson) };
-    },
+    staffRoute('plans:read', 'Plans with parameters and schema', {}, anyObject, undefined, []),
+    async () => ({ items: (await loadPlans(db)).map(planJson) }),
   );
 
   app.put<{
@@ -37,17 +35,20 @@ export const adminPlanRoutes: RouteModule = async (app, ctx) => {
     Body: { enabled: boolean; params?: Record<string, unknown>; acknowledgeRisk?: boolean };
   }>(
     '/api/admin/plans/:code',
-    adminRoute(
-      'Enable, disable or tune a plan (plans:write). High-risk plans need acknowledgeRisk; parameters freeze after the first settlement (409 plan_in_use).',
+    staffRoute(
+      'plans:write',
+      'Enable, disable or tune a plan. High-risk plans need acknowledgeRisk; parameters freeze after the first settlement (409 plan_in_use).',
       {
         params: obj({ code: id() }, ['code']),
         body: obj({ enabled: bool, params: anyObject, acknowledgeRisk: bool }, ['enabled']),
       },
       anyObject,
+      // The risk acknowledgement is part of the plan's state (acknowledgedAt/By), so it shows in before/after.
+      { action: 'plan.configure', entity: 'plan', target: byParam('code') },
       ['plan_not_found', 'compliance_refused', 'invalid_parameter', 'plan_in_use', 'risk_acknowledgement_required'],
     ),
     async (request) => {
-      const staff = await staffWith(ctx, request, 'plans:write');
+      const staff = await staffOf(ctx, request);
       const { plan, paramsChanged, warnings } = await configurePlan(
         db,
         request.params.code,

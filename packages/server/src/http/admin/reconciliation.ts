@@ -1,8 +1,9 @@
 import { getReconciliation, listReconciliations, reconcile, reconciliationCsv } from '../../money/reconciliation';
 import type { GatewayName } from '../../money/payments/gateway';
 import { fail } from '../../platform/errors';
-import { paging, staffWith, type RouteModule } from '../context';
-import { adminRoute, idParam, list, obj, pageQuery, str } from '../schemas';
+import { paging, staffOf, type RouteModule } from '../context';
+import { idParam, list, obj, pageQuery, str } from '../schemas';
+import { staffRoute } from '../staff-route';
 import { reconciliationSchema } from '../payment-schemas';
 
 /** Base64 of a bill file, at most about 700 KB of file in the 1 MB body limit. */
@@ -14,8 +15,9 @@ export const adminReconciliationRoutes: RouteModule = async (app, ctx) => {
 
   app.post<{ Body: { gateway: GatewayName; billDate: string; fileBase64?: string } }>(
     '/api/admin/reconciliations',
-    adminRoute(
-      "Reconcile one Beijing date of a gateway: the bill uploaded (fileBase64: WeChat's trade bill CSV, Alipay's bill zip or 业务明细 CSV) or, without a file, downloaded from the gateway (finance:write)",
+    staffRoute(
+      'finance:write',
+      "Reconcile one Beijing date of a gateway: the bill uploaded (fileBase64: WeChat's trade bill CSV, Alipay's bill zip or 业务明细 CSV) or, without a file, downloaded from the gateway",
       {
         body: obj(
           {
@@ -27,9 +29,10 @@ export const adminReconciliationRoutes: RouteModule = async (app, ctx) => {
         ),
       },
       obj({ reconciliation: reconciliationSchema }),
+      { action: 'reconciliation.run', entity: null },
     ),
     async (request) => {
-      const staff = await staffWith(ctx, request, 'finance:write');
+      const staff = await staffOf(ctx, request);
       const { gateway, billDate, fileBase64 } = request.body;
       if (Number.isNaN(Date.parse(`${billDate}T00:00:00+08:00`))) fail('invalid_request', 'billDate is not a date');
       const file = fileBase64 === undefined ? undefined : Buffer.from(fileBase64, 'base64');
@@ -41,13 +44,13 @@ export const adminReconciliationRoutes: RouteModule = async (app, ctx) => {
 
   app.get<{ Querystring: { gateway?: string; page?: number; pageSize?: number } }>(
     '/api/admin/reconciliations',
-    adminRoute(
-      'Reconciliations, newest first (finance:read)',
+    staffRoute(
+      'finance:read',
+      'Reconciliations, newest first',
       { querystring: obj({ gateway: str({ maxLength: 20 }), ...pageQuery }) },
       list(reconciliationSchema),
     ),
     async (request) => {
-      await staffWith(ctx, request, 'finance:read');
       const { page, pageSize } = paging(request.query);
       return { ...(await listReconciliations(db, { gateway: request.query.gateway, page, pageSize })), page, pageSize };
     },
@@ -55,18 +58,21 @@ export const adminReconciliationRoutes: RouteModule = async (app, ctx) => {
 
   app.get<{ Params: { id: string } }>(
     '/api/admin/reconciliations/:id',
-    adminRoute('One reconciliation (finance:read)', { params: idParam }, obj({ reconciliation: reconciliationSchema })),
+    staffRoute(
+      'finance:read',
+      'One reconciliation',
+      { params: idParam },
+      obj({ reconciliation: reconciliationSchema }),
+    ),
     async (request) => {
-      await staffWith(ctx, request, 'finance:read');
       return { reconciliation: await getReconciliation(db, request.params.id) };
     },
   );
 
   app.get<{ Params: { id: string } }>(
     '/api/admin/reconciliations/:id/differences.csv',
-    adminRoute('The differences as CSV (finance:read)', { params: idParam }),
+    staffRoute('finance:read', 'The differences as CSV', { params: idParam }),
     async (request, reply) => {
-      await staffWith(ctx, request, 'finance:read');
       const csv = await reconciliationCsv(db, request.params.id);
       void reply
         .header('content-type', 'text/csv; charset=utf-8')

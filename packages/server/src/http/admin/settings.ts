@@ -1,20 +1,22 @@
 import { changeSettings, loadSettings, settingsJson, type Settings } from '../../platform/settings';
-import { staffWith, type RouteModule } from '../context';
-import { adminRoute, int, obj, settingsSchema } from '../schemas';
+import type { RouteModule } from '../context';
+import { int, obj, settingsSchema } from '../schemas';
+import { staffRoute } from '../staff-route';
 
 /** The mall's settings: any staff member reads them, settings:write changes them. */
 export const adminSettingsRoutes: RouteModule = async (app, ctx) => {
   const db = ctx.store.db;
 
-  app.get('/api/admin/settings', adminRoute('Settings (any staff)', {}, settingsSchema, []), async (request) => {
-    await staffWith(ctx, request, null);
-    return { ...settingsJson(await loadSettings(db)), environment: ctx.environment };
-  });
+  app.get('/api/admin/settings', staffRoute(null, 'Settings', {}, settingsSchema, undefined, []), async () => ({
+    ...settingsJson(await loadSettings(db)),
+    environment: ctx.environment,
+  }));
 
   app.put<{ Body: Partial<Record<keyof Settings, number>> }>(
     '/api/admin/settings',
-    adminRoute(
-      'Change settings (settings:write)',
+    staffRoute(
+      'settings:write',
+      'Change settings',
       {
         body: obj({
           afterSalesDays: int({ minimum: 0, maximum: 365 }),
@@ -26,11 +28,12 @@ export const adminSettingsRoutes: RouteModule = async (app, ctx) => {
         }),
       },
       settingsSchema,
+      { action: 'settings.update', entity: 'settings' },
       ['invalid_parameter'],
     ),
-    async (request) => {
-      await staffWith(ctx, request, 'settings:write');
-      return { ...settingsJson(await changeSettings(db, request.body ?? {})), environment: ctx.environment };
-    },
+    async (request) => ({
+      ...settingsJson(await changeSettings(db, request.body ?? {})),
+      environment: ctx.environment,
+    }),
   );
 };

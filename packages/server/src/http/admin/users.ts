@@ -1,7 +1,8 @@
 import { listShoppers, shopperDetail } from '../../incentives/shopper-profiles';
 import { inviteeTree } from '../../incentives/referrals';
-import { paging, staffWith, type RouteModule } from '../context';
-import { adminRoute, anyObject, bool, idParam, int, list, nullable, obj, pageQuery, str } from '../schemas';
+import { paging, type RouteModule } from '../context';
+import { anyObject, bool, idParam, int, list, nullable, obj, pageQuery, str } from '../schemas';
+import { staffRoute } from '../staff-route';
 
 const shopperRow = obj(
   {
@@ -28,14 +29,15 @@ export const adminUserRoutes: RouteModule = async (app, ctx) => {
 
   app.get<{ Querystring: { q?: string; page?: number; pageSize?: number } }>(
     '/api/admin/users',
-    adminRoute(
-      'Shoppers (users:read)',
+    staffRoute(
+      'users:read',
+      'Shoppers',
       { querystring: obj({ q: str({ maxLength: 50 }), ...pageQuery }) },
       list(shopperRow),
+      undefined,
       [],
     ),
     async (request) => {
-      await staffWith(ctx, request, 'users:read');
       const { page, pageSize } = paging(request.query);
       return { ...(await listShoppers(db, { q: request.query.q, page, pageSize })), page, pageSize };
     },
@@ -43,26 +45,27 @@ export const adminUserRoutes: RouteModule = async (app, ctx) => {
 
   app.get<{ Params: { id: string } }>(
     '/api/admin/users/:id',
-    adminRoute('One shopper with wallet, positions and cycle (users:read)', { params: idParam }, anyObject, [
-      'user_not_found',
-    ]),
-    async (request) => {
-      await staffWith(ctx, request, 'users:read');
-      return shopperDetail(db, request.params.id);
-    },
+    staffRoute(
+      'users:read',
+      'One shopper with wallet, positions and cycle',
+      { params: idParam },
+      anyObject,
+      undefined,
+      ['user_not_found'],
+    ),
+    async (request) => shopperDetail(db, request.params.id),
   );
 
   app.get<{ Params: { id: string } }>(
     '/api/admin/users/:id/invitees',
-    adminRoute(
-      'Direct invitees, for the lazy referral tree (users:read)',
+    staffRoute(
+      'users:read',
+      'Direct invitees, for the lazy referral tree',
       { params: idParam },
       list(inviteeRow, false),
+      undefined,
       ['user_not_found'],
     ),
-    async (request) => {
-      await staffWith(ctx, request, 'users:read');
-      return { items: await inviteeTree(db, request.params.id) };
-    },
+    async (request) => ({ items: await inviteeTree(db, request.params.id) }),
   );
 };

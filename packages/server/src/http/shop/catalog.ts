@@ -1,6 +1,6 @@
 import { getProduct, listCategories, listProducts, type Product } from '../../commerce/catalog';
 import type { RouteModule } from '../context';
-import { id, idParam, list, obj, publicProductSchema, publicShop, str } from '../schemas';
+import { idParam, list, nullable, obj, publicProductSchema, publicShop, str, id } from '../schemas';
 
 /** A product as shoppers see it: no cost price, no shelf flag. */
 export function publicProduct(p: Product) {
@@ -12,9 +12,17 @@ export function publicProduct(p: Product) {
     imageUrl: p.imageUrl,
     images: p.images,
     categoryId: p.categoryId,
-    skus: p.skus.map((s) => ({ id: s.id, name: s.name, priceFen: s.priceFen, stock: s.stock })),
+    skus: p.skus.map((s) => ({
+      id: s.id,
+      name: s.name,
+      priceFen: s.priceFen,
+      stock: s.stock,
+      imageUrl: s.imageUrl,
+      specValues: s.specValues,
+    })),
     plans: p.plans,
     purchaseLimit: p.purchaseLimit,
+    specs: p.specs,
   };
 }
 
@@ -27,7 +35,11 @@ export const shopCatalogRoutes: RouteModule = async (app, ctx) => {
     '/api/shop/categories',
     {
       config: open,
-      schema: { ...publicShop, summary: 'Categories', response: { 200: list(obj({ id: str(), name: str() }), false) } },
+      schema: {
+        ...publicShop,
+        summary: 'Categories: a two-level tree (parentId null: top level) with icons',
+        response: { 200: list(obj({ id: str(), name: str(), parentId: nullable(str()), iconUrl: str() }), false) },
+      },
     },
     async () => ({
       items: await listCategories(db),
@@ -40,7 +52,7 @@ export const shopCatalogRoutes: RouteModule = async (app, ctx) => {
       config: open,
       schema: {
         ...publicShop,
-        summary: 'Products on the shelf',
+        summary: 'Products on the shelf; a top-level categoryId includes its subcategories',
         querystring: obj({ categoryId: id(), q: str({ maxLength: 50 }) }),
         response: { 200: list(publicProductSchema, false) },
       },

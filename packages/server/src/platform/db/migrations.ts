@@ -1,5 +1,6 @@
 import { sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import { m0003 } from './migration-0003-payments';
+import { m0004 } from './migration-0004-operator';
 
 /**
  * Numbered migrations, written once with Kysely's schema builder so the same file runs on SQLite and PostgreSQL.
@@ -328,6 +329,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0001_init': m0001,
   '0002_hardening': m0002,
   '0003_payments': m0003,
+  '0004_operator': m0004,
 };
 
 export const migrationProvider: MigrationProvider = {

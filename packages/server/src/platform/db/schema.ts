@@ -8,6 +8,7 @@ import type {
   RefundsTable,
   UserOpenidsTable,
 } from './schema-payments';
+import type { OperationLogTable, PageLayoutsTable, RolesTable, UploadsTable } from './schema-operator';
 
 export type {
   AfterSaleLinesTable,
@@ -18,6 +19,7 @@ export type {
   RefundsTable,
   UserOpenidsTable,
 };
+export type { OperationLogTable, PageLayoutsTable, RolesTable, UploadsTable };
 
 /** A BIGINT column with a default: optional on insert. */
 type DefaultedBigint = ColumnType<bigint, bigint | undefined, bigint>;
@@ -52,8 +54,15 @@ export interface StaffTable {
   id: string;
   username: string;
   password_hash: string;
+  /** A roles.code. */
   role: string;
   created_at: string;
+  disabled: DefaultedBigint;
+  totp_secret: ColumnType<string | null, string | null | undefined, string | null>;
+  totp_pending: ColumnType<string | null, string | null | undefined, string | null>;
+  totp_last_step: DefaultedBigint;
+  /** JSON array of SHA-256 hashes of unused recovery codes. */
+  recovery_codes: ColumnType<string, string | undefined, string>;
 }
 
 export interface SessionsTable {
@@ -88,6 +97,9 @@ export interface CategoriesTable {
   id: string;
   name: string;
   sort: bigint;
+  /** Null for a top-level category; the tree has two levels. */
+  parent_id: ColumnType<string | null, string | null | undefined, string | null>;
+  icon_url: ColumnType<string, string | undefined, string>;
 }
 
 export interface ProductsTable {
@@ -103,6 +115,8 @@ export interface ProductsTable {
   created_at: string;
   /** Most units one shopper may hold in open orders of this product (限购); 0 = no limit. */
   purchase_limit: DefaultedBigint;
+  /** JSON [{name, values}]: the spec attributes whose values make the SKU matrix. */
+  specs: ColumnType<string, string | undefined, string>;
 }
 
 export interface SkusTable {
@@ -114,6 +128,13 @@ export interface SkusTable {
   stock: bigint;
   reserved: bigint;
   sold: bigint;
+  /** The merchant's SKU code (商家编码), unique when set. */
+  code: ColumnType<string | null, string | null | undefined, string | null>;
+  image_url: ColumnType<string, string | undefined, string>;
+  /** JSON array: this SKU's value of each of the product's specs, in the specs' order. */
+  spec_values: ColumnType<string, string | undefined, string>;
+  /** 1: left out of the product's SKUs (stock 0, hidden); kept because orders point at it. */
+  retired: DefaultedBigint;
 }
 
 export interface OrdersTable {
@@ -344,4 +365,8 @@ export interface Database {
   user_openids: UserOpenidsTable;
   gateway_notifications: GatewayNotificationsTable;
   reconciliations: ReconciliationsTable;
+  roles: RolesTable;
+  operation_log: OperationLogTable;
+  uploads: UploadsTable;
+  page_layouts: PageLayoutsTable;
 }

@@ -1,0 +1,46 @@
+import { getProduct } from '../commerce/catalog';
+import { findCategory } from '../commerce/categories';
+import { getOrderView } from '../commerce/order-views';
+import { findWithdrawal } from '../money/withdrawals';
+import { loadPlans } from '../incentives/plans';
+import { loadSettings, settingsJson } from '../platform/settings';
+import { staffListing } from '../platform/identity/staff';
+import { getRole } from '../platform/identity/roles';
+import { getLayout } from '../commerce/page-layouts';
+import { findUpload } from '../platform/uploads';
+import { Failure } from '../platform/errors';
+import type { AppContext, EntityKind } from './context';
+
+/** Reads an entity as the operation log keeps it; undefined when it does not exist (before a create). */
+type Snapshot = (ctx: AppContext, id: string) => Promise<unknown>;
+
+/** A missing entity is "no state", not an error: before a create, after a delete. */
+async function orMissing<T>(read: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await read();
+  } catch (error) {
+    if (error instanceof Failure && error.code.endsWith('_not_found')) return undefined;
+    throw error;
+  }
+}
+
+export const SNAPSHOTS: Record<EntityKind, Snapshot> = {
+  product: (ctx, id) => orMissing(() => getProduct(ctx.store.db, id, false)),
+  category: (ctx, id) => findCategory(ctx.store.db, id),
+  order: (ctx, id) =>
+    orMissing(async () => {
+      // The state an admin changes, not the whole history the order view carries.
+      const o = await getOrderView(ctx.store.db, id);
+      return { id: o.id, status: o.status, amountFen: o.amountFen, refund: o.refund, shipment: o.shipment };
+    }),
+  withdrawal: (ctx, id) => findWithdrawal(ctx.store.db, id),
+  plan: async (ctx, code) => {
+    const plan = (await loadPlans(ctx.store.db)).find((p) => p.code === code);
+    return plan === undefined ? undefined : { ...plan };
+  },
+  settings: async (ctx) => settingsJson(await loadSettings(ctx.store.db)),
+  staff: (ctx, id) => orMissing(() => staffListing(ctx.store.db, id)),
+  role: (ctx, code) => getRole(ctx.store.db, code),
+  layout: (ctx, key) => getLayout(ctx.store.db, key),
+  upload: (ctx, id) => findUpload(ctx.store.db, id),
+};
