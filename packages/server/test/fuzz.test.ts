@@ -17,6 +17,7 @@ interface SchemaNode {
   minLength?: number;
   minItems?: number;
   anyOf?: SchemaNode[];
+  pattern?: string;
 }
 
 interface Operation {
@@ -24,6 +25,8 @@ interface Operation {
   path: string;
   body?: SchemaNode;
   query?: Record<string, SchemaNode>;
+  /** Query parameters the route requires: sampled, so the unknown one is the only fault. */
+  requiredQuery: string[];
   pathParams: string[];
   headers: string[];
 }
@@ -97,8 +100,17 @@ function sample(schema: SchemaNode | undefined): unknown {
       return out;
     }
     default:
+      if (schema.pattern === '^https?://') return 'https://example.com/';
       return 'x'.repeat(Math.max(1, schema.minLength ?? 1));
   }
+}
+
+/** The route's required query parameters with sample values, then one it does not know. */
+function queryWithUnknown(op: Operation): string {
+  const query = new URLSearchParams();
+  for (const name of op.requiredQuery) query.set(name, String(sample(op.query?.[name])));
+  query.set('unknownParam', '1');
+  return query.toString();
 }
 
 /** Every field path in a body: top-level properties and the properties of objects one level down. */
@@ -131,17 +143,19 @@ function operations(doc: { paths: Record<string, Record<string, unknown>> }): Op
   for (const [path, methods] of Object.entries(doc.paths)) {
     for (const [method, raw] of Object.entries(methods)) {
       const op = raw as {
-        parameters?: { in: string; name: string; schema?: SchemaNode }[];
+        parameters?: { in: string; name: string; required?: boolean; schema?: SchemaNode }[];
         requestBody?: { content?: Record<string, { schema?: SchemaNode }> };
       };
       const params = op.parameters ?? [];
       const query: Record<string, SchemaNode> = {};
       for (const p of params) if (p.in === 'query') query[p.name] = p.schema ?? {};
+      const requiredQuery = params.filter((p) => p.in === 'query' && p.required === true).map((p) => p.name);
       ops.push({
         method: method.toUpperCase(),
         path,
         body: op.requestBody?.content?.['application/json']?.schema,
         query,
+        requiredQuery,
         pathParams: params.filter((p) => p.in === 'path').map((p) => p.name),
         headers: params.filter((p) => p.in === 'header').map((p) => p.name),
       });
@@ -276,7 +290,7 @@ for (const backend of backends()) {
         const auth = token === undefined ? {} : { token };
         const cases =
           op.body === undefined
-            ? [{ url: `${path}?unknownParam=1`, field: 'unknownParam' }]
+            ? [{ url: `${path}?${queryWithUnknown(op)}`, field: 'unknownParam' }]
             : [{ url: path, body: { ...(sample(op.body) as object), unknownField: 'x' }, field: 'unknownField' }];
         for (const c of cases) {
           const answer = await t.api(op.method, c.url, { ...auth, headers, ...('body' in c ? { body: c.body } : {}) });

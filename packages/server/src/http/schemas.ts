@@ -196,6 +196,13 @@ export const pricePointSchema: Schema = obj(
   ['at', 'cashFen', 'supplyUnits', 'priceFenPerPoint'],
 );
 
+/** A file answer (CSV, XLSX): documented by its media types; the handler sends the bytes, nothing is serialised. */
+export const fileAnswer = (...types: string[]): Schema => ({
+  description: 'The file',
+  content: Object.fromEntries(types.map((type) => [type, { schema: { type: 'string', format: 'binary' } }])),
+});
+export const sheetAnswer = fileAnswer('text/csv', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+
 export const list = (item: Schema, paged = true): Schema =>
   obj(paged ? { items: arr(item), total: int(), page: int(), pageSize: int() } : { items: arr(item) }, ['items']);
 

@@ -8,7 +8,7 @@ import { SHEET_TYPES, readSheet, writeSheet, type SheetFormat } from '../../plat
 import { storeImage } from '../../platform/uploads';
 import { staffOf, type RouteModule } from '../context';
 import { bytesOf, withRawBodies } from '../raw-body';
-import { arr, bool, int, obj, str } from '../schemas';
+import { arr, bool, int, obj, sheetAnswer, str } from '../schemas';
 import { answerId, staffRoute } from '../staff-route';
 
 const uploadSchema = obj({
@@ -34,9 +34,16 @@ export const adminCatalogFileRoutes: RouteModule = async (app, ctx) => {
 
   app.get<{ Querystring: { format?: SheetFormat } }>(
     '/api/admin/products/export',
-    staffRoute('catalog:read', 'Every product as CSV or XLSX, one row per SKU (the import reads the same columns)', {
-      querystring: obj({ format: str({ enum: ['csv', 'xlsx'] }) }),
-    }),
+    staffRoute(
+      'catalog:read',
+      'Every product as CSV or XLSX, one row per SKU (the import reads the same columns)',
+      {
+        querystring: obj({ format: str({ enum: ['csv', 'xlsx'] }) }),
+      },
+      sheetAnswer,
+      undefined,
+      [],
+    ),
     async (request, reply) => {
       const format = request.query.format ?? 'csv';
       const file = await writeSheet(format, 'products', PRODUCT_SHEET_HEADER, await productSheetRows(db));

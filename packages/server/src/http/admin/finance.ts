@@ -57,7 +57,7 @@ export const adminFinanceRoutes: RouteModule = async (app, ctx) => {
         { params: idParam, body: obj({ reason: str({ maxLength: 500 }) }) },
         obj({ withdrawal: withdrawalSchema }),
         { action: `withdrawal.${decision}`, entity: 'withdrawal', target: byParam() },
-        ['withdrawal_not_found', 'withdrawal_transition_not_allowed', 'simulated_money'],
+        ['withdrawal_not_found', 'withdrawal_transition_not_allowed', 'simulated_money', 'payout_channel_unavailable'],
       ),
       async (request) => {
         return {

@@ -1,7 +1,7 @@
 import { exportOperations, listOperations, operationActions, type Operation } from '../../platform/operation-log';
 import { SHEET_TYPES, writeSheet, type SheetFormat } from '../../platform/spreadsheet';
 import { paging, type RouteModule } from '../context';
-import { arr, int, obj, pageQuery, str } from '../schemas';
+import { arr, int, obj, pageQuery, sheetAnswer, str } from '../schemas';
 import { staffRoute } from '../staff-route';
 
 type Filter = {
@@ -87,9 +87,16 @@ export const adminOperationRoutes: RouteModule = async (app, ctx) => {
 
   app.get<{ Querystring: Filter & { format?: SheetFormat } }>(
     '/api/admin/operations/export',
-    staffRoute('oplog:read', 'The filtered operation log as CSV or XLSX (at most 50,000 rows)', {
-      querystring: obj({ ...filterQuery, format: str({ enum: ['csv', 'xlsx'] }) }),
-    }),
+    staffRoute(
+      'oplog:read',
+      'The filtered operation log as CSV or XLSX (at most 50,000 rows)',
+      {
+        querystring: obj({ ...filterQuery, format: str({ enum: ['csv', 'xlsx'] }) }),
+      },
+      sheetAnswer,
+      undefined,
+      [],
+    ),
     async (request, reply) => {
       const format = request.query.format ?? 'csv';
       const rows = (await exportOperations(db, request.query)).map(row);

@@ -2,7 +2,7 @@ import { getReconciliation, listReconciliations, reconcile, reconciliationCsv } 
 import type { GatewayName } from '../../money/payments/gateway';
 import { fail } from '../../platform/errors';
 import { paging, staffOf, type RouteModule } from '../context';
-import { idParam, list, obj, pageQuery, str } from '../schemas';
+import { fileAnswer, idParam, list, obj, pageQuery, str } from '../schemas';
 import { staffRoute } from '../staff-route';
 import { reconciliationSchema } from '../payment-schemas';
 
@@ -71,7 +71,9 @@ export const adminReconciliationRoutes: RouteModule = async (app, ctx) => {
 
   app.get<{ Params: { id: string } }>(
     '/api/admin/reconciliations/:id/differences.csv',
-    staffRoute('finance:read', 'The differences as CSV', { params: idParam }),
+    staffRoute('finance:read', 'The differences as CSV', { params: idParam }, fileAnswer('text/csv'), undefined, [
+      'reconciliation_not_found',
+    ]),
     async (request, reply) => {
       const csv = await reconciliationCsv(db, request.params.id);
       void reply

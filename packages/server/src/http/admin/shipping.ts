@@ -3,7 +3,7 @@ import { EXPORT_HEADER, batchOrderIds, shipBatch, warehouseRows } from '../../co
 import { SHEET_TYPES, readSheet, writeSheet, type SheetFormat } from '../../platform/spreadsheet';
 import { staffOf, type RouteModule } from '../context';
 import { bytesOf, withRawBodies } from '../raw-body';
-import { anyObject, arr, bool, int, list, obj, str } from '../schemas';
+import { anyObject, arr, bool, int, list, obj, sheetAnswer, str } from '../schemas';
 import { staffRoute } from '../staff-route';
 
 const FILE_LIMIT_BYTES = 2 * 1024 * 1024;
@@ -27,14 +27,21 @@ export const adminShippingRoutes: RouteModule = async (app, ctx) => {
 
   app.get<{ Querystring: { status?: string; format?: SheetFormat } }>(
     '/api/admin/orders/export',
-    staffRoute('orders:read', 'Orders for the warehouse, one row per order line (default: paid, waiting to ship)', {
-      querystring: obj({
-        status: str({
-          enum: ['paid', 'shipped', 'received', 'settled', 'refunding', 'refunded', 'cancelled', 'created'],
+    staffRoute(
+      'orders:read',
+      'Orders for the warehouse, one row per order line (default: paid, waiting to ship)',
+      {
+        querystring: obj({
+          status: str({
+            enum: ['paid', 'shipped', 'received', 'settled', 'refunding', 'refunded', 'cancelled', 'created'],
+          }),
+          format: str({ enum: ['csv', 'xlsx'] }),
         }),
-        format: str({ enum: ['csv', 'xlsx'] }),
-      }),
-    }),
+      },
+      sheetAnswer,
+      undefined,
+      [],
+    ),
     async (request, reply) => {
       const format = request.query.format ?? 'csv';
       const status = request.query.status ?? 'paid';

@@ -118,6 +118,13 @@ export const shopOrderRoutes: RouteModule = async (app, ctx) => {
           'order_expired',
           'channel_unavailable',
           'insufficient_balance',
+          'openid_required',
+          'client_ip_required',
+          'amount_out_of_range',
+          'gateway_timeout',
+          'gateway_unavailable',
+          'gateway_rejected',
+          'gateway_bad_response',
         ],
       },
       schema: {
