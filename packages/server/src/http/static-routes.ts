@@ -6,7 +6,15 @@ import fastifyStatic from '@fastify/static';
 import { productSvg } from '../demo/seed';
 import { fail } from '../platform/errors';
 
-export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../../..');
+/** The checkout this code runs from (the folder holding packages/server), from the source or the built dist alike. */
+function findRepoRoot(start: string): string {
+  for (let dir = start; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'packages', 'server', 'package.json'))) return dir;
+    if (dirname(dir) === dir) return resolve(start, '../../../..');
+  }
+}
+
+export const REPO_ROOT = findRepoRoot(dirname(fileURLToPath(import.meta.url)));
 
 /** Serves the built storefront at / and the admin console at /admin/ when they exist (both use hash routing). */
 export async function staticRoutes(app: FastifyInstance, webRoot = REPO_ROOT): Promise<void> {
