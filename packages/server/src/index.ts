@@ -20,6 +20,7 @@ import {
 import { hashPassword } from './platform/passwords';
 import { inTx } from './platform/db/database';
 import { housekeeping } from './platform/housekeeping';
+import { createLeadership, type Leadership } from './platform/leader';
 
 export interface StartOptions {
   databaseUrl?: string;
@@ -47,6 +48,8 @@ export interface StartOptions {
   connectionTimeoutMs?: number;
   /** How often expired sessions, codes and idempotency keys are deleted (default 1 h; 0 disables the timer). */
   housekeepingIntervalMs?: number;
+  /** How often a process that does not lead tries to take the leader lock (PostgreSQL; default 5 s). */
+  leaderRetryMs?: number;
 }
 
 export interface RunningServer {
@@ -55,6 +58,8 @@ export interface RunningServer {
   adminPassword: string | undefined;
   store: Store;
   app: FastifyInstance;
+  /** Whether this process runs the leader-only jobs (timers, period closes); see platform/leader.ts. */
+  leader: Leadership;
   settleNow(): Promise<number>;
   close(): Promise<void>;
 }
@@ -107,6 +112,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const environment = options.environment ?? parseEnvironment(process.env.MALL_ENV);
   const production = environment === 'production';
   const store = openStore(options.databaseUrl ?? process.env.DATABASE_URL);
+  let leader: Leadership | undefined;
   try {
     await migrateToLatest(store.db, store.schema);
     await ensureLockRow(store.db);
@@ -135,6 +141,13 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       secret === undefined ? [] : [['sandbox', sandboxProvider(secret)]],
     );
     const logRef: { app?: FastifyInstance } = {};
+    const leads = createLeadership(store, {
+      retryMs: options.leaderRetryMs ?? 5_000,
+      onError: (error, what) => logRef.app?.log.error({ err: error }, `${what} failed`),
+      onChange: (leading) =>
+        logRef.app?.log.info({ leader: leading }, leading ? 'leading: timers run here' : 'not leading'),
+    });
+    leader = leads;
     const sms: SmsSender | undefined =
       options.sms ??
       (production
@@ -154,6 +167,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       codeSecret,
       settleNow,
       environment,
+      leader: leads,
     };
     const trustProxy = options.trustProxy ?? trustProxyFromEnv(process.env.MALL_TRUST_PROXY);
     const app = await buildApp(ctx, {
@@ -172,25 +186,10 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     const host = options.host === undefined || options.host === '0.0.0.0' ? '127.0.0.1' : options.host;
     const url = `http://${host}:${port}`;
 
-    const timers: NodeJS.Timeout[] = [];
-    const every = (ms: number, job: () => Promise<unknown>, name: string): void => {
-      if (ms <= 0) return;
-      let busy = false;
-      const timer = setInterval(() => {
-        if (busy) return;
-        busy = true;
-        job()
-          .catch((error: unknown) => app.log.error({ err: error }, `${name} failed`))
-          .finally(() => {
-            busy = false;
-          });
-      }, ms);
-      timer.unref();
-      timers.push(timer);
-    };
-    every(options.settlementIntervalMs ?? 60_000, settleNow, 'settlement');
-    every(options.expiryIntervalMs ?? 30_000, () => expireUnpaid(store.db), 'unpaid expiry');
-    every(options.housekeepingIntervalMs ?? 3_600_000, () => housekeeping(store.db), 'housekeeping');
+    // Timers run in the leading process only: with several processes on one PostgreSQL, one of them settles.
+    leads.every('settlement', options.settlementIntervalMs ?? 60_000, settleNow);
+    leads.every('unpaid expiry', options.expiryIntervalMs ?? 30_000, () => expireUnpaid(store.db));
+    leads.every('housekeeping', options.housekeepingIntervalMs ?? 3_600_000, () => housekeeping(store.db));
 
     let closing: Promise<void> | undefined;
     const running = app;
@@ -200,10 +199,11 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       adminPassword: seeded?.adminPassword,
       store,
       app: running,
+      leader: leads,
       settleNow,
       close: () => {
         closing ??= (async () => {
-          for (const t of timers) clearInterval(t);
+          await leads.close();
           await running.close();
           await settling?.catch(() => undefined);
           await store.close();
@@ -212,6 +212,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       },
     };
   } catch (error) {
+    await leader?.close().catch(() => undefined);
     await store.close().catch(() => undefined);
     throw error;
   }

@@ -8,6 +8,7 @@ import { findSession } from '../platform/identity/sessions';
 import { ROLE_PERMISSIONS, getStaff, type Permission, type StaffRow } from '../platform/identity/staff';
 import { fail } from '../platform/errors';
 import type { MallEnvironment } from '../platform/environment';
+import type { Leadership } from '../platform/leader';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -29,6 +30,8 @@ export interface AppContext {
   environment: MallEnvironment;
   /** Runs the settlement now (the admin route and the timer share it). */
   settleNow(): Promise<number>;
+  /** Leader-only jobs (timers, period closes) go through `leader.run(job)` or `leader.every(...)`. */
+  leader: Leadership;
 }
 
 export interface AppOptions {

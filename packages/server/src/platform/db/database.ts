@@ -17,6 +17,8 @@ export interface Store {
   where: string;
   /** PostgreSQL schema the tables live in, when not the default search path. */
   schema?: string | undefined;
+  /** PostgreSQL only: how to open a connection of one's own (the leader lock's), without the schema parameter. */
+  connectionString?: string | undefined;
   close(): Promise<void>;
 }
 
@@ -52,6 +54,7 @@ export function openStore(url: string | undefined): Store {
       db,
       dialect: 'postgres',
       schema: schema ?? undefined,
+      connectionString: parsed.toString(),
       where: `postgres://${parsed.host}${parsed.pathname}${schema === null ? '' : ` (schema ${schema})`}`,
       close: () => db.destroy(),
     };
