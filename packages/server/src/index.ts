@@ -48,6 +48,8 @@ export interface StartOptions {
   connectionTimeoutMs?: number;
   /** How often expired sessions, codes and idempotency keys are deleted (default 1 h; 0 disables the timer). */
   housekeepingIntervalMs?: number;
+  /** A bearer token that may read /metrics besides staff tokens (default: MALL_METRICS_TOKEN). */
+  metricsToken?: string;
   /** How often a process that does not lead tries to take the leader lock (PostgreSQL; default 5 s). */
   leaderRetryMs?: number;
 }
@@ -177,6 +179,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       production,
       trustProxy,
       connectionTimeoutMs: options.connectionTimeoutMs ?? 60_000,
+      metricsToken: options.metricsToken ?? (process.env.MALL_METRICS_TOKEN || undefined),
     });
     logRef.app = app;
     if (!production) app.log.warn(DEMO_NOTICE);

@@ -3,6 +3,7 @@ import type { Db, Tx } from '../platform/db/database';
 import { inTx, isPostgres } from '../platform/db/database';
 import { fail, Failure } from '../platform/errors';
 import { isUniqueViolation } from '../platform/idempotency';
+import { countCheckout } from '../platform/metrics';
 import { newId } from '../platform/ids';
 import { MINUTE_MS, isoPlusMs, nowIso } from '../platform/clock';
 import { recordCreation, transition } from './order-machine';
@@ -170,6 +171,7 @@ export async function createOrder(
   }
   try {
     const view = await inTx(db, (trx) => insertOrder(trx, userId, key, hash, input, settings));
+    countCheckout();
     return { orderId: view.id, replayed: false, view };
   } catch (error) {
     if (!isUniqueViolation(error)) throw error;

@@ -1,4 +1,5 @@
-import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
+import { randomUUID } from 'node:crypto';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import rateLimit from '@fastify/rate-limit';
@@ -9,11 +10,32 @@ import type { AppContext, AppOptions } from './context';
 import { staffFromHeaderOrCookie } from './context';
 import { refuseHostileStrings, strictQueryIntegers } from './input-guards';
 import { registerRoutes } from './routes';
+import { databaseRateLimitStore } from '../platform/rate-limit-store';
+import { observeRequest } from '../platform/metrics';
 
 declare module 'fastify' {
   interface FastifyRequest {
     rawBody?: string;
   }
+}
+
+/** An incoming X-Request-Id is kept when it is short and plain (a proxy's or a caller's id); otherwise a new one. */
+const SANE_REQUEST_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/;
+
+function requestIdOf(incoming: string | string[] | undefined): string {
+  const value = Array.isArray(incoming) ? incoming[0] : incoming;
+  return value !== undefined && SANE_REQUEST_ID.test(value) ? value : randomUUID();
+}
+
+/** The one error body: code, message and the request id that every log line of the request carries too. */
+function errorBody(request: FastifyRequest, code: ErrorCode, detail?: string) {
+  return {
+    error: {
+      code,
+      message: errorMessage(code, lang(request.headers['accept-language']), detail),
+      requestId: request.id,
+    },
+  };
 }
 
 function lang(header: string | string[] | undefined): 'zh' | 'en' {
@@ -26,6 +48,8 @@ export async function buildApp(ctx: AppContext, options: AppOptions): Promise<Fa
   const app = Fastify({
     logger: { level: options.logLevel },
     bodyLimit: 1_048_576,
+    // Every log line of a request carries this id as reqId, and every error body as error.requestId.
+    genReqId: (request) => requestIdOf(request.headers['x-request-id']),
     // Fastify takes a hop count at run time too (its types omit it).
     trustProxy: (options.trustProxy ?? false) as boolean | string,
     // Slow or silent clients must not hold sockets: idle connections close, keep-alive is short, a request has a
@@ -42,9 +66,7 @@ export async function buildApp(ctx: AppContext, options: AppOptions): Promise<Fa
       const code: ErrorCode = error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'uri_too_long' : 'invalid_request';
       const detail = code === 'invalid_request' ? 'the path is not valid' : undefined;
       const plain = reply as unknown as FastifyReply;
-      void plain
-        .status(errorStatus(code))
-        .send({ error: { code, message: errorMessage(code, lang(request.headers['accept-language']), detail) } });
+      void plain.status(errorStatus(code)).send(errorBody(request as unknown as FastifyRequest, code, detail));
     },
   });
 
@@ -80,6 +102,13 @@ export async function buildApp(ctx: AppContext, options: AppOptions): Promise<Fa
     });
   }
 
+  app.addHook('onRequest', async (request, reply) => {
+    void reply.header('x-request-id', request.id);
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    observeRequest(request.method, request.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000);
+  });
+
   app.addHook('preSerialization', async (_request, _reply, payload) => toWire(payload));
 
   // Every documented route answers errors in one shape; say so in the OpenAPI document.
@@ -90,7 +119,6 @@ export async function buildApp(ctx: AppContext, options: AppOptions): Promise<Fa
   });
 
   app.setErrorHandler((error: FastifyError | Failure, request, reply) => {
-    const language = lang(request.headers['accept-language']);
     let code: ErrorCode;
     let detail: string | undefined;
     let status: number;
@@ -120,17 +148,17 @@ export async function buildApp(ctx: AppContext, options: AppOptions): Promise<Fa
       code = 'internal';
       status = 500;
     }
-    void reply.status(status).send({ error: { code, message: errorMessage(code, language, detail) } });
+    void reply.status(status).send(errorBody(request, code, detail));
   });
 
   app.setNotFoundHandler((request, reply) => {
-    void reply.status(404).send({
-      error: { code: 'not_found', message: errorMessage('not_found', lang(request.headers['accept-language'])) },
-    });
+    void reply.status(404).send(errorBody(request, 'not_found'));
   });
 
   await app.register(rateLimit, {
     global: false,
+    // Several processes share one PostgreSQL, so they share the count there; SQLite runs one process, counted in memory.
+    ...(ctx.store.dialect === 'postgres' ? { store: databaseRateLimitStore(ctx.store.db) } : {}),
     errorResponseBuilder: (_request, context) => ({
       statusCode: context.statusCode,
       error: 'rate_limited',

@@ -45,6 +45,8 @@ export interface AppOptions {
   trustProxy?: boolean | number | string;
   /** A connection idle for this long is closed, also one that never sent a byte. */
   connectionTimeoutMs?: number;
+  /** A bearer token that may read /metrics (a Prometheus server's), besides staff tokens. */
+  metricsToken?: string | undefined;
 }
 
 /** A route module: registers one area's routes on the scope it is given. */

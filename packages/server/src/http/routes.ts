@@ -17,6 +17,7 @@ import { adminSettingsRoutes } from './admin/settings';
 import { sandboxRoutes } from './sandbox';
 import { simulationRoutes } from './simulations';
 import { staticRoutes } from './static-routes';
+import { operationsRoutes } from './operations';
 
 /** The one list of route modules. A new area of the API is one module here. */
 const SHOP: readonly RouteModule[] = [
@@ -52,5 +53,6 @@ export async function registerRoutes(app: FastifyInstance, ctx: AppContext, opti
   // The sandbox gateway's routes exist only where its provider does (demo mode): in production they are 404.
   if (ctx.providers.has('sandbox')) await app.register(async (scope) => sandboxRoutes(scope, ctx));
   await app.register(async (scope) => simulationRoutes(scope, ctx));
+  await app.register(async (scope) => operationsRoutes(scope, ctx, options));
   await staticRoutes(app, options.webRoot);
 }

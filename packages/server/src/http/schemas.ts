@@ -20,7 +20,10 @@ export const pageQuery: Record<string, Schema> = {
   pageSize: int({ minimum: 1, maximum: 200 }),
 };
 
-export const errorSchema: Schema = obj({ error: obj({ code: str(), message: str() }, ['code', 'message']) }, ['error']);
+export const errorSchema: Schema = obj(
+  { error: obj({ code: str(), message: str(), requestId: str() }, ['code', 'message']) },
+  ['error'],
+);
 
 export const userSchema: Schema = obj(
   {

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import pg from 'pg';
 import type { Store } from './db/database';
 
@@ -24,6 +25,8 @@ export interface Leadership {
   run<T>(job: () => Promise<T>): Promise<T | undefined>;
   /** Runs `job` every `ms` while this process leads; a run never overlaps the previous one. `ms <= 0` does nothing. */
   every(name: string, ms: number, job: () => Promise<unknown>): void;
+  /** How many processes of this installation hold the leader lock now (1 when healthy; SQLite: 1). */
+  leaders(): Promise<number>;
   /** Gives leadership up (the lock is released) and stops the timers. */
   close(): Promise<void>;
 }
@@ -65,6 +68,15 @@ export function createLeadership(store: Store, options: LeadershipOptions = {}):
       timer.unref();
       timers.push(timer);
     },
+    async leaders() {
+      if (lock === undefined) return closed ? 0 : 1;
+      // A bigint advisory key is stored as its high and low 32 bits (classid, objid) with objsubid 1.
+      const answer = await sql<{ n: bigint }>`
+        select count(*) as n from pg_locks
+         where locktype = 'advisory' and granted and objsubid = 1
+           and ((classid::bigint << 32) | objid::bigint) = hashtextextended(${lock.key}, 0)`.execute(store.db);
+      return Number(answer.rows[0]?.n ?? 0n);
+    },
     async close() {
       closed = true;
       for (const t of timers) clearInterval(t);
@@ -82,7 +94,7 @@ class AdvisoryLock {
   private timer: NodeJS.Timeout | undefined;
   private attempt: Promise<void> | undefined;
   private stopped = false;
-  private readonly key: string;
+  readonly key: string;
 
   constructor(
     private readonly store: Store,

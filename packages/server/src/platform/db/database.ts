@@ -100,6 +100,17 @@ export async function migrateToLatest(db: Db, schema?: string): Promise<string[]
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }
 
+/** Names of the migrations this code knows that the database has not run yet (readiness). */
+export async function pendingMigrations(db: Db, schema?: string): Promise<string[]> {
+  const migrator = new Migrator({
+    db,
+    provider: migrationProvider,
+    ...(schema === undefined ? {} : { migrationTableSchema: schema }),
+  });
+  const all = await migrator.getMigrations();
+  return all.filter((m) => m.executedAt === undefined).map((m) => m.name);
+}
+
 function isRetryable(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
   // PostgreSQL deadlock / serialization failure, SQLite busy: the transaction did nothing, so running it again is safe.

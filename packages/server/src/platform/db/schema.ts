@@ -173,6 +173,12 @@ export interface TransfersTable {
   simulated_fen: DefaultedBigint;
 }
 
+export interface RateLimitsTable {
+  key: string;
+  hits: bigint;
+  window_ends_ms: bigint;
+}
+
 export interface WithdrawalsTable {
   id: string;
   user_id: string;
@@ -296,4 +302,5 @@ export interface Database {
   referral_progress: ReferralProgressTable;
   idempotency: IdempotencyTable;
   locks: LocksTable;
+  rate_limits: RateLimitsTable;
 }
