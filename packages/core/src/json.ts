@@ -9,7 +9,11 @@ export type JsonValue =
   | { readonly [key: string]: JsonValue }
   | ReadonlyMap<string, JsonValue>;
 
-function write(value: JsonValue, indent: string, step: string, parts: string[]): void {
+interface Parts {
+  push(part: string): unknown;
+}
+
+function write(value: JsonValue, indent: string, step: string, parts: Parts): void {
   if (value === null || typeof value === 'boolean' || typeof value === 'number') {
     parts.push(JSON.stringify(value));
   } else if (typeof value === 'bigint') {
@@ -54,4 +58,12 @@ export function stringifyJson(value: JsonValue, step = '  '): string {
   const parts: string[] = [];
   write(value, '', step, parts);
   return parts.join('');
+}
+
+/**
+ * The same text as stringifyJson, handed to `emit` piece by piece as it is made, so a large result can be written
+ * out without ever being one string.
+ */
+export function emitJson(value: JsonValue, emit: (part: string) => void, step = '  '): void {
+  write(value, '', step, { push: emit });
 }
