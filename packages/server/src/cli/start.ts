@@ -95,7 +95,11 @@ async function serve(port: number): Promise<number> {
     };
     process.once('SIGINT', () => stop('SIGINT'));
     process.once('SIGTERM', () => stop('SIGTERM'));
+    // A worker whose primary is gone (killed) has no one to hand it connections: it stops too.
+    if (cluster.isWorker) process.once('disconnect', () => stop('disconnect'));
   });
+  // The IPC channel to the primary would keep a worker alive after its server closed.
+  if (cluster.isWorker && process.connected) process.disconnect();
   return 0;
 }
 

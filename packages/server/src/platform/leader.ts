@@ -139,7 +139,7 @@ class AdvisoryLock {
   private async connect(): Promise<pg.Client> {
     const connectionString = this.store.connectionString;
     if (connectionString === undefined) throw new Error('the leader lock needs a PostgreSQL connection string');
-    const client = new pg.Client({ connectionString, application_name: 'mall-leader' });
+    const client = new pg.Client({ connectionString, application_name: `mall-leader:${process.pid}` });
     // A connection that breaks takes the lock with it: stop leading at once, reconnect at the next try.
     client.on('error', () => this.lost(client));
     client.on('end', () => this.lost(client));
