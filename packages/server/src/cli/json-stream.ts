@@ -112,6 +112,21 @@ function parseText(cursor: Cursor, text: string): unknown {
   }
 }
 
+/** Where the string that opens at `open` closes (a quote after an even run of backslashes); -1 beyond `text`. */
+function closingQuote(text: string, open: number): number {
+  for (let j = text.indexOf('"', open + 1); j !== -1; j = text.indexOf('"', j + 1)) {
+    let backslashes = 0;
+    while (text.charCodeAt(j - 1 - backslashes) === 0x5c) backslashes += 1;
+    if (backslashes % 2 === 0) return j;
+  }
+  return -1;
+}
+
+/**
+ * A list, read a chunk at a time: the scan only tracks strings and brackets to find the commas between items, and
+ * the complete items of each chunk go to JSON.parse together (one call per chunk, not per item). The unfinished item
+ * at the end of a chunk is carried into the next and scanned again from its start.
+ */
 function readArray(cursor: Cursor): unknown[] {
   const items: unknown[] = [];
   expectChar(cursor, '[');
@@ -119,13 +134,59 @@ function readArray(cursor: Cursor): unknown[] {
     cursor.at += 1;
     return items;
   }
+  let text = cursor.text;
+  let i = cursor.at;
+  let batchStart = i;
+  let depth = 0;
+  let lastComma = -1;
+  const flush = (to: number): void => {
+    let parsed: unknown[];
+    try {
+      parsed = JSON.parse(`[${text.slice(batchStart, to)}]`) as unknown[];
+    } catch (error) {
+      cursor.at = batchStart;
+      fail(cursor, `in the list items from here: ${(error as Error).message}`);
+    }
+    for (const item of parsed) items.push(item);
+  };
   for (;;) {
-    if (peek(cursor) === -1) fail(cursor, 'the text ends inside a list');
-    items.push(parseText(cursor, valueText(cursor)));
-    const next = peek(cursor);
-    cursor.at += 1;
-    if (next === 0x5d) return items;
-    if (next !== 0x2c) fail(cursor, 'expected , or ] after a list item');
+    while (i < text.length) {
+      const code = text.charCodeAt(i);
+      if (code === 0x22) {
+        const close = closingQuote(text, i);
+        if (close === -1) break;
+        i = close + 1;
+        continue;
+      }
+      if (code === 0x7b || code === 0x5b) depth += 1;
+      else if (code === 0x7d || code === 0x5d) {
+        if (depth === 0) {
+          if (code !== 0x5d) {
+            cursor.at = i;
+            fail(cursor, 'expected , or ] after a list item');
+          }
+          flush(i);
+          cursor.at = i + 1;
+          return items;
+        }
+        depth -= 1;
+      } else if (code === 0x2c && depth === 0) lastComma = i;
+      i += 1;
+    }
+    if (lastComma >= batchStart) {
+      flush(lastComma);
+      batchStart = lastComma + 1;
+    }
+    const carry = text.slice(batchStart);
+    cursor.at = text.length;
+    if (!cursor.more()) fail(cursor, 'the text ends inside a list');
+    cursor.base -= carry.length;
+    text = carry + cursor.text;
+    cursor.text = text;
+    i = 0;
+    batchStart = 0;
+    depth = 0;
+    lastComma = -1;
   }
 }
 
@@ -198,24 +259,12 @@ export function readJsonFile(file: string | 0, chunkBytes = CHUNK_BYTES): unknow
   }
 }
 
-const OUT_CHUNK = 1 << 16;
-
 /**
- * Writes `value` as stringifyJson would, plus a newline, in pieces of about 64 KiB: the text is never whole in
- * memory. Standard output to a file or a pipe is written synchronously by Node on Linux, so nothing piles up.
+ * Writes `value` as stringifyJson would, plus a newline, in pieces of about 64 KiB (core's emitJson): the text is
+ * never whole in memory. Standard output to a file or a pipe is written synchronously by Node on Linux, so nothing
+ * piles up.
  */
 export function writeJson(value: JsonValue, out: { write(chunk: string): unknown } = process.stdout): void {
-  let pending: string[] = [];
-  let size = 0;
-  emitJson(value, (part) => {
-    pending.push(part);
-    size += part.length;
-    if (size >= OUT_CHUNK) {
-      out.write(pending.join(''));
-      pending = [];
-      size = 0;
-    }
-  });
-  pending.push('\n');
-  out.write(pending.join(''));
+  emitJson(value, (part) => out.write(part));
+  out.write('\n');
 }
