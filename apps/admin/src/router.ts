@@ -1,4 +1,4 @@
-import { createRouter, createWebHashHistory, type RouteRecordRaw } from 'vue-router';
+import { createRouter, createWebHashHistory, type RouteLocationNormalized, type RouteRecordRaw } from 'vue-router';
 import { session, setSession } from './lib/http';
 import { can, ensureStaff } from './lib/auth';
 
@@ -85,8 +85,21 @@ export const router = createRouter({ history: createWebHashHistory(), routes });
 
 export const menuRoutes = (routes[1]?.children ?? []).filter((r) => r.meta && typeof r.meta.title === 'string');
 
+/**
+ * Starts fetching the target page's code (layout and view chunks) while the session is checked, instead of after:
+ * one round trip less before the first paint. The router loads the same modules again from the cache.
+ */
+function preloadViews(to: RouteLocationNormalized): void {
+  for (const record of to.matched) {
+    const view = record.components?.default;
+    // Every view here is either an SFC object or a lazy `() => import(...)`; only the latter is a function.
+    if (typeof view === 'function') void (view as () => Promise<unknown>)().catch(() => undefined);
+  }
+}
+
 router.beforeEach(async (to) => {
   if (to.meta.public) return true;
+  preloadViews(to);
   const ok = await ensureStaff();
   if (!ok) {
     setSession(null);

@@ -60,6 +60,16 @@ describe.skipIf(!HAVE_BROWSER)('admin console and storefront details in the brow
     h.errors.length = 0;
   }, 60_000);
 
+  it('the API docs (swagger-ui) render under the content security policy without console errors', async () => {
+    const { page } = await h.admin();
+    const answer = await page.goto(`${h.url}/api/docs`);
+    expect(answer?.headers()['content-security-policy']).toContain("script-src 'self'");
+    await page.locator('.swagger-ui .opblock').first().waitFor();
+    await page.locator('.swagger-ui .opblock-summary').first().click();
+    await page.locator('.swagger-ui .opblock-body').first().waitFor();
+    expect(h.errors).toEqual([]);
+  }, 60_000);
+
   it('menus follow the role: operator has no finance or settings, finance no catalog', async () => {
     const { page: op } = await h.admin();
     await adminLogin(h, op, 'operator');

@@ -1,8 +1,12 @@
 import { createRouter, createWebHashHistory, type RouteRecordRaw } from 'vue-router';
 import { session } from './lib/http';
+import { productPath, startGet } from './lib/early-get';
+// The landing page ships with the entry: loading it on demand would cost a phone one more round trip before the
+// first paint. Every other page is its own chunk.
+import HomeView from './views/HomeView.vue';
 
 const routes: RouteRecordRaw[] = [
-  { path: '/', name: 'home', component: () => import('./views/HomeView.vue'), meta: { tab: true } },
+  { path: '/', name: 'home', component: HomeView, meta: { tab: true } },
   { path: '/category', name: 'category', component: () => import('./views/CategoryView.vue'), meta: { tab: true } },
   { path: '/cart', name: 'cart', component: () => import('./views/CartView.vue'), meta: { tab: true } },
   { path: '/me', name: 'me', component: () => import('./views/MeView.vue'), meta: { tab: true } },
@@ -29,5 +33,6 @@ export const router = createRouter({
 
 router.beforeEach((to) => {
   if (to.meta.auth && !session.token) return { name: 'login', query: { redirect: to.fullPath } };
+  if (to.name === 'product') startGet(productPath(String(to.params.id)));
   return true;
 });

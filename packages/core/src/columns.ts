@@ -17,8 +17,9 @@ export class BigIntColumn {
     return this.size;
   }
 
+  /** Reads 0 where nothing was written. */
   get(index: number): bigint {
-    return this.data[index] as bigint;
+    return index < this.size ? (this.data[index] as bigint) : 0n;
   }
 
   set(index: number, value: bigint): void {
@@ -31,6 +32,14 @@ export class BigIntColumn {
     const index = this.size;
     this.set(index, value);
     return index;
+  }
+
+  /** A deep copy (forks of the engine share no mutable state). */
+  clone(): BigIntColumn {
+    const copy = new BigIntColumn(this.data.length);
+    copy.data.set(this.data);
+    copy.size = this.size;
+    return copy;
   }
 
   private grow(minSize: number): void {
@@ -55,6 +64,12 @@ export class IntColumn {
 
   get(index: number): number {
     return index < this.data.length ? (this.data[index] as number) : 0;
+  }
+
+  clone(): IntColumn {
+    const copy = new IntColumn(this.data.length);
+    copy.data.set(this.data);
+    return copy;
   }
 
   set(index: number, value: number): void {

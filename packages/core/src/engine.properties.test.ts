@@ -4,9 +4,16 @@ import type { Effect } from './effects';
 import { Engine, parseEngineConfig, type EngineConfig, type EngineEvent } from './engine';
 import { stringifyJson, type JsonValue } from './json';
 import { compareRatio } from './money';
-import { ReferenceModel, type RefParams, type RefPosition, type RefReward } from './reference-model.test-helper';
+import {
+  ReferenceModel,
+  type RefEvent,
+  type RefParams,
+  type RefPosition,
+  type RefReward,
+} from './reference-model.test-helper';
+import { memberFromRecord, type ReferralCycleInstance } from './plans/referral-cycle';
 import { resultToJson, runScenario } from './scenario';
-import { rewardsOf } from './table.test-helper';
+import { poolOf, rewardsOf } from './table.test-helper';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Generators: plan parameters anywhere in the schema ranges (with the defaults and the bounds often), and abstract
@@ -126,8 +133,21 @@ function configOf(params: RefParams): EngineConfig {
 }
 
 /** Turns an intent into a concrete, valid event given what exists so far (read from the reference model). */
-function resolve(intent: Intent, ref: ReferenceModel, users: string[], orderCount: number): EngineEvent {
-  const newUser = (): EngineEvent => {
+/** The engine's form of a reference event: the plans an order takes part in are the campaigns that act on it. */
+function toEngine(event: RefEvent, engine: Engine): EngineEvent {
+  if (event.type !== 'settle') return event;
+  const { plans, ...rest } = event;
+  // Naming a plan that is off means nothing to the reference; the engine only accepts campaigns it has.
+  return { ...rest, campaigns: plans?.filter((code) => engine.campaign(code) !== undefined) };
+}
+
+function referralState(engine: Engine, user: string): { merchant: boolean; baseFen: bigint; rewardCount: number } {
+  const cycle = engine.campaign('referralCycle') as ReferralCycleInstance;
+  return cycle.member(engine.directory.userIndex(user));
+}
+
+function resolve(intent: Intent, ref: ReferenceModel, users: string[], orderCount: number): RefEvent {
+  const newUser = (): RefEvent => {
     const user = `u${users.length}`;
     const referrer =
       intent.kind === 'join' && intent.referrer !== null && users.length > 0
@@ -189,10 +209,11 @@ function lockstep(params: RefParams, intents: readonly Intent[]): RunOutcome {
   let paidOut = 0n;
 
   for (const intent of intents) {
-    const event = resolve(intent, ref, users, events.length);
+    const refEvent = resolve(intent, ref, users, events.length);
+    const event = toEngine(refEvent, engine);
     events.push(event);
     const at = `event ${events.length - 1} ${text(event)}`;
-    const expected: RefReward[] = ref.apply(event);
+    const expected: RefReward[] = ref.apply(refEvent);
     for (const r of expected) refRewards.push([r[0], r[1], r[2], r[0] === 'rejected' ? 0n : (r[3] as bigint)]);
     const effects: Effect[] = engine.apply(event);
     const scanned: Effect[] = scan.apply(event);
@@ -210,8 +231,13 @@ function lockstep(params: RefParams, intents: readonly Intent[]): RunOutcome {
       }
       // (h) an over-cap redemption cannot arise: the cascade leaves every open position below its cap
       if (e.type === 'rejected') check(e.code !== 'over_cap', `over-cap rejection at ${at}`);
-      if (e.type === 'referralProgress') {
-        progress.set(e.user, { merchant: e.merchant, baseFen: e.baseFen, rewardCount: e.rewardCount });
+      const member = e.type === 'record' ? memberFromRecord(e) : undefined;
+      if (member !== undefined) {
+        progress.set(member.user, {
+          merchant: member.merchant,
+          baseFen: member.baseFen,
+          rewardCount: member.rewardCount,
+        });
       }
     }
 
@@ -220,14 +246,14 @@ function lockstep(params: RefParams, intents: readonly Intent[]): RunOutcome {
       for (const user of users) {
         const m = ref.merchants.get(user);
         const want = m === undefined ? { merchant: false, baseFen: 0n, rewardCount: 0 } : { merchant: true, ...m };
-        same(engine.referralState(user), want, `referral state of ${user} at ${at}`);
+        same(referralState(engine, user), want, `referral state of ${user} at ${at}`);
         const reported = progress.get(user);
         if (m === undefined) check(reported?.merchant !== true, `${user} reported as consumer-merchant at ${at}`);
         else same(reported, want, `reported referral state of ${user} at ${at}`);
       }
     }
 
-    const pool = engine.pool;
+    const pool = poolOf(engine);
     if (pool === undefined) continue;
     const P = pool.state.cashFen;
     const S = pool.state.supplyUnits;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { EngineInputError, parseEngineConfig } from './engine';
-import { engineOf, join, redeem, runTable, settle } from './table.test-helper';
+import { engineOf, join, poolOf, redeem, runTable, settle } from './table.test-helper';
 
 const both = () => engineOf({ referralCycle: {}, appreciationPool: {} });
 
@@ -70,8 +70,15 @@ describe('engine: bad input changes nothing', () => {
     ['an order id used twice', settle('B', 'a1', 100n), 'duplicate_order'],
     ['a negative amount', settle('A', 'a2', -1n), 'invalid_amount'],
     ['a redemption of an unknown order', redeem('A', 'zz', 1n), 'unknown_order'],
-    ['a redemption of another shopper’s order', redeem('B', 'a1', 1n), 'not_owner'],
-    ['a redemption of zero units', redeem('A', 'a1', 0n), 'invalid_units'],
+    ['a redemption of a negative unit count', redeem('A', 'a1', -1n), 'invalid_units'],
+    ['an unknown level', { type: 'setLevel', user: 'A', level: 'V9' } as const, 'unknown_level'],
+    [
+      'dismissing an agent who is not appointed',
+      { type: 'dismiss', user: 'A', region: ['x'] } as const,
+      'agent_not_appointed',
+    ],
+    ['a region of four parts', { type: 'appoint', user: 'A', region: ['a', 'b', 'c', 'd'] } as const, 'invalid_region'],
+    ['an unknown campaign on an order', settle('A', 'a2', 100n, ['nope']), 'unknown_campaign'],
     ['a user id used twice', join('A'), 'duplicate_user'],
     ['a self-referrer', join('C', 'C'), 'referrer_loop'],
     ['an unknown referrer', join('C', 'Q'), 'unknown_referrer'],
@@ -80,7 +87,7 @@ describe('engine: bad input changes nothing', () => {
     engine.apply(join('A'));
     engine.apply(join('B', 'A'));
     engine.apply(settle('A', 'a1', 100000n));
-    const before = { seq: engine.seq, state: { ...engine.pool?.state }, positions: engine.pool?.positions };
+    const before = { seq: engine.seq, state: { ...poolOf(engine)?.state }, positions: poolOf(engine)?.positions };
     let thrown: unknown;
     try {
       engine.apply(event);
@@ -89,17 +96,39 @@ describe('engine: bad input changes nothing', () => {
     }
     expect(thrown).toBeInstanceOf(EngineInputError);
     expect((thrown as EngineInputError).code).toBe(code);
-    expect({ seq: engine.seq, state: { ...engine.pool?.state }, positions: engine.pool?.positions }).toEqual(before);
+    expect({ seq: engine.seq, state: { ...poolOf(engine)?.state }, positions: poolOf(engine)?.positions }).toEqual(
+      before,
+    );
     // and the engine still works afterwards: B's order pays A's k=0 reward exactly once
     const effects = engine.apply(settle('B', 'b-after', 100000n));
     expect(effects.filter((e) => e.type === 'transfer' && e.reason === 'referralCycle')).toHaveLength(1);
   });
 
-  it('refuses to redeem an order that has no pool position', () => {
-    const engine = both();
+  it.each([
+    ['zero units', 'A', 'a1', 0n, 'invalid_units'],
+    ['another shopper’s order', 'B', 'a1', 1n, 'not_holder'],
+    ['an order outside the pool', 'A', 'a2', 1n, 'no_position'],
+  ])(
+    'lists the redemption of %s as rejected (SPEC 3.5 readings), changing nothing',
+    (_what, user, order, units, code) => {
+      const engine = both();
+      engine.apply(join('A'));
+      engine.apply(join('B', 'A'));
+      engine.apply(settle('A', 'a1', 100000n));
+      engine.apply(settle('A', 'a2', 100000n, ['referralCycle']));
+      const before = { state: { ...poolOf(engine)?.state }, positions: poolOf(engine)?.positions };
+      const effects = engine.apply(redeem(user, order, units));
+      expect(effects).toHaveLength(1);
+      expect(effects[0]).toMatchObject({ type: 'rejected', user, order, code });
+      expect({ state: { ...poolOf(engine)?.state }, positions: poolOf(engine)?.positions }).toEqual(before);
+    },
+  );
+
+  it('lists a redemption as rejected when no pool is on (plan off)', () => {
+    const engine = engineOf({ referralCycle: {} });
     engine.apply(join('A'));
-    engine.apply(settle('A', 'a1', 100000n, ['referralCycle']));
-    expect(() => engine.apply(redeem('A', 'a1', 1n))).toThrow(EngineInputError);
+    engine.apply(settle('A', 'a1', 100000n));
+    expect(engine.apply(redeem('A', 'a1', 1n))).toMatchObject([{ type: 'rejected', code: 'plan_off', campaign: null }]);
   });
 
   it('reports every configuration problem at once', () => {
@@ -124,8 +153,8 @@ describe('engine: bad input changes nothing', () => {
     const parsed = parseEngineConfig({ appreciationPool: {} });
     expect(parsed.ok).toBe(true);
     if (parsed.ok) {
-      expect([...parsed.config.plans.keys()]).toEqual(['appreciationPool']);
-      expect(parsed.config.plans.get('appreciationPool')).toEqual({
+      expect(parsed.config.campaigns.map((c) => c.id)).toEqual(['appreciationPool']);
+      expect(parsed.config.campaigns[0]?.params).toEqual({
         poolShareBps: 3000,
         creditShareBps: 7000,
         initialPriceFen: 100,

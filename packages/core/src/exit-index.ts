@@ -18,6 +18,8 @@ export interface ExitIndex {
   remove(position: number): void;
   /** The position that exits next at pool cash P and supply S, or -1 when none qualifies. */
   next(cashFen: bigint, supplyUnits: bigint): number;
+  /** A copy over the same positions reading another plan's columns (an engine fork). */
+  clone(keys: ExitKeys): ExitIndex;
 }
 
 /**
@@ -25,14 +27,21 @@ export interface ExitIndex {
  * arrive in rising order and sift up at once; each exit is one O(log n) pop.
  */
 export class HeapExitIndex implements ExitIndex {
-  private readonly heap: number[] = [];
+  private heap: number[] = [];
   /** Heap slot of each position, -1 when not in the heap. */
-  private readonly slots: number[] = [];
+  private slots: number[] = [];
 
   constructor(private readonly keys: ExitKeys) {}
 
   get size(): number {
     return this.heap.length;
+  }
+
+  clone(keys: ExitKeys): HeapExitIndex {
+    const copy = new HeapExitIndex(keys);
+    copy.heap = this.heap.slice();
+    copy.slots = this.slots.slice();
+    return copy;
   }
 
   add(position: number): void {
@@ -134,6 +143,12 @@ export class ScanExitIndex implements ExitIndex {
 
   get size(): number {
     return this.open.size;
+  }
+
+  clone(keys: ExitKeys): ScanExitIndex {
+    const copy = new ScanExitIndex(keys);
+    for (const p of this.open) copy.open.add(p);
+    return copy;
   }
 
   add(position: number): void {

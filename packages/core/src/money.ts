@@ -79,3 +79,8 @@ export function toNonNegativeInteger(value: unknown): bigint | undefined {
   if (typeof value === 'bigint' && value >= 0n) return value;
   return undefined;
 }
+
+/** The fee of a withdrawal: share(amount, feeBps), floored, so the remainder stays with the shopper. */
+export function withdrawalFee(amountFen: Fen, feeBps: Bps | number): Fen {
+  return share(amountFen, typeof feeBps === 'bigint' ? feeBps : BigInt(feeBps));
+}

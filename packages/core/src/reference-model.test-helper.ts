@@ -8,6 +8,8 @@
  *   `units * P >= (cap - realized) * S` would hold for it whenever S = 0, paying out cash that no unit backs.)
  * - "The last price the pool had before S fell to 0" is the price right before the removal that emptied it; the
  *   model simply remembers P and S every time S > 0 after a change.
+ * - SPEC 3.5: an order whose amount is 0 does nothing in a plan: no reward step, no consumer-merchant status, no
+ *   position (its redemption is refused: the order holds no position).
  */
 export interface RefParams {
   ratesBps?: readonly number[];
@@ -89,6 +91,7 @@ export class ReferenceModel {
 
   // SPEC 3.1
   private referral(event: { user: string; order: string; amountFen: bigint }, out: RefReward[]): void {
+    if (event.amountFen === 0n) return;
     const rates = this.params.ratesBps as readonly number[];
     const r = this.referrerOf.get(event.user);
     const upline = r === undefined ? undefined : this.merchants.get(r);
@@ -110,6 +113,7 @@ export class ReferenceModel {
 
   // SPEC 3.2, settlement
   private mint(event: { user: string; order: string; amountFen: bigint }, out: RefReward[]): void {
+    if (event.amountFen === 0n) return;
     const p = this.params.pool as NonNullable<RefParams['pool']>;
     const c = pct(event.amountFen, BigInt(p.poolShareBps));
     const v = pct(c, BigInt(p.creditShareBps));
@@ -137,7 +141,11 @@ export class ReferenceModel {
   private redeem(event: { user: string; order: string; units: bigint }, out: RefReward[]): void {
     const p = this.params.pool as NonNullable<RefParams['pool']>;
     const pos = this.position(event.order);
-    if (pos === undefined || pos.status !== 'open') {
+    if (pos === undefined) {
+      out.push(['rejected', event.user, event.order, 'no_position']);
+      return;
+    }
+    if (pos.status !== 'open') {
       out.push(['rejected', event.user, event.order, 'position_not_open']);
       return;
     }

@@ -111,16 +111,15 @@ describe('scenario files: bad input is refused with the event index (SPEC 4)', (
       'invalid_event',
       /units/,
     ],
-    ['a zero unit count', [A, { type: 'redeem', user: 'A', order: 'a1', units: 0 }], 1, 'invalid_event', /units/],
     ['a missing field', [A, { type: 'settle', user: 'A', order: 'a1' }], 1, 'invalid_event', /amountFen/],
     ['an unknown field', [A, { type: 'join', user: 'C', inviter: 'A' }], 1, 'invalid_event', /inviter/],
     ['an empty user id', [{ type: 'join', user: '' }], 0, 'invalid_event', /user/],
     [
-      'a settlement in a plan the scenario does not configure',
-      [A, { type: 'settle', user: 'A', order: 'a1', amountFen: 1, plans: ['dividendPool'] }],
+      'a settle event naming plans (not a SPEC 4 field)',
+      [A, { type: 'settle', user: 'A', order: 'a1', amountFen: 1, plans: ['referralCycle'] }],
       1,
-      'unknown_plan',
-      /dividendPool/,
+      'invalid_event',
+      /unknown field plans/,
     ],
   ])('refuses %s, naming event %i', (_what, events, index, code, message) => {
     const error = failure(doc(both, events));
@@ -130,16 +129,23 @@ describe('scenario files: bad input is refused with the event index (SPEC 4)', (
     expect(error.message.startsWith(`event ${index}: `)).toBe(true);
   });
 
-  it('refuses the redemption of another shopper’s order', () => {
-    const error = failure(
-      doc(both, [
-        A,
-        B,
-        { type: 'settle', user: 'A', order: 'a1', amountFen: 100000 },
-        { type: 'redeem', user: 'B', order: 'a1', units: 1 },
-      ]),
-    );
-    expect([error.index, error.code]).toEqual([3, 'not_owner']);
+  it('lists the redemption of another shopper’s order and of zero units as rejected (SPEC 3.5 readings)', () => {
+    const out = JSON.parse(
+      simulate(
+        doc(both, [
+          A,
+          B,
+          { type: 'settle', user: 'A', order: 'a1', amountFen: 100000 },
+          { type: 'redeem', user: 'B', order: 'a1', units: 1 },
+          { type: 'redeem', user: 'A', order: 'a1', units: 0 },
+        ]),
+      ),
+    ) as { rewards: unknown[]; positions: { units: number }[] };
+    expect(out.rewards).toEqual([
+      { kind: 'rejected', user: 'B', order: 'a1', amountFen: 0 },
+      { kind: 'rejected', user: 'A', order: 'a1', amountFen: 0 },
+    ]);
+    expect(out.positions[0]?.units).toBe(210_000_000);
   });
 
   it.each([
@@ -263,8 +269,8 @@ describe('scenario results (SPEC 4 contract)', () => {
       { type: 'settle', user: 'b', order: 'm-third', amountFen: 50000 }, // m's reward k=1: share(50000, 1000) = 5000
       { type: 'redeem', user: 'C9', order: 'a-second', units: 999999999 }, // more than held: rejected
       { type: 'settle', user: 'C10', order: 'b-fourth', amountFen: 100000 }, // b's reward k=0: 0, not listed
-      { type: 'settle', user: 'A', order: 'c-fifth', amountFen: 0 }, // zero amount: nothing at all
-      { type: 'redeem', user: 'A', order: 'c-fifth', units: 1 }, // closed from the start: rejected
+      { type: 'settle', user: 'A', order: 'c-fifth', amountFen: 0 }, // zero amount: nothing at all, no position
+      { type: 'redeem', user: 'A', order: 'c-fifth', units: 1 }, // the order holds no position: rejected
       { type: 'settle', user: 'C10', order: 'd-sixth', amountFen: 100000 }, // b's reward k=1: share(50000, 1000)
     ]);
     const out = JSON.parse(simulate(text)) as {
@@ -272,14 +278,7 @@ describe('scenario results (SPEC 4 contract)', () => {
       wallets: Record<string, number>;
       rewards: { kind: string; user: string; order: string; amountFen: number }[];
     };
-    expect(out.positions.map((p) => p.order)).toEqual([
-      'z-first',
-      'a-second',
-      'm-third',
-      'b-fourth',
-      'c-fifth',
-      'd-sixth',
-    ]);
+    expect(out.positions.map((p) => p.order)).toEqual(['z-first', 'a-second', 'm-third', 'b-fourth', 'd-sixth']);
     // code-unit order: uppercase before lowercase, 'C10' before 'C9'; A, C9, C10 were never credited
     expect(Object.keys(out.wallets)).toEqual(['b', 'm']);
     expect(out.wallets).toEqual({ m: 5000, b: 5000 });
@@ -289,6 +288,18 @@ describe('scenario results (SPEC 4 contract)', () => {
       { kind: 'rejected', user: 'A', order: 'c-fifth', amountFen: 0 },
       { kind: 'referralCycle', user: 'b', order: 'd-sixth', amountFen: 5000 },
     ]);
+  });
+
+  it('sorts wallet keys by code point: a character beyond U+FFFF after U+FFFD (UTF-16 units would put it first)', () => {
+    const users = ['\u{1F600}', '\uFFFD', 'b'];
+    const events: unknown[] = [];
+    users.forEach((u, i) => {
+      events.push({ type: 'join', user: u });
+      events.push({ type: 'settle', user: u, order: `o${i}`, amountFen: 100000 });
+      events.push({ type: 'redeem', user: u, order: `o${i}`, units: 1000000 });
+    });
+    const out = JSON.parse(simulate(doc({ appreciationPool: {} }, events))) as { wallets: Record<string, number> };
+    expect(Object.keys(out.wallets)).toEqual(['b', '\uFFFD', '\u{1F600}']);
   });
 
   it('sorts wallet keys by code unit, not by locale or number', () => {

@@ -1,109 +1,72 @@
-import type { Effect } from './effects';
-import { Engine, EngineInputError, parseEngineConfig, type EngineConfig, type EngineEvent } from './engine';
+import {
+  parseCampaign,
+  parseEngineConfig,
+  parseLevels,
+  type CampaignConfig,
+  type ConfigProblem,
+  type EngineConfig,
+} from './campaigns';
+import type { Effect, RewardKind } from './effects';
+import { Engine, EngineInputError, type EngineEvent } from './engine';
 import type { JsonValue } from './json';
 import type { PlanRuntimeOptions } from './plan';
+import { PLANS } from './plans/registry';
+import { ScenarioError, parseEvent, type ScenarioForm } from './scenario-events';
 
-/** A scenario file (SPEC 4) after validation. */
+export { ScenarioError, type ScenarioForm } from './scenario-events';
+
+/** A scenario file (SPEC 4, plus the campaigns form of docs/scenario.md) after validation. */
 export interface Scenario {
+  /** 'plans' (SPEC 4, the default) or 'campaigns' (several campaigns of one plan, versions, replay of production). */
+  form?: ScenarioForm;
   config: EngineConfig;
+  /** The well-formed events up to the first malformed one. */
   events: EngineEvent[];
+  /**
+   * The first malformed event's error: the run applies the events before it and then throws it, so the error
+   * named is always that of the first bad event, whether its problem is its shape or the state it meets.
+   */
+  error?: ScenarioError;
 }
 
-/** Bad scenario input. `index` names the event when the problem is in one. */
-export class ScenarioError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-    readonly index?: number,
-  ) {
-    super(index === undefined ? message : `event ${index}: ${message}`);
-    this.name = 'ScenarioError';
-  }
+const TOP_LEVEL = ['plans', 'campaigns', 'levels', 'events'];
+
+function configError(problems: readonly ConfigProblem[]): ScenarioError {
+  return new ScenarioError(problems[0]?.code ?? 'invalid_parameter', problems.map((p) => p.message).join('; '));
 }
 
-const EVENT_FIELDS: Record<string, { required: readonly string[]; optional: readonly string[] }> = {
-  join: { required: ['type', 'user'], optional: ['referrer'] },
-  settle: { required: ['type', 'user', 'order', 'amountFen'], optional: ['plans'] },
-  redeem: { required: ['type', 'user', 'order', 'units'], optional: [] },
-};
-
-function idField(event: Record<string, unknown>, field: string, index: number): string {
-  const value = event[field];
-  if (typeof value !== 'string' || value.length === 0) {
-    throw new ScenarioError('invalid_event', `${field} must be a non-empty string`, index);
-  }
-  return value;
-}
-
-function integerField(event: Record<string, unknown>, field: string, index: number, positive: boolean): bigint {
-  const value = event[field];
-  if (typeof value !== 'number' || !Number.isInteger(value)) {
-    throw new ScenarioError('invalid_event', `${field} must be an integer, got ${JSON.stringify(value)}`, index);
-  }
-  if (value < 0 || (positive && value === 0)) {
-    throw new ScenarioError(
-      'invalid_event',
-      `${field} must be ${positive ? 'positive' : 'non-negative'}, got ${value}`,
-      index,
-    );
-  }
-  if (!Number.isSafeInteger(value)) {
-    throw new ScenarioError(
-      'invalid_event',
-      `${field} ${value} is too large to be exact (max ${Number.MAX_SAFE_INTEGER})`,
-      index,
-    );
-  }
-  return BigInt(value);
-}
-
-function parseEvent(raw: unknown, index: number): EngineEvent {
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
-    throw new ScenarioError('invalid_event', 'event must be an object', index);
-  }
-  const event = raw as Record<string, unknown>;
-  const type = event.type;
-  const shape = typeof type === 'string' ? EVENT_FIELDS[type] : undefined;
-  if (shape === undefined)
-    throw new ScenarioError('unknown_event', `unknown event type ${JSON.stringify(type)}`, index);
-  for (const key of Object.keys(event)) {
-    if (!shape.required.includes(key) && !shape.optional.includes(key)) {
-      throw new ScenarioError('invalid_event', `unknown field ${key} in a ${String(type)} event`, index);
+function parseCampaigns(raw: unknown, config: EngineConfig): EngineConfig {
+  if (!Array.isArray(raw)) throw new ScenarioError('invalid_scenario', '"campaigns" must be a list');
+  const campaigns: CampaignConfig[] = [];
+  const problems: ConfigProblem[] = [];
+  for (const [i, item] of raw.entries()) {
+    if (typeof item !== 'object' || item === null || Array.isArray(item)) {
+      throw new ScenarioError('invalid_scenario', `campaigns[${i}] must be an object {id, plan, params, products?}`);
     }
-  }
-  for (const key of shape.required) {
-    if (!Object.hasOwn(event, key)) throw new ScenarioError('invalid_event', `missing field ${key}`, index);
-  }
-  switch (type) {
-    case 'join': {
-      const user = idField(event, 'user', index);
-      const referrer = event.referrer === undefined ? undefined : idField(event, 'referrer', index);
-      return { type: 'join', user, referrer };
-    }
-    case 'settle': {
-      let plans: string[] | undefined;
-      if (event.plans !== undefined) {
-        if (!Array.isArray(event.plans) || !event.plans.every((p) => typeof p === 'string')) {
-          throw new ScenarioError('invalid_event', 'plans must be a list of plan codes', index);
-        }
-        plans = event.plans as string[];
+    const entry = item as Record<string, unknown>;
+    for (const key of Object.keys(entry)) {
+      if (!['id', 'plan', 'params', 'products', 'categories'].includes(key)) {
+        throw new ScenarioError('invalid_scenario', `campaigns[${i}]: unknown field ${key}`);
       }
-      return {
-        type: 'settle',
-        user: idField(event, 'user', index),
-        order: idField(event, 'order', index),
-        amountFen: integerField(event, 'amountFen', index, false),
-        plans,
-      };
     }
-    default:
-      return {
-        type: 'redeem',
-        user: idField(event, 'user', index),
-        order: idField(event, 'order', index),
-        units: integerField(event, 'units', index, true),
-      };
+    if (campaigns.some((c) => c.id === entry.id)) {
+      throw new ScenarioError('invalid_scenario', `campaigns[${i}]: campaign id ${String(entry.id)} is used twice`);
+    }
+    const parsed = parseCampaign(
+      {
+        id: entry.id as string,
+        plan: entry.plan as string,
+        params: entry.params,
+        products: entry.products as string[] | undefined,
+        categories: entry.categories as string[] | undefined,
+      },
+      config.levels,
+    );
+    if (parsed.ok) campaigns.push(parsed.campaign);
+    else problems.push(...parsed.problems);
   }
+  if (problems.length > 0) throw configError(problems);
+  return { levels: config.levels, campaigns };
 }
 
 /** Validates a scenario's shape and parameters. Semantic checks (unknown users and orders) happen in `runScenario`. */
@@ -113,28 +76,34 @@ export function parseScenario(raw: unknown): Scenario {
   }
   const doc = raw as Record<string, unknown>;
   for (const key of Object.keys(doc)) {
-    if (key !== 'plans' && key !== 'events')
-      throw new ScenarioError('invalid_scenario', `unknown top-level field ${key}`);
+    if (!TOP_LEVEL.includes(key)) throw new ScenarioError('invalid_scenario', `unknown top-level field ${key}`);
   }
-  const parsed = parseEngineConfig(doc.plans);
-  if (!parsed.ok) {
-    throw new ScenarioError(
-      parsed.problems[0]?.code ?? 'invalid_parameter',
-      parsed.problems.map((p) => p.message).join('; '),
-    );
+  if (Object.hasOwn(doc, 'plans') && Object.hasOwn(doc, 'campaigns')) {
+    throw new ScenarioError('invalid_scenario', 'give either "plans" or "campaigns", not both');
+  }
+  if (doc.plans === null) throw new ScenarioError('invalid_scenario', '"plans" must be an object');
+  const levels = parseLevels(doc.levels);
+  if (!levels.ok) throw new ScenarioError('invalid_levels', levels.message);
+  const form: ScenarioForm = Object.hasOwn(doc, 'campaigns') ? 'campaigns' : 'plans';
+  let config: EngineConfig;
+  if (form === 'campaigns') {
+    config = parseCampaigns(doc.campaigns, { levels: levels.levels, campaigns: [] });
+  } else {
+    const parsed = parseEngineConfig(doc.plans, levels.levels);
+    if (!parsed.ok) throw configError(parsed.problems);
+    config = parsed.config;
   }
   if (!Array.isArray(doc.events)) throw new ScenarioError('invalid_scenario', '"events" must be a list');
-  const events = doc.events.map((e, i) => parseEvent(e, i));
-  for (const [index, event] of events.entries()) {
-    if (event.type === 'settle' && event.plans) {
-      for (const code of event.plans) {
-        if (!parsed.config.plans.has(code)) {
-          throw new ScenarioError('unknown_plan', `plan ${code} is not configured in this scenario`, index);
-        }
-      }
+  const events: EngineEvent[] = [];
+  for (const [index, rawEvent] of doc.events.entries()) {
+    try {
+      events.push(parseEvent(rawEvent, index, form));
+    } catch (error) {
+      if (error instanceof ScenarioError) return { form, config, events, error };
+      throw error;
     }
   }
-  return { config: parsed.config, events };
+  return { form, config, events };
 }
 
 export function parseScenarioText(text: string): Scenario {
@@ -147,30 +116,22 @@ export function parseScenarioText(text: string): Scenario {
   return parseScenario(raw);
 }
 
-export type RewardKind = 'referralCycle' | 'appreciationExit' | 'appreciationRedeem' | 'rejected';
-
 export interface Reward {
-  kind: RewardKind;
+  kind: RewardKind | 'rejected';
   user: string;
-  order: string;
+  /** null for a dividend. */
+  order: string | null;
   amountFen: bigint;
-}
-
-export interface ScenarioPosition {
-  order: string;
-  user: string;
-  units: bigint;
-  capFen: bigint;
-  realizedFen: bigint;
-  paidFen: bigint;
-  status: 'open' | 'exited' | 'closed';
+  campaign: string | null;
+  version: number | null;
 }
 
 export interface ScenarioResult {
-  pool: { cashFen: bigint; supplyUnits: bigint };
-  positions: ScenarioPosition[];
+  form: ScenarioForm;
   wallets: Map<string, bigint>;
   rewards: Reward[];
+  /** The engine after the last event (facts, rules, projections). */
+  engine: Engine;
 }
 
 export interface RunObserver {
@@ -198,50 +159,108 @@ export function runScenario(
       throw error;
     }
     for (const effect of effects) {
-      if (effect.type === 'transfer' && effect.user !== undefined && effect.reason !== 'poolContribution') {
-        rewards.push({ kind: effect.reason, user: effect.user, order: effect.order, amountFen: effect.amountFen });
+      if (effect.type === 'transfer') {
+        if (effect.user === undefined) continue;
+        rewards.push({
+          kind: effect.reason as RewardKind,
+          user: effect.user,
+          order: effect.order,
+          amountFen: effect.amountFen,
+          campaign: effect.campaign,
+          version: effect.version,
+        });
         wallets.set(effect.user, (wallets.get(effect.user) ?? 0n) + effect.amountFen);
       } else if (effect.type === 'rejected') {
-        rewards.push({ kind: 'rejected', user: effect.user, order: effect.order, amountFen: 0n });
+        const version = effect.campaign === null ? null : (engine.entry(effect.campaign)?.ref.version ?? null);
+        rewards.push({
+          kind: 'rejected',
+          user: effect.user,
+          order: effect.order,
+          amountFen: 0n,
+          campaign: effect.campaign,
+          version,
+        });
       }
     }
     observer.onEvent?.(index, event, effects, engine);
   }
-  const pool = engine.pool;
-  return {
-    pool: { cashFen: pool?.state.cashFen ?? 0n, supplyUnits: pool?.state.supplyUnits ?? 0n },
-    positions: (pool?.positions ?? []).map((p) => ({
-      order: p.order,
-      user: p.user,
-      units: p.units,
-      capFen: p.capFen,
-      realizedFen: p.realizedFen,
-      paidFen: p.paidFen,
-      status: p.status,
-    })),
-    wallets,
-    rewards,
-  };
+  if (scenario.error !== undefined) throw scenario.error;
+  return { form: scenario.form ?? 'plans', wallets, rewards, engine };
 }
 
-/** The result in the contract's shape (SPEC 4): wallets sorted by user id. */
+/**
+ * Unicode code point order (SPEC 4). JavaScript compares UTF-16 units, which agrees except where a surrogate
+ * (U+D800..U+DFFF, part of a character beyond U+FFFF) meets a unit in U+E000..U+FFFF: moving surrogates above that
+ * range at the first difference gives code point order.
+ */
+export function compareCodePoints(a: string, b: string): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i += 1) {
+    let x = a.charCodeAt(i);
+    let y = b.charCodeAt(i);
+    if (x === y) continue;
+    if (x >= 0xd800 && y >= 0xd800) {
+      x = x >= 0xe000 ? x - 0x800 : x + 0x2000;
+      y = y >= 0xe000 ? y - 0x800 : y + 0x2000;
+    }
+    return x - y;
+  }
+  return a.length - b.length;
+}
+
+function walletsJson(wallets: ReadonlyMap<string, bigint>): Map<string, JsonValue> {
+  // A Map, not an object: "__proto__" must be a key like any other, and "10" must follow "1".
+  const users = [...wallets.keys()].sort(compareCodePoints);
+  const out = new Map<string, JsonValue>();
+  for (const user of users) out.set(user, wallets.get(user) ?? 0n);
+  return out;
+}
+
+/** The result in the contract's shape: SPEC 4 for the plans form, docs/scenario.md for the campaigns form. */
 export function resultToJson(result: ScenarioResult): JsonValue {
-  const users = [...result.wallets.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-  // A Map, not an object: "__proto__" must be a key like any other, and "10" must follow "1" and precede "9".
-  const wallets = new Map<string, JsonValue>();
-  for (const user of users) wallets.set(user, result.wallets.get(user) ?? 0n);
-  return {
-    pool: { cashFen: result.pool.cashFen, supplyUnits: result.pool.supplyUnits },
-    positions: result.positions.map((p) => ({
-      order: p.order,
-      user: p.user,
-      units: p.units,
-      capFen: p.capFen,
-      realizedFen: p.realizedFen,
-      paidFen: p.paidFen,
-      status: p.status,
-    })),
-    wallets,
-    rewards: result.rewards.map((r) => ({ kind: r.kind, user: r.user, order: r.order, amountFen: r.amountFen })),
+  const { engine } = result;
+  if (result.form === 'campaigns') {
+    const campaigns = new Map<string, JsonValue>();
+    for (const entry of [...engine.campaigns()].sort((a, b) => a.created - b.created)) {
+      campaigns.set(entry.ref.id, {
+        plan: entry.ref.plan,
+        version: entry.ref.version,
+        ...(entry.definition.result?.json(entry.instance) ?? {}),
+      });
+    }
+    return {
+      campaigns,
+      wallets: walletsJson(result.wallets),
+      rewards: result.rewards.map((r) => ({
+        kind: r.kind,
+        campaign: r.campaign,
+        version: r.version,
+        user: r.user,
+        order: r.order,
+        amountFen: r.amountFen,
+      })),
+    };
+  }
+  // Plans form: one campaign per plan, named by the plan code. Sections ranked below 0 precede the wallets.
+  const out = new Map<string, JsonValue>();
+  const sections = PLANS.filter((p) => p.result !== undefined).sort(
+    (a, b) => (a.result?.rank ?? 0) - (b.result?.rank ?? 0),
+  );
+  const put = (before: boolean): void => {
+    for (const definition of sections) {
+      const section = definition.result;
+      if (section === undefined || section.rank < 0 !== before) continue;
+      const entry = engine.entry(definition.code);
+      const json = entry === undefined ? section.whenOff : section.json(entry.instance);
+      for (const [key, value] of Object.entries(json ?? {})) out.set(key, value);
+    }
   };
+  put(true);
+  out.set('wallets', walletsJson(result.wallets));
+  out.set(
+    'rewards',
+    result.rewards.map((r) => ({ kind: r.kind, user: r.user, order: r.order, amountFen: r.amountFen })),
+  );
+  put(false);
+  return out;
 }

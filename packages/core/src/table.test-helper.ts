@@ -7,6 +7,13 @@ import { expect } from 'vitest';
 import type { Effect, PositionStatus } from './effects';
 import { Engine, parseEngineConfig, type EngineConfig, type EngineEvent } from './engine';
 import type { PlanRuntimeOptions } from './plan';
+import { APPRECIATION_POOL, type AppreciationPoolInstance } from './plans/appreciation-pool';
+import { memberFromRecord } from './plans/referral-cycle';
+
+/** The plans-form pool (campaign id = plan code), if the pool plan is on. */
+export function poolOf(engine: Engine): AppreciationPoolInstance | undefined {
+  return engine.campaign(APPRECIATION_POOL) as AppreciationPoolInstance | undefined;
+}
 
 export function configOf(plans: Record<string, unknown>): EngineConfig {
   const parsed = parseEngineConfig(plans);
@@ -19,12 +26,13 @@ export function engineOf(plans: Record<string, unknown>, options?: PlanRuntimeOp
 }
 
 export const join = (user: string, referrer?: string): EngineEvent => ({ type: 'join', user, referrer });
-export const settle = (user: string, order: string, amountFen: bigint, plans?: string[]): EngineEvent => ({
+/** `campaigns` names the campaigns that act (in the plans form their ids are the plan codes). */
+export const settle = (user: string, order: string, amountFen: bigint, campaigns?: string[]): EngineEvent => ({
   type: 'settle',
   user,
   order,
   amountFen,
-  plans,
+  campaigns,
 });
 export const redeem = (user: string, order: string, units: bigint): EngineEvent => ({
   type: 'redeem',
@@ -34,13 +42,12 @@ export const redeem = (user: string, order: string, units: bigint): EngineEvent 
 });
 
 /** [kind, user, order, amountFen] as SPEC 4 lists rewards; rejected redemptions carry their reason code instead. */
-export type RewardRow = readonly [string, string, string, bigint | string];
+export type RewardRow = readonly [string, string, string | null, bigint | string];
 
 export function rewardsOf(effects: readonly Effect[]): RewardRow[] {
   const rows: RewardRow[] = [];
   for (const e of effects) {
-    if (e.type === 'transfer' && e.reason !== 'poolContribution')
-      rows.push([e.reason, e.user ?? '', e.order, e.amountFen]);
+    if (e.type === 'transfer' && e.user !== undefined) rows.push([e.reason, e.user, e.order, e.amountFen]);
     if (e.type === 'rejected') rows.push(['rejected', e.user, e.order, e.code]);
   }
   return rows;
@@ -88,11 +95,16 @@ export function runTable(engine: Engine, rows: readonly Row[]): TableRun {
     const effects = engine.apply(row.event);
     all.push(effects);
     for (const e of effects) {
-      if (e.type === 'transfer' && e.reason !== 'poolContribution' && e.user !== undefined) {
+      if (e.type === 'transfer' && e.user !== undefined) {
         wallets.set(e.user, (wallets.get(e.user) ?? 0n) + e.amountFen);
       }
-      if (e.type === 'referralProgress') {
-        progress.set(e.user, { merchant: e.merchant, baseFen: e.baseFen, rewardCount: e.rewardCount });
+      const member = e.type === 'record' ? memberFromRecord(e) : undefined;
+      if (member !== undefined) {
+        progress.set(member.user, {
+          merchant: member.merchant,
+          baseFen: member.baseFen,
+          rewardCount: member.rewardCount,
+        });
       }
     }
     const where = `row ${i} (${JSON.stringify(row.event, (_k, v: unknown) => (typeof v === 'bigint' ? `${v}` : v))})`;
@@ -103,12 +115,12 @@ export function runTable(engine: Engine, rows: readonly Row[]): TableRun {
       }
     }
     if (row.pool !== undefined) {
-      const state = engine.pool?.state;
+      const state = poolOf(engine)?.state;
       expect([state?.cashFen, state?.supplyUnits], `pool after ${where}`).toEqual([...row.pool]);
     }
     if (row.positions !== undefined) {
       for (const [order, expected] of Object.entries(row.positions)) {
-        const p = engine.pool?.position(order);
+        const p = poolOf(engine)?.position(order);
         expect(p, `position ${order} after ${where}`).toBeDefined();
         const actual: Record<string, unknown> = {};
         for (const key of Object.keys(expected)) actual[key] = (p as unknown as Record<string, unknown>)[key];

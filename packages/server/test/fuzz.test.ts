@@ -255,5 +255,61 @@ for (const backend of backends()) {
       expect(sent).toBeGreaterThan(1000);
       await expectLedgerHealthy(t);
     }, 600_000);
+
+    it('refuses an unknown body field and query parameter on every route, and other methods on every path with 405', async () => {
+      const doc = (await t.api('GET', '/api/openapi.json')).body as unknown as {
+        paths: Record<string, Record<string, unknown>>;
+      };
+      const ops = operations(doc).filter((op) => !SKIPPED.has(`${op.method} ${op.path}`));
+      const problems: string[] = [];
+      const before = await fingerprint(t.server.store.db);
+      for (const op of ops) {
+        const token = op.path.startsWith('/api/admin/') ? admin : op.path.startsWith('/api/shop/') ? shop : undefined;
+        const path = op.pathParams.reduce((p, name) => p.replace(`{${name}}`, 'x'), op.path);
+        const headers: Record<string, string> = op.headers.includes('idempotency-key')
+          ? { 'idempotency-key': 'u' }
+          : {};
+        const auth = token === undefined ? {} : { token };
+        const cases =
+          op.body === undefined
+            ? [{ url: `${path}?unknownParam=1`, field: 'unknownParam' }]
+            : [{ url: path, body: { ...(sample(op.body) as object), unknownField: 'x' }, field: 'unknownField' }];
+        for (const c of cases) {
+          const answer = await t.api(op.method, c.url, { ...auth, headers, ...('body' in c ? { body: c.body } : {}) });
+          const error = answer.body.error;
+          if (answer.status !== 422 || error?.code !== 'unknown_field' || !error.message.includes(c.field)) {
+            problems.push(`${op.method} ${c.url}: ${answer.status} ${JSON.stringify(answer.body).slice(0, 200)}`);
+          }
+        }
+      }
+      const byPath = new Map<string, Set<string>>();
+      for (const op of operations(doc)) byPath.set(op.path, (byPath.get(op.path) ?? new Set()).add(op.method));
+      for (const template of byPath.keys()) {
+        const path = template.replace(/\{[^}]+\}/g, 'x');
+        // A method another route answers on this very path (GET /orders/expire-unpaid is GET /orders/{id}) is no 405.
+        const answered = (method: string) =>
+          [...byPath].some(
+            ([other, known]) => known.has(method) && new RegExp(`^${other.replace(/\{[^}]+\}/g, '[^/]+')}$`).test(path),
+          );
+        const other = ['GET', 'POST', 'PUT', 'DELETE', 'PATCH'].find((m) => !answered(m));
+        if (other === undefined) continue;
+        // Allow lists every method of every route that has this path.
+        const all = ['GET', 'POST', 'PUT', 'DELETE', 'PATCH'].filter(answered);
+        const allow = [...all, ...(all.includes('GET') ? ['HEAD'] : [])].sort().join(', ');
+        const response = await fetch(`${t.url}${path}`, { method: other });
+        const body = (await response.json()) as { error?: { code?: string } };
+        if (
+          response.status !== 405 ||
+          response.headers.get('allow') !== allow ||
+          body.error?.code !== 'method_not_allowed'
+        ) {
+          problems.push(
+            `${other} ${path}: ${response.status} allow=${response.headers.get('allow')} ${JSON.stringify(body)}`,
+          );
+        }
+      }
+      expect(problems).toEqual([]);
+      expect(await fingerprint(t.server.store.db)).toBe(before);
+    }, 120_000);
   });
 }

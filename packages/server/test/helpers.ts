@@ -5,6 +5,7 @@ import pg from 'pg';
 import { expect } from 'vitest';
 import { startServer, type RunningServer } from '../src/index';
 import type { SmsSender } from '../src/platform/identity/login-codes';
+import { Contract, contractEnabled, type OpenApiDocument } from './contract';
 
 /**
  * Tests run against the real server on a real database: a fresh SQLite file per server, and, when
@@ -57,7 +58,11 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-function makeApi(url: string): TestServer['api'] {
+/**
+ * Every answer `api()` receives is checked against the server's own OpenAPI document (contract.ts): an undocumented
+ * status or a body outside the declared schema fails the test that made the request.
+ */
+function makeApi(url: string, contract: () => Contract | undefined): TestServer['api'] {
   return async (method, path, options = {}) => {
     const headers: Record<string, string> = { ...(options.headers ?? {}) };
     if (options.token !== undefined) headers.authorization = `Bearer ${options.token}`;
@@ -79,8 +84,26 @@ function makeApi(url: string): TestServer['api'] {
     } catch {
       body = { text };
     }
+    const problem = contract()?.problem(method, path, response.status, body, response.headers.get('content-type'));
+    if (problem !== undefined) throw new Error(`contract: ${problem}`);
     return { status: response.status, body };
   };
+}
+
+const contracts = new WeakMap<RunningServer, Contract>();
+function contractOf(server: RunningServer): Contract | undefined {
+  if (!contractEnabled()) return undefined;
+  let contract = contracts.get(server);
+  if (contract === undefined) {
+    contract = new Contract(server.app.swagger() as unknown as OpenApiDocument);
+    contracts.set(server, contract);
+  }
+  return contract;
+}
+
+/** How many answers the contract check has checked on this server (0 when it is off). */
+export function contractChecks(t: TestServer): number {
+  return contracts.get(t.server)?.checked ?? 0;
 }
 
 async function launch(
@@ -115,7 +138,7 @@ async function launch(
     url: server.url,
     databaseUrl,
     server,
-    api: makeApi(server.url),
+    api: makeApi(server.url, () => contractOf(server)),
     stop,
     restart: async () => {
       await stop();

@@ -199,8 +199,140 @@ describe('mall simulate', () => {
     expect(run.status).toBe(0);
     // 1000 gift packs of 1000 yuan with fan-out 3: 333 full referral cycles of 1000 yuan, one exit of 1600 yuan.
     expect(run.stdout).toMatch(/Revenue \(¥\)\s+1,000,000\.00/);
-    expect(run.stdout).toMatch(/Referral payout \(¥\)\s+333,000\.00/);
-    expect(run.stdout).toMatch(/Exit payout \(¥\)\s+1,600\.00/);
+    expect(run.stdout).toMatch(/Referral-cycle reward \(¥\)\s+333,000\.00\s+33\.30%/);
+    expect(run.stdout).toMatch(/Pool exit payout \(¥\)\s+1,600\.00/);
     expect(run.stdout).toMatch(/Price path/);
+  });
+
+  it('reproduces the mode-library example to the fen (examples/mode-library.json, worked in docs/scenario.md)', () => {
+    const run = mall(['simulate', '--scenario', 'examples/mode-library.json']);
+    expect(run.status).toBe(0);
+    const result = JSON.parse(run.stdout) as Result & {
+      queue: { order: string; remainingFen: number }[];
+      cashback: { order: string; remainingFen: number; installmentsLeft: number }[];
+      dividendPool: { cashFen: number };
+    };
+    // b1: promotion 13,000 to A, differential 10,400 to A, agent G 2,600, cashback 500 (1 of 3), queue 20,000 to a1
+    expect(result.rewards.slice(0, 5).map((r) => [r.kind, r.user, r.order, r.amountFen])).toEqual([
+      ['promotionCommission', 'A', 'b1', 13000],
+      ['levelDifferential', 'A', 'b1', 10400],
+      ['regionalAgent', 'G', 'b1', 2600],
+      ['cashback', 'B', 'b1', 500],
+      ['queueRebate', 'A', 'a1', 20000],
+    ]);
+    // first close: D = 6,600 over W = 6 (A at V2 weighs 3): 3,300 and 1,100 each, in join order
+    const dividends = result.rewards.filter((r) => r.kind === 'dividend').map((r) => [r.user, r.amountFen]);
+    expect(dividends.slice(0, 4)).toEqual([
+      ['A', 3300],
+      ['B', 1100],
+      ['C', 1100],
+      ['G', 1100],
+    ]);
+    expect(result.queue.map((q) => [q.order, q.remainingFen])).toEqual([
+      ['a1', 60000],
+      ['b1', 100000],
+      ['c1', 100000],
+    ]);
+    expect(result.cashback).toEqual([{ order: 'c2', user: 'C', remainingFen: 500, installmentsLeft: 1 }]);
+    expect(result.dividendPool).toEqual({ cashFen: 0 });
+  });
+
+  it('runs the campaigns form: two cycles and two pools side by side, a new version mid-way', () => {
+    const run = mall(['simulate', '--scenario', 'examples/campaigns.json']);
+    expect(run.status).toBe(0);
+    const result = JSON.parse(run.stdout) as {
+      campaigns: Record<string, { version: number; pool?: { cashFen: number } }>;
+      rewards: { campaign: string; version: number; amountFen: number }[];
+    };
+    expect(result.rewards.map((r) => [r.campaign, r.version, r.amountFen])).toEqual([
+      ['gift-cycle', 1, 10000],
+      ['gift-cycle', 2, 30000],
+      ['tea-cycle', 1, 500],
+      ['tea-pool', 1, 56],
+    ]);
+    expect(result.campaigns['gift-pool']?.pool?.cashFen).toBe(60000);
+    expect(result.campaigns['tea-pool']?.pool?.cashFen).toBe(2944);
+  });
+
+  it('generates every plan with levels, regions, agents and periods, and sets the payout against the margin', () => {
+    const run = mall([
+      'simulate',
+      '--generate',
+      '--plans',
+      'all',
+      '--orders',
+      '3000',
+      '--regions',
+      '4,3,3',
+      '--agents',
+      '30',
+      '--period-orders',
+      '500',
+      '--set',
+      'dividendPool.basis=ranking',
+      '--summary',
+      '--margin-bps',
+      '4000',
+    ]);
+    expect(run.status, run.stderr).toBe(0);
+    for (const label of [
+      'Referral-cycle reward',
+      'Promotion commission',
+      'Level differential',
+      'Regional agent reward',
+      'Cashback',
+      'Queue rebate',
+      'Dividend',
+      'Pool exit payout',
+    ]) {
+      expect(run.stdout).toMatch(new RegExp(`${label} \\(¥\\)\\s+[\\d,]+\\.\\d\\d\\s+\\d+\\.\\d\\d%`));
+    }
+    expect(run.stdout).toMatch(/Margin \(¥, 40\.00%\)\s+1,200,000\.00\s+超出 EXCEEDS margin/);
+    expect(run.stdout).toMatch(/queueRebate: 排队人数 Queue length/);
+    const emitted = mall([
+      'simulate',
+      '--generate',
+      '--plans',
+      'all',
+      '--orders',
+      '50',
+      '--regions',
+      '2,2,2',
+      '--agents',
+      '3',
+      '--period-orders',
+      '10',
+      '--emit-scenario',
+    ]);
+    const scenario = JSON.parse(emitted.stdout) as { levels: unknown[]; events: { type: string }[] };
+    expect(scenario.levels).toHaveLength(3);
+    for (const type of ['appoint', 'periodClose', 'settle'])
+      expect(scenario.events.some((e) => e.type === type)).toBe(true);
+  });
+
+  it('exits 2 naming the event for bad mode-library input, and for bad new options', () => {
+    const lines = mall([
+      'simulate',
+      '--scenario',
+      scenarioFile({
+        plans: { cashback: {} },
+        events: [
+          { type: 'join', user: 'A' },
+          { type: 'settle', user: 'A', order: 'a1', amountFen: 100, lines: [{ product: 'p', amountFen: 90 }] },
+        ],
+      }),
+    ]);
+    expect([lines.status, lines.stdout]).toEqual([2, '']);
+    expect(lines.stderr).toMatch(/event 1: lines add up to 90, not to amountFen 100/);
+    const levels = mall([
+      'simulate',
+      '--scenario',
+      scenarioFile({ plans: { levelDifferential: { ratesBps: [1] } }, events: [] }),
+    ]);
+    expect(levels.status).toBe(2);
+    expect(levels.stderr).toMatch(/needs member levels/);
+    expect(mall(['simulate', '--generate', '--margin-bps', '4000']).status).toBe(2);
+    expect(mall(['simulate', '--generate', '--scope', 'cashback=p1']).stderr).toMatch(/plan cashback is not enabled/);
+    expect(mall(['simulate', '--generate', '--regions', '0,1,1']).status).toBe(2);
   });
 });

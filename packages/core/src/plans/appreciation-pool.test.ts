@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Effect } from '../effects';
 import { compareRatio, pricePerPointScaled } from '../money';
-import { engineOf, join, redeem, runTable, settle } from '../table.test-helper';
+import { engineOf, join, poolOf, redeem, runTable, settle } from '../table.test-helper';
+import { positionFromRecord } from './appreciation-pool';
 
 // Expected numbers are worked from SPEC 3.2 by hand: c = share(A, poolShareBps), v = share(c, creditShareBps),
 // units = floor(v * S / P) (or floor(v * 1e6 / initialPriceFen) in a pool that never had units), cap = share(A, exitMultipleBps).
@@ -9,12 +10,15 @@ const defaults = () => engineOf({ appreciationPool: {} });
 
 function exits(effects: readonly Effect[]): [string, bigint][] {
   return effects.flatMap((e) =>
-    e.type === 'transfer' && e.reason === 'appreciationExit' ? [[e.order, e.amountFen] as [string, bigint]] : [],
+    e.type === 'transfer' && e.reason === 'appreciationExit' ? [[e.order ?? '', e.amountFen] as [string, bigint]] : [],
   );
 }
 
 function exitedOrders(effects: readonly Effect[]): string[] {
-  return effects.flatMap((e) => (e.type === 'position' && e.status === 'exited' ? [e.order] : []));
+  return effects.flatMap((e) => {
+    const p = e.type === 'record' ? positionFromRecord(e) : undefined;
+    return p?.status === 'exited' ? [p.order] : [];
+  });
 }
 
 describe('appreciation pool worked example (SPEC 3.2)', () => {
@@ -46,7 +50,7 @@ describe('appreciation pool worked example (SPEC 3.2)', () => {
       },
     ]);
     // 90000 fen / 481.95 points = 186.7413... fen = 1.8674 yuan per point
-    const state = engine.pool?.state;
+    const state = poolOf(engine)?.state;
     expect(pricePerPointScaled(state?.cashFen ?? 0n, state?.supplyUnits ?? 0n)).toBe(1867413n);
   });
 
@@ -93,9 +97,9 @@ describe('appreciation pool worked example (SPEC 3.2)', () => {
       }
     }
     expect(walletA).toBe(160000n);
-    const state = engine.pool?.state;
+    const state = poolOf(engine)?.state;
     expect([state?.cashFen, state?.supplyUnits]).toEqual(after);
-    const a = engine.pool?.position('o1');
+    const a = poolOf(engine)?.position('o1');
     expect(a).toMatchObject({ units: 0n, capFen: 200000n, realizedFen: 200000n, paidFen: 160000n, status: 'exited' });
     // 40000 of A's 200000 stayed: cash fell by exactly the 160000 paid
     expect(atExit[0] - (state?.cashFen ?? 0n)).toBe(160000n);
@@ -127,13 +131,13 @@ describe('appreciation pool edge cases (table: one row per event)', () => {
     expect(gross).toBeGreaterThan(199000n); // within 0.5% of the cap
     const effects = engine.apply(redeem('A', 'o1', 210000000n));
     expect(effects.filter((e) => e.type === 'rejected')).toEqual([]);
-    expect(engine.pool?.position('o1')).toMatchObject({
+    expect(poolOf(engine)?.position('o1')).toMatchObject({
       units: 0n,
       realizedFen: gross,
       paidFen: (gross * 8000n) / 10000n,
       status: 'closed',
     });
-    expect([engine.pool?.state.cashFen, engine.pool?.state.supplyUnits]).toEqual([
+    expect([poolOf(engine)?.state.cashFen, poolOf(engine)?.state.supplyUnits]).toEqual([
       cash - (gross * 8000n) / 10000n,
       supply - 210000000n,
     ]);
@@ -307,22 +311,22 @@ describe('appreciation pool edge cases (table: one row per event)', () => {
     ]);
   });
 
-  it('gives a zero-amount order a closed position with nothing in it and leaves the pool alone', () => {
-    runTable(defaults(), [
+  it('gives an order of 0 fen no position at all, leaves the pool alone and refuses its redemption (SPEC 3.5)', () => {
+    const run = runTable(defaults(), [
       { event: join('A') },
       { event: join('B') },
       { event: settle('A', 'a1', 100000n), pool: [30000n, 210000000n] },
-      {
-        event: settle('B', 'b1', 0n),
-        rewards: [],
-        pool: [30000n, 210000000n],
-        positions: { b1: { units: 0n, capFen: 0n, realizedFen: 0n, paidFen: 0n, status: 'closed' } },
-      },
+      // A = 0 does nothing in the plan: no contribution, no position, no record
+      { event: settle('B', 'b1', 0n), rewards: [], pool: [30000n, 210000000n] },
+      // the order holds no position: refused like any other refused redemption
       {
         event: redeem('B', 'b1', 1n),
-        rewards: [['rejected', 'B', 'b1', 'position_not_open']],
+        rewards: [['rejected', 'B', 'b1', 'no_position']],
         pool: [30000n, 210000000n],
       },
     ]);
+    expect(run.effects[3]).toEqual([]);
+    expect(poolOf(run.engine)?.position('b1')).toBeUndefined();
+    expect(poolOf(run.engine)?.positions.map((p) => p.order)).toEqual(['a1']);
   });
 });

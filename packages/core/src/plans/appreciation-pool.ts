@@ -1,50 +1,198 @@
-import { PLATFORM_REVENUE, poolCash, userWallet } from '../accounts';
-import type { Effect, PositionStatus } from '../effects';
-import { BigIntColumn, IntColumn } from '../columns';
-import { HeapExitIndex, ScanExitIndex, type ExitIndex } from '../exit-index';
-import { BPS_SCALE, UNITS_PER_POINT, share } from '../money';
-import { definePlan, type RedeemCommand, type SettledOrder } from '../plan';
+import { PLATFORM_REVENUE, poolCash } from '../accounts';
+import type { Effect, RecordEffect } from '../effects';
+import { UNITS_PER_POINT, formatPoints, formatYuan, pricePerPointScaled, share } from '../money';
+import {
+  definePlan,
+  pushCredit,
+  pushTransfer,
+  type PlanEnv,
+  type PlanInstance,
+  type RedeemCommand,
+  type SettledOrder,
+} from '../plan';
+import { redemptionQuote, type RedemptionQuote } from '../quotes';
+import { bpsText } from './format';
+import { PoolBook, type PoolParams, type PoolPosition, type PoolState } from './pool-book';
 
 export const APPRECIATION_POOL = 'appreciationPool';
+export type { PoolPosition, PoolState } from './pool-book';
 
-/** A position as read from the pool: a snapshot, not a live view. */
-export interface PoolPosition {
-  readonly ordinal: number;
-  readonly order: string;
-  readonly user: string;
-  readonly units: bigint;
-  readonly capFen: bigint;
-  readonly realizedFen: bigint;
-  readonly paidFen: bigint;
-  readonly status: PositionStatus;
-}
+const schema = {
+  poolShareBps: {
+    kind: 'bps',
+    default: 3000,
+    min: 0,
+    max: 10_000,
+    label: { zh: '入池比例（基点）', en: 'Pool share (bps)' },
+  },
+  creditShareBps: {
+    kind: 'bps',
+    default: 7000,
+    min: 0,
+    max: 10_000,
+    label: { zh: '计积分比例（基点）', en: 'Credited share (bps)' },
+  },
+  initialPriceFen: {
+    kind: 'fen',
+    default: 100,
+    min: 1,
+    max: 100_000_000,
+    label: { zh: '初始价格（分/积分）', en: 'Initial price (fen per point)' },
+  },
+  exitMultipleBps: {
+    kind: 'bps',
+    default: 20_000,
+    min: 1,
+    max: 1_000_000,
+    label: { zh: '出局倍数（基点）', en: 'Exit multiple (bps)' },
+  },
+  exitCashShareBps: {
+    kind: 'bps',
+    default: 8000,
+    min: 0,
+    max: 10_000,
+    label: { zh: '出局现金比例（基点）', en: 'Exit cash share (bps)' },
+  },
+  redeemFeeBps: {
+    kind: 'bps',
+    default: 2000,
+    min: 0,
+    max: 10_000,
+    label: { zh: '兑换手续费（基点）', en: 'Redemption fee (bps)' },
+  },
+} as const;
 
-export interface PoolState {
-  cashFen: bigint;
-  supplyUnits: bigint;
-  /** Cash and supply just before the supply last fell to zero: the price new units mint at in an empty pool. */
-  lastCashFen: bigint;
-  lastSupplyUnits: bigint;
-}
-
-export interface AppreciationPoolInstance {
-  readonly code: string;
+export interface AppreciationPoolInstance extends PlanInstance {
+  readonly book: PoolBook;
   readonly state: Readonly<PoolState>;
   /** Every position in creation order (materialised on each read). */
-  readonly positions: readonly PoolPosition[];
+  readonly positions: PoolPosition[];
   readonly openCount: number;
   position(order: string): PoolPosition | undefined;
+  holdsOrder(orderIndex: number): boolean;
   /**
    * Rebuilds exit detection over the open positions with another strategy. The benchmark uses it to time the
    * naive scan on a pool of 10^5 holders without first paying the scan's quadratic cost to build that pool.
    */
   rebuildExitIndex(detection: 'index' | 'scan'): void;
+  redeem(command: RedeemCommand, out: Effect[]): void;
+  /** What redeeming `units` of an order's position would give now (the server's preview uses the same rule). */
+  quote(orderIndex: number, units: bigint): RedemptionQuote;
+  fork(env: PlanEnv): AppreciationPoolInstance;
 }
 
-const STATUS: readonly PositionStatus[] = ['open', 'exited', 'closed'];
-const OPEN = 0;
-const EXITED = 1;
-const CLOSED = 2;
+function toParams(params: Readonly<Record<string, unknown>>): PoolParams {
+  const n = (key: string): bigint => BigInt(params[key] as number);
+  return {
+    poolShare: n('poolShareBps'),
+    creditShare: n('creditShareBps'),
+    initialPrice: n('initialPriceFen'),
+    exitMultiple: n('exitMultipleBps'),
+    exitCashShare: n('exitCashShareBps'),
+    redeemFeeBps: n('redeemFeeBps'),
+  };
+}
+
+function poolInstance(book: PoolBook): AppreciationPoolInstance {
+  const { campaign, directory } = book;
+  const account = poolCash(campaign.id);
+
+  function emitPosition(p: number, out: Effect[]): void {
+    const user = directory.userId(book.userOf.get(p));
+    book.emit(p, user, out);
+  }
+
+  function emitPool(out: Effect[]): void {
+    book.emitPool(out);
+  }
+
+  /** Exits cascade, lowest exit price first, ties by age, until no position qualifies (SPEC 3.2). */
+  function cascade(out: Effect[]): void {
+    for (;;) {
+      const p = book.nextExit();
+      if (p < 0) return;
+      const paid = book.exit(p);
+      const order = directory.orderId(book.orderOf.get(p));
+      pushCredit(out, campaign, 'appreciationExit', order, account, directory, book.userOf.get(p), paid, order);
+      emitPosition(p, out);
+    }
+  }
+
+  return {
+    campaign,
+    book,
+    get state(): Readonly<PoolState> {
+      return book.state;
+    },
+    get positions(): PoolPosition[] {
+      return book.positions();
+    },
+    get openCount(): number {
+      return book.openCount;
+    },
+    position: (order: string) => book.positionOf(order),
+    holdsOrder: (orderIndex: number) => book.ordinalOf(orderIndex) >= 0,
+    rebuildExitIndex: (detection: 'index' | 'scan') => book.rebuildIndex(detection),
+    settle(order: SettledOrder, amountFen: bigint, out: Effect[]): void {
+      const contribution = share(amountFen, book.params.poolShare);
+      const p = book.mint(order, amountFen, contribution);
+      if (contribution > 0n) {
+        pushTransfer(
+          out,
+          campaign,
+          'poolContribution',
+          order.order,
+          PLATFORM_REVENUE,
+          account,
+          contribution,
+          order.order,
+        );
+      }
+      emitPosition(p, out);
+      cascade(out);
+      emitPool(out);
+    },
+    redeem(command: RedeemCommand, out: Effect[]): void {
+      const p = book.ordinalOf(command.orderIndex);
+      const quote = redemptionQuote(book.state, book.numbers(p), command.units, book.params.redeemFeeBps);
+      if (!quote.ok) {
+        out.push({
+          type: 'rejected',
+          plan: campaign.plan,
+          campaign: campaign.id,
+          user: command.user,
+          order: command.order,
+          code: quote.code,
+          message: `${command.order}: ${quote.message}`,
+        });
+        return;
+      }
+      book.redeem(p, command.units, quote.grossFen, quote.paidFen);
+      pushCredit(
+        out,
+        campaign,
+        'appreciationRedeem',
+        `${command.seq}`,
+        account,
+        directory,
+        command.userIndex,
+        quote.paidFen,
+        command.order,
+      );
+      emitPosition(p, out);
+      cascade(out);
+      emitPool(out);
+    },
+    quote: (orderIndex: number, units: bigint) =>
+      redemptionQuote(book.state, book.numbers(book.ordinalOf(orderIndex)), units, book.params.redeemFeeBps),
+    reconfigure(params: Readonly<Record<string, unknown>>): void {
+      book.params = toParams(params);
+    },
+    fork(env: PlanEnv): AppreciationPoolInstance {
+      return poolInstance(book.fork(env));
+    },
+  };
+}
 
 /**
  * 消费增值 with 出局 (SPEC 3.2). Pool cash P and supply S; the price P/S only rises because units mint at the
@@ -59,273 +207,146 @@ export const appreciationPool = definePlan({
   },
   highRisk: true,
   referralLevels: 0,
-  params: {
-    poolShareBps: {
-      kind: 'bps',
-      default: 3000,
-      min: 0,
-      max: 10_000,
-      label: { zh: '入池比例（基点）', en: 'Pool share (bps)' },
-    },
-    creditShareBps: {
-      kind: 'bps',
-      default: 7000,
-      min: 0,
-      max: 10_000,
-      label: { zh: '计积分比例（基点）', en: 'Credited share (bps)' },
-    },
-    initialPriceFen: {
-      kind: 'fen',
-      default: 100,
-      min: 1,
-      max: 100_000_000,
-      label: { zh: '初始价格（分/积分）', en: 'Initial price (fen per point)' },
-    },
-    exitMultipleBps: {
-      kind: 'bps',
-      default: 20_000,
-      min: 1,
-      max: 1_000_000,
-      label: { zh: '出局倍数（基点）', en: 'Exit multiple (bps)' },
-    },
-    exitCashShareBps: {
-      kind: 'bps',
-      default: 8000,
-      min: 0,
-      max: 10_000,
-      label: { zh: '出局现金比例（基点）', en: 'Exit cash share (bps)' },
-    },
-    redeemFeeBps: {
-      kind: 'bps',
-      default: 2000,
-      min: 0,
-      max: 10_000,
-      label: { zh: '兑换手续费（基点）', en: 'Redemption fee (bps)' },
-    },
+  params: schema,
+  rewardKinds: {
+    appreciationExit: { zh: '增值出局兑付', en: 'Pool exit payout' },
+    appreciationRedeem: { zh: '积分兑换', en: 'Points redemption' },
   },
-  create(params, directory, options) {
-    const poolShare = BigInt(params.poolShareBps);
-    const creditShare = BigInt(params.creditShareBps);
-    const initialPrice = BigInt(params.initialPriceFen);
-    const exitMultiple = BigInt(params.exitMultipleBps);
-    const exitCashShare = BigInt(params.exitCashShareBps);
-    const redeemKeep = BPS_SCALE - BigInt(params.redeemFeeBps);
-    const account = poolCash(APPRECIATION_POOL);
-
-    const state: PoolState = { cashFen: 0n, supplyUnits: 0n, lastCashFen: 0n, lastSupplyUnits: 0n };
-    // Positions as columns by ordinal (creation order): a million holders cost flat buffers, not objects.
-    let count = 0;
-    const orderOf = new IntColumn();
-    const userOf = new IntColumn();
-    const status = new IntColumn();
-    const units = new BigIntColumn();
-    const capFen = new BigIntColumn();
-    const realizedFen = new BigIntColumn();
-    const paidFen = new BigIntColumn();
-    /** Position ordinal + 1 by order index (0: the order has no position). */
-    const positionOfOrder = new IntColumn();
-    const keys = {
-      units: (p: number) => units.get(p),
-      remainingFen: (p: number) => capFen.get(p) - realizedFen.get(p),
-    };
-    const makeIndex = (detection: 'index' | 'scan'): ExitIndex =>
-      detection === 'scan' ? new ScanExitIndex(keys) : new HeapExitIndex(keys);
-    let index = makeIndex(options.exitDetection);
-    let openCount = 0;
-
-    function snapshot(p: number): PoolPosition {
-      return {
-        ordinal: p,
-        order: directory.orderId(orderOf.get(p)),
-        user: directory.userId(userOf.get(p)),
-        units: units.get(p),
-        capFen: capFen.get(p),
-        realizedFen: realizedFen.get(p),
-        paidFen: paidFen.get(p),
-        status: STATUS[status.get(p)] as PositionStatus,
-      };
-    }
-
-    // Builds the effect directly rather than spreading snapshot(p): one allocation per position change on the
-    // settlement path instead of two.
-    function emitPosition(p: number, out: Effect[]): void {
-      out.push({
-        type: 'position',
-        plan: APPRECIATION_POOL,
-        ordinal: p,
-        order: directory.orderId(orderOf.get(p)),
-        user: directory.userId(userOf.get(p)),
-        units: units.get(p),
-        capFen: capFen.get(p),
-        realizedFen: realizedFen.get(p),
-        paidFen: paidFen.get(p),
-        status: STATUS[status.get(p)] as PositionStatus,
-      });
-    }
-
-    function emitPool(out: Effect[]): void {
-      out.push({ type: 'pool', plan: APPRECIATION_POOL, cashFen: state.cashFen, supplyUnits: state.supplyUnits });
-    }
-
-    /** Takes units out of supply, remembering the price if this empties the pool. */
-    function removeUnits(removed: bigint, paid: bigint): void {
-      if (state.supplyUnits === removed) {
-        state.lastCashFen = state.cashFen;
-        state.lastSupplyUnits = state.supplyUnits;
-      }
-      state.cashFen -= paid;
-      state.supplyUnits -= removed;
-    }
-
-    function pay(
-      p: number,
-      id: string,
-      reason: 'appreciationExit' | 'appreciationRedeem',
-      amountFen: bigint,
-      out: Effect[],
-    ): void {
-      if (amountFen === 0n) return;
-      const user = directory.userId(userOf.get(p));
-      out.push({
-        type: 'transfer',
-        id,
-        plan: APPRECIATION_POOL,
-        reason,
-        from: account,
-        to: userWallet(user),
-        amountFen,
-        order: directory.orderId(orderOf.get(p)),
-        user,
-      });
-    }
-
-    function cascade(out: Effect[]): void {
-      for (;;) {
-        const p = index.next(state.cashFen, state.supplyUnits);
-        if (p < 0) return;
-        index.remove(p);
-        openCount -= 1;
-        const gross = capFen.get(p) - realizedFen.get(p);
-        const paid = share(gross, exitCashShare);
-        removeUnits(units.get(p), paid);
-        units.set(p, 0n);
-        realizedFen.set(p, capFen.get(p));
-        paidFen.set(p, paidFen.get(p) + paid);
-        status.set(p, EXITED);
-        pay(p, `appreciationExit:${directory.orderId(orderOf.get(p))}`, 'appreciationExit', paid, out);
-        emitPosition(p, out);
-      }
-    }
-
-    function mintUnits(creditedFen: bigint): bigint {
-      if (state.supplyUnits > 0n) return (creditedFen * state.supplyUnits) / state.cashFen;
-      if (state.lastSupplyUnits > 0n) return (creditedFen * state.lastSupplyUnits) / state.lastCashFen;
-      return (creditedFen * UNITS_PER_POINT) / initialPrice;
-    }
-
-    const instance = {
-      code: APPRECIATION_POOL,
-      state,
-      get positions(): PoolPosition[] {
-        const list: PoolPosition[] = [];
-        for (let p = 0; p < count; p += 1) list.push(snapshot(p));
-        return list;
+  records: {
+    position: { zh: '增值持仓', en: 'Pool position' },
+    pool: { zh: '增值池', en: 'Pool' },
+  },
+  events: ['redeem'],
+  // Everything the pool pays comes out of its cash, which only ever receives the contributions.
+  payoutBoundBps: (params) => BigInt(params.poolShareBps),
+  create(params, env) {
+    return poolInstance(new PoolBook(env, toParams(params)));
+  },
+  facts(i) {
+    const { cashFen, supplyUnits } = i.state;
+    return [
+      { key: 'cashFen', label: { zh: '池内现金', en: 'Pool cash' }, value: cashFen, unit: 'fen' },
+      { key: 'supplyUnits', label: { zh: '积分总量', en: 'Supply' }, value: supplyUnits, unit: 'points' },
+      {
+        key: 'price',
+        label: { zh: '积分价格', en: 'Price per point' },
+        value: pricePerPointScaled(cashFen, supplyUnits),
+        unit: 'price',
       },
-      get openCount(): number {
-        return openCount;
+      {
+        key: 'openPositions',
+        label: { zh: '未出局持仓', en: 'Open positions' },
+        value: BigInt(i.openCount),
+        unit: 'count',
       },
-      position(order: string): PoolPosition | undefined {
-        const orderIndex = directory.orderIndex(order);
-        const p = orderIndex < 0 ? -1 : positionOfOrder.get(orderIndex) - 1;
-        return p < 0 ? undefined : snapshot(p);
+      {
+        key: 'promisedFen',
+        label: { zh: '承诺价值（封顶-已实现）', en: 'Promised value (cap - realized)' },
+        value: i.book.promisedFen,
+        unit: 'fen',
       },
-      holdsOrder: (orderIndex: number) => positionOfOrder.get(orderIndex) > 0,
-      rebuildExitIndex(detection: 'index' | 'scan'): void {
-        index = makeIndex(detection);
-        for (let p = 0; p < count; p += 1) if (status.get(p) === OPEN) index.add(p);
-      },
-      settle(order: SettledOrder, out: Effect[]): void {
-        const contribution = share(order.amountFen, poolShare);
-        const minted = mintUnits(share(contribution, creditShare));
-        state.cashFen += contribution;
-        state.supplyUnits += minted;
-        if (contribution > 0n) {
-          out.push({
-            type: 'transfer',
-            id: `poolContribution:${order.order}`,
-            plan: APPRECIATION_POOL,
-            reason: 'poolContribution',
-            from: PLATFORM_REVENUE,
-            to: account,
-            amountFen: contribution,
-            order: order.order,
-          });
-        }
-        const p = count;
-        count += 1;
-        orderOf.set(p, order.orderIndex);
-        userOf.set(p, order.userIndex);
-        units.set(p, minted);
-        capFen.set(p, share(order.amountFen, exitMultiple));
-        realizedFen.set(p, 0n);
-        paidFen.set(p, 0n);
-        positionOfOrder.set(order.orderIndex, p + 1);
-        // A position with no units can never be worth anything: it is closed from the start.
-        if (minted > 0n) {
-          status.set(p, OPEN);
-          openCount += 1;
-          index.add(p);
-        } else {
-          status.set(p, CLOSED);
-        }
-        emitPosition(p, out);
-        cascade(out);
-        emitPool(out);
-      },
-      redeem(command: RedeemCommand, out: Effect[]): void {
-        const p = positionOfOrder.get(command.orderIndex) - 1;
-        const reject = (code: 'position_not_open' | 'not_enough_units' | 'over_cap', message: string): void => {
-          out.push({
-            type: 'rejected',
-            plan: APPRECIATION_POOL,
-            user: command.user,
-            order: command.order,
-            code,
-            message,
-          });
-        };
-        if (p < 0 || status.get(p) !== OPEN) {
-          reject('position_not_open', `position ${command.order} is not open`);
-          return;
-        }
-        const held = units.get(p);
-        if (command.units > held) {
-          reject('not_enough_units', `position ${command.order} holds ${held} units, asked ${command.units}`);
-          return;
-        }
-        const gross = (command.units * state.cashFen) / state.supplyUnits;
-        if (gross > capFen.get(p) - realizedFen.get(p)) {
-          reject('over_cap', `redeeming ${command.units} units is worth more than the position's remaining cap`);
-          return;
-        }
-        const paid = share(gross, redeemKeep);
-        removeUnits(command.units, paid);
-        units.set(p, held - command.units);
-        realizedFen.set(p, realizedFen.get(p) + gross);
-        paidFen.set(p, paidFen.get(p) + paid);
-        if (held === command.units) {
-          status.set(p, CLOSED);
-          openCount -= 1;
-          index.remove(p);
-        } else {
-          index.update(p);
-        }
-        pay(p, `appreciationRedeem:${command.seq}`, 'appreciationRedeem', paid, out);
-        emitPosition(p, out);
-        cascade(out);
-        emitPool(out);
+    ];
+  },
+  rules(params) {
+    const amount = 100_000n;
+    const c = share(amount, BigInt(params.poolShareBps));
+    const v = share(c, BigInt(params.creditShareBps));
+    return {
+      clauses: [
+        {
+          zh: `订单结算后，金额的 ${bpsText(params.poolShareBps)} 注入增值池，其中 ${bpsText(params.creditShareBps)} 按注入前的价格折算为积分（首单价格 ${formatYuan(BigInt(params.initialPriceFen))} 元/积分）。例如 ${formatYuan(amount)} 元订单注入 ${formatYuan(c)} 元，按 ${formatYuan(v)} 元计积分。`,
+          en: `When an order settles, ${bpsText(params.poolShareBps)} of it enters the pool and ${bpsText(params.creditShareBps)} of that buys points at the price before the contribution (${formatYuan(BigInt(params.initialPriceFen))} yuan per point at first). A ${formatYuan(amount)}-yuan order puts ${formatYuan(c)} yuan in and is credited ${formatYuan(v)} yuan of points.`,
+        },
+        {
+          zh: `积分价格 = 池内现金 / 积分总量，只涨不跌。持仓价值达到订单金额的 ${bpsText(params.exitMultipleBps)} 时出局，按 ${bpsText(params.exitCashShareBps)} 兑付现金，其余留在池内。`,
+          en: `Price = pool cash / supply, and it never falls. A position exits when its value reaches ${bpsText(params.exitMultipleBps)} of its order; ${bpsText(params.exitCashShareBps)} of that is paid in cash, the rest stays in the pool.`,
+        },
+        {
+          zh: `出局前可随时兑换部分积分，收取 ${bpsText(params.redeemFeeBps)} 手续费（留在池内）。`,
+          en: `Before exit you may redeem points at the current price, less a ${bpsText(params.redeemFeeBps)} fee that stays in the pool.`,
+        },
+      ],
+      example: {
+        description: {
+          zh: `A、B、C 依次各购买 ${formatYuan(amount)} 元，随后 A 兑换 1 积分`,
+          en: `A, B and C each buy ${formatYuan(amount)} yuan in turn; then A redeems 1 point`,
+        },
+        steps: [
+          ...['A', 'B', 'C'].map((u) => ({
+            label: { zh: `${u} 购买`, en: `${u} buys` },
+            events: [
+              { type: 'join' as const, user: u },
+              { type: 'settle' as const, user: u, order: `${u.toLowerCase()}1`, amountFen: amount },
+            ],
+          })),
+          {
+            label: {
+              zh: `A 兑换 ${formatPoints(UNITS_PER_POINT)} 积分`,
+              en: `A redeems ${formatPoints(UNITS_PER_POINT)} point`,
+            },
+            events: [{ type: 'redeem', user: 'A', order: 'a1', units: UNITS_PER_POINT }],
+          },
+        ],
       },
     };
-    return instance;
+  },
+  result: {
+    rank: -1,
+    json: (i) => ({
+      pool: { cashFen: i.state.cashFen, supplyUnits: i.state.supplyUnits },
+      positions: i.positions.map((p) => ({
+        order: p.order,
+        user: p.user,
+        units: p.units,
+        capFen: p.capFen,
+        realizedFen: p.realizedFen,
+        paidFen: p.paidFen,
+        status: p.status,
+      })),
+    }),
+    whenOff: { pool: { cashFen: 0n, supplyUnits: 0n }, positions: [] },
   },
 });
+
+/** A pool position as its record carries it (for adapters that store positions in their own table). */
+export interface PositionRecordView {
+  plan: string;
+  campaign: string;
+  order: string;
+  user: string;
+  ordinal: number;
+  units: bigint;
+  capFen: bigint;
+  realizedFen: bigint;
+  paidFen: bigint;
+  status: 'open' | 'exited' | 'closed';
+}
+
+export function positionFromRecord(e: RecordEffect): PositionRecordView | undefined {
+  if (e.plan !== APPRECIATION_POOL || e.kind !== 'position' || e.user === undefined) return undefined;
+  const d = e.data;
+  return {
+    plan: e.plan,
+    campaign: e.campaign,
+    order: e.key,
+    user: e.user,
+    ordinal: d.ordinal as number,
+    units: d.units as bigint,
+    capFen: d.capFen as bigint,
+    realizedFen: d.realizedFen as bigint,
+    paidFen: d.paidFen as bigint,
+    status: d.status as PositionRecordView['status'],
+  };
+}
+
+export function poolFromRecord(
+  e: RecordEffect,
+): { plan: string; campaign: string; cashFen: bigint; supplyUnits: bigint } | undefined {
+  if (e.plan !== APPRECIATION_POOL || e.kind !== 'pool') return undefined;
+  return {
+    plan: e.plan,
+    campaign: e.campaign,
+    cashFen: e.data.cashFen as bigint,
+    supplyUnits: e.data.supplyUnits as bigint,
+  };
+}

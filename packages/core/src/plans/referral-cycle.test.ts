@@ -122,26 +122,47 @@ describe('referral cycle (SPEC 3.1)', () => {
     ]);
   });
 
-  it('counts a zero-amount invitee order as a reward of 0 (not listed) and makes its buyer a consumer-merchant with base 0', () => {
-    runTable(cycle(), [
+  it('ignores an order of 0 fen entirely: no reward step for the referrer, no consumer-merchant status for the buyer (SPEC 3.5)', () => {
+    const run = runTable(cycle(), [
       { event: join('A') },
       { event: join('B', 'A') },
       { event: join('C', 'B') },
       { event: settle('A', 'a1', 100000n) },
-      // k = 0: share(min(100000, 0), 1000) = 0: nothing credited or listed, but it is A's 0th reward
+      // A = 0: A's count stays at 0, B does not become a consumer-merchant
       {
         event: settle('B', 'b1', 0n),
         rewards: [],
         wallets: { A: 0n },
-        progress: {
-          A: { merchant: true, baseFen: 100000n, rewardCount: 1 },
-          B: { merchant: true, baseFen: 0n, rewardCount: 0 },
-        },
+        progress: { A: { merchant: true, baseFen: 100000n, rewardCount: 0 }, B: undefined },
       },
-      // k = 1: share(min(100000, 100000), 2000) = 20000
-      { event: settle('B', 'b2', 100000n), rewards: [['referralCycle', 'A', 'b2', 20000n]], wallets: { A: 20000n } },
-      // B's base rose to 100000 with b2, so C's order pays B share(100000, 1000) = 10000
-      { event: settle('C', 'c1', 100000n), rewards: [['referralCycle', 'B', 'c1', 10000n]], wallets: { B: 10000n } },
+      // C's order: B is not a consumer-merchant, so nothing is paid and B's count does not move
+      { event: settle('C', 'c1', 100000n), rewards: [], wallets: { B: 0n } },
+      // k = 0 for A: share(min(100000, 100000), 1000) = 10000; B becomes a consumer-merchant with base 100000
+      {
+        event: settle('B', 'b2', 100000n),
+        rewards: [['referralCycle', 'A', 'b2', 10000n]],
+        wallets: { A: 10000n },
+        progress: { B: { merchant: true, baseFen: 100000n, rewardCount: 0 } },
+      },
+      // C's second order pays B share(100000, 1000) = 10000
+      { event: settle('C', 'c2', 100000n), rewards: [['referralCycle', 'B', 'c2', 10000n]], wallets: { B: 10000n } },
+    ]);
+    expect(run.effects[4]).toEqual([]);
+  });
+
+  it('moves the referrer to the next rate when A > 0 even if the reward rounds to 0', () => {
+    runTable(cycle(), [
+      { event: join('A') },
+      { event: join('B', 'A') },
+      { event: settle('A', 'a1', 100000n) },
+      // k = 0: share(min(100000, 9), 1000) = floor(0.9) = 0: not listed, but the count moves
+      {
+        event: settle('B', 'b1', 9n),
+        rewards: [],
+        progress: { A: { merchant: true, baseFen: 100000n, rewardCount: 1 } },
+      },
+      // k = 1: share(100000, 2000) = 20000
+      { event: settle('B', 'b2', 100000n), rewards: [['referralCycle', 'A', 'b2', 20000n]] },
     ]);
   });
 

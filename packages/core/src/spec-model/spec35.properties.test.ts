@@ -11,7 +11,7 @@ import { compareCodePoints, modelResultToJson, runModel, SpecModel, type ModelRe
  * The engine does not implement SPEC 3.5 on this branch yet. Flip this when it does: the full lockstep below then
  * runs every plan, scope, level, agent and period through both the engine and the independent model.
  */
-export const ENGINE_HAS_MODE_LIBRARY = false;
+export const ENGINE_HAS_MODE_LIBRARY = true;
 
 const RUNS = 400;
 

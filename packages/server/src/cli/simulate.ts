@@ -4,24 +4,31 @@ import {
   PLANS,
   ScenarioError,
   SummaryCollector,
+  completeGenerateOptions,
   formatSummary,
   generateScenario,
   parseScenario,
   resultToJson,
   runScenario,
   type GenerateOptions,
+  type ParamSchema,
   type Scenario,
 } from '@mall/core';
 import { Progress } from './progress';
 import { JsonStreamError, readJsonFile, writeJson } from './json-stream';
 
-const HELP = `usage: mall simulate --scenario FILE [--summary]
-       mall simulate --generate [generator options] [--summary | --emit-scenario]
+const DEFAULT_PLANS = Object.keys(DEFAULT_GENERATE.plans).join(',');
 
-Runs the incentive rules over a scenario (SPEC 4) and prints the result JSON on stdout.
+const HELP = `usage: mall simulate --scenario FILE [--summary [--margin-bps BPS]]
+       mall simulate --generate [generator options] [--summary [--margin-bps BPS] | --emit-scenario]
+
+Runs the incentive rules over a scenario (SPEC 4; the campaigns form is in docs/scenario.md) and prints the
+result JSON on stdout.
 
   --scenario FILE        scenario file ("-" reads standard input)
-  --summary              print a readable table instead of the result JSON
+  --summary              print a readable report instead of the result JSON: each reward kind and each campaign
+                         with its payout and share of revenue, the combined payout, each campaign's facts
+  --margin-bps BPS       your gross margin in bps of revenue: the summary sets the combined payout against it
   --generate             build a synthetic scenario instead of reading one:
     --orders N             settled orders (default ${DEFAULT_GENERATE.orders})
     --amount FEN[,FEN..]   order amounts in fen, one picked per order (default ${DEFAULT_GENERATE.amountsFen.join(',')})
@@ -30,8 +37,18 @@ Runs the incentive rules over a scenario (SPEC 4) and prints the result JSON on 
     --redeem-bps BPS       chance of a redemption after each order (default 0)
     --redeem-units UNITS   micro-points per redemption (default ${DEFAULT_GENERATE.redeemUnits})
     --seed N               random seed (default ${DEFAULT_GENERATE.seed})
-    --plans CODES          enabled plans, comma separated (default ${PLANS.map((p) => p.code).join(',')})
-    --set PLAN.PARAM=V     a plan parameter, repeatable (lists comma separated), e.g. --set referralCycle.ratesBps=1000,2000,7000
+    --plans CODES          enabled plans, comma separated, or "all" (default ${DEFAULT_PLANS});
+                           known: ${PLANS.map((p) => p.code).join(', ')}
+    --set PLAN.PARAM=V     a plan parameter, repeatable: integers, lists comma separated, true/false, or a
+                           choice name, e.g. --set referralCycle.ratesBps=1000,2000,7000 --set dividendPool.basis=ranking
+    --products N           products p1..pN; each order gets one or two lines over them
+    --scope PLAN=P,P..     limit a plan to some products (with --products), repeatable
+    --levels FEN,FEN..     member level thresholds in fen, lowest first (levels L1, L2, ...); plans with per-level
+                           parameters get levels 0,300000,1000000 and rates 100,200,300 unless you say otherwise
+    --set-level-bps BPS    chance of an admin setLevel after each order (default 0)
+    --regions P,C,D        region mix: provinces, cities per province, districts per city (default none)
+    --agents N             the first N shoppers are appointed agents, province, city, district in turn
+    --period-orders N      a periodClose after every N orders (default never)
     --emit-scenario        print the generated scenario JSON instead of running it
 
 Exit codes: 0 ok, 2 bad input (the message names the event index where there is one).
@@ -54,17 +71,26 @@ function bps(name: string, text: string | undefined): number {
   return value;
 }
 
+function intList(name: string, text: string): number[] {
+  return text.split(',').map((part) => positiveInt(name, part.trim(), 0, true));
+}
+
 function parseSetting(text: string): [string, string, unknown] {
-  const match = /^([A-Za-z]+)\.([A-Za-z]+)=(.*)$/.exec(text);
+  const match = /^([A-Za-z]+)\.([A-Za-z0-9]+)=(.*)$/.exec(text);
   if (!match) throw new UsageError(`--set expects PLAN.PARAM=VALUE, got ${JSON.stringify(text)}`);
   const [, plan, param, raw] = match as unknown as [string, string, string, string];
+  const spec = PLANS.find((p) => p.code === plan)?.params[param];
+  if (spec?.kind === 'boolean') {
+    if (raw !== 'true' && raw !== 'false') throw new UsageError(`--set ${plan}.${param}: expected true or false`);
+    return [plan, param, raw === 'true'];
+  }
+  if (spec?.kind === 'choice') return [plan, param, raw];
   const items = raw.split(',').map((part) => {
     if (!/^-?\d+$/.test(part.trim()))
       throw new UsageError(`--set ${plan}.${param}: ${JSON.stringify(part)} is not an integer`);
     return Number(part.trim());
   });
-  const definition = PLANS.find((p) => p.code === plan);
-  const isList = definition?.params[param]?.kind === 'bpsList';
+  const isList = spec?.kind === 'bpsList' || spec?.kind === 'perLevel';
   return [plan, param, isList ? items : items.length === 1 ? items[0] : items];
 }
 
@@ -72,8 +98,8 @@ function generatorOptions(values: Record<string, string | boolean | string[] | u
   const str = (key: string): string | undefined => values[key] as string | undefined;
   const amounts = str('amount')?.split(',') ?? DEFAULT_GENERATE.amountsFen.map(String);
   const amountsFen = amounts.map((a) => positiveInt('amount', a.trim(), 0, true));
-  const planCodes = (str('plans') ?? PLANS.map((p) => p.code).join(','))
-    .split(',')
+  const planText = str('plans') ?? DEFAULT_PLANS;
+  const planCodes = (planText === 'all' ? PLANS.map((p) => p.code) : planText.split(','))
     .map((c) => c.trim())
     .filter((c) => c.length > 0);
   const plans: Record<string, Record<string, unknown>> = {};
@@ -84,7 +110,23 @@ function generatorOptions(values: Record<string, string | boolean | string[] | u
     if (target === undefined) throw new UsageError(`--set ${plan}.${param}: plan ${plan} is not enabled (see --plans)`);
     target[param] = value;
   }
-  return {
+  for (const scope of (values.scope as string[] | undefined) ?? []) {
+    const match = /^([A-Za-z]+)=(.*)$/.exec(scope);
+    if (!match) throw new UsageError(`--scope expects PLAN=PRODUCT,PRODUCT.., got ${JSON.stringify(scope)}`);
+    const target = plans[match[1] as string];
+    if (target === undefined)
+      throw new UsageError(`--scope ${match[1]}: plan ${match[1]} is not enabled (see --plans)`);
+    target.products = (match[2] as string).split(',').filter((p) => p.length > 0);
+  }
+  let regions: GenerateOptions['regions'];
+  if (str('regions') !== undefined) {
+    const [provinces, cities, districts] = intList('regions', str('regions') as string);
+    if (provinces === undefined || cities === undefined || districts === undefined || provinces === 0) {
+      throw new UsageError('--regions expects P,C,D with at least one province, e.g. --regions 3,4,5');
+    }
+    regions = { provinces, cities: Math.max(1, cities), districts: Math.max(1, districts) };
+  }
+  const options: GenerateOptions = {
     orders: positiveInt('orders', str('orders'), DEFAULT_GENERATE.orders),
     amountsFen,
     fanout: positiveInt('fanout', str('fanout'), DEFAULT_GENERATE.fanout, true),
@@ -93,7 +135,15 @@ function generatorOptions(values: Record<string, string | boolean | string[] | u
     redeemUnits: positiveInt('redeem-units', str('redeem-units'), DEFAULT_GENERATE.redeemUnits),
     seed: positiveInt('seed', str('seed'), DEFAULT_GENERATE.seed, true),
     plans,
+    levelsFen: str('levels') === undefined ? undefined : intList('levels', str('levels') as string),
+    setLevelBps: bps('set-level-bps', str('set-level-bps')),
+    regions,
+    agents: positiveInt('agents', str('agents'), 0, true),
+    periodOrders: positiveInt('period-orders', str('period-orders'), 0, true),
+    products: positiveInt('products', str('products'), 0, true),
   };
+  const schemas = new Map<string, ParamSchema>(PLANS.map((p) => [p.code, p.params]));
+  return completeGenerateOptions(options, schemas);
 }
 
 /** Reads the scenario in pieces (see json-stream.ts): a large file's text is never held whole. */
@@ -119,6 +169,7 @@ export async function run(argv: string[]): Promise<number> {
       options: {
         scenario: { type: 'string' },
         summary: { type: 'boolean' },
+        'margin-bps': { type: 'string' },
         generate: { type: 'boolean' },
         orders: { type: 'string' },
         amount: { type: 'string' },
@@ -129,6 +180,13 @@ export async function run(argv: string[]): Promise<number> {
         seed: { type: 'string' },
         plans: { type: 'string' },
         set: { type: 'string', multiple: true },
+        scope: { type: 'string', multiple: true },
+        products: { type: 'string' },
+        levels: { type: 'string' },
+        'set-level-bps': { type: 'string' },
+        regions: { type: 'string' },
+        agents: { type: 'string' },
+        'period-orders': { type: 'string' },
         'emit-scenario': { type: 'boolean' },
         'exit-detection': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
@@ -143,16 +201,17 @@ export async function run(argv: string[]): Promise<number> {
     }
     const detection = values['exit-detection'] ?? 'index';
     if (detection !== 'index' && detection !== 'scan') throw new UsageError('--exit-detection must be index or scan');
+    const marginBps = values['margin-bps'] === undefined ? undefined : bps('margin-bps', values['margin-bps']);
+    if (marginBps !== undefined && !values.summary) throw new UsageError('--margin-bps only goes with --summary');
 
     let scenario: Scenario;
     if (values.generate) {
       const generated = generateScenario(generatorOptions(values));
+      scenario = parseScenario(generated);
       if (values['emit-scenario']) {
-        scenario = parseScenario(generated);
         process.stdout.write(`${JSON.stringify(generated)}\n`);
         return 0;
       }
-      scenario = parseScenario(generated);
     } else {
       if (values['emit-scenario']) throw new UsageError('--emit-scenario only goes with --generate');
       scenario = readScenario(values.scenario as string);
@@ -164,15 +223,15 @@ export async function run(argv: string[]): Promise<number> {
     const result = runScenario(
       scenario,
       {
-        onEvent(index, event, effects) {
-          collector?.onEvent(index, event, effects);
+        onEvent(index, event, effects, engine) {
+          collector?.onEvent(index, event, effects, engine);
           if ((index & 0x3fff) === 0) progress.update(index);
         },
       },
       { exitDetection: detection },
     );
     progress.done();
-    if (collector) process.stdout.write(formatSummary(collector.result()));
+    if (collector) process.stdout.write(formatSummary(collector.result(result.engine), { marginBps }));
     else writeJson(resultToJson(result));
     return 0;
   } catch (error) {

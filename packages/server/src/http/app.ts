@@ -1,15 +1,18 @@
 import { randomUUID } from 'node:crypto';
-import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import rateLimit from '@fastify/rate-limit';
-import { ERRORS, Failure, errorMessage, errorStatus, type ErrorCode } from '../platform/errors';
+import { ERRORS, Failure } from '../platform/errors';
 import { toWire } from '../platform/json';
-import { errorSchema } from './schemas';
+import { MethodTable, clientErrorHandler, errorBody, errorOutcome, notFound, routerError } from './framework-errors';
+import { documentErrors } from './route-errors';
 import type { AppContext, AppOptions } from './context';
 import { staffFromHeaderOrCookie } from './context';
 import { refuseHostileStrings, strictQueryIntegers } from './input-guards';
 import { registerRoutes } from './routes';
+import { registerSecurityHeaders } from './security-headers';
+import { registerCompression } from './compression';
 import { databaseRateLimitStore } from '../platform/rate-limit-store';
 import { observeRequest } from '../platform/metrics';
 
@@ -27,22 +30,6 @@ function requestIdOf(incoming: string | string[] | undefined): string {
   return value !== undefined && SANE_REQUEST_ID.test(value) ? value : randomUUID();
 }
 
-/** The one error body: code, message and the request id that every log line of the request carries too. */
-function errorBody(request: FastifyRequest, code: ErrorCode, detail?: string) {
-  return {
-    error: {
-      code,
-      message: errorMessage(code, lang(request.headers['accept-language']), detail),
-      requestId: request.id,
-    },
-  };
-}
-
-function lang(header: string | string[] | undefined): 'zh' | 'en' {
-  const value = Array.isArray(header) ? header[0] : header;
-  return value !== undefined && /^en\b/i.test(value.trim()) ? 'en' : 'zh';
-}
-
 export async function buildApp(ctx: AppContext, options: AppOptions): Promise<FastifyInstance> {
   const connectionTimeout = options.connectionTimeoutMs ?? 60_000;
   const app = Fastify({
@@ -58,17 +45,17 @@ export async function buildApp(ctx: AppContext, options: AppOptions): Promise<Fa
     keepAliveTimeout: Math.min(5_000, connectionTimeout),
     requestTimeout: connectionTimeout,
     // No coercion: a JSON body's integers must be JSON integers ("1e3", "Infinity", true, [1] are refused), and query
-    // integers are converted from plain decimal digits only (strictQueryIntegers below).
-    ajv: { customOptions: { removeAdditional: true, coerceTypes: false, useDefaults: true, allErrors: false } },
+    // integers are converted from plain decimal digits only (strictQueryIntegers below). Nothing is removed either:
+    // an unknown field, anywhere in a body or in the query string, is refused (422 unknown_field) instead of being
+    // silently dropped.
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: true, allErrors: false } },
     // Errors the router raises before any route runs (a path that does not decode, a path parameter over 100
-    // characters) answer in the same shape as every other error.
-    frameworkErrors: (error, request, reply) => {
-      const code: ErrorCode = error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'uri_too_long' : 'invalid_request';
-      const detail = code === 'invalid_request' ? 'the path is not valid' : undefined;
-      const plain = reply as unknown as FastifyReply;
-      void plain.status(errorStatus(code)).send(errorBody(request as unknown as FastifyRequest, code, detail));
-    },
+    // characters) and what Node's HTTP parser refuses answer in the same shape as every other error.
+    frameworkErrors: (error, request, reply) => routerError(error, request, reply as unknown as FastifyReply),
+    clientErrorHandler,
   });
+  registerSecurityHeaders(app, options.production === true);
+  await registerCompression(app);
 
   // Keep the exact request bytes: payment notifications are verified over the raw body, never re-serialised JSON.
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
@@ -111,49 +98,27 @@ export async function buildApp(ctx: AppContext, options: AppOptions): Promise<Fa
 
   app.addHook('preSerialization', async (_request, _reply, payload) => toWire(payload));
 
-  // Every documented route answers errors in one shape; say so in the OpenAPI document.
+  const methods = new MethodTable();
   app.addHook('onRoute', (route) => {
-    const schema = route.schema as { hide?: boolean; response?: Record<string, unknown> } | undefined;
+    methods.add(route);
+    // A documented route's query string is closed, as a body is: one without a query schema takes no parameters,
+    // one whose schema does not say otherwise takes only the parameters it names; any other is an unknown field.
+    const schema = route.schema as { hide?: boolean; querystring?: Record<string, unknown> } | undefined;
     if (schema === undefined || schema.hide === true) return;
-    schema.response = { ...(schema.response ?? {}), '4xx': errorSchema };
+    if (schema.querystring === undefined) {
+      schema.querystring = { type: 'object', properties: {}, additionalProperties: false };
+    } else if (!('additionalProperties' in schema.querystring)) {
+      schema.querystring.additionalProperties = false;
+    }
   });
 
   app.setErrorHandler((error: FastifyError | Failure, request, reply) => {
-    let code: ErrorCode;
-    let detail: string | undefined;
-    let status: number;
-    if (error instanceof Failure) {
-      code = error.code;
-      detail = error.detail;
-      status = errorStatus(code);
-    } else if (error.validation !== undefined) {
-      code = 'invalid_request';
-      detail = error.message;
-      status = 400;
-    } else if (error.statusCode === 429) {
-      code = 'rate_limited';
-      status = 429;
-    } else if (error.statusCode === 413) {
-      code = 'payload_too_large';
-      status = 413;
-    } else if (error.statusCode === 415) {
-      code = 'unsupported_media_type';
-      status = 415;
-    } else if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) {
-      code = 'invalid_request';
-      detail = error.message;
-      status = error.statusCode;
-    } else {
-      request.log.error({ err: error }, 'request failed');
-      code = 'internal';
-      status = 500;
-    }
-    void reply.status(status).send(errorBody(request, code, detail));
+    const { code, status, detail } = errorOutcome(error, request);
+    void reply.status(status).send(errorBody(code, request, detail));
   });
 
-  app.setNotFoundHandler((request, reply) => {
-    void reply.status(404).send(errorBody(request, 'not_found'));
-  });
+  // An unknown path is 404; a known path asked with a method it does not answer is 405 with Allow.
+  app.setNotFoundHandler((request, reply) => notFound(methods, request, reply));
 
   await app.register(rateLimit, {
     global: false,
@@ -167,13 +132,18 @@ export async function buildApp(ctx: AppContext, options: AppOptions): Promise<Fa
   });
 
   await app.register(swagger, {
+    // Every documented route's error answers, by status, with the codes each can carry (route-errors.ts).
+    transform: documentErrors,
     openapi: {
       openapi: '3.0.3',
       info: {
         title: 'Mall API',
         version: '0.1.0',
         description:
-          'Shop, admin and sandbox gateway routes. Amounts in integer fen, points in micro-points, rates in bps. Errors: {"error": {"code", "message"}}.',
+          'Shop, admin and sandbox gateway routes. Amounts in integer fen, points in micro-points, rates in bps. ' +
+          'Errors: {"error": {"code", "message", "requestId"}} on every 4xx and 5xx, framework errors included. An unknown body ' +
+          'field or query parameter is 422 unknown_field; a known path asked with another method is 405 ' +
+          'method_not_allowed with Allow; an unknown path is 404 not_found.',
       },
       components: {
         securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },

@@ -7,6 +7,13 @@ import { idParam, obj, paymentSchema, str, bool } from './schemas';
 
 const tags = ['sandbox gateway'];
 export const SANDBOX_NOTIFY_PATH = '/api/payments/sandbox/notify';
+/** What applying a (signed) payment notification can refuse. */
+const NOTIFICATION_ERRORS = [
+  'payment_not_found',
+  'channel_unavailable',
+  'invalid_signature',
+  'amount_mismatch',
+] as const;
 
 export async function sandboxRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
   const db = ctx.store.db;
@@ -27,6 +34,7 @@ export async function sandboxRoutes(app: FastifyInstance, ctx: AppContext): Prom
   app.get<{ Params: { id: string } }>(
     '/api/sandbox/payments/:id',
     {
+      config: { errors: ['payment_not_found'] },
       schema: {
         tags,
         security: [],
@@ -59,12 +67,13 @@ export async function sandboxRoutes(app: FastifyInstance, ctx: AppContext): Prom
   app.post<{ Params: { id: string } }>(
     '/api/sandbox/payments/:id/succeed',
     {
+      config: { errors: NOTIFICATION_ERRORS },
       schema: {
         tags,
         security: [],
         summary: 'Sandbox gateway: send the signed success notification',
         params: idParam,
-        response: { 200: obj({ ok: bool }) },
+        response: { 200: obj({ ok: bool }, ['ok']) },
       },
     },
     async (request) => {
@@ -91,12 +100,13 @@ export async function sandboxRoutes(app: FastifyInstance, ctx: AppContext): Prom
   app.post(
     SANDBOX_NOTIFY_PATH,
     {
+      config: { errors: NOTIFICATION_ERRORS },
       schema: {
         tags,
         security: [],
         summary:
           'Payment notification endpoint of the sandbox gateway (HMAC-SHA256 over the raw body in x-sandbox-signature)',
-        response: { 200: obj({ code: str() }) },
+        response: { 200: obj({ code: str() }, ['code']) },
       },
     },
     async (request) => receiveNotification(request.headers, request.rawBody ?? '', request.log),

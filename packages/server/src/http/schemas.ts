@@ -1,4 +1,11 @@
-/** JSON schema helpers: request bodies are closed objects, amounts are safe integers (converted to bigint in handlers). */
+import type { ErrorCode } from '../platform/errors';
+import { PHONE_PATTERN } from '../platform/identity/shoppers';
+
+/**
+ * JSON schema helpers: request bodies and query strings are closed objects (an unknown field is 422 unknown_field),
+ * amounts are safe integers (converted to bigint in handlers). What they emit is also the OpenAPI 3.0 document, so
+ * they emit only what OpenAPI 3.0 allows (no empty `required`, null as `nullable`).
+ */
 export type Schema = Record<string, unknown>;
 
 export const str = (extra: Schema = {}): Schema => ({ type: 'string', ...extra });
@@ -11,19 +18,43 @@ export const arr = (items: Schema, extra: Schema = {}): Schema => ({ type: 'arra
 export const anyObject: Schema = { type: 'object', additionalProperties: true };
 
 export function obj(properties: Record<string, Schema>, required: string[] = [], closed = true): Schema {
-  return { type: 'object', properties, required, additionalProperties: !closed };
+  // OpenAPI 3.0 forbids an empty `required`; no list says the same.
+  return { type: 'object', properties, ...(required.length > 0 ? { required } : {}), additionalProperties: !closed };
 }
 
-export const idParam = obj({ id: str({ minLength: 1, maxLength: 100 }) }, ['id']);
+/** The ids the server makes (`ord_01J...`) and the demo's codes: letters, digits, `_` and `-`. */
+export const ID_PATTERN = '^[A-Za-z0-9_-]+$';
+export const id = (maxLength = 100): Schema => str({ minLength: 1, maxLength, pattern: ID_PATTERN });
+/** A shopper's mobile number, as registration checks it. */
+export const phone: Schema = str({ minLength: 6, maxLength: 16, pattern: PHONE_PATTERN });
+
+export const idParam = obj({ id: id() }, ['id']);
+
+/**
+ * The `Idempotency-Key` header. Required where the handler refuses a request without one (a missing or empty key is
+ * 400 idempotency_key_required), optional where it only deduplicates.
+ */
+export const idempotencyKeyHeader = (required: boolean): Schema =>
+  obj({ 'idempotency-key': str({ minLength: 1, maxLength: 100 }) }, required ? ['idempotency-key'] : [], false);
 export const pageQuery: Record<string, Schema> = {
   page: int({ minimum: 1, maximum: 100000 }),
   pageSize: int({ minimum: 1, maximum: 200 }),
 };
 
-export const errorSchema: Schema = obj(
-  { error: obj({ code: str(), message: str(), requestId: str() }, ['code', 'message']) },
-  ['error'],
-);
+/**
+ * The one error shape; `codes` lists the codes this answer can carry (the document's enum). `requestId` names the
+ * request in the logs (also the X-Request-Id header).
+ */
+export const errorSchema = (codes?: readonly string[]): Schema =>
+  obj(
+    {
+      error: obj({ code: str(codes === undefined ? {} : { enum: [...codes] }), message: str(), requestId: str() }, [
+        'code',
+        'message',
+      ]),
+    },
+    ['error'],
+  );
 
 export const userSchema: Schema = obj(
   {
@@ -154,20 +185,23 @@ export const redeemAnswer: Schema = obj({ grossFen: int(), feeFen: int(), paidFe
   'paidFen',
 ]);
 
+/** One point of the pool's price path; the price is a display number beside the exact cash and supply. */
+export const pricePointSchema: Schema = obj(
+  { at: str(), cashFen: int(), supplyUnits: int(), priceFenPerPoint: { type: 'number' } },
+  ['at', 'cashFen', 'supplyUnits', 'priceFenPerPoint'],
+);
+
 export const list = (item: Schema, paged = true): Schema =>
   obj(paged ? { items: arr(item), total: int(), page: int(), pageSize: int() } : { items: arr(item) }, ['items']);
 
-export const settingsSchema: Schema = obj(
-  {
-    afterSalesDays: int(),
-    withdrawMinFen: int(),
-    withdrawFeeBps: int(),
-    unpaidTimeoutMinutes: int(),
-    maxUnpaidOrders: int(),
-    environment: str({ enum: ['demo', 'production'] }),
-  },
-  [],
-);
+export const settingsSchema: Schema = obj({
+  afterSalesDays: int(),
+  withdrawMinFen: int(),
+  withdrawFeeBps: int(),
+  unpaidTimeoutMinutes: int(),
+  maxUnpaidOrders: int(),
+  environment: str({ enum: ['demo', 'production'] }),
+});
 
 export const addressSchema: Schema = obj(
   {
@@ -183,9 +217,18 @@ export const shopTags = ['shop'];
 /** Documentation of a shop route anyone may call (no bearer token). */
 export const publicShop = { tags: shopTags, security: [] };
 
-/** Options of an admin route: its summary, request schemas and the 200 answer's schema. */
-export function adminRoute(summary: string, extra: Record<string, unknown> = {}, response?: Schema) {
+/**
+ * Options of an admin route: its summary, request schemas, the 200 answer's schema and the error codes its handler
+ * can answer beyond the admin kind's (see `errors` in route-errors.ts; left out, any code of the table).
+ */
+export function adminRoute(
+  summary: string,
+  extra: Record<string, unknown> = {},
+  response?: Schema,
+  errors?: readonly ErrorCode[],
+) {
   return {
     schema: { tags: ['admin'], summary, ...extra, ...(response === undefined ? {} : { response: { 200: response } }) },
+    ...(errors === undefined ? {} : { config: { errors } }),
   };
 }

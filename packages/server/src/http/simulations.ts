@@ -7,6 +7,19 @@ import {
 } from '../incentives/simulations';
 import type { AppContext } from './context';
 import { staffWith } from './context';
+import { anyObject, arr, idParam, nullable, obj, str } from './schemas';
+
+const simulationAnswer = obj(
+  {
+    id: str(),
+    status: str({ enum: ['running', 'done', 'failed'] }),
+    progress: { type: 'number', minimum: 0, maximum: 1 },
+    summary: nullable(anyObject),
+    series: arr(anyObject),
+    error: nullable(str()),
+  },
+  ['id', 'status', 'progress', 'summary', 'series', 'error'],
+);
 
 const generateSchema = {
   type: 'object',
@@ -41,8 +54,9 @@ export async function simulationRoutes(app: FastifyInstance, ctx: AppContext): P
           additionalProperties: false,
           properties: { plans: { type: 'object' }, generate: generateSchema },
         },
-        response: { 200: { type: 'object', properties: { id: { type: 'string' } } } },
+        response: { 200: obj({ id: str() }, ['id']) },
       },
+      config: { errors: ['invalid_parameter', 'simulation_busy'] },
     },
     async (request) => {
       await staffWith(ctx, request, 'plans:read');
@@ -56,8 +70,10 @@ export async function simulationRoutes(app: FastifyInstance, ctx: AppContext): P
       schema: {
         tags: ['admin'],
         summary: 'A simulation: status, progress (0..1), the summary and its checkpoint series',
-        params: { type: 'object', properties: { id: { type: 'string' } }, required: ['id'] },
+        params: idParam,
+        response: { 200: simulationAnswer },
       },
+      config: { errors: ['simulation_not_found'] },
     },
     async (request) => {
       await staffWith(ctx, request, 'plans:read');

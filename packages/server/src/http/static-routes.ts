@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import fastifyStatic from '@fastify/static';
 import { productSvg } from '../demo/seed';
 import { fail } from '../platform/errors';
@@ -16,7 +16,22 @@ function findRepoRoot(start: string): string {
 
 export const REPO_ROOT = findRepoRoot(dirname(fileURLToPath(import.meta.url)));
 
-/** Serves the built storefront at / and the admin console at /admin/ when they exist (both use hash routing). */
+/** Vite names every file under dist/assets after its content hash, so a URL there never changes meaning. */
+export const IMMUTABLE = 'public, max-age=31536000, immutable';
+/** index.html (and anything else outside assets/) names the current hashed files: check it on every load. */
+export const REVALIDATE = 'no-cache';
+
+function cacheHeaders(dist: string): (reply: FastifyReply, path: string) => void {
+  const assets = join(dist, 'assets') + sep;
+  return (reply, path) => {
+    void reply.header('cache-control', path.startsWith(assets) ? IMMUTABLE : REVALIDATE);
+  };
+}
+
+/**
+ * Serves the built storefront at / and the admin console at /admin/ when they exist (both use hash routing). The
+ * build writes .br and .gz beside each asset; they are sent to clients that accept them, never compressed per request.
+ */
 export async function staticRoutes(app: FastifyInstance, webRoot = REPO_ROOT): Promise<void> {
   app.get<{ Params: { key: string } }>('/assets/products/:key', { schema: { hide: true } }, async (request, reply) => {
     const svg = productSvg(request.params.key.replace(/\.svg$/, ''));
@@ -26,17 +41,32 @@ export async function staticRoutes(app: FastifyInstance, webRoot = REPO_ROOT): P
   });
   const shopDist = join(webRoot, 'apps/shop/dist');
   const adminDist = join(webRoot, 'apps/admin/dist');
+  const common = { preCompressed: true, cacheControl: false } as const;
   let decorated = false;
   if (existsSync(shopDist)) {
-    await app.register(fastifyStatic, { root: shopDist, prefix: '/', wildcard: true });
+    await app.register(fastifyStatic, {
+      ...common,
+      root: shopDist,
+      prefix: '/',
+      wildcard: true,
+      setHeaders: cacheHeaders(shopDist),
+    });
     decorated = true;
   } else {
     app.get('/', { schema: { hide: true } }, async (_request, reply) => {
       void reply.header('content-type', 'text/html; charset=utf-8');
-      return '<!doctype html><meta charset="utf-8"><title>Mall</title><h1>商城 Mall API</h1><p>The storefront is not built yet. API docs: <a href="/api/docs">/api/docs</a></p>';
+      return '<!doctype html><html lang="en"><meta charset="utf-8"><title>Mall</title><h1>商城 Mall API</h1><p>The storefront is not built yet. API docs: <a href="/api/docs">/api/docs</a></p></html>';
     });
   }
   if (existsSync(adminDist)) {
-    await app.register(fastifyStatic, { root: adminDist, prefix: '/admin/', decorateReply: !decorated });
+    // The prefix without its slash makes /admin answer 301 to /admin/, where the console's relative URLs resolve.
+    await app.register(fastifyStatic, {
+      ...common,
+      root: adminDist,
+      prefix: '/admin',
+      redirect: true,
+      decorateReply: !decorated,
+      setHeaders: cacheHeaders(adminDist),
+    });
   }
 }

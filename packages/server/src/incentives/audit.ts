@@ -1,4 +1,12 @@
-import { APPRECIATION_POOL, Engine, poolCash } from '@mall/core';
+import {
+  APPRECIATION_POOL,
+  Engine,
+  memberFromRecord,
+  poolCash,
+  poolFromRecord,
+  positionFromRecord,
+  type AppreciationPoolInstance,
+} from '@mall/core';
 import { sql } from 'kysely';
 import type { Db } from '../platform/db/database';
 import { forEachEvent, toEngineEvent } from './incentive-log';
@@ -44,18 +52,13 @@ export async function runAudit(db: Db): Promise<AuditReport> {
     events += 1;
     for (const e of engine.apply(toEngineEvent(row))) {
       if (e.type === 'transfer') transfers.set(e.id, { from: e.from, to: e.to, amountFen: e.amountFen });
-      else if (e.type === 'position')
-        positions.set(e.order, {
-          user: e.user,
-          units: e.units,
-          capFen: e.capFen,
-          realizedFen: e.realizedFen,
-          paidFen: e.paidFen,
-          status: e.status,
-        });
-      else if (e.type === 'referralProgress')
-        progress.set(e.user, { merchant: e.merchant, baseFen: e.baseFen, rewardCount: e.rewardCount });
-      else if (e.type === 'pool') pool = { cashFen: e.cashFen, supplyUnits: e.supplyUnits };
+      if (e.type !== 'record') continue;
+      const position = positionFromRecord(e);
+      const member = memberFromRecord(e);
+      const poolRecord = poolFromRecord(e);
+      if (position !== undefined) positions.set(position.order, position);
+      else if (member !== undefined) progress.set(member.user, member);
+      else if (poolRecord !== undefined) pool = poolRecord;
     }
   });
 
@@ -108,7 +111,7 @@ export async function runAudit(db: Db): Promise<AuditReport> {
   }
   for (const user of progress.keys()) if (!seenProgress.has(user)) diff('referral_progress', user, 'present', 'absent');
 
-  const enginePool = engine.pool?.state;
+  const enginePool = (engine.campaign(APPRECIATION_POOL) as AppreciationPoolInstance | undefined)?.state;
   const storedPool = await db
     .selectFrom('pool_state')
     .selectAll()

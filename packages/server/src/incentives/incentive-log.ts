@@ -1,4 +1,13 @@
-import { Engine, type Effect, type EngineEvent } from '@mall/core';
+import {
+  Engine,
+  memberFromRecord,
+  poolFromRecord,
+  positionFromRecord,
+  type Effect,
+  type EngineEvent,
+  type PositionRecordView,
+  type ReferralMember,
+} from '@mall/core';
 import type { Db, Tx } from '../platform/db/database';
 import { inTx } from '../platform/db/database';
 import { bulkWriter } from '../platform/db/bulk';
@@ -35,7 +44,8 @@ export function toEngineEvent(row: EventRow): EngineEvent {
         user: row.user_id,
         order: row.order_id ?? '',
         amountFen: row.amount_fen ?? 0n,
-        plans: row.plans === null ? undefined : (JSON.parse(row.plans) as string[]),
+        // One campaign per plan for now: the campaign ids are the plan codes stored with the event.
+        campaigns: row.plans === null ? undefined : (JSON.parse(row.plans) as string[]),
       };
     case 'redeem':
       return { type: 'redeem', user: row.user_id, order: row.order_id ?? '', units: row.units ?? 0n };
@@ -45,6 +55,9 @@ export function toEngineEvent(row: EventRow): EngineEvent {
 }
 
 export function toEventRow(seq: number, event: EngineEvent, at: string): EventRow {
+  if (event.type !== 'join' && event.type !== 'settle' && event.type !== 'redeem') {
+    throw new Error(`the event log does not store ${event.type} events yet`);
+  }
   return {
     seq: BigInt(seq),
     type: event.type,
@@ -53,7 +66,7 @@ export function toEventRow(seq: number, event: EngineEvent, at: string): EventRo
     order_id: event.type === 'join' ? null : event.order,
     amount_fen: event.type === 'settle' ? event.amountFen : null,
     units: event.type === 'redeem' ? event.units : null,
-    plans: event.type === 'settle' && event.plans !== undefined ? JSON.stringify(event.plans) : null,
+    plans: event.type === 'settle' && event.campaigns !== undefined ? JSON.stringify(event.campaigns) : null,
     at,
   };
 }
@@ -92,9 +105,9 @@ async function catchUp(db: Db | Tx, engine: Engine): Promise<void> {
 export class EffectBatch {
   readonly events: EventRow[] = [];
   readonly transfers: TransferInput[] = [];
-  private readonly positions = new Map<string, Extract<Effect, { type: 'position' }>>();
-  private readonly progress = new Map<string, Extract<Effect, { type: 'referralProgress' }>>();
-  private pool: Extract<Effect, { type: 'pool' }> | undefined;
+  private readonly positions = new Map<string, PositionRecordView>();
+  private readonly progress = new Map<string, ReferralMember & { user: string }>();
+  private pool: { plan: string; cashFen: bigint; supplyUnits: bigint } | undefined;
   readonly rejected: Extract<Effect, { type: 'rejected' }>[] = [];
   readonly plansUsed = new Set<string>();
 
@@ -115,21 +128,25 @@ export class EffectBatch {
             to: effect.to,
             amountFen: effect.amountFen,
             reason: effect.reason,
-            orderId: effect.order.split(':')[0] ?? effect.order,
+            orderId: effect.order === null ? null : (effect.order.split(':')[0] ?? effect.order),
             userId: effect.user ?? null,
           });
           break;
-        case 'position':
-          this.plansUsed.add(effect.plan);
-          this.positions.set(effect.order, effect);
+        case 'record': {
+          const position = positionFromRecord(effect);
+          const member = memberFromRecord(effect);
+          const pool = poolFromRecord(effect);
+          if (position !== undefined) {
+            this.plansUsed.add(effect.plan);
+            this.positions.set(position.order, position);
+          } else if (member !== undefined) {
+            this.plansUsed.add(effect.plan);
+            this.progress.set(member.user, member);
+          } else if (pool !== undefined) {
+            this.pool = pool;
+          }
           break;
-        case 'pool':
-          this.pool = effect;
-          break;
-        case 'referralProgress':
-          this.plansUsed.add(effect.plan);
-          this.progress.set(effect.user, effect);
-          break;
+        }
         case 'rejected':
           this.rejected.push(effect);
           break;

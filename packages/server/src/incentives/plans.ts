@@ -1,5 +1,6 @@
 import {
   PLANS,
+  plannedPayoutBps as corePlannedPayoutBps,
   findPlan,
   parseEngineConfig,
   parseParams,
@@ -29,10 +30,16 @@ export interface PlanRow {
   inUse: boolean;
 }
 
+/**
+ * The plans this server runs today. The mode library's other plans need what the server does not have yet (member
+ * levels, agents, regions on orders, period closes, campaigns); they join when those land on top of @mall/core.
+ */
+const SERVER_PLANS: readonly string[] = ['referralCycle', 'appreciationPool'];
+
 export async function loadPlans(db: Db | Tx): Promise<PlanRow[]> {
   const rows = await db.selectFrom('plans').selectAll().execute();
   const byCode = new Map(rows.map((r) => [r.code, r]));
-  return PLANS.map((definition) => {
+  return PLANS.filter((p) => SERVER_PLANS.includes(p.code)).map((definition) => {
     const row = byCode.get(definition.code);
     const parsed = parseParams(definition.params, row === undefined ? {} : (JSON.parse(row.params) as unknown));
     const params = parsed.ok ? ({ ...parsed.value } as Record<string, unknown>) : {};
@@ -124,19 +131,11 @@ export async function updatePlan(
   };
 }
 
-/** The largest share of a sale the product's plans may pay out, in bps (for the margin warning). */
+/** The largest share of a sale the product's plans may pay out, in bps: each plan's declared bound (core). */
 export function plannedPayoutBps(plans: readonly PlanRow[], codes: readonly string[]): bigint {
-  let total = 0n;
-  for (const p of plans) {
-    if (!codes.includes(p.code)) continue;
-    if (p.code === 'referralCycle') {
-      const rates = (p.params.ratesBps as number[] | undefined) ?? [];
-      total += BigInt(Math.max(0, ...rates));
-    } else if (p.code === 'appreciationPool') {
-      total += BigInt(Number(p.params.poolShareBps ?? 0));
-    }
-  }
-  return total;
+  return corePlannedPayoutBps(
+    plans.filter((p) => codes.includes(p.code)).map((p) => ({ plan: p.code, params: p.params })),
+  );
 }
 
 export function marginWarnings(

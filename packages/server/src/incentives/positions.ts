@@ -1,4 +1,4 @@
-import { APPRECIATION_POOL, BPS_SCALE, EngineInputError, share } from '@mall/core';
+import { APPRECIATION_POOL, BPS_SCALE, EngineInputError, positionFromRecord, share } from '@mall/core';
 import { createHash } from 'node:crypto';
 import type { Db, Tx } from '../platform/db/database';
 import { fail, Failure } from '../platform/errors';
@@ -99,7 +99,9 @@ export async function redeem(sequencer: Sequencer, userId: string, orderId: stri
     const rejected = effects.find((e) => e.type === 'rejected');
     if (rejected) out = { rejected: rejected.code };
     else {
-      const position = effects.find((e) => e.type === 'position' && e.order === orderId);
+      const position = effects
+        .map((e) => (e.type === 'record' ? positionFromRecord(e) : undefined))
+        .find((p) => p !== undefined && p.order === orderId);
       const paid = effects
         .filter((e) => e.type === 'transfer' && e.reason === 'appreciationRedeem')
         .reduce((s, e) => s + (e.type === 'transfer' ? e.amountFen : 0n), 0n);
@@ -108,7 +110,7 @@ export async function redeem(sequencer: Sequencer, userId: string, orderId: stri
         .select('realized_fen')
         .where('order_id', '=', orderId)
         .executeTakeFirstOrThrow();
-      const gross = position?.type === 'position' ? position.realizedFen - before.realized_fen : 0n;
+      const gross = position === undefined ? 0n : position.realizedFen - before.realized_fen;
       out = { grossFen: gross, feeFen: gross - paid, paidFen: paid };
     }
     await batch.write(trx, now);

@@ -1,4 +1,4 @@
-import { Engine, findPlan, parseEngineConfig } from '@mall/core';
+import { APPRECIATION_POOL, Engine, findPlan, parseEngineConfig, type AppreciationPoolInstance } from '@mall/core';
 import type { Db } from '../platform/db/database';
 import { loadPlans } from './plans';
 import { poolView } from './pool';
@@ -27,16 +27,14 @@ function workedExample(plans: readonly (readonly [string, Record<string, unknown
   for (const user of ['A', 'B', 'C', 'D']) {
     if (user !== 'A') engine.apply({ type: 'join', user, referrer: 'A' });
     const effects = engine.apply({ type: 'settle', user, order: `${user}1`, amountFen });
+    const pool = engine.campaign(APPRECIATION_POOL) as AppreciationPoolInstance | undefined;
     steps.push({
       buyer: user,
       amountFen,
       rewards: effects
         .filter((e) => e.type === 'transfer' && e.to.startsWith('user:'))
         .map((e) => (e.type === 'transfer' ? { user: e.user, reason: e.reason, amountFen: e.amountFen } : null)),
-      pool:
-        engine.pool === undefined
-          ? null
-          : { cashFen: engine.pool.state.cashFen, supplyUnits: engine.pool.state.supplyUnits },
+      pool: pool === undefined ? null : { cashFen: pool.state.cashFen, supplyUnits: pool.state.supplyUnits },
     });
   }
   return {

@@ -131,7 +131,7 @@ async function settleBatch(trx: Tx, batch: EffectBatch, engine: Engine, limit: n
     for (const [key, group] of groups) {
       const engineOrder = groups.size === 1 ? order.id : `${order.id}:${key}`;
       batch.apply(
-        { type: 'settle', user: order.user_id, order: engineOrder, amountFen: group.amountFen, plans: group.plans },
+        { type: 'settle', user: order.user_id, order: engineOrder, amountFen: group.amountFen, campaigns: group.plans },
         now,
       );
     }

@@ -25,13 +25,13 @@ try {
   const total = scenario.events.length;
   const collector = new SummaryCollector(total, 100);
   const step = Math.max(1, total >> 6);
-  runScenario(scenario, {
-    onEvent(index, event, effects) {
-      collector.onEvent(index, event, effects);
+  const { engine } = runScenario(scenario, {
+    onEvent(index, event, effects, engine) {
+      collector.onEvent(index, event, effects, engine);
       if (index % step === 0) post({ type: 'progress', done: index, total });
     },
   });
-  post({ type: 'done', summary: summaryToJson(collector.result()) });
+  post({ type: 'done', summary: summaryToJson(collector.result(engine)) });
 } catch (error) {
   post({ type: 'failed', message: error instanceof Error ? error.message : String(error) });
 }

@@ -4,6 +4,10 @@
  */
 export const ERRORS = {
   invalid_request: [400, '请求参数有误', 'The request is invalid'],
+  unknown_field: [422, '请求包含未知字段', 'The request has an unknown field'],
+  method_not_allowed: [405, '该地址不支持此请求方法', 'This method is not allowed on this path'],
+  request_timeout: [408, '请求超时', 'The request took too long'],
+  headers_too_large: [431, '请求头过大', 'The request headers are too large'],
   unauthorized: [401, '请先登录', 'Sign-in required'],
   invalid_credentials: [401, '账号或密码错误', 'Wrong account or password'],
   invalid_code: [401, '验证码错误或已过期', 'The code is wrong or has expired'],

@@ -2,7 +2,7 @@ import { createSession, revokeSession } from '../../platform/identity/sessions';
 import { changeStaffPassword, loginStaff } from '../../platform/identity/staff';
 import { hashPassword } from '../../platform/passwords';
 import { bearer, staffJson, staffWith, type RouteModule } from '../context';
-import { adminRoute, anyObject, bool, obj, str } from '../schemas';
+import { adminRoute, arr, bool, obj, str } from '../schemas';
 
 /** Staff sign-in and who am I. */
 export const adminAuthRoutes: RouteModule = async (app, ctx, options) => {
@@ -11,7 +11,11 @@ export const adminAuthRoutes: RouteModule = async (app, ctx, options) => {
   app.post<{ Body: { username: string; password: string } }>(
     '/api/admin/login',
     {
-      config: { public: true, rateLimit: { max: options.authRateLimitPerMinute, timeWindow: 60_000 } },
+      config: {
+        public: true,
+        rateLimit: { max: options.authRateLimitPerMinute, timeWindow: 60_000 },
+        errors: ['invalid_credentials', 'account_locked'],
+      },
       schema: {
         tags: ['admin'],
         security: [],
@@ -20,7 +24,7 @@ export const adminAuthRoutes: RouteModule = async (app, ctx, options) => {
           'username',
           'password',
         ]),
-        response: { 200: obj({ token: str(), staff: anyObject }) },
+        response: { 200: obj({ token: str(), staff: staffSchema }, ['token', 'staff']) },
       },
     },
     async (request) => {
@@ -31,7 +35,7 @@ export const adminAuthRoutes: RouteModule = async (app, ctx, options) => {
 
   app.get(
     '/api/admin/me',
-    adminRoute('The signed-in staff member', {}, obj({ staff: anyObject })),
+    adminRoute('The signed-in staff member', {}, obj({ staff: staffSchema }), []),
     async (request) => ({
       staff: staffJson(await staffWith(ctx, request, null)),
     }),
@@ -39,7 +43,7 @@ export const adminAuthRoutes: RouteModule = async (app, ctx, options) => {
 
   app.post(
     '/api/admin/logout',
-    adminRoute('Staff sign-out: this token stops working at once', {}, okAnswer),
+    adminRoute('Staff sign-out: this token stops working at once', {}, okAnswer, []),
     async (request) => {
       await staffWith(ctx, request, null);
       await revokeSession(db, bearer(request) ?? '');
@@ -58,6 +62,7 @@ export const adminAuthRoutes: RouteModule = async (app, ctx, options) => {
         ),
       },
       okAnswer,
+      ['invalid_credentials'],
     ),
     async (request) => {
       const staff = await staffWith(ctx, request, null);
@@ -69,3 +74,9 @@ export const adminAuthRoutes: RouteModule = async (app, ctx, options) => {
 };
 
 const okAnswer = obj({ ok: bool }, ['ok']);
+const staffSchema = obj({ id: str(), username: str(), role: str(), permissions: arr(str()) }, [
+  'id',
+  'username',
+  'role',
+  'permissions',
+]);

@@ -15,6 +15,7 @@ import {
   arr,
   bool,
   fen,
+  id,
   idParam,
   int,
   list,
@@ -30,7 +31,7 @@ const productBody = obj(
     title: str({ minLength: 1, maxLength: 100 }),
     subtitle: str({ maxLength: 200 }),
     description: str({ maxLength: 5000 }),
-    categoryId: nullable(str()),
+    categoryId: nullable(id()),
     imageUrl: str({ maxLength: 2000 }),
     images: arr(str({ maxLength: 2000 }), { maxItems: 20 }),
     onShelf: bool,
@@ -39,7 +40,7 @@ const productBody = obj(
     skus: arr(
       obj(
         {
-          id: str(),
+          id: id(),
           name: str({ minLength: 1, maxLength: 50 }),
           priceFen: fen,
           costFen: fen,
@@ -85,7 +86,7 @@ export const adminCatalogRoutes: RouteModule = async (app, ctx) => {
 
   app.get(
     '/api/admin/categories',
-    adminRoute('Categories (catalog:read)', {}, list(obj({ id: str(), name: str() }), false)),
+    adminRoute('Categories (catalog:read)', {}, list(obj({ id: str(), name: str() }), false), []),
     async (request) => {
       await staffWith(ctx, request, 'catalog:read');
       return { items: await listCategories(db) };
@@ -98,6 +99,7 @@ export const adminCatalogRoutes: RouteModule = async (app, ctx) => {
       'Create a category (catalog:write)',
       { body: obj({ name: str({ minLength: 1, maxLength: 50 }) }, ['name']) },
       obj({ category: obj({ id: str(), name: str() }) }),
+      [],
     ),
     async (request) => {
       await staffWith(ctx, request, 'catalog:write');
@@ -109,8 +111,9 @@ export const adminCatalogRoutes: RouteModule = async (app, ctx) => {
     '/api/admin/products',
     adminRoute(
       'Products with cost and stock (catalog:read)',
-      { querystring: obj({ q: str({ maxLength: 50 }), categoryId: str(), ...pageQuery }) },
+      { querystring: obj({ q: str({ maxLength: 50 }), categoryId: id(), ...pageQuery }) },
       list(productSchema),
+      [],
     ),
     async (request) => {
       await staffWith(ctx, request, 'catalog:read');
@@ -131,7 +134,9 @@ export const adminCatalogRoutes: RouteModule = async (app, ctx) => {
 
   app.get<{ Params: { id: string } }>(
     '/api/admin/products/:id',
-    adminRoute('One product (catalog:read)', { params: idParam }, obj({ product: productSchema })),
+    adminRoute('One product (catalog:read)', { params: idParam }, obj({ product: productSchema }), [
+      'product_not_found',
+    ]),
     async (request) => {
       await staffWith(ctx, request, 'catalog:read');
       return { product: await getProduct(db, request.params.id, false) };
@@ -150,6 +155,7 @@ export const adminCatalogRoutes: RouteModule = async (app, ctx) => {
       'Create a product (catalog:write); warns when planned payouts exceed the margin',
       { body: productBody },
       productAnswer(),
+      ['category_not_found', 'invalid_parameter', 'sku_not_found'],
     ),
     async (request) => {
       await staffWith(ctx, request, 'catalog:write');
@@ -159,7 +165,12 @@ export const adminCatalogRoutes: RouteModule = async (app, ctx) => {
 
   app.put<{ Params: { id: string }; Body: ProductBody }>(
     '/api/admin/products/:id',
-    adminRoute('Update a product (catalog:write)', { params: idParam, body: productBody }, productAnswer()),
+    adminRoute('Update a product (catalog:write)', { params: idParam, body: productBody }, productAnswer(), [
+      'product_not_found',
+      'category_not_found',
+      'invalid_parameter',
+      'sku_not_found',
+    ]),
     async (request) => {
       await staffWith(ctx, request, 'catalog:write');
       return saveWith(request.params.id, request.body);
@@ -172,6 +183,7 @@ export const adminCatalogRoutes: RouteModule = async (app, ctx) => {
       'Put a product on or off the shelf (catalog:write)',
       { params: idParam, body: obj({ onShelf: bool }, ['onShelf']) },
       obj({ product: productSchema }),
+      ['product_not_found'],
     ),
     async (request) => {
       await staffWith(ctx, request, 'catalog:write');

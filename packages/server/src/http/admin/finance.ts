@@ -10,11 +10,28 @@ import {
   idParam,
   int,
   list,
+  nullable,
   obj,
   pageQuery,
   str,
   withdrawalSchema,
 } from '../schemas';
+
+const ledgerEntry = obj(
+  {
+    id: str(),
+    transferId: str(),
+    from: str(),
+    to: str(),
+    amountFen: int(),
+    reason: str(),
+    orderId: nullable(str()),
+    userId: nullable(str()),
+    createdAt: str(),
+    simulatedFen: int(),
+  },
+  ['id', 'transferId', 'from', 'to', 'amountFen', 'reason', 'orderId', 'userId', 'createdAt', 'simulatedFen'],
+);
 
 const WITHDRAWAL_SUMMARIES: Record<WithdrawalDecision, string> = {
   approve: 'Approve a withdrawal (finance:write)',
@@ -32,6 +49,7 @@ export const adminFinanceRoutes: RouteModule = async (app, ctx) => {
       'Withdrawals (finance:read)',
       { querystring: obj({ status: str(), ...pageQuery }) },
       list(withdrawalSchema),
+      [],
     ),
     async (request) => {
       await staffWith(ctx, request, 'finance:read');
@@ -47,6 +65,7 @@ export const adminFinanceRoutes: RouteModule = async (app, ctx) => {
         WITHDRAWAL_SUMMARIES[decision],
         { params: idParam, body: obj({ reason: str({ maxLength: 500 }) }) },
         obj({ withdrawal: withdrawalSchema }),
+        ['withdrawal_not_found', 'withdrawal_transition_not_allowed', 'simulated_money'],
       ),
       async (request) => {
         await staffWith(ctx, request, 'finance:write');
@@ -68,7 +87,8 @@ export const adminFinanceRoutes: RouteModule = async (app, ctx) => {
     adminRoute(
       'Ledger transfers, optionally for one account (finance:read)',
       { querystring: obj({ account: str({ maxLength: 200 }), ...pageQuery }) },
-      anyObject,
+      list(ledgerEntry),
+      [],
     ),
     async (request) => {
       await staffWith(ctx, request, 'finance:read');
@@ -83,6 +103,7 @@ export const adminFinanceRoutes: RouteModule = async (app, ctx) => {
       'Every ledger account and its balance (finance:read)',
       {},
       list(obj({ account: str(), balanceFen: int() }), false),
+      [],
     ),
     async (request) => {
       await staffWith(ctx, request, 'finance:read');
@@ -95,7 +116,8 @@ export const adminFinanceRoutes: RouteModule = async (app, ctx) => {
     adminRoute(
       'Replay the incentive event log and compare with stored balances, positions and pool (finance:read)',
       {},
-      obj({ ok: bool, events: int(), differences: arr(anyObject) }),
+      obj({ ok: bool, events: int(), differences: arr(anyObject) }, ['ok', 'events', 'differences']),
+      [],
     ),
     async (request) => {
       await staffWith(ctx, request, 'finance:read');

@@ -15,6 +15,7 @@ export const adminOrderRoutes: RouteModule = async (app, ctx) => {
       'Orders (orders:read)',
       { querystring: obj({ status: str(), q: str({ maxLength: 100 }), ...pageQuery }) },
       list(orderSchema),
+      [],
     ),
     async (request) => {
       await staffWith(ctx, request, 'orders:read');
@@ -26,7 +27,7 @@ export const adminOrderRoutes: RouteModule = async (app, ctx) => {
 
   app.get<{ Params: { id: string } }>(
     '/api/admin/orders/:id',
-    adminRoute('One order (orders:read)', { params: idParam }, orderAnswer()),
+    adminRoute('One order (orders:read)', { params: idParam }, orderAnswer(), ['order_not_found']),
     async (request) => {
       await staffWith(ctx, request, 'orders:read');
       const [order] = await withBuyerPhones(db, [await getOrderView(db, request.params.id)]);
@@ -46,6 +47,7 @@ export const adminOrderRoutes: RouteModule = async (app, ctx) => {
         ),
       },
       orderAnswer(),
+      ['order_not_found', 'order_transition_not_allowed'],
     ),
     async (request) => {
       const staff = await staffWith(ctx, request, 'orders:write');
@@ -63,6 +65,7 @@ export const adminOrderRoutes: RouteModule = async (app, ctx) => {
           : 'Reject a refund: the order returns to where it was (orders:write)',
         { params: idParam, body: obj({ reason: str({ maxLength: 500 }) }) },
         orderAnswer(),
+        ['order_not_found', 'refund_not_open'],
       ),
       async (request) => {
         const staff = await staffWith(ctx, request, 'orders:write');
@@ -78,7 +81,8 @@ export const adminOrderRoutes: RouteModule = async (app, ctx) => {
     adminRoute(
       'Cancel unpaid orders past the timeout now (orders:write); a timer also does this',
       {},
-      obj({ cancelled: int() }),
+      obj({ cancelled: int() }, ['cancelled']),
+      [],
     ),
     async (request) => {
       await staffWith(ctx, request, 'orders:write');
@@ -88,7 +92,12 @@ export const adminOrderRoutes: RouteModule = async (app, ctx) => {
 
   app.post(
     '/api/admin/settlement/run',
-    adminRoute('Settle every order whose after-sales window has closed (orders:write)', {}, obj({ settled: int() })),
+    adminRoute(
+      'Settle every order whose after-sales window has closed (orders:write)',
+      {},
+      obj({ settled: int() }, ['settled']),
+      [],
+    ),
     async (request) => {
       await staffWith(ctx, request, 'orders:write');
       return { settled: await ctx.settleNow() };

@@ -1,7 +1,7 @@
 import { findPlan } from '@mall/core';
 import { configurePlan, loadPlans, planSchemaJson, type PlanRow } from '../../incentives/plans';
 import { staffWith, type RouteModule } from '../context';
-import { adminRoute, anyObject, bool, obj, str } from '../schemas';
+import { adminRoute, anyObject, bool, id, obj } from '../schemas';
 
 function planJson(p: PlanRow) {
   const d = findPlan(p.code);
@@ -25,7 +25,7 @@ export const adminPlanRoutes: RouteModule = async (app, ctx) => {
 
   app.get(
     '/api/admin/plans',
-    adminRoute('Plans with parameters and schema (plans:read)', {}, anyObject),
+    adminRoute('Plans with parameters and schema (plans:read)', {}, anyObject, []),
     async (request) => {
       await staffWith(ctx, request, 'plans:read');
       return { items: (await loadPlans(db)).map(planJson) };
@@ -40,10 +40,11 @@ export const adminPlanRoutes: RouteModule = async (app, ctx) => {
     adminRoute(
       'Enable, disable or tune a plan (plans:write). High-risk plans need acknowledgeRisk; parameters freeze after the first settlement (409 plan_in_use).',
       {
-        params: obj({ code: str() }, ['code']),
+        params: obj({ code: id() }, ['code']),
         body: obj({ enabled: bool, params: anyObject, acknowledgeRisk: bool }, ['enabled']),
       },
       anyObject,
+      ['plan_not_found', 'compliance_refused', 'invalid_parameter', 'plan_in_use', 'risk_acknowledgement_required'],
     ),
     async (request) => {
       const staff = await staffWith(ctx, request, 'plans:write');

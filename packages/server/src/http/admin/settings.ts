@@ -6,7 +6,7 @@ import { adminRoute, int, obj, settingsSchema } from '../schemas';
 export const adminSettingsRoutes: RouteModule = async (app, ctx) => {
   const db = ctx.store.db;
 
-  app.get('/api/admin/settings', adminRoute('Settings (any staff)', {}, settingsSchema), async (request) => {
+  app.get('/api/admin/settings', adminRoute('Settings (any staff)', {}, settingsSchema, []), async (request) => {
     await staffWith(ctx, request, null);
     return { ...settingsJson(await loadSettings(db)), environment: ctx.environment };
   });
@@ -25,6 +25,7 @@ export const adminSettingsRoutes: RouteModule = async (app, ctx) => {
         }),
       },
       settingsSchema,
+      ['invalid_parameter'],
     ),
     async (request) => {
       await staffWith(ctx, request, 'settings:write');

@@ -5,23 +5,24 @@ import { issueLoginCode, signInWithCode } from '../../platform/identity/login-co
 import { shopperCard } from '../../incentives/shopper-profiles';
 import { fail } from '../../platform/errors';
 import { bearer, shopperId, type RouteModule } from '../context';
-import { authAnswer, bool, obj, publicShop, shopTags, str, userSchema } from '../schemas';
+import { authAnswer, bool, obj, phone, publicShop, shopTags, str, userSchema } from '../schemas';
 
 /** Register, sign in (password or one-time code) and who am I. */
 export const shopAuthRoutes: RouteModule = async (app, ctx, options) => {
   const db = ctx.store.db;
   const authLimit = { public: true, rateLimit: { max: options.authRateLimitPerMinute, timeWindow: 60_000 } };
+  const none = { errors: [] };
 
   app.post<{ Body: { phone: string; password: string; inviteCode?: string } }>(
     '/api/shop/register',
     {
-      config: authLimit,
+      config: { ...authLimit, errors: ['phone_taken', 'invalid_invite_code'] },
       schema: {
         ...publicShop,
         summary: 'Register a shopper, optionally with an invite code (binds the referrer for good)',
         body: obj(
           {
-            phone: str({ minLength: 6, maxLength: 20 }),
+            phone,
             password: str({ minLength: 6, maxLength: 128 }),
             inviteCode: str({ maxLength: 32 }),
           },
@@ -40,10 +41,10 @@ export const shopAuthRoutes: RouteModule = async (app, ctx, options) => {
   app.post<{ Body: { phone: string; password: string } }>(
     '/api/shop/login',
     {
-      config: authLimit,
+      config: { ...authLimit, errors: ['invalid_credentials', 'account_locked'] },
       schema: {
         ...publicShop,
-        summary: 'Sign in with phone and password',
+        summary: 'Sign in with phone and password (any phone: a wrong one is 401 like a wrong password)',
         body: obj({ phone: str({ minLength: 1, maxLength: 20 }), password: str({ minLength: 1, maxLength: 128 }) }, [
           'phone',
           'password',
@@ -61,11 +62,11 @@ export const shopAuthRoutes: RouteModule = async (app, ctx, options) => {
   app.post<{ Body: { phone: string } }>(
     '/api/shop/login/code/send',
     {
-      config: authLimit,
+      config: { ...authLimit, errors: ['sms_unavailable', 'code_resend_too_soon', 'code_daily_limit'] },
       schema: {
         ...publicShop,
         summary: 'Send a one-time sign-in code by SMS',
-        body: obj({ phone: str({ minLength: 6, maxLength: 20 }) }, ['phone']),
+        body: obj({ phone }, ['phone']),
         response: { 200: obj({ sent: bool }) },
       },
     },
@@ -78,14 +79,11 @@ export const shopAuthRoutes: RouteModule = async (app, ctx, options) => {
   app.post<{ Body: { phone: string; code: string } }>(
     '/api/shop/login/code',
     {
-      config: authLimit,
+      config: { ...authLimit, errors: ['invalid_code', 'phone_taken'] },
       schema: {
         ...publicShop,
         summary: 'Sign in (or register) with a one-time code',
-        body: obj({ phone: str({ minLength: 6, maxLength: 20 }), code: str({ minLength: 4, maxLength: 8 }) }, [
-          'phone',
-          'code',
-        ]),
+        body: obj({ phone, code: str({ minLength: 4, maxLength: 8 }) }, ['phone', 'code']),
         response: { 200: authAnswer },
       },
     },
@@ -98,7 +96,10 @@ export const shopAuthRoutes: RouteModule = async (app, ctx, options) => {
 
   app.get(
     '/api/shop/me',
-    { schema: { tags: shopTags, summary: 'The signed-in shopper', response: { 200: obj({ user: userSchema }) } } },
+    {
+      config: none,
+      schema: { tags: shopTags, summary: 'The signed-in shopper', response: { 200: obj({ user: userSchema }) } },
+    },
     async (request) => {
       const user = await getUser(db, await shopperId(ctx, request));
       if (!user) fail('unauthorized');
@@ -108,7 +109,10 @@ export const shopAuthRoutes: RouteModule = async (app, ctx, options) => {
 
   app.post(
     '/api/shop/logout',
-    { schema: { tags: shopTags, summary: 'Sign out: this token stops working at once', response: { 200: okAnswer } } },
+    {
+      config: none,
+      schema: { tags: shopTags, summary: 'Sign out: this token stops working at once', response: { 200: okAnswer } },
+    },
     async (request) => {
       await shopperId(ctx, request);
       await revokeSession(db, bearer(request) ?? '');
@@ -119,6 +123,7 @@ export const shopAuthRoutes: RouteModule = async (app, ctx, options) => {
   app.post<{ Body: { oldPassword?: string; newPassword: string } }>(
     '/api/shop/me/password',
     {
+      config: { errors: ['invalid_credentials'] },
       schema: {
         tags: shopTags,
         summary: 'Set or change the password; every other session of this shopper ends',

@@ -1,6 +1,6 @@
 import { getProduct, listCategories, listProducts, type Product } from '../../commerce/catalog';
 import type { RouteModule } from '../context';
-import { idParam, list, obj, publicProductSchema, publicShop, str } from '../schemas';
+import { id, idParam, list, obj, publicProductSchema, publicShop, str } from '../schemas';
 
 /** A product as shoppers see it: no cost price, no shelf flag. */
 export function publicProduct(p: Product) {
@@ -21,7 +21,7 @@ export function publicProduct(p: Product) {
 /** The shelf: categories, products on it, one product. */
 export const shopCatalogRoutes: RouteModule = async (app, ctx) => {
   const db = ctx.store.db;
-  const open = { public: true };
+  const open = { public: true, errors: [] };
 
   app.get(
     '/api/shop/categories',
@@ -41,7 +41,7 @@ export const shopCatalogRoutes: RouteModule = async (app, ctx) => {
       schema: {
         ...publicShop,
         summary: 'Products on the shelf',
-        querystring: obj({ categoryId: str(), q: str({ maxLength: 50 }) }),
+        querystring: obj({ categoryId: id(), q: str({ maxLength: 50 }) }),
         response: { 200: list(publicProductSchema, false) },
       },
     },
@@ -55,7 +55,7 @@ export const shopCatalogRoutes: RouteModule = async (app, ctx) => {
   app.get<{ Params: { id: string } }>(
     '/api/shop/products/:id',
     {
-      config: open,
+      config: { public: true, errors: ['product_not_found'] },
       schema: {
         ...publicShop,
         summary: 'One product on the shelf',

@@ -12,6 +12,7 @@ export const shopInvitationRoutes: RouteModule = async (app, ctx) => {
   app.get(
     '/api/shop/me/invitations',
     {
+      config: { errors: [] },
       schema: {
         tags: shopTags,
         summary: 'Invite code, referrer, invitees and referral-cycle progress',

@@ -8,6 +8,8 @@ import { header, paging, shopperId, type RouteModule } from '../context';
 import {
   addressSchema,
   arr,
+  id,
+  idempotencyKeyHeader,
   idParam,
   int,
   list,
@@ -28,25 +30,32 @@ export const shopOrderRoutes: RouteModule = async (app, ctx) => {
   app.post<{ Body: CreateOrderInput }>(
     '/api/shop/orders',
     {
+      config: {
+        errors: [
+          'idempotency_key_reused',
+          'too_many_unpaid_orders',
+          'purchase_limit_exceeded',
+          'sku_not_found',
+          'product_off_shelf',
+          'out_of_stock',
+        ],
+      },
       schema: {
         tags: shopTags,
         summary:
-          'Create an order (reserves stock). Header Idempotency-Key is required: same key + same body returns the same order.',
-        headers: obj({ 'idempotency-key': str({ minLength: 1, maxLength: 100 }) }, [], false),
+          'Create an order (reserves stock): 201 with the new order; the same key with the same body again answers 200 with that order.',
+        headers: idempotencyKeyHeader(true),
         body: obj(
           {
-            items: arr(
-              obj({ skuId: str({ minLength: 1, maxLength: 100 }), quantity: int({ minimum: 1, maximum: 1000 }) }, [
-                'skuId',
-                'quantity',
-              ]),
-              { minItems: 1, maxItems: 50 },
-            ),
+            items: arr(obj({ skuId: id(), quantity: int({ minimum: 1, maximum: 1000 }) }, ['skuId', 'quantity']), {
+              minItems: 1,
+              maxItems: 50,
+            }),
             address: addressSchema,
           },
           ['items', 'address'],
         ),
-        response: { ...orderAnswer(), 201: obj({ order: orderSchema }) },
+        response: { 200: orderAnswer()[200], 201: obj({ order: orderSchema }) },
       },
     },
     async (request, reply) => {
@@ -64,6 +73,7 @@ export const shopOrderRoutes: RouteModule = async (app, ctx) => {
   app.get<{ Querystring: { status?: string; page?: number; pageSize?: number } }>(
     '/api/shop/orders',
     {
+      config: { errors: [] },
       schema: {
         tags: shopTags,
         summary: "The shopper's own orders",
@@ -82,6 +92,7 @@ export const shopOrderRoutes: RouteModule = async (app, ctx) => {
   app.get<{ Params: { id: string } }>(
     '/api/shop/orders/:id',
     {
+      config: { errors: ['order_not_found'] },
       schema: {
         tags: shopTags,
         summary: "One of the shopper's orders (another shopper's is 404)",
@@ -98,6 +109,15 @@ export const shopOrderRoutes: RouteModule = async (app, ctx) => {
   app.post<{ Params: { id: string }; Body: { channel: Channel } }>(
     '/api/shop/orders/:id/pay',
     {
+      config: {
+        errors: [
+          'order_not_found',
+          'order_transition_not_allowed',
+          'order_expired',
+          'channel_unavailable',
+          'insufficient_balance',
+        ],
+      },
       schema: {
         tags: shopTags,
         summary: 'Pay an order: sandbox returns a gateway page; wallet pays at once',
@@ -115,6 +135,7 @@ export const shopOrderRoutes: RouteModule = async (app, ctx) => {
   app.post<{ Params: { id: string } }>(
     '/api/shop/orders/:id/cancel',
     {
+      config: { errors: ['order_not_found', 'order_transition_not_allowed'] },
       schema: {
         tags: shopTags,
         summary: 'Cancel an unpaid order (releases stock)',
@@ -132,6 +153,7 @@ export const shopOrderRoutes: RouteModule = async (app, ctx) => {
   app.post<{ Params: { id: string } }>(
     '/api/shop/orders/:id/receive',
     {
+      config: { errors: ['order_not_found', 'order_transition_not_allowed'] },
       schema: {
         tags: shopTags,
         summary: 'Confirm receipt (starts the after-sales window)',
@@ -149,6 +171,7 @@ export const shopOrderRoutes: RouteModule = async (app, ctx) => {
   app.post<{ Params: { id: string }; Body: { reason: string } }>(
     '/api/shop/orders/:id/refund',
     {
+      config: { errors: ['order_not_found', 'order_transition_not_allowed'] },
       schema: {
         tags: shopTags,
         summary: 'Request a refund before settlement; an operator approves or rejects it',

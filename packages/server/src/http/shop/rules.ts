@@ -2,12 +2,12 @@ import { loadSettings, settingsJson } from '../../platform/settings';
 import { rulesView } from '../../incentives/rules';
 import { priceHistory } from '../../incentives/pool';
 import type { RouteModule } from '../context';
-import { anyObject, publicShop, settingsSchema } from '../schemas';
+import { anyObject, list, pricePointSchema, publicShop, settingsSchema } from '../schemas';
 
 /** What anyone may read about the rules: settings shoppers see, the live incentive rules, the pool's price path. */
 export const shopRulesRoutes: RouteModule = async (app, ctx) => {
   const db = ctx.store.db;
-  const open = { public: true };
+  const open = { public: true, errors: [] };
 
   app.get(
     '/api/shop/settings',
@@ -32,7 +32,11 @@ export const shopRulesRoutes: RouteModule = async (app, ctx) => {
     '/api/shop/pool/price-history',
     {
       config: open,
-      schema: { ...publicShop, summary: 'Pool price after each settlement batch', response: { 200: anyObject } },
+      schema: {
+        ...publicShop,
+        summary: 'Pool price after each settlement batch',
+        response: { 200: list(pricePointSchema, false) },
+      },
     },
     async () => ({
       items: await priceHistory(db, 200),

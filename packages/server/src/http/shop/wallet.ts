@@ -5,6 +5,8 @@ import { loadSettings } from '../../platform/settings';
 import { fail } from '../../platform/errors';
 import { header, paging, shopperId, type RouteModule } from '../context';
 import {
+  id,
+  idempotencyKeyHeader,
   int,
   list,
   obj,
@@ -18,14 +20,22 @@ import {
   withdrawalSchema,
 } from '../schemas';
 
-const redeemSchema = (summary: string, withKey: boolean) => ({
-  tags: shopTags,
-  summary,
-  params: obj({ orderId: str({ minLength: 1, maxLength: 200 }) }, ['orderId']),
-  ...(withKey ? { headers: obj({ 'idempotency-key': str({ minLength: 1, maxLength: 100 }) }, [], false) } : {}),
-  body: obj({ units: int({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER }) }, ['units']),
-  response: { 200: redeemAnswer },
+const redeemRoute = (summary: string, withKey: boolean) => ({
+  config: {
+    errors: withKey
+      ? (['position_not_found', 'redeem_rejected', 'idempotency_key_reused'] as const)
+      : (['position_not_found', 'redeem_rejected'] as const),
+  },
+  schema: {
+    tags: shopTags,
+    summary,
+    params: obj({ orderId: id() }, ['orderId']),
+    ...(withKey ? { headers: idempotencyKeyHeader(true) } : {}),
+    body: obj({ units: int({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER }) }, ['units']),
+    response: { 200: redeemAnswer },
+  },
 });
+const none = { errors: [] };
 
 /** The shopper's money: wallet statement, pool positions and redemptions, withdrawals. */
 export const shopWalletRoutes: RouteModule = async (app, ctx) => {
@@ -33,19 +43,25 @@ export const shopWalletRoutes: RouteModule = async (app, ctx) => {
 
   app.get(
     '/api/shop/me/wallet',
-    { schema: { tags: shopTags, summary: 'Wallet balance and statement', response: { 200: walletSchema } } },
+    {
+      config: none,
+      schema: { tags: shopTags, summary: 'Wallet balance and statement', response: { 200: walletSchema } },
+    },
     async (request) => walletView(db, await shopperId(ctx, request)),
   );
 
   app.get(
     '/api/shop/me/positions',
-    { schema: { tags: shopTags, summary: 'Appreciation pool positions', response: { 200: positionsSchema } } },
+    {
+      config: none,
+      schema: { tags: shopTags, summary: 'Appreciation pool positions', response: { 200: positionsSchema } },
+    },
     async (request) => positionsView(db, await shopperId(ctx, request)),
   );
 
   app.post<{ Params: { orderId: string }; Body: { units: number } }>(
     '/api/shop/me/positions/:orderId/redeem/preview',
-    { schema: redeemSchema('What redeeming these units would pay now', false) },
+    redeemRoute('What redeeming these units would pay now', false),
     async (request) => {
       const userId = await shopperId(ctx, request);
       return redeemPreview(db, userId, request.params.orderId, BigInt(request.body.units));
@@ -54,7 +70,7 @@ export const shopWalletRoutes: RouteModule = async (app, ctx) => {
 
   app.post<{ Params: { orderId: string }; Body: { units: number } }>(
     '/api/shop/me/positions/:orderId/redeem',
-    { schema: redeemSchema('Redeem units of an open position (422 redeem_rejected when the rules refuse)', true) },
+    redeemRoute('Redeem units of an open position (422 redeem_rejected when the rules refuse)', true),
     async (request) => {
       const userId = await shopperId(ctx, request);
       const key = header(request.headers['idempotency-key']);
@@ -66,6 +82,7 @@ export const shopWalletRoutes: RouteModule = async (app, ctx) => {
   app.get<{ Querystring: { page?: number; pageSize?: number } }>(
     '/api/shop/me/withdrawals',
     {
+      config: none,
       schema: {
         tags: shopTags,
         summary: "The shopper's withdrawals",
@@ -83,11 +100,12 @@ export const shopWalletRoutes: RouteModule = async (app, ctx) => {
   app.post<{ Body: { amountFen: number; channel: string } }>(
     '/api/shop/me/withdrawals',
     {
+      config: { errors: ['below_minimum', 'insufficient_balance', 'idempotency_key_reused'] },
       schema: {
         tags: shopTags,
         summary:
           'Request a withdrawal: the amount leaves the wallet now; finance approves or rejects. Optional Idempotency-Key.',
-        headers: obj({ 'idempotency-key': str({ minLength: 1, maxLength: 100 }) }, [], false),
+        headers: idempotencyKeyHeader(false),
         body: obj({ amountFen: positiveFen, channel: str({ enum: ['wechat', 'alipay', 'bank'] }) }, [
           'amountFen',
           'channel',

@@ -24,8 +24,12 @@ export interface UserRow {
   created_at: string;
 }
 
+/** A mobile number: 6 to 15 digits, optionally after a plus (mainland numbers are 1 and ten digits). */
+export const PHONE_PATTERN = '^\\+?[0-9]{6,15}$';
+const PHONE = new RegExp(PHONE_PATTERN);
+
 export function validPhone(phone: string): boolean {
-  return /^1\d{10}$/.test(phone) || /^\+?\d{6,15}$/.test(phone);
+  return PHONE.test(phone);
 }
 
 /**
