@@ -12,6 +12,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { sql } from 'kysely';
 import pg from 'pg';
 import { newId } from '../packages/server/src/platform/ids';
 import { postCreditsBulk, type TransferInput } from '../packages/server/src/money/ledger';
@@ -23,6 +24,9 @@ const { values } = parseArgs({
     concurrency: { type: 'string', default: '32' },
     settle: { type: 'string', default: '20000' },
     rounds: { type: 'string', default: '3' },
+    // N server processes (mall start --workers N, PostgreSQL only: the SQLite run is skipped when N > 1).
+    workers: { type: 'string', default: '1' },
+    'skip-sqlite': { type: 'boolean', default: false },
     'no-write': { type: 'boolean', default: false },
   },
 });
@@ -30,6 +34,7 @@ const CHECKOUTS = Math.min(Number(values.checkout), 50_000);
 const CONCURRENCY = Math.min(Number(values.concurrency), 256);
 const SETTLE = Math.min(Number(values.settle), 200_000);
 const ROUNDS = Math.max(1, Math.min(Number(values.rounds), 10));
+const WORKERS = Math.max(1, Math.min(Number(values.workers), 8));
 const PASSWORD = 'bench-password';
 const START_LOAD = (loadavg()[0] ?? 0).toFixed(1);
 const ADDRESS = { name: '压测', phone: '13800000000', region: ['浙江省', '杭州市', '西湖区'], detail: '1 号' };
@@ -43,6 +48,7 @@ interface Result {
   p99Ms: number;
   cpuMsPerCheckout: number;
   serverCpuMsPerCheckout: number;
+  dbCpuMsPerCheckout: number | undefined;
   settled: number;
   settleSeconds: number;
   settlePerSecond: number;
@@ -113,6 +119,24 @@ interface Target {
   close(): Promise<void>;
 }
 
+function processCpuMs(pid: string): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    return (Number(fields[11]) + Number(fields[12])) * TICK_MS;
+  } catch {
+    return 0;
+  }
+}
+
+/** CPU used so far by the PostgreSQL backends serving this database (same machine: read from /proc). */
+async function databaseCpuMs(store: Store): Promise<number | undefined> {
+  if (store.dialect !== 'postgres') return undefined;
+  const { rows } = await sql<{
+    pid: number;
+  }>`select pid from pg_stat_activity where datname = current_database()`.execute(store.db);
+  return rows.reduce((sum, r) => sum + processCpuMs(String(r.pid)), 0);
+}
+
 const MALL_BIN = join(import.meta.dirname ?? '.', '..', 'packages', 'server', 'bin', 'mall.js');
 const TICK_MS = 1000 / Number(execSync('getconf CLK_TCK').toString().trim() || '100');
 
@@ -130,6 +154,7 @@ async function launch(databaseUrl: string): Promise<Target> {
       MALL_SKIP_WEB_BUILD: '1',
       MALL_AUTH_RATE_LIMIT: '1000000',
       MALL_SETTLEMENT_INTERVAL_MS: '0',
+      MALL_WORKERS: String(WORKERS),
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -139,7 +164,7 @@ async function launch(databaseUrl: string): Promise<Target> {
     const onData = (chunk: Buffer): void => {
       output += chunk.toString();
       const port = /storefront\s+http:\/\/localhost:(\d+)\//.exec(output);
-      if (port && output.includes('admin login')) {
+      if (port && output.includes('admin login') && (WORKERS === 1 || /workers\s+\d+ processes/.test(output))) {
         clearTimeout(timer);
         resolve(`http://127.0.0.1:${port[1]}`);
       }
@@ -152,9 +177,11 @@ async function launch(databaseUrl: string): Promise<Target> {
   return {
     url,
     store,
+    // The server's CPU: the process, plus its cluster workers under --workers N.
     cpuMs: () => {
-      const fields = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-      return (Number(fields[11]) + Number(fields[12])) * TICK_MS;
+      const pid = child.pid ?? 0;
+      const workers = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean);
+      return [String(pid), ...workers].reduce((sum, p) => sum + processCpuMs(p), 0);
     },
     close: async () => {
       await store.close();
@@ -179,6 +206,7 @@ async function checkout(
     | 'p99Ms'
     | 'cpuMsPerCheckout'
     | 'serverCpuMsPerCheckout'
+    | 'dbCpuMsPerCheckout'
   >
 > {
   const url = server.url;
@@ -220,6 +248,7 @@ async function checkout(
   const started = performance.now();
   const cpuBefore = process.cpuUsage();
   const serverCpuBefore = server.cpuMs();
+  const dbCpuBefore = await databaseCpuMs(server.store);
   await Promise.all(
     tokens.map(async (token) => {
       while (next < count) {
@@ -231,10 +260,13 @@ async function checkout(
   const seconds = (performance.now() - started) / 1000;
   const cpu = process.cpuUsage(cpuBefore);
   const serverCpu = server.cpuMs() - serverCpuBefore;
+  const dbCpuAfter = await databaseCpuMs(server.store);
   latencies.sort((a, b) => a - b);
   return {
     cpuMsPerCheckout: (cpu.user + cpu.system) / 1000 / count,
     serverCpuMsPerCheckout: serverCpu / count,
+    dbCpuMsPerCheckout:
+      dbCpuBefore === undefined || dbCpuAfter === undefined ? undefined : (dbCpuAfter - dbCpuBefore) / count,
     checkouts: count,
     checkoutSeconds: seconds,
     checkoutPerSecond: count / seconds,
@@ -414,15 +446,15 @@ function table(results: Result[]): string {
   const f1 = (x: number): string => x.toFixed(1);
   const f2 = (x: number): string => x.toFixed(2);
   const lines = [
-    `Machine: ${machine()}. Command: \`npm run bench:server -- --checkout ${CHECKOUTS} --concurrency ${CONCURRENCY} --settle ${SETTLE} --rounds ${ROUNDS}\`${process.env.BENCH_DATABASE_URL ? ' with `BENCH_DATABASE_URL` set' : ''}. Run ${new Date().toISOString().slice(0, 16)}Z.`,
+    `Machine: ${machine()}. Command: \`npm run bench:server -- --checkout ${CHECKOUTS} --concurrency ${CONCURRENCY} --settle ${SETTLE} --rounds ${ROUNDS}${WORKERS > 1 ? ` --workers ${WORKERS}` : ''}\`${process.env.BENCH_DATABASE_URL ? ' with `BENCH_DATABASE_URL` set' : ''}. Run ${new Date().toISOString().slice(0, 16)}Z.`,
     '',
     'Checkout = `POST /api/shop/orders` + `POST /api/shop/orders/{id}/pay` (sandbox) + `POST /api/sandbox/payments/{id}/succeed` (which signs and posts the gateway notification to the notify endpoint): three HTTP requests and three durable transactions per order, over loopback, by concurrent shoppers; the server runs as its own process (`mall start`), the load generator (keep-alive node:http) in the benchmark process; both share the 2 cores. Settlement = one `POST /api/admin/settlement/run` per round over freshly seeded received 1000-yuan gift-pack orders (fan-out-3 referral tree, both seed plans), batches of 1000 orders per transaction, writing ledger transfers, positions, pool state, referral progress, transitions and the event log. SQLite runs with WAL and `synchronous=FULL`.',
     '',
-    '| database | checkouts | checkout/s | p50 ms | p99 ms | server CPU ms/checkout | client CPU ms/checkout | settled orders | settle s | settled orders/s (median) | rounds | audit s | audit |',
-    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---|',
+    '| database | checkouts | checkout/s | p50 ms | p99 ms | server CPU ms/checkout | database CPU ms/checkout | client CPU ms/checkout | settled orders | settle s | settled orders/s (median) | rounds | audit s | audit |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---|',
     ...results.map(
       (r) =>
-        `| ${r.database} | ${r.checkouts} | ${f0(r.checkoutPerSecond)} | ${f1(r.p50Ms)} | ${f1(r.p99Ms)} | ${f2(r.serverCpuMsPerCheckout)} | ${f2(r.cpuMsPerCheckout)} | ${r.settled} | ${f2(r.settleSeconds)} | ${f0(r.settlePerSecond)} | ${r.settleRounds} | ${f2(r.auditSeconds)} | ${r.auditOk ? 'clean' : 'differences'} |`,
+        `| ${r.database} | ${r.checkouts} | ${f0(r.checkoutPerSecond)} | ${f1(r.p50Ms)} | ${f1(r.p99Ms)} | ${f2(r.serverCpuMsPerCheckout)} | ${r.dbCpuMsPerCheckout === undefined ? '-' : f2(r.dbCpuMsPerCheckout)} | ${f2(r.cpuMsPerCheckout)} | ${r.settled} | ${f2(r.settleSeconds)} | ${f0(r.settlePerSecond)} | ${r.settleRounds} | ${f2(r.auditSeconds)} | ${r.auditOk ? 'clean' : 'differences'} |`,
     ),
     '',
     'Targets: settlement >= 5,000 orders/s on SQLite; checkout >= 1,500 orders/s.',
@@ -446,7 +478,7 @@ async function main(): Promise<void> {
   const results: Result[] = [];
   const dir = mkdtempSync(join(tmpdir(), 'mall-bench-'));
   try {
-    results.push(await runOn('SQLite', `sqlite:${join(dir, 'bench.db')}`));
+    if (WORKERS === 1 && !values['skip-sqlite']) results.push(await runOn('SQLite', `sqlite:${join(dir, 'bench.db')}`));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -457,7 +489,12 @@ async function main(): Promise<void> {
     await client.connect();
     await client.query(`create schema ${schema}`);
     try {
-      results.push(await runOn('PostgreSQL', `${pgUrl}${pgUrl.includes('?') ? '&' : '?'}schema=${schema}`));
+      results.push(
+        await runOn(
+          WORKERS === 1 ? 'PostgreSQL' : `PostgreSQL, ${WORKERS} processes`,
+          `${pgUrl}${pgUrl.includes('?') ? '&' : '?'}schema=${schema}`,
+        ),
+      );
     } finally {
       await client.query(`drop schema ${schema} cascade`);
       await client.end();

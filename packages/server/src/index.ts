@@ -27,6 +27,7 @@ import { DEFAULT_UPLOAD_LIMIT_BYTES, localFileStore, type FileStore } from './pl
 import { s3ConfigFromEnv, s3FileStore } from './platform/s3-file-store';
 import { dirname, join } from 'node:path';
 import { DEFAULT_SQLITE_PATH } from './platform/db/database';
+import { createLeadership, type Leadership } from './platform/leader';
 
 export interface StartOptions {
   databaseUrl?: string;
@@ -67,6 +68,10 @@ export interface StartOptions {
   uploadLimitBytes?: number;
   /** Where uploads are kept instead of the local directory (default: S3-compatible storage when MALL_S3_BUCKET is set). */
   fileStore?: FileStore;
+  /** A bearer token that may read /metrics besides staff tokens (default: MALL_METRICS_TOKEN). */
+  metricsToken?: string;
+  /** How often a process that does not lead tries to take the leader lock (PostgreSQL; default 5 s). */
+  leaderRetryMs?: number;
 }
 
 /** The data directory of the SQLite default holds the uploads; PostgreSQL installs use ./data/uploads. */
@@ -90,6 +95,8 @@ export interface RunningServer {
   adminPassword: string | undefined;
   store: Store;
   app: FastifyInstance;
+  /** Whether this process runs the leader-only jobs (timers, period closes); see platform/leader.ts. */
+  leader: Leadership;
   settleNow(): Promise<number>;
   /** WeChat Pay and Alipay as this server talks to them. */
   gateways: GatewayRegistry;
@@ -161,6 +168,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     if (production && !gateways.configured()) throw new Error(NO_REAL_CHANNEL);
   }
   const store = openStore(options.databaseUrl ?? process.env.DATABASE_URL);
+  let leader: Leadership | undefined;
   try {
     await migrateToLatest(store.db, store.schema);
     await ensureLockRow(store.db);
@@ -192,6 +200,13 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       secret === undefined ? [] : [['sandbox', sandboxProvider(secret)]],
     );
     const logRef: { app?: FastifyInstance } = {};
+    const leads = createLeadership(store, {
+      retryMs: options.leaderRetryMs ?? 5_000,
+      onError: (error, what) => logRef.app?.log.error({ err: error }, `${what} failed`),
+      onChange: (leading) =>
+        logRef.app?.log.info({ leader: leading }, leading ? 'leading: timers run here' : 'not leading'),
+    });
+    leader = leads;
     const sms: SmsSender | undefined =
       options.sms ??
       (production
@@ -223,6 +238,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       codeSecret,
       settleNow,
       environment,
+      leader: leads,
     };
     const trustProxy = options.trustProxy ?? trustProxyFromEnv(process.env.MALL_TRUST_PROXY);
     const app = await buildApp(ctx, {
@@ -232,6 +248,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       production,
       trustProxy,
       connectionTimeoutMs: options.connectionTimeoutMs ?? 60_000,
+      metricsToken: options.metricsToken ?? (process.env.MALL_METRICS_TOKEN || undefined),
     });
     logRef.app = app;
     if (!production) app.log.warn(DEMO_NOTICE);
@@ -248,27 +265,15 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       }
     }
 
-    const timers: NodeJS.Timeout[] = [];
-    const every = (ms: number, job: () => Promise<unknown>, name: string): void => {
-      if (ms <= 0) return;
-      let busy = false;
-      const timer = setInterval(() => {
-        if (busy) return;
-        busy = true;
-        job()
-          .catch((error: unknown) => app.log.error({ err: error }, `${name} failed`))
-          .finally(() => {
-            busy = false;
-          });
-      }, ms);
-      timer.unref();
-      timers.push(timer);
-    };
-    every(options.settlementIntervalMs ?? 60_000, settleNow, 'settlement');
-    every(options.expiryIntervalMs ?? 30_000, () => expireUnpaid(store.db), 'unpaid expiry');
-    every(options.housekeepingIntervalMs ?? 3_600_000, () => housekeeping(store.db), 'housekeeping');
+    // Timers run in the leading process only: with several processes on one PostgreSQL, one of them settles.
+    leads.every('settlement', options.settlementIntervalMs ?? 60_000, settleNow);
+    leads.every('unpaid expiry', options.expiryIntervalMs ?? 30_000, () => expireUnpaid(store.db));
+    leads.every('housekeeping', options.housekeepingIntervalMs ?? 3_600_000, () => housekeeping(store.db));
     if (gateways.configured()) {
-      every(options.paymentCheckIntervalMs ?? 60_000, () => runPaymentJobs(store.db, gateways), 'payment query job');
+      // Safe to run twice at once: every outcome it finds goes through the apply-once path.
+      leads.every('payment query job', options.paymentCheckIntervalMs ?? 60_000, () =>
+        runPaymentJobs(store.db, gateways),
+      );
     }
 
     let closing: Promise<void> | undefined;
@@ -279,11 +284,12 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       adminPassword: seeded?.adminPassword,
       store,
       app: running,
+      leader: leads,
       settleNow,
       gateways,
       close: () => {
         closing ??= (async () => {
-          for (const t of timers) clearInterval(t);
+          await leads.close();
           await running.close();
           await settling?.catch(() => undefined);
           await store.close();
@@ -292,6 +298,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       },
     };
   } catch (error) {
+    await leader?.close().catch(() => undefined);
     await store.close().catch(() => undefined);
     throw error;
   }

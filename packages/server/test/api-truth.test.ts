@@ -47,7 +47,9 @@ function rawRequest(url: string, text: string): Promise<RawAnswer> {
 const ERROR_CODE = /^[a-z][a-z0-9_]*$/;
 
 function expectErrorShape(body: unknown, code: string): void {
-  expect(body).toEqual({ error: { code, message: expect.any(String) as string } });
+  expect(body).toEqual({
+    error: { code, message: expect.any(String) as string, requestId: expect.any(String) as string },
+  });
   expect(code).toMatch(ERROR_CODE);
 }
 

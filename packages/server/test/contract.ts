@@ -55,7 +55,11 @@ const ERROR_SHAPE = {
       type: 'object',
       required: ['code', 'message'],
       additionalProperties: false,
-      properties: { code: { type: 'string', pattern: '^[a-z][a-z0-9_]*$' }, message: { type: 'string' } },
+      properties: {
+        code: { type: 'string', pattern: '^[a-z][a-z0-9_]*$' },
+        message: { type: 'string' },
+        requestId: { type: 'string' },
+      },
     },
   },
 };

@@ -165,8 +165,21 @@ for (const backend of backends()) {
         .insertInto('login_failures')
         .values({ account: 'shop:13000000001', failures: 2n, locked_until: '', updated_at: past })
         .execute();
+      await db
+        .insertInto('rate_limits')
+        .values([
+          { key: 'POST /api/shop/login 10.0.0.1', hits: 3n, window_ends_ms: 1_000n },
+          { key: 'POST /api/shop/login 10.0.0.2', hits: 3n, window_ends_ms: BigInt(Date.now() + 60_000) },
+        ])
+        .execute();
       const removed = await housekeeping(db);
-      expect(removed).toEqual({ sessions: 1, loginCodes: 1, idempotencyKeys: 1, loginFailures: 1 });
+      expect(removed).toEqual({
+        sessions: 1,
+        loginCodes: 1,
+        idempotencyKeys: 1,
+        loginFailures: 1,
+        rateLimitWindows: 1,
+      });
       expect((await t.api('GET', '/api/shop/me', { token: shopper.token })).status).toBe(200);
       await expectLedgerHealthy(t);
     });

@@ -66,7 +66,7 @@ export const ADMIN_PASSWORD = 'admin-test-pw';
 
 export interface ApiAnswer {
   status: number;
-  body: Record<string, unknown> & { error?: { code: string; message: string } };
+  body: Record<string, unknown> & { error?: { code: string; message: string; requestId?: string } };
 }
 
 export interface TestServer {

@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import {
   DEFAULT_GENERATE,
@@ -9,15 +8,14 @@ import {
   formatSummary,
   generateScenario,
   parseScenario,
-  parseScenarioText,
   resultToJson,
   runScenario,
-  stringifyJson,
   type GenerateOptions,
   type ParamSchema,
   type Scenario,
 } from '@mall/core';
 import { Progress } from './progress';
+import { JsonStreamError, readJsonFile, writeJson } from './json-stream';
 
 const DEFAULT_PLANS = Object.keys(DEFAULT_GENERATE.plans).join(',');
 
@@ -148,16 +146,18 @@ function generatorOptions(values: Record<string, string | boolean | string[] | u
   return completeGenerateOptions(options, schemas);
 }
 
+/** Reads the scenario in pieces (see json-stream.ts): a large file's text is never held whole. */
 function readScenario(file: string): Scenario {
-  let text: string;
+  let raw: unknown;
   try {
-    text = readFileSync(file === '-' ? 0 : file, 'utf8');
+    raw = readJsonFile(file === '-' ? 0 : file);
   } catch (error) {
+    if (error instanceof JsonStreamError) throw new ScenarioError('malformed_json', error.message);
     throw new UsageError(
       `cannot read scenario ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
     );
   }
-  return parseScenarioText(text);
+  return parseScenario(raw);
 }
 
 export async function run(argv: string[]): Promise<number> {
@@ -231,10 +231,8 @@ export async function run(argv: string[]): Promise<number> {
       { exitDetection: detection },
     );
     progress.done();
-    const text = collector
-      ? formatSummary(collector.result(result.engine), { marginBps })
-      : `${stringifyJson(resultToJson(result))}\n`;
-    process.stdout.write(text);
+    if (collector) process.stdout.write(formatSummary(collector.result(result.engine), { marginBps }));
+    else writeJson(resultToJson(result));
     return 0;
   } catch (error) {
     if (error instanceof ScenarioError || error instanceof UsageError) {

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -12,6 +13,8 @@ import { refuseHostileStrings, strictQueryIntegers } from './input-guards';
 import { registerRoutes } from './routes';
 import { registerSecurityHeaders } from './security-headers';
 import { registerCompression } from './compression';
+import { databaseRateLimitStore } from '../platform/rate-limit-store';
+import { observeRequest } from '../platform/metrics';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -19,11 +22,21 @@ declare module 'fastify' {
   }
 }
 
+/** An incoming X-Request-Id is kept when it is short and plain (a proxy's or a caller's id); otherwise a new one. */
+const SANE_REQUEST_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/;
+
+function requestIdOf(incoming: string | string[] | undefined): string {
+  const value = Array.isArray(incoming) ? incoming[0] : incoming;
+  return value !== undefined && SANE_REQUEST_ID.test(value) ? value : randomUUID();
+}
+
 export async function buildApp(ctx: AppContext, options: AppOptions): Promise<FastifyInstance> {
   const connectionTimeout = options.connectionTimeoutMs ?? 60_000;
   const app = Fastify({
     logger: { level: options.logLevel },
     bodyLimit: 1_048_576,
+    // Every log line of a request carries this id as reqId, and every error body as error.requestId.
+    genReqId: (request) => requestIdOf(request.headers['x-request-id']),
     // Fastify takes a hop count at run time too (its types omit it).
     trustProxy: (options.trustProxy ?? false) as boolean | string,
     // Slow or silent clients must not hold sockets: idle connections close, keep-alive is short, a request has a
@@ -76,6 +89,13 @@ export async function buildApp(ctx: AppContext, options: AppOptions): Promise<Fa
     });
   }
 
+  app.addHook('onRequest', async (request, reply) => {
+    void reply.header('x-request-id', request.id);
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    observeRequest(request.method, request.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000);
+  });
+
   app.addHook('preSerialization', async (_request, _reply, payload) => toWire(payload));
 
   const methods = new MethodTable();
@@ -102,6 +122,8 @@ export async function buildApp(ctx: AppContext, options: AppOptions): Promise<Fa
 
   await app.register(rateLimit, {
     global: false,
+    // Several processes share one PostgreSQL, so they share the count there; SQLite runs one process, counted in memory.
+    ...(ctx.store.dialect === 'postgres' ? { store: databaseRateLimitStore(ctx.store.db) } : {}),
     errorResponseBuilder: (_request, context) => ({
       statusCode: context.statusCode,
       error: 'rate_limited',
@@ -119,7 +141,7 @@ export async function buildApp(ctx: AppContext, options: AppOptions): Promise<Fa
         version: '0.1.0',
         description:
           'Shop, admin and sandbox gateway routes. Amounts in integer fen, points in micro-points, rates in bps. ' +
-          'Errors: {"error": {"code", "message"}} on every 4xx and 5xx, framework errors included. An unknown body ' +
+          'Errors: {"error": {"code", "message", "requestId"}} on every 4xx and 5xx, framework errors included. An unknown body ' +
           'field or query parameter is 422 unknown_field; a known path asked with another method is 405 ' +
           'method_not_allowed with Allow; an unknown path is 404 not_found.',
       },

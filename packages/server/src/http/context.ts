@@ -11,6 +11,7 @@ import type { Permission } from '../platform/identity/permissions';
 import { fail, type ErrorCode } from '../platform/errors';
 import type { MallEnvironment } from '../platform/environment';
 import type { FileStore } from '../platform/uploads';
+import type { Leadership } from '../platform/leader';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -64,6 +65,8 @@ export interface AppContext {
   uploads: { files: FileStore; limitBytes: number };
   /** Runs the settlement now (the admin route and the timer share it), auto-confirming due receipts first. */
   settleNow(): Promise<number>;
+  /** Leader-only jobs (timers, period closes) go through `leader.run(job)` or `leader.every(...)`. */
+  leader: Leadership;
 }
 
 export interface AppOptions {
@@ -77,6 +80,8 @@ export interface AppOptions {
   trustProxy?: boolean | number | string;
   /** A connection idle for this long is closed, also one that never sent a byte. */
   connectionTimeoutMs?: number;
+  /** A bearer token that may read /metrics (a Prometheus server's), besides staff tokens. */
+  metricsToken?: string | undefined;
 }
 
 /** A route module: registers one area's routes on the scope it is given. */

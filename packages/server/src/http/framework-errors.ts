@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Socket } from 'node:net';
 import type { FastifyError, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
 import { Failure, errorMessage, errorStatus, type ErrorCode } from '../platform/errors';
@@ -14,7 +15,14 @@ export function lang(header: string | string[] | undefined): 'zh' | 'en' {
 }
 
 export function errorBody(code: ErrorCode, request: FastifyRequest, detail?: string) {
-  return { error: { code, message: errorMessage(code, lang(request.headers['accept-language']), detail) } };
+  // requestId: the same id as the request's log lines and its X-Request-Id header.
+  return {
+    error: {
+      code,
+      message: errorMessage(code, lang(request.headers['accept-language']), detail),
+      requestId: request.id,
+    },
+  };
 }
 
 interface AjvError {
@@ -107,11 +115,13 @@ export function clientErrorHandler(error: Error & { code?: string }, socket: Soc
         ? 'headers_too_large'
         : 'invalid_request';
   const status = errorStatus(code);
-  const body = JSON.stringify({ error: { code, message: errorMessage(code, 'zh') } });
+  // No request was parsed, so no id came with it: a fresh one still lets the caller quote this answer.
+  const requestId = randomUUID();
+  const body = JSON.stringify({ error: { code, message: errorMessage(code, 'zh'), requestId } });
   if (socket.writable) {
     socket.write(
       `HTTP/1.1 ${status} ${STATUS_TEXT[status] ?? 'Bad Request'}\r\nContent-Type: application/json; charset=utf-8\r\n` +
-        `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+        `X-Request-Id: ${requestId}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
     );
   }
   socket.destroy(error);

@@ -33,6 +33,7 @@ import { simulationRoutes } from './simulations';
 import { collectAdminRoutes, type AdminRouteInfo } from './route-registry';
 import { operationHooks } from './operation-hooks';
 import { staticRoutes } from './static-routes';
+import { operationsRoutes } from './operations';
 
 /** The one list of route modules. A new area of the API is one module here. */
 const SHOP: readonly RouteModule[] = [
@@ -88,5 +89,6 @@ export async function registerRoutes(app: FastifyInstance, ctx: AppContext, opti
   if (ctx.providers.has('sandbox')) await app.register(async (scope) => sandboxRoutes(scope, ctx));
   // WeChat Pay and Alipay notify here; the routes answer 404 for a gateway this mall has not configured.
   await app.register(async (scope) => paymentNotifyRoutes(scope, ctx));
+  await app.register(async (scope) => operationsRoutes(scope, ctx, options));
   await staticRoutes(app, options.webRoot, ctx.uploads.files.root);
 }

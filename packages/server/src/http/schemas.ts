@@ -40,10 +40,18 @@ export const pageQuery: Record<string, Schema> = {
   pageSize: int({ minimum: 1, maximum: 200 }),
 };
 
-/** The one error shape; `codes` lists the codes this answer can carry (the document's enum). */
+/**
+ * The one error shape; `codes` lists the codes this answer can carry (the document's enum). `requestId` names the
+ * request in the logs (also the X-Request-Id header).
+ */
 export const errorSchema = (codes?: readonly string[]): Schema =>
   obj(
-    { error: obj({ code: str(codes === undefined ? {} : { enum: [...codes] }), message: str() }, ['code', 'message']) },
+    {
+      error: obj({ code: str(codes === undefined ? {} : { enum: [...codes] }), message: str(), requestId: str() }, [
+        'code',
+        'message',
+      ]),
+    },
     ['error'],
   );
 

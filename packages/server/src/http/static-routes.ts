@@ -6,7 +6,15 @@ import fastifyStatic from '@fastify/static';
 import { productSvg } from '../demo/seed';
 import { fail } from '../platform/errors';
 
-export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../../..');
+/** The checkout this code runs from (the folder holding packages/server), from the source or the built dist alike. */
+function findRepoRoot(start: string): string {
+  for (let dir = start; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'packages', 'server', 'package.json'))) return dir;
+    if (dirname(dir) === dir) return resolve(start, '../../../..');
+  }
+}
+
+export const REPO_ROOT = findRepoRoot(dirname(fileURLToPath(import.meta.url)));
 
 /** Vite names every file under dist/assets after its content hash, so a URL there never changes meaning. */
 export const IMMUTABLE = 'public, max-age=31536000, immutable';

@@ -68,6 +68,7 @@ export const ERRORS = {
   code_resend_too_soon: [429, '验证码发送过于频繁，请 60 秒后再试', 'A code was sent less than a minute ago'],
   code_daily_limit: [429, '今日验证码发送次数已达上限', 'The daily limit of codes for this phone is reached'],
   sms_unavailable: [503, '短信服务未开通', 'No SMS gateway is configured'],
+  not_ready: [503, '服务尚未就绪', 'The service is not ready'],
   too_many_unpaid_orders: [409, '待支付订单过多，请先支付或取消', 'Too many unpaid orders: pay or cancel one first'],
   purchase_limit_exceeded: [409, '超出商品限购数量', 'This exceeds the purchase limit of the product'],
   simulated_money: [

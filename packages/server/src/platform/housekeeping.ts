@@ -1,5 +1,6 @@
 import type { Db } from './db/database';
 import { DAY_MS, isoPlusMs, nowIso } from './clock';
+import { deleteEndedWindows } from './rate-limit-store';
 
 /** Idempotency answers are kept a week: well past the 24 hours a client may retry (notes/payments.md). */
 export const IDEMPOTENCY_KEEP_MS = 7 * DAY_MS;
@@ -31,5 +32,6 @@ export async function housekeeping(db: Db): Promise<Record<string, number>> {
     loginCodes: Number(codes.numDeletedRows),
     idempotencyKeys: Number(keys.numDeletedRows),
     loginFailures: Number(failures.numDeletedRows),
+    rateLimitWindows: await deleteEndedWindows(db, Date.parse(now)),
   };
 }

@@ -5,6 +5,7 @@ import { payOrder } from '../../money/payments/payments';
 import { payThroughGateway } from '../../money/payments/gateway-payments';
 import { GATEWAY_CHANNELS } from '../../money/payments/gateways';
 import { loadSettings } from '../../platform/settings';
+import { countCheckout } from '../../platform/metrics';
 import { fail } from '../../platform/errors';
 import { header, paging, shopperId, type RouteModule } from '../context';
 import { paymentSchema } from '../payment-schemas';
@@ -67,6 +68,7 @@ export const shopOrderRoutes: RouteModule = async (app, ctx) => {
       const settings = await loadSettings(db);
       const { orderId, replayed, view } = await createOrder(db, userId, key, request.body, settings);
       const order = view ?? (await getOrderView(db, orderId, userId));
+      if (!replayed) countCheckout();
       void reply.status(replayed ? 200 : 201);
       return { order };
     },

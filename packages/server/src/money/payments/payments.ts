@@ -1,6 +1,7 @@
 import type { Db, Tx } from '../../platform/db/database';
 import { inTx } from '../../platform/db/database';
-import { fail } from '../../platform/errors';
+import { Failure, fail } from '../../platform/errors';
+import { countPayment } from '../../platform/metrics';
 import { newId } from '../../platform/ids';
 import { nowIso } from '../../platform/clock';
 import { ACCOUNTS, postTransfer } from '../ledger';
@@ -232,7 +233,9 @@ export async function payOrder(
   userId: string,
   channel: Channel,
 ): Promise<PaymentView> {
-  return inTx(db, (trx) => createPayment(trx, providers, orderId, userId, channel));
+  const view = await inTx(db, (trx) => createPayment(trx, providers, orderId, userId, channel));
+  if (view.status === 'succeeded') countPayment(channel, 'applied');
+  return view;
 }
 
 /**
@@ -249,9 +252,19 @@ export async function receivePaymentNotification(
   const provider = providers.get(channel);
   if (provider === undefined) fail('channel_unavailable');
   const verified = provider.verify(headers, rawBody);
-  if (verified === undefined) fail('invalid_signature');
-  const outcome = await inTx(db, (trx) =>
-    applyPaymentSuccess(trx, channel, verified.paymentId, verified.amountFen, verified.providerTxn),
-  );
-  return { paymentId: verified.paymentId, outcome };
+  if (verified === undefined) {
+    countPayment(channel, 'invalid_signature');
+    fail('invalid_signature');
+  }
+  try {
+    const outcome = await inTx(db, (trx) =>
+      applyPaymentSuccess(trx, channel, verified.paymentId, verified.amountFen, verified.providerTxn),
+    );
+    // Counted after the commit: a rolled-back notification is counted by its refusal code, not as applied.
+    countPayment(channel, outcome);
+    return { paymentId: verified.paymentId, outcome };
+  } catch (error) {
+    countPayment(channel, error instanceof Failure ? error.code : 'error');
+    throw error;
+  }
 }

@@ -17,6 +17,8 @@ export interface Store {
   where: string;
   /** PostgreSQL schema the tables live in, when not the default search path. */
   schema?: string | undefined;
+  /** PostgreSQL only: how to open a connection of one's own (the leader lock's), without the schema parameter. */
+  connectionString?: string | undefined;
   close(): Promise<void>;
 }
 
@@ -52,6 +54,7 @@ export function openStore(url: string | undefined): Store {
       db,
       dialect: 'postgres',
       schema: schema ?? undefined,
+      connectionString: parsed.toString(),
       where: `postgres://${parsed.host}${parsed.pathname}${schema === null ? '' : ` (schema ${schema})`}`,
       close: () => db.destroy(),
     };
@@ -95,6 +98,17 @@ export async function migrateToLatest(db: Db, schema?: string): Promise<string[]
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw error instanceof Error ? error : new Error(String(error));
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
+
+/** Names of the migrations this code knows that the database has not run yet (readiness). */
+export async function pendingMigrations(db: Db, schema?: string): Promise<string[]> {
+  const migrator = new Migrator({
+    db,
+    provider: migrationProvider,
+    ...(schema === undefined ? {} : { migrationTableSchema: schema }),
+  });
+  const all = await migrator.getMigrations();
+  return all.filter((m) => m.executedAt === undefined).map((m) => m.name);
 }
 
 function isRetryable(error: unknown): boolean {

@@ -1,6 +1,7 @@
 import { sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import { m0003 } from './migration-0003-payments';
 import { m0004 } from './migration-0004-operator';
+import { m0005Ops } from './migration-0005-ops';
 
 /**
  * Numbered migrations, written once with Kysely's schema builder so the same file runs on SQLite and PostgreSQL.
@@ -330,6 +331,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0002_hardening': m0002,
   '0003_payments': m0003,
   '0004_operator': m0004,
+  '0005_ops': m0005Ops,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -226,6 +226,12 @@ export interface TransfersTable {
   simulated_fen: DefaultedBigint;
 }
 
+export interface RateLimitsTable {
+  key: string;
+  hits: bigint;
+  window_ends_ms: bigint;
+}
+
 export interface WithdrawalsTable {
   id: string;
   user_id: string;
@@ -369,4 +375,5 @@ export interface Database {
   operation_log: OperationLogTable;
   uploads: UploadsTable;
   page_layouts: PageLayoutsTable;
+  rate_limits: RateLimitsTable;
 }
