@@ -105,4 +105,5 @@ export type ServerTransferReason =
   | 'withdrawal'
   | 'withdrawal_fee'
   | 'withdrawal_paid'
+  | 'withdrawal_paid_simulated'
   | 'withdrawal_rejected';

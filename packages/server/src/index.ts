@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { migrateToLatest, openStore, type Store } from './platform/db/database';
-import { ensureLockRow, Sequencer } from './incentives/incentive-log';
+import { assertCurrentEventLog, ensureLockRow, Sequencer } from './incentives/incentive-log';
 import { buildApp } from './http/app';
 import type { AppContext } from './http/context';
 import { sandboxProvider } from './money/payments/sandbox';
@@ -109,15 +109,16 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const store = openStore(options.databaseUrl ?? process.env.DATABASE_URL);
   try {
     await migrateToLatest(store.db, store.schema);
+    await assertCurrentEventLog(store.db);
     await ensureLockRow(store.db);
     if (production) await prepareProduction(store, options);
     const secret = production
       ? undefined
       : await installationSecret(store, 'sandbox_secret', process.env.MALL_SANDBOX_SECRET);
     const codeSecret = await installationSecret(store, 'login_code_secret');
-    const seeded =
-      production || options.seedDemo === false ? undefined : await seedDemo(store.db, options.adminPassword);
     const sequencer = new Sequencer(store.db);
+    const seeded =
+      production || options.seedDemo === false ? undefined : await seedDemo(store.db, sequencer, options.adminPassword);
     // Rebuild the in-memory engine from the event log now, so a corrupt log fails the start, not a checkout.
     await sequencer.snapshot(() => undefined);
 

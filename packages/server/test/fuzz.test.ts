@@ -169,12 +169,12 @@ async function fingerprint(db: Db): Promise<string> {
     'accounts',
     'transfers',
     'withdrawals',
-    'plans',
-    'plan_audit',
+    'campaigns',
+    'campaign_versions',
+    'campaign_audit',
     'incentive_events',
-    'positions',
-    'pool_state',
-    'referral_progress',
+    'plan_records',
+    'pool_history',
     'idempotency',
   ] as const;
   for (const table of tables) {

@@ -49,16 +49,23 @@ export async function run(argv: string[]): Promise<number> {
     return 2;
   }
   if (process.env.MALL_SKIP_WEB_BUILD !== '1') buildAppsIfMissing();
-  const server = await startServer({
-    port,
-    host: process.env.MALL_HOST ?? '0.0.0.0',
-    ...(process.env.MALL_ADMIN_PASSWORD ? { adminPassword: process.env.MALL_ADMIN_PASSWORD } : {}),
-    logLevel: process.env.MALL_LOG_LEVEL ?? 'info',
-    ...(process.env.MALL_AUTH_RATE_LIMIT ? { authRateLimitPerMinute: Number(process.env.MALL_AUTH_RATE_LIMIT) } : {}),
-    ...(process.env.MALL_SETTLEMENT_INTERVAL_MS
-      ? { settlementIntervalMs: Number(process.env.MALL_SETTLEMENT_INTERVAL_MS) }
-      : {}),
-  });
+  let server: Awaited<ReturnType<typeof startServer>>;
+  try {
+    server = await startServer({
+      port,
+      host: process.env.MALL_HOST ?? '0.0.0.0',
+      ...(process.env.MALL_ADMIN_PASSWORD ? { adminPassword: process.env.MALL_ADMIN_PASSWORD } : {}),
+      logLevel: process.env.MALL_LOG_LEVEL ?? 'info',
+      ...(process.env.MALL_AUTH_RATE_LIMIT ? { authRateLimitPerMinute: Number(process.env.MALL_AUTH_RATE_LIMIT) } : {}),
+      ...(process.env.MALL_SETTLEMENT_INTERVAL_MS
+        ? { settlementIntervalMs: Number(process.env.MALL_SETTLEMENT_INTERVAL_MS) }
+        : {}),
+    });
+  } catch (error) {
+    // A refused database (legacy incentive log, production over demo data) is a message, not a stack trace.
+    process.stderr.write(`mall start: ${error instanceof Error ? error.message : String(error)}\n`);
+    return 1;
+  }
   const shown = server.url.replace('127.0.0.1', 'localhost');
   process.stdout.write(
     [

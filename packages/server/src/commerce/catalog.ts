@@ -1,4 +1,3 @@
-import { findPlan } from '@mall/core';
 import type { Db, Tx } from '../platform/db/database';
 import { inTx } from '../platform/db/database';
 import { fail } from '../platform/errors';
@@ -22,7 +21,6 @@ export interface Product {
   imageUrl: string;
   images: string[];
   onShelf: boolean;
-  plans: string[];
   /** Most units one shopper may hold in open orders (限购); 0 = no limit. */
   purchaseLimit: number;
   skus: Sku[];
@@ -82,7 +80,6 @@ export async function listProducts(
     imageUrl: p.image_url,
     images: JSON.parse(p.images) as string[],
     onShelf: p.on_shelf === 1n,
-    plans: JSON.parse(p.plans) as string[],
     purchaseLimit: Number(p.purchase_limit),
     skus: byProduct.get(p.id) ?? [],
   }));
@@ -103,12 +100,7 @@ export interface ProductInput {
   images?: string[] | undefined;
   onShelf?: boolean | undefined;
   purchaseLimit?: number | undefined;
-  plans?: string[] | undefined;
   skus: { id?: string | undefined; name: string; priceFen: bigint; costFen: bigint; stock: bigint }[];
-}
-
-function checkPlans(codes: readonly string[]): void {
-  for (const code of codes) if (findPlan(code) === undefined) fail('invalid_parameter', `unknown plan ${code}`);
 }
 
 async function checkCategory(trx: Tx, id: string | null | undefined): Promise<void> {
@@ -118,8 +110,6 @@ async function checkCategory(trx: Tx, id: string | null | undefined): Promise<vo
 }
 
 export async function saveProduct(trx: Tx, id: string | undefined, input: ProductInput): Promise<Product> {
-  const plans = [...new Set(input.plans ?? [])];
-  checkPlans(plans);
   await checkCategory(trx, input.categoryId);
   if (input.skus.length === 0) fail('invalid_request', 'a product needs at least one SKU');
   for (const s of input.skus) {
@@ -134,7 +124,6 @@ export async function saveProduct(trx: Tx, id: string | undefined, input: Produc
     image_url: input.imageUrl ?? '',
     images: JSON.stringify(input.images ?? (input.imageUrl ? [input.imageUrl] : [])),
     on_shelf: input.onShelf === false ? 0n : 1n,
-    plans: JSON.stringify(plans),
     purchase_limit: BigInt(input.purchaseLimit ?? 0),
   };
   let productId = id;

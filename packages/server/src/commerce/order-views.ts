@@ -22,7 +22,6 @@ export interface OrderView {
     skuName: string;
     priceFen: bigint;
     quantity: bigint;
-    plans: string[];
   }[];
   address: Address;
   createdAt: string;
@@ -76,7 +75,6 @@ async function views(db: Db | Tx, rows: OrderRow[]): Promise<OrderView[]> {
         skuName: i.sku_name,
         priceFen: i.price_fen,
         quantity: i.quantity,
-        plans: JSON.parse(i.plans) as string[],
       })),
     address: JSON.parse(r.address) as Address,
     createdAt: r.created_at,

@@ -82,7 +82,7 @@ const skuLineSelect = [
   'products.id as product_id',
   'products.title',
   'products.on_shelf',
-  'products.plans',
+  'products.category_id',
   'products.purchase_limit',
 ] as const;
 
@@ -227,7 +227,7 @@ async function insertOrder(
       sku_name: row.sku_name,
       price_fen: row.price_fen,
       quantity,
-      plans: row.plans,
+      category_id: row.category_id,
     };
   });
   const limited = new Map<string, { limit: bigint; quantity: bigint; title: string }>();
@@ -261,7 +261,6 @@ async function insertOrder(
       skuName: i.sku_name,
       priceFen: i.price_fen,
       quantity: i.quantity,
-      plans: JSON.parse(i.plans) as string[],
     })),
     address: JSON.parse(address) as Address,
     createdAt: now,

@@ -12,6 +12,7 @@ import { adminCatalogRoutes } from './admin/catalog';
 import { adminOrderRoutes } from './admin/orders';
 import { adminUserRoutes } from './admin/users';
 import { adminPlanRoutes } from './admin/plans';
+import { adminCampaignRoutes } from './admin/campaigns';
 import { adminFinanceRoutes } from './admin/finance';
 import { adminSettingsRoutes } from './admin/settings';
 import { sandboxRoutes } from './sandbox';
@@ -35,6 +36,7 @@ const ADMIN: readonly RouteModule[] = [
   adminOrderRoutes,
   adminUserRoutes,
   adminPlanRoutes,
+  adminCampaignRoutes,
   adminFinanceRoutes,
   adminSettingsRoutes,
 ];

@@ -1,3 +1,4 @@
+import { userWallet } from '@mall/core';
 import type { Db, Tx } from '../platform/db/database';
 import { inTx } from '../platform/db/database';
 import { fail } from '../platform/errors';
@@ -45,7 +46,7 @@ async function approveRefund(trx: Tx, orderId: string, actor: string, note: stri
       ? undefined
       : await trx.selectFrom('payments').selectAll().where('id', '=', order.payment_id).executeTakeFirst();
   if (!payment) throw new Error(`refunding order ${orderId} has no payment`);
-  const to = payment.channel === 'wallet' ? `user:${order.user_id}:wallet` : ACCOUNTS.gateway(payment.channel);
+  const to = payment.channel === 'wallet' ? userWallet(order.user_id) : ACCOUNTS.gateway(payment.channel);
   await postTransfer(
     trx,
     {

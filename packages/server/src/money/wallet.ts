@@ -1,3 +1,4 @@
+import { userWallet } from '@mall/core';
 import type { Db } from '../platform/db/database';
 import { accountState } from './ledger';
 
@@ -7,10 +8,13 @@ export interface WalletEntry {
   reason: string;
   orderId: string | null;
   createdAt: string;
+  /** The campaign that paid a reward (its plan labels the reason), null for the mall's own movements. */
+  plan: string | null;
+  campaign: string | null;
 }
 
-export function walletAddress(userId: string): string {
-  return `user:${userId}:wallet`;
+export function walletAddress(userId: string): `user:${string}:wallet` {
+  return userWallet(userId);
 }
 
 /**
@@ -43,6 +47,8 @@ export async function walletView(
       reason: r.reason,
       orderId: r.order_id,
       createdAt: r.created_at,
+      plan: r.plan,
+      campaign: r.campaign,
     })),
   };
 }

@@ -32,7 +32,8 @@ function nextRandomByte(): number {
   return byte;
 }
 
-export type IdPrefix = 'usr' | 'stf' | 'ord' | 'pay' | 'prd' | 'sku' | 'cat' | 'wdr' | 'trn' | 'ref' | 'evt' | 'sim';
+export type IdPrefix =
+  'usr' | 'stf' | 'ord' | 'pay' | 'prd' | 'sku' | 'cat' | 'wdr' | 'trn' | 'ref' | 'evt' | 'sim' | 'cmp';
 
 export function newId(prefix: IdPrefix): string {
   const ms = Date.now();

@@ -1,4 +1,3 @@
-import { PLANS } from '@mall/core';
 import {
   addCategory,
   getProduct,
@@ -6,12 +5,14 @@ import {
   listProducts,
   putOnShelf,
   storeProduct,
+  type Product,
   type ProductInput,
 } from '../../commerce/catalog';
-import { productWarnings } from '../../incentives/plans';
+import { campaignJson, coversProduct, loadCampaigns, productWarnings } from '../../incentives/campaigns';
 import { paging, staffWith, type RouteModule } from '../context';
 import {
   adminRoute,
+  anyObject,
   arr,
   bool,
   fen,
@@ -35,7 +36,6 @@ const productBody = obj(
     images: arr(str({ maxLength: 2000 }), { maxItems: 20 }),
     onShelf: bool,
     purchaseLimit: int({ minimum: 0, maximum: 100_000 }),
-    plans: arr(str({ enum: PLANS.map((p) => p.code) }), { maxItems: 10 }),
     skus: arr(
       obj(
         {
@@ -62,7 +62,6 @@ interface ProductBody {
   images?: string[];
   onShelf?: boolean;
   purchaseLimit?: number;
-  plans?: string[];
   skus: { id?: string; name: string; priceFen: number; costFen: number; stock: number }[];
 }
 
@@ -79,9 +78,24 @@ function productInput(body: ProductBody): ProductInput {
   };
 }
 
-/** Categories and products for staff: cost price, stock, shelf, plans; saving warns about thin margins. */
+const warningSchema = obj({ code: str(), message: str(), productId: str(), sku: str() });
+const productAnswer = () =>
+  obj({ product: productSchema, campaigns: arr(anyObject), warnings: arr(warningSchema) }, ['product']);
+
+/**
+ * Categories and products for staff: cost price, stock, shelf; a product's answer lists the campaigns covering it
+ * (the editor shows them) and the margin warnings of their planned payouts (SPEC 3.4).
+ */
 export const adminCatalogRoutes: RouteModule = async (app, ctx) => {
   const db = ctx.store.db;
+  const withCampaigns = async (product: Product) => {
+    const campaigns = await loadCampaigns(db);
+    return {
+      product,
+      campaigns: campaigns.filter((c) => coversProduct(c, product)).map(campaignJson),
+      warnings: productWarnings(campaigns, product),
+    };
+  };
 
   app.get(
     '/api/admin/categories',
@@ -131,18 +145,19 @@ export const adminCatalogRoutes: RouteModule = async (app, ctx) => {
 
   app.get<{ Params: { id: string } }>(
     '/api/admin/products/:id',
-    adminRoute('One product (catalog:read)', { params: idParam }, obj({ product: productSchema })),
+    adminRoute(
+      'One product with the campaigns covering it and their margin warnings (catalog:read)',
+      { params: idParam },
+      productAnswer(),
+    ),
     async (request) => {
       await staffWith(ctx, request, 'catalog:read');
-      return { product: await getProduct(db, request.params.id, false) };
+      return withCampaigns(await getProduct(db, request.params.id, false));
     },
   );
 
-  const productAnswer = () => obj({ product: productSchema, warnings: arr(obj({ code: str(), message: str() })) });
-  const saveWith = async (id: string | undefined, body: ProductBody) => {
-    const product = await storeProduct(db, id, productInput(body));
-    return { product, warnings: await productWarnings(db, product) };
-  };
+  const saveWith = async (id: string | undefined, body: ProductBody) =>
+    withCampaigns(await storeProduct(db, id, productInput(body)));
 
   app.post<{ Body: ProductBody }>(
     '/api/admin/products',

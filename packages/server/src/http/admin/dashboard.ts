@@ -1,7 +1,7 @@
 import { dashboardView } from '../../incentives/dashboard';
-import { poolView, priceHistory } from '../../incentives/pool';
+import { poolView, poolViews, priceHistory } from '../../incentives/pool';
 import { staffWith, type RouteModule } from '../context';
-import { adminRoute, anyObject } from '../schemas';
+import { adminRoute, anyObject, obj, str } from '../schemas';
 
 /** Sales, payouts and the appreciation pool at a glance. */
 export const adminDashboardRoutes: RouteModule = async (app, ctx) => {
@@ -12,16 +12,21 @@ export const adminDashboardRoutes: RouteModule = async (app, ctx) => {
     adminRoute('Sales, payouts and pool at a glance (dashboard:read)', {}, anyObject),
     async (request) => {
       await staffWith(ctx, request, 'dashboard:read');
-      return dashboardView(db);
+      return dashboardView(db, ctx.sequencer);
     },
   );
 
-  app.get(
+  app.get<{ Querystring: { campaign?: string } }>(
     '/api/admin/pool',
-    adminRoute('Appreciation pool state and price history (dashboard:read)', {}, anyObject),
+    adminRoute(
+      'A pool campaign: state and price history (?campaign=, default the first active pool) and every pool (dashboard:read)',
+      { querystring: obj({ campaign: str({ minLength: 1, maxLength: 64 }) }) },
+      anyObject,
+    ),
     async (request) => {
       await staffWith(ctx, request, 'dashboard:read');
-      return { ...(await poolView(db)), priceHistory: await priceHistory(db, 500) };
+      const pool = await poolView(db, request.query.campaign);
+      return { ...pool, priceHistory: await priceHistory(db, pool.campaign, 500), pools: await poolViews(db) };
     },
   );
 };

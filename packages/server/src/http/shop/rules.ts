@@ -1,8 +1,8 @@
 import { loadSettings, settingsJson } from '../../platform/settings';
 import { rulesView } from '../../incentives/rules';
-import { priceHistory } from '../../incentives/pool';
+import { poolView, priceHistory } from '../../incentives/pool';
 import type { RouteModule } from '../context';
-import { anyObject, publicShop, settingsSchema } from '../schemas';
+import { anyObject, obj, publicShop, settingsSchema, str } from '../schemas';
 
 /** What anyone may read about the rules: settings shoppers see, the live incentive rules, the pool's price path. */
 export const shopRulesRoutes: RouteModule = async (app, ctx) => {
@@ -15,27 +15,37 @@ export const shopRulesRoutes: RouteModule = async (app, ctx) => {
     async () => ({ ...settingsJson(await loadSettings(db)), environment: ctx.environment }),
   );
 
-  app.get(
+  const campaignQuery = obj({ campaign: str({ minLength: 1, maxLength: 64 }) });
+
+  app.get<{ Querystring: { campaign?: string } }>(
     '/api/shop/rules',
     {
       config: open,
       schema: {
         ...publicShop,
-        summary: 'The incentive rules, generated from the live parameters',
+        summary:
+          "The rules page (SPEC 3.4): each live campaign's rules section from core, with its parameters now and a worked example from today's state; ?campaign= for one",
+        querystring: campaignQuery,
         response: { 200: anyObject },
       },
     },
-    async () => rulesView(db),
+    async (request) => rulesView(db, ctx.sequencer, request.query.campaign),
   );
 
-  app.get(
+  app.get<{ Querystring: { campaign?: string } }>(
     '/api/shop/pool/price-history',
     {
       config: open,
-      schema: { ...publicShop, summary: 'Pool price after each settlement batch', response: { 200: anyObject } },
+      schema: {
+        ...publicShop,
+        summary: "A pool campaign's price after each change (?campaign=, default the first active pool)",
+        querystring: campaignQuery,
+        response: { 200: anyObject },
+      },
     },
-    async () => ({
-      items: await priceHistory(db, 200),
-    }),
+    async (request) => {
+      const pool = await poolView(db, request.query.campaign);
+      return { campaign: pool.campaign, items: await priceHistory(db, pool.campaign, 200) };
+    },
   );
 };

@@ -23,7 +23,10 @@ const redeemSchema = (summary: string, withKey: boolean) => ({
   summary,
   params: obj({ orderId: str({ minLength: 1, maxLength: 200 }) }, ['orderId']),
   ...(withKey ? { headers: obj({ 'idempotency-key': str({ minLength: 1, maxLength: 100 }) }, [], false) } : {}),
-  body: obj({ units: int({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER }) }, ['units']),
+  body: obj(
+    { units: int({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER }), campaign: str({ minLength: 1, maxLength: 64 }) },
+    ['units'],
+  ),
   response: { 200: redeemAnswer },
 });
 
@@ -37,29 +40,43 @@ export const shopWalletRoutes: RouteModule = async (app, ctx) => {
     async (request) => walletView(db, await shopperId(ctx, request)),
   );
 
-  app.get(
+  app.get<{ Querystring: { campaign?: string } }>(
     '/api/shop/me/positions',
-    { schema: { tags: shopTags, summary: 'Appreciation pool positions', response: { 200: positionsSchema } } },
-    async (request) => positionsView(db, await shopperId(ctx, request)),
+    {
+      schema: {
+        tags: shopTags,
+        summary: 'Positions in the appreciation pools (every pool campaign, or ?campaign= for one)',
+        querystring: obj({ campaign: str({ minLength: 1, maxLength: 64 }) }),
+        response: { 200: positionsSchema },
+      },
+    },
+    async (request) => positionsView(db, await shopperId(ctx, request), request.query.campaign),
   );
 
-  app.post<{ Params: { orderId: string }; Body: { units: number } }>(
+  app.post<{ Params: { orderId: string }; Body: { units: number; campaign?: string } }>(
     '/api/shop/me/positions/:orderId/redeem/preview',
-    { schema: redeemSchema('What redeeming these units would pay now', false) },
+    {
+      schema: redeemSchema(
+        "What redeeming these units would pay now (core's quote, the rule the engine applies)",
+        false,
+      ),
+    },
     async (request) => {
       const userId = await shopperId(ctx, request);
-      return redeemPreview(db, userId, request.params.orderId, BigInt(request.body.units));
+      const { orderId } = request.params;
+      return redeemPreview(ctx.sequencer, db, userId, orderId, BigInt(request.body.units), request.body.campaign);
     },
   );
 
-  app.post<{ Params: { orderId: string }; Body: { units: number } }>(
+  app.post<{ Params: { orderId: string }; Body: { units: number; campaign?: string } }>(
     '/api/shop/me/positions/:orderId/redeem',
     { schema: redeemSchema('Redeem units of an open position (422 redeem_rejected when the rules refuse)', true) },
     async (request) => {
       const userId = await shopperId(ctx, request);
       const key = header(request.headers['idempotency-key']);
       if (key === undefined || key === '') fail('idempotency_key_required');
-      return redeem(ctx.sequencer, userId, request.params.orderId, BigInt(request.body.units), key);
+      const { orderId } = request.params;
+      return redeem(ctx.sequencer, userId, orderId, BigInt(request.body.units), key, request.body.campaign);
     },
   );
 
