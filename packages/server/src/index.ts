@@ -20,6 +20,9 @@ import {
 import { hashPassword } from './platform/passwords';
 import { inTx } from './platform/db/database';
 import { housekeeping } from './platform/housekeeping';
+import { setPlanModules } from './incentives/simulations';
+import { pathToFileURL } from 'node:url';
+import { resolve } from 'node:path';
 
 export interface StartOptions {
   databaseUrl?: string;
@@ -47,6 +50,11 @@ export interface StartOptions {
   connectionTimeoutMs?: number;
   /** How often expired sessions, codes and idempotency keys are deleted (default 1 h; 0 disables the timer). */
   housekeepingIntervalMs?: number;
+  /**
+   * Module URLs or paths that register extra plans with core's registry when imported (default: MALL_PLAN_MODULES,
+   * comma separated). Imported before the engine is built, and by every simulation worker.
+   */
+  planModules?: readonly string[];
 }
 
 export interface RunningServer {
@@ -106,6 +114,12 @@ async function prepareProduction(store: Store, options: StartOptions): Promise<v
 export async function startServer(options: StartOptions = {}): Promise<RunningServer> {
   const environment = options.environment ?? parseEnvironment(process.env.MALL_ENV);
   const production = environment === 'production';
+  const planModules = (options.planModules ?? (process.env.MALL_PLAN_MODULES ?? '').split(','))
+    .filter((m) => m.trim() !== '')
+    .map((m) => (/^[a-z]+:/.test(m) ? m : pathToFileURL(resolve(m.trim())).href));
+  // A plan's module registers it on import; the log may name its campaigns, so it must be known before the replay.
+  for (const url of planModules) await import(url);
+  setPlanModules(planModules);
   const store = openStore(options.databaseUrl ?? process.env.DATABASE_URL);
   try {
     await migrateToLatest(store.db, store.schema);

@@ -254,7 +254,21 @@ export async function buyAndReceive(
   adminToken: string,
   skuId: string,
 ): Promise<string> {
-  const created = await createOrder(t, shopper, skuId);
+  return buyItemsAndReceive(t, shopper, adminToken, [{ skuId, quantity: 1 }]);
+}
+
+/** The same for an order of several lines. */
+export async function buyItemsAndReceive(
+  t: TestServer,
+  shopper: string,
+  adminToken: string,
+  items: { skuId: string; quantity: number }[],
+): Promise<string> {
+  const created = await t.api('POST', '/api/shop/orders', {
+    token: shopper,
+    body: { items, address: ADDRESS },
+    headers: { 'idempotency-key': idemKey() },
+  });
   expect(created.status, JSON.stringify(created.body)).toBe(201);
   const orderId = (created.body.order as { id: string }).id;
   const pay = await t.api('POST', `/api/shop/orders/${orderId}/pay`, { token: shopper, body: { channel: 'sandbox' } });
