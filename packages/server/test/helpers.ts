@@ -24,6 +24,8 @@ export interface StartTestOptions {
   sms?: SmsSender;
   trustProxy?: boolean | number | string;
   connectionTimeoutMs?: number;
+  /** Modules registering extra plans (test fixtures), handed to the server and its simulation workers. */
+  planModules?: string[];
 }
 
 export interface Backend {
@@ -104,6 +106,7 @@ async function launch(
     ...(options.sms === undefined ? {} : { sms: options.sms }),
     ...(options.trustProxy === undefined ? {} : { trustProxy: options.trustProxy }),
     ...(options.connectionTimeoutMs === undefined ? {} : { connectionTimeoutMs: options.connectionTimeoutMs }),
+    ...(options.planModules === undefined ? {} : { planModules: options.planModules }),
   });
   let stopped = false;
   const stop = async (): Promise<void> => {
