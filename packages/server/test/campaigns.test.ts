@@ -4,7 +4,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  addToScope,
   backends,
   buyItemsAndReceive,
   expectLedgerHealthy,
