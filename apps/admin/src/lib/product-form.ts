@@ -20,7 +20,6 @@ export interface ProductForm {
   onShelf: boolean;
   /** Most units one shopper may hold in open orders; 0 = no limit. */
   purchaseLimit: number;
-  plans: string[];
   skus: SkuForm[];
 }
 
@@ -33,7 +32,6 @@ export function blankProductForm(): ProductForm {
     imageUrl: '',
     onShelf: true,
     purchaseLimit: 0,
-    plans: [],
     skus: [{ name: '默认', price: '', cost: '', stock: 100 }],
   };
 }
@@ -48,7 +46,6 @@ export function productFormOf(p: AdminProduct): ProductForm {
     imageUrl: p.imageUrl ?? '',
     onShelf: p.onShelf,
     purchaseLimit: p.purchaseLimit ?? 0,
-    plans: [...p.plans],
     skus: p.skus.map((s) => ({
       id: s.id,
       name: s.name,
@@ -82,7 +79,6 @@ export function productBodyOf(form: ProductForm) {
     imageUrl: form.imageUrl.trim(),
     onShelf: form.onShelf,
     purchaseLimit: form.purchaseLimit,
-    plans: form.plans,
     skus,
   };
 }

@@ -79,6 +79,13 @@ function productInput(body: ProductBody): ProductInput {
 }
 
 const warningSchema = obj({ code: str(), message: str(), productId: str(), sku: str() });
+const listedProduct = {
+  ...productSchema,
+  properties: {
+    ...(productSchema.properties as Record<string, unknown>),
+    campaigns: arr(obj({ id: str(), name: str(), plan: str(), status: str() })),
+  },
+};
 const productAnswer = () =>
   obj({ product: productSchema, campaigns: arr(anyObject), warnings: arr(warningSchema) }, ['product']);
 
@@ -122,9 +129,9 @@ export const adminCatalogRoutes: RouteModule = async (app, ctx) => {
   app.get<{ Querystring: { q?: string; categoryId?: string; page?: number; pageSize?: number } }>(
     '/api/admin/products',
     adminRoute(
-      'Products with cost and stock (catalog:read)',
+      'Products with cost, stock and the campaigns covering each (catalog:read)',
       { querystring: obj({ q: str({ maxLength: 50 }), categoryId: str(), ...pageQuery }) },
-      list(productSchema),
+      list(listedProduct),
     ),
     async (request) => {
       await staffWith(ctx, request, 'catalog:read');
@@ -134,8 +141,14 @@ export const adminCatalogRoutes: RouteModule = async (app, ctx) => {
         q: request.query.q,
         categoryId: request.query.categoryId,
       });
+      const campaigns = await loadCampaigns(db);
       return {
-        items: all.slice((page - 1) * pageSize, page * pageSize),
+        items: all.slice((page - 1) * pageSize, page * pageSize).map((p) => ({
+          ...p,
+          campaigns: campaigns
+            .filter((c) => coversProduct(c, p))
+            .map((c) => ({ id: c.id, name: c.name, plan: c.plan, status: c.status })),
+        })),
         total: all.length,
         page,
         pageSize,
