@@ -140,9 +140,10 @@ export interface WalletEntry {
   reason: string;
   orderId?: string | null;
   createdAt: string;
-  /** The campaign that paid a reward. */
+  /** The campaign that paid a reward, and the reward's label from its plan. */
   plan?: string | null;
   campaign?: string | null;
+  label?: { zh: string; en: string } | null;
 }
 
 export interface Wallet {

@@ -129,6 +129,7 @@ export const walletSchema: Schema = obj(
         createdAt: str(),
         plan: nullable(str()),
         campaign: nullable(str()),
+        label: nullable(obj({ zh: str(), en: str() })),
       }),
     ),
   },

@@ -1,4 +1,4 @@
-import { userWallet } from '@mall/core';
+import { planOfRewardKind, userWallet, type Label } from '@mall/core';
 import type { Db } from '../platform/db/database';
 import { accountState } from './ledger';
 
@@ -11,6 +11,8 @@ export interface WalletEntry {
   /** The campaign that paid a reward (its plan labels the reason), null for the mall's own movements. */
   plan: string | null;
   campaign: string | null;
+  /** A reward's label from the plan that pays it (core's registry); null for the mall's own movements. */
+  label: Label | null;
 }
 
 export function walletAddress(userId: string): `user:${string}:wallet` {
@@ -49,6 +51,7 @@ export async function walletView(
       createdAt: r.created_at,
       plan: r.plan,
       campaign: r.campaign,
+      label: r.plan === null ? null : (planOfRewardKind(r.reason)?.label ?? null),
     })),
   };
 }
