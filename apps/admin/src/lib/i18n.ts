@@ -336,7 +336,6 @@ const zh = {
     payoutShare: '总支出占销售额',
     payoutFen: '总支出',
   },
-  planName: { referralCycle: '推三返一', appreciationPool: '消费增值' },
   reason: {
     referralCycle: '推三返一返利',
     appreciationExit: '增值出局',
@@ -687,7 +686,6 @@ const en: Messages = {
     payoutShare: 'Payouts / revenue',
     payoutFen: 'Total payouts',
   },
-  planName: { referralCycle: 'Referral cycle', appreciationPool: 'Appreciation pool' },
   reason: {
     referralCycle: 'Referral reward',
     appreciationExit: 'Pool exit',

@@ -295,19 +295,6 @@ const zh = {
     highRisk: '高风险',
     all: '‹ 查看全部活动规则',
   },
-  param: {
-    ratesBps: '循环返利比例',
-    poolShareBps: '入池比例',
-    creditShareBps: '计积分比例',
-    initialPriceFen: '初始积分价格',
-    exitMultipleBps: '出局倍数',
-    exitCashShareBps: '出局现金比例',
-    redeemFeeBps: '兑换手续费',
-  },
-  plan: {
-    referralCycle: '推三返一',
-    appreciationPool: '消费增值',
-  },
 };
 
 type Messages = typeof zh;
@@ -604,16 +591,6 @@ const en: Messages = {
     highRisk: 'High risk',
     all: '‹ All campaign rules',
   },
-  param: {
-    ratesBps: 'Cycle rates',
-    poolShareBps: 'Pool share',
-    creditShareBps: 'Credited share',
-    initialPriceFen: 'Initial point price',
-    exitMultipleBps: 'Exit multiple',
-    exitCashShareBps: 'Exit cash share',
-    redeemFeeBps: 'Redemption fee',
-  },
-  plan: { referralCycle: 'Referral cycle', appreciationPool: 'Appreciation pool' },
 };
 
 const initial = currentLocale() === 'en' ? 'en' : 'zh-CN';
