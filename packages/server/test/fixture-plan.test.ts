@@ -12,7 +12,7 @@ import {
 
 /**
  * Issue 8 acceptance: a plan registered only in a test (test/fixture-plan.ts, one file, through core's registerPlan)
- * appears in the server's plan catalogue, campaigns, settlement, dashboard, audit, simulator route, rules route and
+ * appears in the server's plan catalogue, the OpenAPI document's parameter schemas, campaigns, settlement, dashboard, audit, simulator route, rules route and
  * margin warnings, with no server file naming it.
  */
 const FIXTURE_MODULE = new URL('./fixture-plan.ts', import.meta.url).href;
@@ -38,6 +38,9 @@ for (const backend of backends()) {
       );
       expect(entry?.schema).toHaveProperty('bonusBps');
       expect(entry?.rewardKinds.map((k) => k.kind)).toEqual(['stampBonus']);
+      const doc = await t.api('GET', '/api/openapi.json');
+      const components = (doc.body.components as { schemas: Record<string, { properties: object }> }).schemas;
+      expect(components[`PlanParams.${STAMP_CARD}`]?.properties).toHaveProperty('bonusBps');
 
       // A thin product: the stamp bonus bound (50%) exceeds its margin (20%).
       const product = await makeProduct(t, admin, { priceFen: 10_000, costFen: 8_000, stock: 10 });

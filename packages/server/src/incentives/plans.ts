@@ -1,4 +1,11 @@
-import { PLANS, compliancePolicy, defaultParams, paramsJsonSchema, type ParamSchema } from '@mall/core';
+import {
+  PLANS,
+  compliancePolicy,
+  defaultParams,
+  paramsJsonSchema,
+  type JsonSchemaObject,
+  type ParamSchema,
+} from '@mall/core';
 
 /**
  * The plans the mall offers are core's registry: every form (campaigns, simulator), the OpenAPI schema of plan
@@ -27,6 +34,14 @@ export function planCatalog(levelCount = 0) {
       jsonSchema: paramsJsonSchema(p.params, { levelCount }),
     };
   });
+}
+
+/**
+ * The OpenAPI components of plan parameters, `PlanParams.{code}` for every registered plan: what a campaign's
+ * `params` hold for its plan. Documentation only: core validates parameters (422 `invalid_parameter`).
+ */
+export function planParamsComponents(levelCount = 0): Record<string, JsonSchemaObject> {
+  return Object.fromEntries(PLANS.map((p) => [`PlanParams.${p.code}`, paramsJsonSchema(p.params, { levelCount })]));
 }
 
 /** Defaults of a schema; a per-level parameter has none, so it is left out until levels exist. */

@@ -18,6 +18,8 @@ import { adminRoute, anyObject, arr, bool, int, nullable, obj, str } from '../sc
 const idList = arr(str({ minLength: 1, maxLength: 100 }), { maxItems: 500 });
 const scopeSchema = nullable(obj({ products: idList, categories: idList }));
 const time = nullable(str({ format: 'date-time' }));
+/** A campaign's parameters depend on its plan: the OpenAPI document has each plan's as `PlanParams.{code}`. */
+const paramsSchema = { ...anyObject, description: "The plan's parameters: see components.schemas PlanParams.{plan}" };
 const campaignId = obj({ id: str({ minLength: 1, maxLength: 64 }) }, ['id']);
 
 interface CreateBody extends CampaignPatch {
@@ -105,7 +107,7 @@ export const adminCampaignRoutes: RouteModule = async (app, ctx) => {
             id: str({ minLength: 1, maxLength: 64 }),
             plan: str({ minLength: 1, maxLength: 64 }),
             name: str({ minLength: 1, maxLength: 60 }),
-            params: anyObject,
+            params: paramsSchema,
             scope: scopeSchema,
             startsAt: time,
             endsAt: time,
@@ -130,7 +132,7 @@ export const adminCampaignRoutes: RouteModule = async (app, ctx) => {
         params: campaignId,
         body: obj({
           name: str({ minLength: 1, maxLength: 60 }),
-          params: anyObject,
+          params: paramsSchema,
           scope: scopeSchema,
           startsAt: time,
           endsAt: time,
