@@ -4,9 +4,11 @@ import type { JsapiParams } from './payment-types';
  * The HTTP API's answers as the web apps read them (amounts in fen, points in micro-points, as JSON numbers or,
  * where they may exceed 2^53, strings). One source for both apps: shop answers first, then the admin's.
  */
-// Shared
-export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+import type { Fact, Label } from './plan-types';
 
+export type * from './plan-types';
+
+// Shared
 export type Localized = string | { zh: string; en: string };
 
 export interface Page<T> {
@@ -58,6 +60,7 @@ export interface Transition {
 }
 
 export interface Position {
+  campaign?: string;
   orderId: string;
   units: number | string;
   capFen: number;
@@ -106,6 +109,15 @@ export interface Sku {
   specValues?: string[];
 }
 
+/** A campaign running on a product, as shoppers see it: its rules section is /rules?campaign={id}. */
+export interface PublicCampaign {
+  id: string;
+  plan: string;
+  name: string;
+  title: { zh: string; en: string };
+  endsAt: string | null;
+}
+
 export interface Product {
   id: string;
   title: string;
@@ -115,8 +127,10 @@ export interface Product {
   images?: string[];
   categoryId?: string;
   skus: Sku[];
+  /** Plan codes of the live campaigns covering it. */
   plans: string[];
   specs?: SpecAttribute[];
+  campaigns?: PublicCampaign[];
 }
 
 export interface Order {
@@ -157,6 +171,10 @@ export interface WalletEntry {
   reason: string;
   orderId?: string | null;
   createdAt: string;
+  /** The campaign that paid a reward, and the reward's label from its plan. */
+  plan?: string | null;
+  campaign?: string | null;
+  label?: { zh: string; en: string } | null;
 }
 
 export interface Wallet {
@@ -167,14 +185,26 @@ export interface Wallet {
   entries: WalletEntry[];
 }
 
+export interface PoolSummary {
+  campaign: string;
+  name: string;
+  status: string;
+  cashFen: number;
+  supplyUnits: number | string;
+  priceFenPerPoint: number | string;
+}
+
 export interface Positions {
+  campaign?: string | null;
   priceFenPerPoint: number | string;
   cashFen: number;
   supplyUnits: number | string;
+  pools?: PoolSummary[];
   positions: Position[];
 }
 
 export interface RedeemQuote {
+  campaign?: string;
   grossFen: number;
   feeFen: number;
   paidFen: number;
@@ -187,18 +217,23 @@ export interface Invitee {
   merchant: boolean;
 }
 
+/** The shopper's place in one referral-cycle campaign. */
+export interface CycleProgress {
+  campaign: string;
+  name: string;
+  status: string;
+  merchant: boolean;
+  baseFen: number;
+  rewardCount: number;
+  ratesBps: number[];
+  nextRateBps: number;
+}
+
 export interface Invitations {
   inviteCode: string;
   referrer: { id: string; phoneMasked: string } | null;
   invitees: Invitee[];
-  cycle: {
-    enabled: boolean;
-    merchant: boolean;
-    baseFen: number;
-    rewardCount: number;
-    ratesBps: number[];
-    nextRateBps: number | null;
-  };
+  cycles: CycleProgress[];
 }
 
 export interface Withdrawal {
@@ -217,26 +252,6 @@ export interface Withdrawal {
   /** A WeChat transfer waiting for the payee: what wx.requestMerchantTransfer takes. */
   packageInfo?: string | null;
   failureReason?: string | null;
-}
-
-export interface RulePlan {
-  code: string;
-  title: Localized;
-  summary: Localized;
-  params: Record<string, JsonValue>;
-}
-
-export interface RuleExampleStep {
-  buyer: string;
-  amountFen: number;
-  rewards: { user: string; reason: string; amountFen: number }[];
-  pool: { cashFen: number; supplyUnits: number | string };
-}
-
-export interface Rules {
-  plans: RulePlan[];
-  pool: { cashFen: number; supplyUnits: number | string; priceFenPerPoint: number | string };
-  example: { description?: string; steps?: RuleExampleStep[] } | null;
 }
 
 // Admin
@@ -292,13 +307,7 @@ export interface AdminProduct {
   imageUrl?: string;
   images?: string[];
   skus: AdminSku[];
-  plans: string[];
   specs?: SpecAttribute[];
-}
-
-export interface Warning {
-  code: string;
-  message: string;
 }
 
 export interface AdminOrder extends Order {
@@ -320,7 +329,7 @@ export interface UserDetail {
   user: AdminUser & { referrer?: { id: string; phone?: string; phoneMasked?: string } | null };
   wallet: { balanceFen: number; pendingFen: number };
   positions: Position[];
-  cycle: Record<string, JsonValue>;
+  cycles: CycleProgress[];
   inviteeCount: number;
 }
 
@@ -329,30 +338,6 @@ export interface AdminInvitee {
   phone: string;
   merchant: boolean;
   inviteeCount: number;
-}
-
-export interface ParamSpec {
-  kind: 'bps' | 'fen' | 'integer' | 'bpsList' | 'choice';
-  default: JsonValue;
-  min?: number;
-  max?: number;
-  minLength?: number;
-  maxLength?: number;
-  choices?: { value: string; label: { zh: string; en: string } }[];
-  label: { zh: string; en: string };
-  help?: { zh: string; en: string };
-}
-
-export interface Plan {
-  code: string;
-  title: string | { zh: string; en: string };
-  summary: string | { zh: string; en: string };
-  highRisk: boolean;
-  enabled: boolean;
-  acknowledgedAt?: string | null;
-  acknowledgedBy?: string | null;
-  params: Record<string, JsonValue>;
-  schema: Record<string, ParamSpec>;
 }
 
 export interface AdminWithdrawal extends Withdrawal {
@@ -368,6 +353,16 @@ export interface LedgerEntry {
   amountFen: number;
   reason: string;
   createdAt: string;
+  campaign?: string | null;
+  version?: number | null;
+}
+
+export interface PoolView {
+  campaign: string | null;
+  name: string | null;
+  cashFen: number;
+  supplyUnits: number | string;
+  priceFenPerPoint: number | string;
 }
 
 export interface Dashboard {
@@ -376,9 +371,22 @@ export interface Dashboard {
   paidOrderCount: number;
   userCount: number;
   payoutsByPlan: Record<string, number>;
-  pool: { cashFen: number; supplyUnits: number | string; priceFenPerPoint: number | string };
+  plans: { code: string; title: Label; payoutFen: number }[];
+  campaigns: {
+    id: string;
+    name: string;
+    plan: string;
+    planTitle: Label;
+    status: string;
+    version: number;
+    payoutFen: number;
+    kinds: { kind: string; label: Label; fen: number }[];
+    facts: Fact[];
+  }[];
+  pool: PoolView;
+  pools: PoolView[];
   salesByDay: { day: string; salesFen: number; orders: number }[];
-  exitsByDay: { day: string; count: number; paidFen: number }[];
+  payoutsByDay: { day: string; kind: string; label: Label; count: number; paidFen: number }[];
   priceHistory: Pick<PricePoint, 'at' | 'priceFenPerPoint'>[];
 }
 

@@ -53,11 +53,13 @@ const routes: RouteRecordRaw[] = [
         meta: { title: 'menu.users', icon: 'User', permission: 'users:read' },
       },
       {
-        path: 'plans',
-        name: 'plans',
-        component: () => import('./views/PlansView.vue'),
-        meta: { title: 'menu.plans', icon: 'Present', permission: 'plans:read' },
+        path: 'campaigns',
+        name: 'campaigns',
+        component: () => import('./views/CampaignsView.vue'),
+        meta: { title: 'menu.campaigns', icon: 'Present', permission: 'plans:read' },
       },
+      // The plans page became the campaigns page (issue 8): old links land there.
+      { path: 'plans', redirect: '/campaigns' },
       {
         path: 'finance/withdrawals',
         name: 'withdrawals',

@@ -78,9 +78,11 @@ describe.skipIf(!HAVE_BROWSER)('admin console and storefront details in the brow
     await expect.poll(() => op.locator('[data-test="menu-settings"]').count()).toBe(0);
     await op.goto(`${h.url}/admin/#/settings`);
     await expect.poll(() => op.url()).not.toMatch(/#\/settings/);
+    // The old plans link lands on the campaigns page; the operator reads it but has no edit or status buttons.
     await op.goto(`${h.url}/admin/#/plans`);
-    await op.locator('[data-test=plan-referralCycle]').waitFor();
-    await expect.poll(() => op.locator('[data-test^=plan-save-]').count()).toBe(0);
+    await op.locator('[data-test=campaign-referralCycle]').waitFor();
+    await expect.poll(() => op.locator('[data-test^=campaign-edit-]').count()).toBe(0);
+    await expect.poll(() => op.locator('[data-test=new-campaign]').count()).toBe(0);
     expect(h.errors).toEqual([]);
   }, 60_000);
 
@@ -113,49 +115,76 @@ describe.skipIf(!HAVE_BROWSER)('admin console and storefront details in the brow
     expect(h.errors).toEqual([]);
   }, 120_000);
 
-  it('the plans page asks for the high-risk acknowledgement and shows the guard’s answers inline', async () => {
-    await admin.goto(`${h.url}/admin/#/plans`);
-    const card = admin.locator('[data-test=plan-referralCycle]');
-    await card.waitFor();
-    // switch the plan off and save; switching it on again without the acknowledgement is refused by the server
-    await admin.click('[data-test=plan-enabled-referralCycle]');
-    await admin.click('[data-test=plan-save-referralCycle]');
-    await admin.locator('.el-message--success').first().waitFor();
-    await admin.click('[data-test=plan-enabled-referralCycle]');
-    await admin.click('[data-test=plan-save-referralCycle]');
-    const refusal = admin.locator('[data-test=plan-error-referralCycle]');
+  it('the campaigns page asks for the high-risk acknowledgement and shows the guard’s answers inline', async () => {
+    await admin.goto(`${h.url}/admin/#/campaigns`);
+    await admin.locator('[data-test=campaign-referralCycle]').waitFor();
+    // pause the cycle; enabling it again without the acknowledgement is refused by the server, inline
+    await admin.click('[data-test=campaign-pause-referralCycle]');
+    await expect.poll(() => admin.locator('[data-test=campaign-status-referralCycle]').textContent()).toBe('已暂停');
+    await admin.click('[data-test=campaign-enable-referralCycle]');
+    await admin.click('[data-test=campaign-enable-confirm]');
+    const refusal = admin.locator('[data-test=campaign-ack-error]');
     await refusal.waitFor();
     await expect(refusal.textContent()).resolves.toContain('risk_acknowledgement_required');
-    await h.shot(admin, 'admin-plans-ack');
-    // with the acknowledgement and a first rate of 90% the plan saves, and the guard warns about the margin
-    await admin.click('[data-test=plan-ack-referralCycle]');
-    const firstRate = card.locator('.list-item input').first();
+    await h.shot(admin, 'admin-campaigns-ack');
+    await admin.click('[data-test=campaign-ack]');
+    await admin.click('[data-test=campaign-enable-confirm]');
+    await expect.poll(() => admin.locator('[data-test=campaign-status-referralCycle]').textContent()).toBe('进行中');
+    // the log records the acknowledgement, by whom
+    await admin.locator('[data-test=campaign-log] .el-table__body tr', { hasText: 'SPEC 3.4' }).first().waitFor();
+    // a first rate of 90% makes a new version, and the guard warns about the gift pack's margin
+    await admin.click('[data-test=campaign-edit-referralCycle]');
+    const form = admin.locator('[data-test=campaign-form]');
+    const firstRate = form.locator('[data-test=campaign-param-ratesBps] input').first();
     await firstRate.fill('9000');
     await firstRate.press('Tab');
-    await admin.click('[data-test=plan-save-referralCycle]');
-    await expect.poll(() => refusal.count()).toBe(0);
-    await card.locator('[data-test=plan-warning]', { hasText: 'payout_exceeds_margin' }).first().waitFor();
-    await card.locator('.muted', { hasText: 'admin' }).first().waitFor();
-    await h.shot(admin, 'admin-plans-warning');
+    await admin.click('[data-test=campaign-save]');
+    await admin.locator('[data-test=campaign-warning]', { hasText: 'payout_exceeds_margin' }).first().waitFor();
+    await h.shot(admin, 'admin-campaigns-warning');
+    await admin.keyboard.press('Escape');
+    await admin.locator('[data-test=campaign-referralCycle]').click();
+    await admin.locator('[data-test=campaign-versions] .el-table__body tr').nth(1).waitFor();
     expect(unexpectedErrors()).toEqual([]);
     h.errors.length = 0;
+    await admin.keyboard.press('Escape');
   }, 60_000);
 
-  it('a product whose planned payouts exceed its margin gets the API’s warning', async () => {
+  it('a campaign whose planned payouts exceed a product’s margin shows in the product editor', async () => {
     await admin.goto(`${h.url}/admin/#/products`);
     await admin.click('[data-test=new-product]');
-    const dialog = admin.locator('.el-dialog');
+    const dialog = admin.locator('.el-dialog', { has: admin.locator('input[name=title]') });
     await dialog.locator('input[name=title]').fill('测试薄利礼包');
-    await dialog.locator('.el-checkbox', { hasText: '推三返一' }).click();
-    await dialog.locator('.el-checkbox', { hasText: '消费增值' }).click();
     const row = dialog.locator('.el-table__body tr').first();
     await row.locator('input').nth(1).fill('100');
     await row.locator('input').nth(2).fill('90');
     await admin.click('[data-test=save-product]');
+    await admin.locator('.el-message--success').first().waitFor();
+    // a new campaign of a plan that needs no acknowledgement, limited to the new product
+    await admin.goto(`${h.url}/admin/#/campaigns`);
+    await admin.click('[data-test=new-campaign]');
+    const form = admin.locator('[data-test=campaign-form]');
+    await form.locator('[data-test=campaign-plan]').click();
+    await admin.locator('.el-select-dropdown__item', { hasText: '消费返利' }).click();
+    await form.locator('input[data-test=campaign-name]').fill('薄利返现');
+    await form.locator('[data-test=campaign-param-rateBps] input').fill('5000');
+    await form.locator('[data-test=campaign-products]').click();
+    await admin.locator('.el-select-dropdown__item', { hasText: '测试薄利礼包' }).click();
+    // close the product list (it covers the form) by clicking the dialog's title
+    await admin.locator('.el-dialog', { has: form }).locator('.el-dialog__title').click();
+    await admin.click('[data-test=campaign-save]');
+    await admin.locator('[data-test=campaign-warning]', { hasText: 'payout_exceeds_margin' }).first().waitFor();
+    await admin.keyboard.press('Escape');
+    await admin.goto(`${h.url}/admin/#/products`);
+    await admin
+      .locator('[data-test=products-table] .el-table__body tr', { hasText: '测试薄利礼包' })
+      .first()
+      .locator('.el-button', { hasText: '编辑' })
+      .click();
+    await admin.locator('[data-test=product-campaigns] .el-tag', { hasText: '薄利返现' }).waitFor();
     await admin.locator('[data-test=product-warning]').first().waitFor();
     await h.shot(admin, 'admin-product-margin-warning');
     expect(h.errors).toEqual([]);
-  }, 60_000);
+  }, 90_000);
 
   it('the simulator runs server-side, shows progress and draws its charts', async (ctx) => {
     const openapi = (await (await fetch(`${h.url}/api/openapi.json`)).json()) as { paths?: Record<string, unknown> };

@@ -239,6 +239,9 @@ describe.skipIf(!run)('seed story in the browser', () => {
 
     await shopGoto(a.page, '/rules');
     await a.page.locator('[data-test=rule-plan]').first().waitFor();
+    // Core's worked example, run on today's state: B, C, D's orders pay A 100 / 200 / 700 yuan in the example too.
+    await expect.poll(() => a.page.locator('[data-test=rule-plan]').count()).toBe(2);
+    await expect(a.page.locator('[data-test=rule-plan]').first().textContent()).resolves.toContain('¥700.00');
     await a.page.locator('[data-test=risk]').waitFor();
     await assertNoHorizontalScroll(a.page);
     await h.shot(a.page, 'shop-rules');
@@ -300,7 +303,7 @@ describe.skipIf(!run)('seed story in the browser', () => {
     expect(h.errors).toEqual([]);
   }, 120_000);
 
-  it('the admin pages show the story: dashboard, users with the referral tree, products, plans', async () => {
+  it('the admin pages show the story: dashboard, users with the referral tree, products, campaigns', async () => {
     await admin.goto(`${h.url}/admin/#/dashboard`);
     await admin.locator('[data-test=dash-pool]').waitFor();
     await expect.poll(() => admin.locator('[data-test=dash-pool]').textContent()).toBe('¥1,200.00');
@@ -327,10 +330,10 @@ describe.skipIf(!run)('seed story in the browser', () => {
     await assertAdminFits(admin);
     await h.shot(admin, 'admin-products');
 
-    await admin.goto(`${h.url}/admin/#/plans`);
-    await admin.locator('[data-test=plan-referralCycle]').waitFor();
+    await admin.goto(`${h.url}/admin/#/campaigns`);
+    await admin.locator('[data-test=campaign-referralCycle]').waitFor();
     await assertAdminFits(admin);
-    await h.shot(admin, 'admin-plans');
+    await h.shot(admin, 'admin-campaigns');
     expect(h.errors).toEqual([]);
     if (process.env.MALL_UPDATE_DOC_SCREENSHOTS === '1') {
       copyToDocs([
@@ -342,7 +345,7 @@ describe.skipIf(!run)('seed story in the browser', () => {
         'shop-wallet',
         'admin-dashboard',
         'admin-orders',
-        'admin-plans',
+        'admin-campaigns',
         'admin-users',
       ]);
     }

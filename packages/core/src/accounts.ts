@@ -2,13 +2,15 @@
  * The chart of accounts: the only place that spells a ledger address. The engine's transfers and the server's
  * ledger both build addresses here, and the ledger refuses an address `isKnownAccount` does not recognise.
  *
- * - `platform:revenue`, `platform:escrow`, `platform:fees`, `platform:withdrawals`: the operator's own accounts.
+ * - `platform:revenue`, `platform:escrow`, `platform:fees`, `platform:withdrawals`, `platform:payouts` (withdrawals
+ *   handed to a gateway's transfer API, not yet answered), `platform:expense:goodwill` (goodwill refunds after
+ *   settlement, paid by the platform): the operator's own accounts.
  * - `gateway:{channel}`: money held by (or owed to) a payment gateway or payout channel.
  * - `user:{id}:wallet`: a shopper's wallet (零钱); the only kind bounded below by zero.
  * - `pool:{campaign}:{bucket}`: money a campaign holds for later payouts (pool cash, dividend pool, cashback
  *   reserve). Campaign ids never contain ':', so the address parses back unambiguously.
  */
-export const PLATFORM_ACCOUNTS = ['revenue', 'escrow', 'fees', 'withdrawals'] as const;
+export const PLATFORM_ACCOUNTS = ['revenue', 'escrow', 'fees', 'withdrawals', 'payouts', 'expense:goodwill'] as const;
 export type PlatformAccount = (typeof PLATFORM_ACCOUNTS)[number];
 
 export const CAMPAIGN_BUCKETS = ['cash', 'dividend', 'cashback'] as const;
@@ -21,6 +23,8 @@ export const PLATFORM_REVENUE = 'platform:revenue' satisfies AccountAddress;
 export const PLATFORM_ESCROW = 'platform:escrow' satisfies AccountAddress;
 export const PLATFORM_FEES = 'platform:fees' satisfies AccountAddress;
 export const PLATFORM_WITHDRAWALS = 'platform:withdrawals' satisfies AccountAddress;
+export const PLATFORM_PAYOUTS = 'platform:payouts' satisfies AccountAddress;
+export const PLATFORM_GOODWILL = 'platform:expense:goodwill' satisfies AccountAddress;
 
 /** A campaign id: letters, digits, '_', '.', '-' (no ':' so addresses and transfer ids parse back). */
 export const CAMPAIGN_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
@@ -102,7 +106,11 @@ export type ServerTransferReason =
   | 'revenue'
   | 'refund'
   | 'late_payment_refund'
+  | 'goodwill_refund'
   | 'withdrawal'
   | 'withdrawal_fee'
   | 'withdrawal_paid'
-  | 'withdrawal_rejected';
+  | 'withdrawal_paid_simulated'
+  | 'withdrawal_rejected'
+  | 'withdrawal_payout_submitted'
+  | 'withdrawal_payout_failed';

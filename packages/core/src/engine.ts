@@ -14,7 +14,7 @@ import type { CampaignRef, Fact, Level, PlanInstance, PlanRuntimeOptions, Settle
 import { PLANS, findPlan, planRank, type AnyPlanDefinition } from './plans/registry';
 
 export { MAX_AMOUNT_FEN } from './limits';
-export { EngineInputError, type EngineEvent } from './engine-events';
+export { EngineInputError, validRegion, type EngineEvent } from './engine-events';
 export type { EngineConfig, CampaignConfig, ConfigProblem, OrderLine } from './campaigns';
 export { parseEngineConfig } from './campaigns';
 

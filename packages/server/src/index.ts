@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { migrateToLatest, openStore, type Store } from './platform/db/database';
-import { ensureLockRow, Sequencer } from './incentives/incentive-log';
+import { assertCurrentEventLog, ensureLockRow, Sequencer } from './incentives/incentive-log';
 import { buildApp } from './http/app';
 import type { AppContext } from './http/context';
 import { sandboxProvider } from './money/payments/sandbox';
@@ -25,9 +25,11 @@ import { inTx } from './platform/db/database';
 import { housekeeping } from './platform/housekeeping';
 import { DEFAULT_UPLOAD_LIMIT_BYTES, localFileStore, type FileStore } from './platform/uploads';
 import { s3ConfigFromEnv, s3FileStore } from './platform/s3-file-store';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { DEFAULT_SQLITE_PATH } from './platform/db/database';
 import { createLeadership, type Leadership } from './platform/leader';
+import { setPlanModules } from './incentives/simulations';
+import { pathToFileURL } from 'node:url';
 
 export interface StartOptions {
   databaseUrl?: string;
@@ -72,6 +74,11 @@ export interface StartOptions {
   metricsToken?: string;
   /** How often a process that does not lead tries to take the leader lock (PostgreSQL; default 5 s). */
   leaderRetryMs?: number;
+  /**
+   * Module URLs or paths that register extra plans with core's registry when imported (default: MALL_PLAN_MODULES,
+   * comma separated). Imported before the engine is built, and by every simulation worker.
+   */
+  planModules?: readonly string[];
 }
 
 /** The data directory of the SQLite default holds the uploads; PostgreSQL installs use ./data/uploads. */
@@ -167,19 +174,26 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     gateways.configure(given);
     if (production && !gateways.configured()) throw new Error(NO_REAL_CHANNEL);
   }
+  const planModules = (options.planModules ?? (process.env.MALL_PLAN_MODULES ?? '').split(','))
+    .filter((m) => m.trim() !== '')
+    .map((m) => (/^[a-z]+:/.test(m) ? m : pathToFileURL(resolve(m.trim())).href));
+  // A plan's module registers it on import; the log may name its campaigns, so it must be known before the replay.
+  for (const url of planModules) await import(url);
+  setPlanModules(planModules);
   const store = openStore(options.databaseUrl ?? process.env.DATABASE_URL);
   let leader: Leadership | undefined;
   try {
     await migrateToLatest(store.db, store.schema);
+    await assertCurrentEventLog(store.db);
     await ensureLockRow(store.db);
     if (production) await prepareProduction(store, options);
     const secret = production
       ? undefined
       : await installationSecret(store, 'sandbox_secret', process.env.MALL_SANDBOX_SECRET);
     const codeSecret = await installationSecret(store, 'login_code_secret');
-    const seeded =
-      production || options.seedDemo === false ? undefined : await seedDemo(store.db, options.adminPassword);
     const sequencer = new Sequencer(store.db);
+    const seeded =
+      production || options.seedDemo === false ? undefined : await seedDemo(store.db, sequencer, options.adminPassword);
     // Rebuild the in-memory engine from the event log now, so a corrupt log fails the start, not a checkout.
     await sequencer.snapshot(() => undefined);
 

@@ -62,7 +62,7 @@ for (const backend of backends()) {
 
     it('refunds part of a line through WeChat, exactly, with an order discount allocated to the lines; settlement sees the rest', async () => {
       const plain = await makeProduct(t, m.admin, { priceFen: 1000, stock: 100 });
-      const pooled = await makeProduct(t, m.admin, { priceFen: 3333, stock: 100, plans: ['appreciationPool'] });
+      const pooled = await makeProduct(t, m.admin, { priceFen: 3333, stock: 100, campaigns: ['appreciationPool'] });
       const shopper = await registerShopper(t);
       const created = await t.api('POST', '/api/shop/orders', {
         token: shopper.token,
@@ -153,7 +153,7 @@ for (const backend of backends()) {
     });
 
     it('runs the return-goods flow through Alipay: approve, ship back, goods received, refund, stock back', async () => {
-      const product = await makeProduct(t, m.admin, { priceFen: 2500, stock: 10, plans: ['appreciationPool'] });
+      const product = await makeProduct(t, m.admin, { priceFen: 2500, stock: 10, campaigns: ['appreciationPool'] });
       const shopper = await registerShopper(t);
       const paid = await paidAndShipped(m, shopper.token, product.skuId, 'alipay_wap', 2);
       await t.api('POST', `/api/shop/orders/${paid.orderId}/receive`, { token: shopper.token });
@@ -280,7 +280,7 @@ for (const backend of backends()) {
       const gift = await makeProduct(t, m.admin, {
         priceFen: 100_000,
         stock: 10,
-        plans: ['referralCycle', 'appreciationPool'],
+        campaigns: ['referralCycle', 'appreciationPool'],
       });
       const inviter = await registerShopper(t);
       const buyer = await registerShopper(t, inviter.inviteCode);

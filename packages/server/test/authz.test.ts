@@ -30,7 +30,12 @@ const ADMIN_ROUTES: [method: string, path: string, permission: string | null][] 
   ['GET', '/api/admin/users/usr_x', 'users:read'],
   ['GET', '/api/admin/users/usr_x/invitees', 'users:read'],
   ['GET', '/api/admin/plans', 'plans:read'],
-  ['PUT', '/api/admin/plans/referralCycle', 'plans:write'],
+  ['GET', '/api/admin/campaigns', 'plans:read'],
+  ['GET', '/api/admin/campaigns/referralCycle', 'plans:read'],
+  ['GET', '/api/admin/campaign-log', 'plans:read'],
+  ['POST', '/api/admin/campaigns', 'plans:write'],
+  ['PUT', '/api/admin/campaigns/referralCycle', 'plans:write'],
+  ['POST', '/api/admin/campaigns/referralCycle/status', 'plans:write'],
   ['GET', '/api/admin/withdrawals', 'finance:read'],
   ['POST', '/api/admin/withdrawals/wdr_x/approve', 'finance:write'],
   ['POST', '/api/admin/withdrawals/wdr_x/reject', 'finance:write'],
@@ -138,9 +143,9 @@ for (const backend of backends()) {
         body: { carrier: 'SF', trackingNo: '1' },
       });
       expect(fin.status).toBe(403);
-      const plan = await t.api('PUT', '/api/admin/plans/referralCycle', {
+      const plan = await t.api('PUT', '/api/admin/campaigns/referralCycle', {
         token: tokens.operator,
-        body: { enabled: true },
+        body: { name: 'x' },
       });
       expect(plan.status).toBe(403);
     });
@@ -190,30 +195,37 @@ for (const backend of backends()) {
       expect(taken.status).toBe(409);
     });
 
-    it('keeps plan parameters frozen after the first settlement and requires the risk acknowledgement', async () => {
+    it('requires the risk acknowledgement to enable a high-risk campaign, and logs it', async () => {
       const admin = await staffToken(t);
-      const off = await t.api('PUT', '/api/admin/plans/referralCycle', { token: admin, body: { enabled: false } });
+      const off = await t.api('POST', '/api/admin/campaigns/referralCycle/status', {
+        token: admin,
+        body: { status: 'paused' },
+      });
       expect(off.status).toBe(200);
-      const on = await t.api('PUT', '/api/admin/plans/referralCycle', { token: admin, body: { enabled: true } });
+      const on = await t.api('POST', '/api/admin/campaigns/referralCycle/status', {
+        token: admin,
+        body: { status: 'active' },
+      });
       expect(on.status).toBe(422);
       expect(on.body.error?.code).toBe('risk_acknowledgement_required');
-      const bad = await t.api('PUT', '/api/admin/plans/referralCycle', {
+      const bad = await t.api('PUT', '/api/admin/campaigns/referralCycle', {
         token: admin,
-        body: { enabled: true, acknowledgeRisk: true, params: { ratesBps: [20000] } },
+        body: { params: { ratesBps: [20000] } },
       });
       expect(bad.status).toBe(422);
       expect(bad.body.error?.code).toBe('invalid_parameter');
-      const tuned = await t.api('PUT', '/api/admin/plans/referralCycle', {
+      const acknowledged = await t.api('POST', '/api/admin/campaigns/referralCycle/status', {
         token: admin,
-        body: { enabled: true, acknowledgeRisk: true, params: { ratesBps: [1000, 2000, 7000] } },
+        body: { status: 'active', acknowledgeRisk: true },
       });
-      expect(tuned.status).toBe(200);
-      const plans = await t.api('GET', '/api/admin/plans', { token: admin });
-      const cycle = (plans.body.items as { code: string; acknowledgedBy: string; highRisk: boolean }[]).find(
-        (p) => p.code === 'referralCycle',
-      );
-      expect(cycle?.acknowledgedBy).toBe('staff:admin');
-      expect(cycle?.highRisk).toBe(true);
+      expect(acknowledged.status).toBe(200);
+      const campaign = acknowledged.body.campaign as { acknowledgedBy: string; highRisk: boolean; status: string };
+      expect(campaign).toMatchObject({ acknowledgedBy: 'staff:admin', highRisk: true, status: 'active' });
+      const log = await t.api('GET', '/api/admin/campaign-log?campaign=referralCycle', { token: admin });
+      const entries = log.body.items as { action: string; actor: string; acknowledgement: string | null }[];
+      expect(entries[0]).toMatchObject({ action: 'enable', actor: 'staff:admin' });
+      expect(entries[0]?.acknowledgement).toContain('SPEC 3.4');
+      expect(entries[1]).toMatchObject({ action: 'pause', acknowledgement: null });
     });
 
     it('rate-limits login attempts', async () => {

@@ -33,6 +33,8 @@ export interface StartTestOptions {
   /** Where uploads go; SQLite servers default to beside their database file (inside the test's temp dir). */
   uploadsDir?: string;
   uploadLimitBytes?: number;
+  /** Modules registering extra plans (test fixtures), handed to the server and its simulation workers. */
+  planModules?: string[];
 }
 
 /**
@@ -162,6 +164,7 @@ async function launch(
     paymentCheckIntervalMs: 0,
     ...(options.uploadsDir === undefined ? {} : { uploadsDir: options.uploadsDir }),
     ...(options.uploadLimitBytes === undefined ? {} : { uploadLimitBytes: options.uploadLimitBytes }),
+    ...(options.planModules === undefined ? {} : { planModules: options.planModules }),
   });
   let stopped = false;
   const stop = async (): Promise<void> => {
@@ -315,7 +318,21 @@ export async function buyAndReceive(
   adminToken: string,
   skuId: string,
 ): Promise<string> {
-  const created = await createOrder(t, shopper, skuId);
+  return buyItemsAndReceive(t, shopper, adminToken, [{ skuId, quantity: 1 }]);
+}
+
+/** The same for an order of several lines. */
+export async function buyItemsAndReceive(
+  t: TestServer,
+  shopper: string,
+  adminToken: string,
+  items: { skuId: string; quantity: number }[],
+): Promise<string> {
+  const created = await t.api('POST', '/api/shop/orders', {
+    token: shopper,
+    body: { items, address: ADDRESS },
+    headers: { 'idempotency-key': idemKey() },
+  });
   expect(created.status, JSON.stringify(created.body)).toBe(201);
   const orderId = (created.body.order as { id: string }).id;
   const pay = await t.api('POST', `/api/shop/orders/${orderId}/pay`, { token: shopper, body: { channel: 'sandbox' } });
@@ -360,23 +377,45 @@ export async function sandboxSecretOf(t: TestServer): Promise<string> {
   return row.value;
 }
 
-/** A product made by the admin for one test, so stock numbers are the test's own. */
+/**
+ * A product made by the admin for one test, so stock numbers are the test's own. `campaigns` adds it to the scope of
+ * those campaigns (the demo's are named after their plans: referralCycle, appreciationPool), a new version of each.
+ */
 export async function makeProduct(
   t: TestServer,
   adminToken: string,
-  input: { priceFen: number; stock: number; plans?: string[]; costFen?: number },
+  input: { priceFen: number; stock: number; campaigns?: string[]; costFen?: number; categoryId?: string },
 ): Promise<{ productId: string; skuId: string }> {
   const answer = await t.api('POST', '/api/admin/products', {
     token: adminToken,
     body: {
       title: `测试商品 ${idemKey()}`,
-      plans: input.plans ?? [],
+      ...(input.categoryId === undefined ? {} : { categoryId: input.categoryId }),
       skus: [{ name: '默认', priceFen: input.priceFen, costFen: input.costFen ?? 0, stock: input.stock }],
     },
   });
   expect(answer.status, JSON.stringify(answer.body)).toBe(200);
   const product = answer.body.product as { id: string; skus: { id: string }[] };
+  for (const campaign of input.campaigns ?? []) await addToScope(t, adminToken, campaign, product.id);
   return { productId: product.id, skuId: product.skus[0]?.id ?? '' };
+}
+
+/** Adds a product to a campaign's product scope (a new version of the campaign). */
+export async function addToScope(
+  t: TestServer,
+  adminToken: string,
+  campaign: string,
+  productId: string,
+): Promise<void> {
+  const current = await t.api('GET', `/api/admin/campaigns/${campaign}`, { token: adminToken });
+  expect(current.status, JSON.stringify(current.body)).toBe(200);
+  const scope = (current.body.campaign as { scope: { products: string[]; categories: string[] } | null }).scope;
+  if (scope === null) return;
+  const edit = await t.api('PUT', `/api/admin/campaigns/${campaign}`, {
+    token: adminToken,
+    body: { scope: { products: [...scope.products, productId], categories: scope.categories } },
+  });
+  expect(edit.status, JSON.stringify(edit.body)).toBe(200);
 }
 
 export async function skuStock(t: TestServer, adminToken: string, productId: string): Promise<number> {

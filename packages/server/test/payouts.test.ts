@@ -24,7 +24,7 @@ for (const backend of backends()) {
       m = await startPaidMall(backend);
       t = m.t;
       // Real money: the rebate of an invitee's order paid through WeChat Pay (10% of 1000 yuan).
-      const gift = await makeProduct(t, m.admin, { priceFen: 100_000, stock: 10, plans: ['referralCycle'] });
+      const gift = await makeProduct(t, m.admin, { priceFen: 100_000, stock: 10, campaigns: ['referralCycle'] });
       shopper = await registerShopper(t);
       const invitee = await registerShopper(t, shopper.inviteCode);
       for (const s of [shopper, invitee]) {

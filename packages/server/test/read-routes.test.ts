@@ -42,6 +42,12 @@ for (const backend of backends()) {
         userCount: 2,
         payoutsByPlan: { referralCycle: 10_000, appreciationPool: 0 },
       });
+      const campaigns = dashboard.body.campaigns as { id: string; payoutFen: number; facts: { key: string }[] }[];
+      expect(campaigns.map((c) => [c.id, c.payoutFen])).toEqual([
+        ['referralCycle', 10_000],
+        ['appreciationPool', 0],
+      ]);
+      expect(campaigns[0]?.facts.map((f) => f.key)).toEqual(['merchants']);
       expect((dashboard.body.salesByDay as { salesFen: number }[]).reduce((s, d) => s + d.salesFen, 0)).toBe(200_000);
       const pool = await t.api('GET', '/api/admin/pool', { token: admin });
       expect(pool.body).toMatchObject({ cashFen: 60_000, supplyUnits: 357_000_000 });
@@ -54,22 +60,24 @@ for (const backend of backends()) {
       expect(user.body).toMatchObject({
         inviteeCount: 1,
         wallet: { balanceFen: 10_000 },
-        cycle: { merchant: true, baseFen: 100_000, rewardCount: 1 },
+        cycles: [{ campaign: 'referralCycle', merchant: true, baseFen: 100_000, rewardCount: 1 }],
       });
       const invitees = await t.api('GET', `/api/admin/users/${a.id}/invitees`, { token: admin });
       expect(invitees.body.items).toEqual([{ id: b.id, phone: b.phone, merchant: true, inviteeCount: 0 }]);
       const plans = await t.api('GET', '/api/admin/plans', { token: admin });
-      const cycle = (plans.body.items as { code: string; inUse: boolean; schema: Record<string, unknown> }[]).find(
-        (p) => p.code === 'referralCycle',
-      );
-      expect(cycle?.inUse).toBe(true);
-      expect(cycle?.schema).toHaveProperty('ratesBps');
-      const frozen = await t.api('PUT', '/api/admin/plans/referralCycle', {
-        token: admin,
-        body: { enabled: true, params: { ratesBps: [500] } },
-      });
-      expect(frozen.status).toBe(409);
-      expect(frozen.body.error?.code).toBe('plan_in_use');
+      const catalog = plans.body.items as { code: string; schema: Record<string, unknown> }[];
+      // Every plan of core's registry, in settlement order (SPEC 3.5).
+      expect(catalog.map((p) => p.code)).toEqual([
+        'referralCycle',
+        'promotionCommission',
+        'levelDifferential',
+        'regionalAgent',
+        'cashback',
+        'queueRebate',
+        'dividendPool',
+        'appreciationPool',
+      ]);
+      expect(catalog[0]?.schema).toHaveProperty('ratesBps');
       const ledger = await t.api('GET', `/api/admin/ledger?account=user:${a.id}:wallet`, { token: admin });
       expect(ledger.body).toMatchObject({
         total: 1,
@@ -91,25 +99,35 @@ for (const backend of backends()) {
       const inCategory = await t.api('GET', `/api/shop/products?categoryId=${first?.id}`);
       expect((inCategory.body.items as { categoryId: string }[]).every((p) => p.categoryId === first?.id)).toBe(true);
       const rules = await t.api('GET', '/api/shop/rules');
-      expect((rules.body.plans as { code: string }[]).map((p) => p.code)).toEqual([
-        'referralCycle',
-        'appreciationPool',
+      const sections = rules.body.sections as {
+        plan: string;
+        campaign: string;
+        example: { fromToday: boolean; steps: { rewards: { amountFen: number }[] }[] };
+      }[];
+      expect(sections.map((s) => [s.plan, s.campaign])).toEqual([
+        ['referralCycle', 'referralCycle'],
+        ['appreciationPool', 'appreciationPool'],
       ]);
-      const steps = (rules.body.example as { steps: { rewards: { amountFen: number }[] }[] }).steps;
+      // The cycle's worked example, run by the engine on a fork of today's state: A buys, then B, C, D invited by A.
+      const steps = sections[0]?.example.steps ?? [];
+      expect(sections[0]?.example.fromToday).toBe(true);
       expect(steps.map((s) => s.rewards.reduce((x, r) => x + r.amountFen, 0))).toEqual([0, 10_000, 20_000, 70_000]);
       const history = await t.api('GET', '/api/shop/pool/price-history');
       expect((history.body.items as { priceFenPerPoint: number }[]).map((h) => h.priceFenPerPoint)).toEqual([
         142.8571, 168.0672,
       ]);
       const invitations = await t.api('GET', '/api/shop/me/invitations', { token: a.token });
-      expect(invitations.body.cycle).toMatchObject({
-        enabled: true,
-        merchant: true,
-        baseFen: 100_000,
-        rewardCount: 1,
-        ratesBps: [1000, 2000, 7000],
-        nextRateBps: 2000,
-      });
+      expect(invitations.body.cycles).toMatchObject([
+        {
+          campaign: 'referralCycle',
+          status: 'active',
+          merchant: true,
+          baseFen: 100_000,
+          rewardCount: 1,
+          ratesBps: [1000, 2000, 7000],
+          nextRateBps: 2000,
+        },
+      ]);
       const settings = await t.api('GET', '/api/shop/settings');
       expect(settings.body).toEqual({
         afterSalesDays: 0,

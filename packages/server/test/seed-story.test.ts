@@ -65,7 +65,7 @@ for (const backend of backends()) {
 
       const invitations = await t.api('GET', '/api/shop/me/invitations', { token: a.token });
       expect((invitations.body.invitees as unknown[]).length).toBe(3);
-      expect((invitations.body.cycle as { rewardCount: number }).rewardCount).toBe(3);
+      expect((invitations.body.cycles as { rewardCount: number }[])[0]?.rewardCount).toBe(3);
 
       await expectLedgerHealthy(t);
     });

@@ -37,7 +37,7 @@ for (const backend of backends()) {
       const { productId, skuId } = await makeProduct(t, admin, {
         priceFen: 800,
         stock: 2,
-        plans: ['appreciationPool'],
+        campaigns: ['appreciationPool'],
       });
       const shopper = await registerShopper(t);
       const unpaid = await createOrder(t, shopper.token, skuId);

@@ -24,7 +24,6 @@ export interface ProductForm {
   onShelf: boolean;
   /** Most units one shopper may hold in open orders; 0 = no limit. */
   purchaseLimit: number;
-  plans: string[];
   specs: SpecAttribute[];
   skus: SkuForm[];
 }
@@ -43,7 +42,6 @@ export function blankProductForm(): ProductForm {
     images: [],
     onShelf: true,
     purchaseLimit: 0,
-    plans: [],
     specs: [],
     skus: [{ ...blankSku(), name: '默认', stock: 100 }],
   };
@@ -60,7 +58,6 @@ export function productFormOf(p: AdminProduct): ProductForm {
     images: [...(p.images ?? [])],
     onShelf: p.onShelf,
     purchaseLimit: p.purchaseLimit ?? 0,
-    plans: [...p.plans],
     specs: (p.specs ?? []).map((s) => ({ name: s.name, values: [...s.values] })),
     skus: p.skus.map((s) => ({
       id: s.id,
@@ -128,7 +125,6 @@ export function productBodyOf(form: ProductForm) {
       : form.images,
     onShelf: form.onShelf,
     purchaseLimit: form.purchaseLimit,
-    plans: form.plans,
     specs: specs.map((s) => ({ name: s.name.trim(), values: s.values })),
     skus,
   };

@@ -14,7 +14,7 @@ const COMMANDS: Record<string, Command> = {
     load: () => import('./start'),
   },
   migrate: { summary: 'apply pending database migrations', load: () => import('./migrate') },
-  seed: { summary: 'write the demo catalog, plans and staff (once)', load: () => import('./seed') },
+  seed: { summary: 'write the demo catalog, campaigns and staff (once)', load: () => import('./seed') },
   backup: {
     summary: 'copy the database into a file, safely while the server runs',
     load: () => import('./backup'),

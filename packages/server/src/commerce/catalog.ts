@@ -1,4 +1,4 @@
-import { findPlan, specKey, specProblem, type SpecAttribute } from '@mall/core';
+import { specKey, specProblem, type SpecAttribute } from '@mall/core';
 import type { Db, Tx } from '../platform/db/database';
 import { inTx } from '../platform/db/database';
 import { fail } from '../platform/errors';
@@ -32,7 +32,6 @@ export interface Product {
   imageUrl: string;
   images: string[];
   onShelf: boolean;
-  plans: string[];
   /** Most units one shopper may hold in open orders (限购); 0 = no limit. */
   purchaseLimit: number;
   specs: SpecAttribute[];
@@ -89,7 +88,6 @@ export async function listProducts(
     imageUrl: p.image_url,
     images: JSON.parse(p.images) as string[],
     onShelf: p.on_shelf === 1n,
-    plans: JSON.parse(p.plans) as string[],
     purchaseLimit: Number(p.purchase_limit),
     specs: JSON.parse(p.specs) as SpecAttribute[],
     skus: byProduct.get(p.id) ?? [],
@@ -123,13 +121,8 @@ export interface ProductInput {
   images?: string[] | undefined;
   onShelf?: boolean | undefined;
   purchaseLimit?: number | undefined;
-  plans?: string[] | undefined;
   specs?: SpecAttribute[] | undefined;
   skus: SkuInput[];
-}
-
-function checkPlans(codes: readonly string[]): void {
-  for (const code of codes) if (findPlan(code) === undefined) fail('invalid_parameter', `unknown plan ${code}`);
 }
 
 async function checkCategory(trx: Tx, id: string | null | undefined): Promise<void> {
@@ -164,8 +157,6 @@ async function checkCodes(trx: Tx, productId: string, skus: SkuInput[]): Promise
 }
 
 export async function saveProduct(trx: Tx, id: string | undefined, input: ProductInput): Promise<Product> {
-  const plans = [...new Set(input.plans ?? [])];
-  checkPlans(plans);
   await checkCategory(trx, input.categoryId);
   const specs = (input.specs ?? []).map((s) => ({ name: s.name.trim(), values: s.values.map((v) => v.trim()) }));
   checkSkus(input, specs);
@@ -177,7 +168,6 @@ export async function saveProduct(trx: Tx, id: string | undefined, input: Produc
     image_url: input.imageUrl ?? '',
     images: JSON.stringify(input.images ?? (input.imageUrl ? [input.imageUrl] : [])),
     on_shelf: input.onShelf === false ? 0n : 1n,
-    plans: JSON.stringify(plans),
     purchase_limit: BigInt(input.purchaseLimit ?? 0),
     specs: JSON.stringify(specs),
   };

@@ -23,7 +23,6 @@ export interface OrderView {
     skuName: string;
     priceFen: bigint;
     quantity: bigint;
-    plans: string[];
     paidFen: bigint;
     refundedQuantity: bigint;
     refundedFen: bigint;
@@ -91,7 +90,6 @@ async function views(db: Db | Tx, rows: OrderRow[]): Promise<OrderView[]> {
         skuName: i.sku_name,
         priceFen: i.price_fen,
         quantity: i.quantity,
-        plans: JSON.parse(i.plans) as string[],
         paidFen: i.paid_fen,
         refundedQuantity: i.refunded_quantity,
         refundedFen: i.refunded_fen,

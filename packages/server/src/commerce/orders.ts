@@ -83,7 +83,7 @@ const skuLineSelect = [
   'products.id as product_id',
   'products.title',
   'products.on_shelf',
-  'products.plans',
+  'products.category_id',
   'products.purchase_limit',
 ] as const;
 
@@ -228,7 +228,7 @@ async function insertOrder(
       sku_name: row.sku_name,
       price_fen: row.price_fen,
       quantity,
-      plans: row.plans,
+      category_id: row.category_id,
       paid_fen: row.price_fen * quantity,
     };
   });
@@ -270,7 +270,6 @@ async function insertOrder(
       skuName: i.sku_name,
       priceFen: i.price_fen,
       quantity: i.quantity,
-      plans: JSON.parse(i.plans) as string[],
       paidFen: i.paid_fen,
       refundedQuantity: 0n,
       refundedFen: 0n,

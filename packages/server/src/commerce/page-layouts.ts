@@ -100,11 +100,14 @@ export type ResolvedSection =
   | { type: 'products'; title: string; products: Product[] }
   | { type: 'campaign'; title: string; plan: string; text: string; imageUrl: string; products: Product[] };
 
+/** The plan codes of the live campaigns covering a product (campaigns are the incentives' business: asked, not read). */
+export type PlansOfProduct = (product: Product) => readonly string[];
+
 /**
  * Each section with what it shows: products on the shelf only (a product taken off the shelf drops out of every
  * section), and a product once per page (a later section skips the ones an earlier section showed).
  */
-export async function resolveLayout(db: Db | Tx, layout: Layout): Promise<ResolvedSection[]> {
+export async function resolveLayout(db: Db | Tx, layout: Layout, plansOf: PlansOfProduct): Promise<ResolvedSection[]> {
   const onShelf = await listProducts(db, { onShelfOnly: true });
   const byId = new Map(onShelf.map((p) => [p.id, p]));
   const categories = await listCategories(db);
@@ -140,7 +143,10 @@ export async function resolveLayout(db: Db | Tx, layout: Layout): Promise<Resolv
         products: take(products, s.source === 'manual' ? undefined : s.limit),
       });
     } else if (s.type === 'campaign') {
-      const products = onShelf.filter((p) => (s.plan === '' ? p.plans.length > 0 : p.plans.includes(s.plan)));
+      const products = onShelf.filter((p) => {
+        const plans = plansOf(p);
+        return s.plan === '' ? plans.length > 0 : plans.includes(s.plan);
+      });
       resolved.push({ ...s, products: take(products) });
     } else resolved.push(s);
   }

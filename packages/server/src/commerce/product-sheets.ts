@@ -18,7 +18,6 @@ const COLUMNS = [
   ['category', '分类'],
   ['onShelf', '上架'],
   ['purchaseLimit', '限购'],
-  ['plans', '营销模式'],
   ['imageUrl', '主图'],
   ['specs', '规格'],
   ['description', '描述'],
@@ -71,7 +70,6 @@ export async function productSheetRows(db: Db): Promise<string[][]> {
         category: categoryPath(categories, p.categoryId),
         onShelf: p.onShelf ? '1' : '0',
         purchaseLimit: String(p.purchaseLimit),
-        plans: p.plans.join(','),
         imageUrl: p.imageUrl,
         specs: specsText(p.specs),
         description: p.description,
@@ -179,7 +177,6 @@ function productInput(lines: Line[], categories: Category[], existing: Product |
       specValues: values === '' ? [] : values.split('/').map((v) => v.trim()),
     };
   });
-  const plans = first.get('plans');
   return {
     title: first.get('title'),
     subtitle: first.get('subtitle'),
@@ -193,7 +190,6 @@ function productInput(lines: Line[], categories: Category[], existing: Product |
       first.get('purchaseLimit') === ''
         ? 0
         : Number(wholeNumber(first.get('purchaseLimit'), 'purchaseLimit', 100_000n)),
-    plans: plans === '' ? [] : plans.split(',').map((p) => p.trim()),
     specs,
     skus,
   };

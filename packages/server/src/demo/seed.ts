@@ -1,14 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import type { Db } from '../platform/db/database';
-import { inTx } from '../platform/db/database';
 import { createCategory, saveProduct } from '../commerce/catalog';
 import { createStaff, setStaffPassword } from '../platform/identity/staff';
 import { hashPassword } from '../platform/passwords';
-import { updatePlan } from '../incentives/plans';
+import type { Sequencer } from '../incentives/incentive-log';
+import { createCampaignIn, setCampaignStatusIn } from '../incentives/campaign-commands';
 
 /**
- * Demo data, written once (a `seeded` flag in kv): a catalog around the 1000-yuan gift pack, the two seed plans
- * enabled with the SPEC 3.4 acknowledgement on record, and staff `admin`, `operator`, `finance`.
+ * Demo data, written once (a `seeded` flag in kv): a catalog around the 1000-yuan gift pack, two campaigns on it
+ * (the referral cycle and the appreciation pool, ids named after their plans so the demo reads easily) enabled with
+ * the SPEC 3.4 acknowledgement on record, and staff `admin`, `operator`, `finance`.
  * Without MALL_ADMIN_PASSWORD the demo password is generated once and kept in kv so every start prints the same
  * one; staff share it in the demo. Set MALL_ADMIN_PASSWORD (or change passwords) for anything real.
  */
@@ -21,7 +22,6 @@ const PRODUCTS = [
     price: 100_000n,
     cost: 40_000n,
     stock: 100_000n,
-    plans: ['referralCycle', 'appreciationPool'],
     sku: '标准装',
   },
   {
@@ -32,7 +32,6 @@ const PRODUCTS = [
     price: 36_800n,
     cost: 22_000n,
     stock: 500n,
-    plans: [],
     sku: '250g 罐装',
   },
   {
@@ -43,7 +42,6 @@ const PRODUCTS = [
     price: 8_990n,
     cost: 6_000n,
     stock: 1_000n,
-    plans: [],
     sku: '5kg',
   },
   {
@@ -54,7 +52,6 @@ const PRODUCTS = [
     price: 5_990n,
     cost: 3_500n,
     stock: 800n,
-    plans: [],
     sku: '10 斤',
   },
   {
@@ -65,7 +62,6 @@ const PRODUCTS = [
     price: 29_900n,
     cost: 18_000n,
     stock: 300n,
-    plans: [],
     sku: '曜石黑',
   },
   {
@@ -76,7 +72,6 @@ const PRODUCTS = [
     price: 12_900n,
     cost: 7_000n,
     stock: 400n,
-    plans: [],
     sku: '1.7L',
   },
   {
@@ -87,7 +82,6 @@ const PRODUCTS = [
     price: 4_990n,
     cost: 2_500n,
     stock: 2_000n,
-    plans: [],
     sku: '3 条装',
   },
 ] as const;
@@ -104,14 +98,20 @@ export interface SeedResult {
   seededNow: boolean;
 }
 
-export async function seedDemo(db: Db, adminPassword?: string): Promise<SeedResult> {
+const CAMPAIGNS = [
+  { id: 'referralCycle', plan: 'referralCycle', name: '礼包推三返一 Gift pack referral cycle' },
+  { id: 'appreciationPool', plan: 'appreciationPool', name: '礼包消费增值 Gift pack appreciation pool' },
+] as const;
+
+/** Runs under the sequencer (campaigns are events in the incentive log), in one transaction with everything else. */
+export async function seedDemo(db: Db, sequencer: Sequencer, adminPassword?: string): Promise<SeedResult> {
   // Only a generated demo password is kept (so restarts can print it); one given by MALL_ADMIN_PASSWORD never is.
   const stored = await db.selectFrom('kv').select('value').where('key', '=', 'demo_admin_password').executeTakeFirst();
   const generated =
     adminPassword === undefined && stored === undefined ? randomBytes(9).toString('base64url') : undefined;
   const password = adminPassword ?? stored?.value ?? generated;
   const hash = password === undefined ? undefined : await hashPassword(password);
-  return inTx(db, async (trx) => {
+  return sequencer.run(async (trx, batch, engine) => {
     const seeded = await trx.selectFrom('kv').select('value').where('key', '=', 'seeded').executeTakeFirst();
     if (seeded) {
       if (adminPassword !== undefined && hash !== undefined) {
@@ -132,21 +132,25 @@ export async function seedDemo(db: Db, adminPassword?: string): Promise<SeedResu
         .onConflict((oc) => oc.column('key').doUpdateSet({ value: password }))
         .execute();
     }
-    await updatePlan(trx, 'referralCycle', { enabled: true, acknowledgeRisk: true }, 'seed');
-    await updatePlan(trx, 'appreciationPool', { enabled: true, acknowledgeRisk: true }, 'seed');
     const categories = [];
     for (const name of CATEGORIES) categories.push(await createCategory(trx, name));
+    const productIds = new Map<string, string>();
     for (const p of PRODUCTS) {
-      await saveProduct(trx, undefined, {
+      const saved = await saveProduct(trx, undefined, {
         title: p.title,
         subtitle: p.subtitle,
         description: `${p.title}：${p.subtitle}。`,
         categoryId: categories[p.cat]?.id ?? null,
         imageUrl: productImageUrl(p.key),
         onShelf: true,
-        plans: [...p.plans],
         skus: [{ name: p.sku, priceFen: p.price, costFen: p.cost, stock: p.stock }],
       });
+      productIds.set(p.key, saved.id);
+    }
+    const gift = productIds.get('gift') ?? '';
+    for (const c of CAMPAIGNS) {
+      await createCampaignIn(trx, batch, engine, { ...c, scope: { products: [gift] } }, 'seed');
+      await setCampaignStatusIn(trx, c.id, 'active', true, 'seed');
     }
     await trx.insertInto('kv').values({ key: 'seeded', value: new Date().toISOString() }).execute();
     return { adminPassword: password, seededNow: true };

@@ -3,6 +3,7 @@ import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } f
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import rateLimit from '@fastify/rate-limit';
+import { planParamsComponents } from '../incentives/plans';
 import { ERRORS, Failure } from '../platform/errors';
 import { toWire } from '../platform/json';
 import { MethodTable, clientErrorHandler, errorBody, errorOutcome, notFound, routerError } from './framework-errors';
@@ -147,6 +148,8 @@ export async function buildApp(ctx: AppContext, options: AppOptions): Promise<Fa
       },
       components: {
         securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
+        // One schema per registered plan, so a plan added to core's registry documents its own parameters.
+        schemas: planParamsComponents(),
       },
       security: [{ bearer: [] }],
     },

@@ -46,7 +46,7 @@ export interface OperationSpec {
 }
 
 export type EntityKind =
-  'product' | 'category' | 'order' | 'withdrawal' | 'plan' | 'settings' | 'staff' | 'role' | 'layout' | 'upload';
+  'product' | 'category' | 'order' | 'withdrawal' | 'campaign' | 'settings' | 'staff' | 'role' | 'layout' | 'upload';
 
 export interface AppContext {
   store: Store;

@@ -2,7 +2,7 @@ import { getProduct } from '../commerce/catalog';
 import { findCategory } from '../commerce/categories';
 import { getOrderView } from '../commerce/order-views';
 import { findWithdrawal } from '../money/withdrawals';
-import { loadPlans } from '../incentives/plans';
+import { campaignJson, findCampaign } from '../incentives/campaigns';
 import { loadSettings, settingsJson } from '../platform/settings';
 import { staffListing } from '../platform/identity/staff';
 import { getRole } from '../platform/identity/roles';
@@ -34,9 +34,9 @@ export const SNAPSHOTS: Record<EntityKind, Snapshot> = {
       return { id: o.id, status: o.status, amountFen: o.amountFen, refund: o.refund, shipment: o.shipment };
     }),
   withdrawal: (ctx, id) => findWithdrawal(ctx.store.db, id),
-  plan: async (ctx, code) => {
-    const plan = (await loadPlans(ctx.store.db)).find((p) => p.code === code);
-    return plan === undefined ? undefined : { ...plan };
+  campaign: async (ctx, id) => {
+    const campaign = await findCampaign(ctx.store.db, id);
+    return campaign === undefined ? undefined : campaignJson(campaign);
   },
   settings: async (ctx) => settingsJson(await loadSettings(ctx.store.db)),
   staff: (ctx, id) => orMissing(() => staffListing(ctx.store.db, id)),

@@ -15,6 +15,7 @@ import { adminCatalogRoutes } from './admin/catalog';
 import { adminOrderRoutes } from './admin/orders';
 import { adminUserRoutes } from './admin/users';
 import { adminPlanRoutes } from './admin/plans';
+import { adminCampaignRoutes } from './admin/campaigns';
 import { adminFinanceRoutes } from './admin/finance';
 import { adminSettingsRoutes } from './admin/settings';
 import { adminAfterSaleRoutes } from './admin/after-sales';
@@ -62,6 +63,7 @@ const ADMIN: readonly RouteModule[] = [
   adminDecorationRoutes,
   adminUserRoutes,
   adminPlanRoutes,
+  adminCampaignRoutes,
   adminFinanceRoutes,
   adminSettingsRoutes,
   adminAfterSaleRoutes,

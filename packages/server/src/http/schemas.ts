@@ -75,7 +75,6 @@ const orderItem = obj({
   skuName: str(),
   priceFen: int(),
   quantity: int(),
-  plans: arr(str()),
   paidFen: int(),
   refundedQuantity: int(),
   refundedFen: int(),
@@ -131,20 +130,32 @@ export const productSchema: Schema = obj(
     categoryId: nullable(str()),
     onShelf: bool,
     skus: arr(skuSchema),
-    plans: arr(str()),
     purchaseLimit: int(),
     specs: specsSchema,
   },
-  ['id', 'title', 'skus', 'plans'],
+  ['id', 'title', 'skus'],
+);
+
+/** A campaign as shoppers see it on a product: what plan it runs and where its rules are. */
+export const publicCampaignSchema: Schema = obj(
+  { id: str(), plan: str(), name: str(), title: obj({ zh: str(), en: str() }), endsAt: nullable(str()) },
+  ['id', 'plan', 'name'],
 );
 
 export const publicSkuSchema: Schema = obj(
   { id: str(), name: str(), priceFen: int(), stock: int(), imageUrl: str(), specValues: arr(str()) },
   ['id', 'priceFen', 'stock'],
 );
+/** `plans` are the plan codes of the live campaigns covering the product (SPEC 6), `campaigns` those campaigns. */
 export const publicProductSchema: Schema = {
   ...productSchema,
-  properties: { ...(productSchema.properties as Schema), skus: arr(publicSkuSchema) },
+  properties: {
+    ...(productSchema.properties as Schema),
+    skus: arr(publicSkuSchema),
+    plans: arr(str()),
+    campaigns: arr(publicCampaignSchema),
+  },
+  required: ['id', 'title', 'skus', 'plans'],
 };
 
 export const walletSchema: Schema = obj(
@@ -152,12 +163,24 @@ export const walletSchema: Schema = obj(
     balanceFen: int(),
     simulatedFen: int(),
     pendingFen: int(),
-    entries: arr(obj({ id: str(), amountFen: int(), reason: str(), orderId: nullable(str()), createdAt: str() })),
+    entries: arr(
+      obj({
+        id: str(),
+        amountFen: int(),
+        reason: str(),
+        orderId: nullable(str()),
+        createdAt: str(),
+        plan: nullable(str()),
+        campaign: nullable(str()),
+        label: nullable(obj({ zh: str(), en: str() })),
+      }),
+    ),
   },
   ['balanceFen', 'pendingFen', 'entries'],
 );
 
 export const positionSchema: Schema = obj({
+  campaign: str(),
   orderId: str(),
   userId: str(),
   units: int(),
@@ -169,8 +192,25 @@ export const positionSchema: Schema = obj({
   createdAt: str(),
 });
 
+const poolSchema: Schema = obj({
+  campaign: str(),
+  name: str(),
+  status: str(),
+  cashFen: int(),
+  supplyUnits: int(),
+  priceFenPerPoint: { type: 'number' },
+});
+
+/** The top-level pool numbers are the asked pool's, or the default pool's; `pools` lists every pool shown. */
 export const positionsSchema: Schema = obj(
-  { priceFenPerPoint: { type: 'number' }, cashFen: int(), supplyUnits: int(), positions: arr(positionSchema) },
+  {
+    campaign: nullable(str()),
+    priceFenPerPoint: { type: 'number' },
+    cashFen: int(),
+    supplyUnits: int(),
+    pools: arr(poolSchema),
+    positions: arr(positionSchema),
+  },
   ['priceFenPerPoint', 'positions'],
 );
 
@@ -192,7 +232,7 @@ export const withdrawalSchema: Schema = obj({
   failureReason: nullable(str()),
 });
 
-export const redeemAnswer: Schema = obj({ grossFen: int(), feeFen: int(), paidFen: int() }, [
+export const redeemAnswer: Schema = obj({ campaign: str(), grossFen: int(), feeFen: int(), paidFen: int() }, [
   'grossFen',
   'feeFen',
   'paidFen',

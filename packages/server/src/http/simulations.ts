@@ -32,6 +32,24 @@ const generateSchema = {
     repeatBps: { type: 'integer', minimum: 0, maximum: 10_000, default: 0 },
     redeemBps: { type: 'integer', minimum: 0, maximum: 10_000, default: 0 },
     redeemUnits: { type: 'integer', minimum: 1, maximum: 1_000_000_000_000, default: 10_000_000 },
+    levelsFen: {
+      type: 'array',
+      items: { type: 'integer', minimum: 0, maximum: 1_000_000_000_000 },
+      maxItems: 20,
+    },
+    setLevelBps: { type: 'integer', minimum: 0, maximum: 10_000 },
+    regions: {
+      type: 'object',
+      required: ['provinces', 'cities', 'districts'],
+      additionalProperties: false,
+      properties: {
+        provinces: { type: 'integer', minimum: 0, maximum: 100 },
+        cities: { type: 'integer', minimum: 0, maximum: 100 },
+        districts: { type: 'integer', minimum: 0, maximum: 100 },
+      },
+    },
+    agents: { type: 'integer', minimum: 0, maximum: 100_000 },
+    periodOrders: { type: 'integer', minimum: 0, maximum: 10_000_000 },
   },
 } as const;
 

@@ -1,17 +1,9 @@
-import {
-  APPRECIATION_POOL,
-  Engine,
-  memberFromRecord,
-  poolCash,
-  poolFromRecord,
-  positionFromRecord,
-  type AppreciationPoolInstance,
-} from '@mall/core';
+import { diffRecords, parseAccount, replayForAudit, type EngineEvent, type TransferEffect } from '@mall/core';
 import { sql } from 'kysely';
 import type { Db } from '../platform/db/database';
 import { forEachEvent, toEngineEvent } from './incentive-log';
-import { engineConfigOf, loadPlans } from './plans';
 import { isUserWallet } from '../money/ledger';
+import { loadRecords } from './plan-records';
 
 export interface Difference {
   kind: string;
@@ -26,101 +18,100 @@ export interface AuditReport {
   differences: Difference[];
 }
 
-const ENGINE_REASONS = ['referralCycle', 'appreciationExit', 'appreciationRedeem', 'poolContribution'];
+/** The whole log, in order, as engine events (the replay is core's, which takes a list). */
+export async function loadEvents(db: Db): Promise<EngineEvent[]> {
+  const events: EngineEvent[] = [];
+  let expected = 0n;
+  await forEachEvent(db, 0n, (row) => {
+    if (row.seq !== expected) throw new Error(`event log gap: expected seq ${expected}, found ${row.seq}`);
+    expected += 1n;
+    events.push(toEngineEvent(row));
+  });
+  return events;
+}
+
+function transferText(t: { from: string; to: string; amountFen: bigint; campaign: string | null; version: unknown }) {
+  return `${t.from} -> ${t.to} ${t.amountFen} (${t.campaign ?? '-'} v${String(t.version ?? '-')})`;
+}
 
 /**
- * Replays the incentive event log through a fresh engine and compares, to the fen, with what is stored: every
- * engine transfer in the ledger (and no others), positions, pool state, referral progress; then the ledger on its
- * own: each account's balance equals its transfers, all balances sum to zero, no wallet is negative.
+ * Replays the incentive event log through a fresh engine (core's replayForAudit) and compares, to the fen, with what
+ * is stored: every engine transfer in the ledger (and no others) with its campaign and version, every plan record
+ * (core's diffRecords), and each campaign account's balance against the replay's flows into and out of it; then the
+ * ledger on its own: each account's balance equals its transfers, all balances sum to zero, no wallet is negative.
  */
 export async function runAudit(db: Db): Promise<AuditReport> {
   const differences: Difference[] = [];
   const diff = (kind: string, key: string, expected: unknown, actual: unknown): void => {
     differences.push({ kind, key, expected: String(expected), actual: String(actual) });
   };
-  const engine = new Engine(engineConfigOf(await loadPlans(db)));
-  const transfers = new Map<string, { from: string; to: string; amountFen: bigint }>();
-  const positions = new Map<
-    string,
-    { user: string; units: bigint; capFen: bigint; realizedFen: bigint; paidFen: bigint; status: string }
-  >();
-  const progress = new Map<string, { merchant: boolean; baseFen: bigint; rewardCount: number }>();
-  let pool: { cashFen: bigint; supplyUnits: bigint } | undefined;
-  let events = 0;
-  await forEachEvent(db, 0n, (row) => {
-    if (row.seq !== BigInt(events)) diff('event_log', `seq ${events}`, events, row.seq);
-    events += 1;
-    for (const e of engine.apply(toEngineEvent(row))) {
-      if (e.type === 'transfer') transfers.set(e.id, { from: e.from, to: e.to, amountFen: e.amountFen });
-      if (e.type !== 'record') continue;
-      const position = positionFromRecord(e);
-      const member = memberFromRecord(e);
-      const poolRecord = poolFromRecord(e);
-      if (position !== undefined) positions.set(position.order, position);
-      else if (member !== undefined) progress.set(member.user, member);
-      else if (poolRecord !== undefined) pool = poolRecord;
-    }
-  });
+  const legacy = await db.selectFrom('kv').select('value').where('key', '=', 'incentive_log_legacy').executeTakeFirst();
+  if (legacy !== undefined) {
+    diff(
+      'event_log',
+      'legacy',
+      'a log in the campaigns format',
+      `${legacy.value} events from before campaigns (re-seed)`,
+    );
+  }
+  let events: EngineEvent[];
+  try {
+    events = await loadEvents(db);
+  } catch (error) {
+    return {
+      ok: false,
+      events: 0,
+      differences: [{ kind: 'event_log', key: '', expected: 'contiguous', actual: String(error) }],
+    };
+  }
+  let replay: ReturnType<typeof replayForAudit>;
+  try {
+    replay = replayForAudit({ levels: [], campaigns: [] }, events);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    return {
+      ok: false,
+      events: events.length,
+      differences: [{ kind: 'replay', key: '', expected: 'replays', actual: message }],
+    };
+  }
 
   const stored = await db
     .selectFrom('transfers')
-    .select(['id', 'from_account', 'to_account', 'amount_fen'])
-    .where('reason', 'in', ENGINE_REASONS)
+    .select(['id', 'from_account', 'to_account', 'amount_fen', 'plan', 'campaign', 'version'])
+    .where('plan', 'is not', null)
     .execute();
   const seen = new Set<string>();
   for (const t of stored) {
     seen.add(t.id);
-    const want = transfers.get(t.id);
-    if (want === undefined) diff('transfer', t.id, 'absent', `${t.from_account} -> ${t.to_account} ${t.amount_fen}`);
-    else if (want.from !== t.from_account || want.to !== t.to_account || want.amountFen !== t.amount_fen) {
-      diff(
-        'transfer',
-        t.id,
-        `${want.from} -> ${want.to} ${want.amountFen}`,
-        `${t.from_account} -> ${t.to_account} ${t.amount_fen}`,
-      );
+    const want: TransferEffect | undefined = replay.transfers.get(t.id);
+    const actual = transferText({
+      from: t.from_account,
+      to: t.to_account,
+      amountFen: t.amount_fen,
+      campaign: t.campaign,
+      version: t.version,
+    });
+    if (want === undefined) diff('transfer', t.id, 'absent', actual);
+    else if (transferText({ ...want, version: BigInt(want.version) }) !== actual || want.plan !== t.plan) {
+      diff('transfer', t.id, transferText({ ...want, version: BigInt(want.version) }), actual);
     }
   }
-  for (const [id, want] of transfers)
-    if (!seen.has(id)) diff('transfer', id, `${want.from} -> ${want.to} ${want.amountFen}`, 'absent');
+  for (const [id, want] of replay.transfers) if (!seen.has(id)) diff('transfer', id, transferText(want), 'absent');
 
-  const storedPositions = await db.selectFrom('positions').selectAll().execute();
-  const seenPositions = new Set<string>();
-  for (const p of storedPositions) {
-    seenPositions.add(p.order_id);
-    const want = positions.get(p.order_id);
-    const actual = `${p.user_id} units=${p.units} cap=${p.cap_fen} realized=${p.realized_fen} paid=${p.paid_fen} ${p.status}`;
-    if (want === undefined) diff('position', p.order_id, 'absent', actual);
-    else {
-      const expected = `${want.user} units=${want.units} cap=${want.capFen} realized=${want.realizedFen} paid=${want.paidFen} ${want.status}`;
-      if (expected !== actual) diff('position', p.order_id, expected, actual);
-    }
+  for (const d of diffRecords(replay.records, await loadRecords(db))) {
+    diff('record', `${d.key.campaign}/${d.key.kind}/${d.key.key}`, d.expected, d.actual);
   }
-  for (const [order, want] of positions)
-    if (!seenPositions.has(order)) diff('position', order, `${want.user} units=${want.units}`, 'absent');
 
-  const storedProgress = await db.selectFrom('referral_progress').selectAll().execute();
-  const seenProgress = new Set<string>();
-  for (const p of storedProgress) {
-    seenProgress.add(p.user_id);
-    const want = progress.get(p.user_id);
-    const actual = `merchant=${p.merchant === 1n} base=${p.base_fen} rewards=${p.reward_count}`;
-    const expected =
-      want === undefined ? 'absent' : `merchant=${want.merchant} base=${want.baseFen} rewards=${want.rewardCount}`;
-    if (expected !== actual) diff('referral_progress', p.user_id, expected, actual);
-  }
-  for (const user of progress.keys()) if (!seenProgress.has(user)) diff('referral_progress', user, 'present', 'absent');
-
-  const enginePool = (engine.campaign(APPRECIATION_POOL) as AppreciationPoolInstance | undefined)?.state;
-  const storedPool = await db
-    .selectFrom('pool_state')
-    .selectAll()
-    .where('plan', '=', APPRECIATION_POOL)
-    .executeTakeFirst();
-  const expectedPool = `cash=${enginePool?.cashFen ?? 0n} supply=${enginePool?.supplyUnits ?? 0n}`;
-  const actualPool = `cash=${storedPool?.cash_fen ?? 0n} supply=${storedPool?.supply_units ?? 0n}`;
-  if (pool !== undefined || storedPool !== undefined) {
-    if (expectedPool !== actualPool) diff('pool', APPRECIATION_POOL, expectedPool, actualPool);
+  // Money a campaign holds: its accounts move only by engine transfers, so each balance is the replay's net flow.
+  const campaignFlows = new Map<string, bigint>();
+  const flow = (address: string, delta: bigint): void => {
+    if (parseAccount(address)?.kind === 'campaign')
+      campaignFlows.set(address, (campaignFlows.get(address) ?? 0n) + delta);
+  };
+  for (const t of replay.transfers.values()) {
+    flow(t.from, -t.amountFen);
+    flow(t.to, t.amountFen);
   }
 
   // The ledger by itself: balances (and their simulated parts) are the fold of transfers, both sum to zero, wallets
@@ -152,25 +143,30 @@ export async function runAudit(db: Db): Promise<AuditReport> {
   for (const a of accounts) {
     total += a.balance_fen;
     simulatedTotal += a.simulated_fen;
+    if (parseAccount(a.address) === undefined)
+      diff('unknown_account', a.address, 'in the chart of accounts', 'unknown');
     if (isUserWallet(a.address) && a.balance_fen < 0n) diff('negative_wallet', a.address, '>= 0', a.balance_fen);
     if (isUserWallet(a.address) && (a.simulated_fen < 0n || a.simulated_fen > a.balance_fen))
       diff('wallet_simulated', a.address, `0..${a.balance_fen}`, a.simulated_fen);
+    if (parseAccount(a.address)?.kind === 'campaign' && !campaignFlows.has(a.address) && a.balance_fen !== 0n)
+      diff('campaign_account', a.address, 0n, a.balance_fen);
+  }
+  for (const [address, expected] of campaignFlows) {
+    const actual = balances.get(address) ?? 0n;
+    if (actual !== expected) diff('campaign_account', address, expected, actual);
   }
   if (total !== 0n) diff('ledger_total', 'all accounts', 0n, total);
   if (simulatedTotal !== 0n) diff('ledger_simulated_total', 'all accounts', 0n, simulatedTotal);
   const flowByAccount = new Map(flows.map((f) => [f.account, { sum: BigInt(f.sum), simulated: BigInt(f.simulated) }]));
-  for (const [account, flow] of flowByAccount) {
+  for (const [account, f] of flowByAccount) {
     const balance = balances.get(account) ?? 0n;
-    if (balance !== flow.sum) diff('account_balance', account, flow.sum, balance);
+    if (balance !== f.sum) diff('account_balance', account, f.sum, balance);
     const simulated = simulatedBalances.get(account) ?? 0n;
-    if (simulated !== flow.simulated) diff('account_simulated', account, flow.simulated, simulated);
+    if (simulated !== f.simulated) diff('account_simulated', account, f.simulated, simulated);
   }
   for (const [account, balance] of balances)
     if (!flowByAccount.has(account) && (balance !== 0n || (simulatedBalances.get(account) ?? 0n) !== 0n))
       diff('account_balance', account, 0n, balance);
-  const poolAccount = balances.get(poolCash(APPRECIATION_POOL)) ?? 0n;
-  if (poolAccount !== (enginePool?.cashFen ?? 0n))
-    diff('pool_account', poolCash(APPRECIATION_POOL), enginePool?.cashFen ?? 0n, poolAccount);
 
-  return { ok: differences.length === 0, events, differences };
+  return { ok: differences.length === 0, events: events.length, differences };
 }

@@ -1,55 +1,113 @@
-import { APPRECIATION_POOL } from '@mall/core';
+import { PLANS, findPlan, planOfRewardKind } from '@mall/core';
 import { sql } from 'kysely';
 import type { Db } from '../platform/db/database';
 import { countShoppers } from '../platform/identity/shoppers';
 import { salesFigures } from '../commerce/order-views';
-import { poolView, priceHistory } from './pool';
+import type { Sequencer } from './incentive-log';
+import { loadCampaigns } from './campaigns';
+import { poolViews, priceHistory } from './pool';
 
-/** What each plan paid out, and the pool's exits by day, from the ledger's engine transfers. */
+/** Every reward kind a registered plan can credit to a wallet: the ledger's payouts are the transfers of these. */
+function rewardKinds(): string[] {
+  return PLANS.flatMap((p) => Object.keys(p.rewardKinds));
+}
+
+/** What each plan, campaign and reward kind paid out, and the payouts by day, from the ledger's engine transfers. */
 async function payoutFigures(db: Db) {
-  const payouts = await db
-    .selectFrom('transfers')
-    .select(['reason', (eb) => eb.fn.sum<bigint>('amount_fen').as('fen')])
-    .where('reason', 'in', ['referralCycle', 'appreciationExit', 'appreciationRedeem'])
-    .groupBy('reason')
-    .execute();
-  const payoutsByPlan: Record<string, bigint> = { referralCycle: 0n, appreciationPool: 0n };
-  for (const p of payouts) {
-    const code = p.reason === 'referralCycle' ? 'referralCycle' : APPRECIATION_POOL;
-    payoutsByPlan[code] = (payoutsByPlan[code] ?? 0n) + BigInt(p.fen);
-  }
-  const exitDay = sql<string>`substr(created_at, 1, 10)`;
-  const exitsByDay = await db
+  const kinds = rewardKinds();
+  const rows = await db
     .selectFrom('transfers')
     .select([
-      exitDay.as('day'),
+      'plan',
+      'campaign',
+      'reason',
+      (eb) => eb.fn.countAll<bigint>().as('count'),
+      (eb) => eb.fn.sum<bigint>('amount_fen').as('fen'),
+    ])
+    .where('plan', 'is not', null)
+    .where('reason', 'in', kinds)
+    .groupBy(['plan', 'campaign', 'reason'])
+    .execute();
+  const payoutsByPlan: Record<string, bigint> = Object.fromEntries(PLANS.map((p) => [p.code, 0n]));
+  const byCampaign = new Map<string, { plan: string; fen: bigint; kinds: Map<string, bigint> }>();
+  for (const r of rows) {
+    const plan = r.plan ?? '';
+    const fen = BigInt(r.fen);
+    payoutsByPlan[plan] = (payoutsByPlan[plan] ?? 0n) + fen;
+    const entry = byCampaign.get(r.campaign ?? '') ?? { plan, fen: 0n, kinds: new Map<string, bigint>() };
+    entry.fen += fen;
+    entry.kinds.set(r.reason, (entry.kinds.get(r.reason) ?? 0n) + fen);
+    byCampaign.set(r.campaign ?? '', entry);
+  }
+  const day = sql<string>`substr(created_at, 1, 10)`;
+  const byDay = await db
+    .selectFrom('transfers')
+    .select([
+      day.as('day'),
+      'reason',
       (eb) => eb.fn.countAll<bigint>().as('count'),
       (eb) => eb.fn.sum<bigint>('amount_fen').as('paidFen'),
     ])
-    .where('reason', '=', 'appreciationExit')
-    .groupBy(exitDay)
-    .orderBy(exitDay)
+    .where('plan', 'is not', null)
+    .where('reason', 'in', kinds)
+    .groupBy([day, 'reason'])
+    .orderBy(day)
     .execute();
   return {
     payoutsByPlan,
-    exitsByDay: exitsByDay.map((d) => ({ day: d.day, count: d.count, paidFen: BigInt(d.paidFen) })),
+    byCampaign,
+    payoutsByDay: byDay.map((d) => ({
+      day: d.day,
+      kind: d.reason,
+      label: planOfRewardKind(d.reason)?.label ?? { zh: d.reason, en: d.reason },
+      count: BigInt(d.count),
+      paidFen: BigInt(d.paidFen),
+    })),
   };
 }
 
-/** Sales, payouts and the pool at a glance. */
-export async function dashboardView(db: Db) {
+/** Sales, payouts per plan and per campaign (from the registry's labels), each campaign's facts, the pools. */
+export async function dashboardView(db: Db, sequencer: Sequencer) {
   const sales = await salesFigures(db);
   const userCount = await countShoppers(db);
-  const { payoutsByPlan, exitsByDay } = await payoutFigures(db);
+  const { payoutsByPlan, byCampaign, payoutsByDay } = await payoutFigures(db);
+  const campaigns = await loadCampaigns(db);
+  const facts = await sequencer.snapshot((engine) => new Map(campaigns.map((c) => [c.id, engine.facts(c.id)])));
+  const pools = await poolViews(db);
+  const main = pools[0];
   return {
     salesFen: sales.salesFen,
     orderCount: sales.orderCount,
     paidOrderCount: sales.paidOrderCount,
     userCount,
     payoutsByPlan,
-    pool: await poolView(db),
+    plans: PLANS.map((p) => ({ code: p.code, title: p.title, payoutFen: payoutsByPlan[p.code] ?? 0n })),
+    campaigns: campaigns.map((c) => {
+      const paid = byCampaign.get(c.id);
+      const definition = findPlan(c.plan);
+      return {
+        id: c.id,
+        name: c.name,
+        plan: c.plan,
+        planTitle: definition?.title ?? { zh: c.plan, en: c.plan },
+        status: c.status,
+        version: c.version,
+        payoutFen: paid?.fen ?? 0n,
+        kinds: [...(paid?.kinds.entries() ?? [])].map(([kind, fen]) => ({
+          kind,
+          label: planOfRewardKind(kind)?.label ?? { zh: kind, en: kind },
+          fen,
+        })),
+        facts: facts.get(c.id) ?? [],
+      };
+    }),
+    pool: main ?? { campaign: null, name: null, cashFen: 0n, supplyUnits: 0n, priceFenPerPoint: 0 },
+    pools,
     salesByDay: sales.salesByDay,
-    exitsByDay,
-    priceHistory: (await priceHistory(db, 200)).map((p) => ({ at: p.at, priceFenPerPoint: p.priceFenPerPoint })),
+    payoutsByDay,
+    priceHistory: (await priceHistory(db, main?.campaign ?? null, 200)).map((p) => ({
+      at: p.at,
+      priceFenPerPoint: p.priceFenPerPoint,
+    })),
   };
 }

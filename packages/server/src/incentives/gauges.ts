@@ -2,7 +2,7 @@ import { Gauge, Registry } from 'prom-client';
 import type { Db } from '../platform/db/database';
 import { DAY_MS } from '../platform/clock';
 import { loadSettings } from '../platform/settings';
-import { priceFenPerPoint } from './pool';
+import { poolViews } from './pool';
 
 /**
  * The figures operators watch that live in the database, read once per scrape by the process that answers it (so
@@ -62,11 +62,11 @@ export function operatorGauges(db: Db): OperatorGauges {
       lagSeconds.set(oldest === undefined ? 0 : Math.max(0, (now - oldest - settings.afterSalesDays * DAY_MS) / 1000));
 
       for (const g of [poolCash, poolSupply, poolPrice, waiting, waitingFen]) g.reset();
-      const pools = await db.selectFrom('pool_state').select(['plan', 'cash_fen', 'supply_units']).execute();
-      for (const pool of pools) {
-        poolCash.set({ campaign: pool.plan }, Number(pool.cash_fen));
-        poolSupply.set({ campaign: pool.plan }, Number(pool.supply_units));
-        poolPrice.set({ campaign: pool.plan }, priceFenPerPoint(pool.cash_fen, pool.supply_units));
+      for (const pool of await poolViews(db)) {
+        if (pool.campaign === null) continue;
+        poolCash.set({ campaign: pool.campaign }, Number(pool.cashFen));
+        poolSupply.set({ campaign: pool.campaign }, Number(pool.supplyUnits));
+        poolPrice.set({ campaign: pool.campaign }, pool.priceFenPerPoint);
       }
       const open = await db
         .selectFrom('withdrawals')

@@ -1,74 +1,73 @@
-import {
-  Engine,
-  memberFromRecord,
-  poolFromRecord,
-  positionFromRecord,
-  type Effect,
-  type EngineEvent,
-  type PositionRecordView,
-  type ReferralMember,
-} from '@mall/core';
+import { Engine, poolFromRecord, recordKey, type Effect, type EngineEvent, type RecordEffect } from '@mall/core';
 import type { Db, Tx } from '../platform/db/database';
 import { inTx } from '../platform/db/database';
 import { bulkWriter } from '../platform/db/bulk';
-import { engineConfigOf, loadPlans } from './plans';
+import type { IncentiveEventsTable } from '../platform/db/schema';
+import { decodeStored, encodeStored } from '../platform/json';
 import { postCreditsBulk, type TransferInput } from '../money/ledger';
 import { nowIso } from '../platform/clock';
 
 /**
- * The incentive event log and the one engine that folds it. Every engine event (join, settle, redeem) is appended
- * with a sequence number in the same transaction as the effects it produced, under a lock row, so the log is one
- * total order even with several server processes on one PostgreSQL. Each process keeps an engine in memory and,
- * holding the lock, first catches up with events other processes appended; after any failed transaction it
- * rebuilds from the log, because the engine may hold state the database rolled back.
+ * The incentive event log and the one engine that folds it. Every engine event is appended with a sequence number
+ * in the same transaction as the effects it produced, under a lock row, so the log is one total order even with
+ * several server processes on one PostgreSQL. Each process keeps an engine in memory and, holding the lock, first
+ * catches up with events other processes appended; after any failed transaction it rebuilds from the log, because
+ * the engine may hold state the database rolled back. Campaigns are events too (`campaign`: created or a new
+ * version), so replaying the log applies every parameter version exactly where it happened.
  */
-export interface EventRow {
-  seq: bigint;
-  type: string;
-  user_id: string;
-  referrer_id: string | null;
-  order_id: string | null;
-  amount_fen: bigint | null;
-  units: bigint | null;
-  plans: string | null;
-  at: string;
+export type EventRow = IncentiveEventsTable;
+
+/** Fields of an engine event stored in their own columns (queried); every other field goes to the JSON payload. */
+const COLUMNS = {
+  user: { column: 'user_id', type: 'string' },
+  referrer: { column: 'referrer_id', type: 'string' },
+  order: { column: 'order_id', type: 'string' },
+  amountFen: { column: 'amount_fen', type: 'bigint' },
+  units: { column: 'units', type: 'bigint' },
+} as const;
+type ColumnField = keyof typeof COLUMNS;
+
+function isColumnField(key: string): key is ColumnField {
+  return Object.hasOwn(COLUMNS, key);
+}
+
+/**
+ * Any engine event as a log row, so a new event type (issue 9's setLevel, appoint, dismiss, periodClose) needs no
+ * log code: known fields of the right type go to their columns, the rest (lines, region, campaign ids, a campaign's
+ * plan, parameters and scope) to the payload with bigint kept exact.
+ */
+export function toEventRow(seq: number, event: EngineEvent, at: string): EventRow {
+  const row: EventRow = {
+    seq: BigInt(seq),
+    type: event.type,
+    user_id: null,
+    referrer_id: null,
+    order_id: null,
+    amount_fen: null,
+    units: null,
+    payload: null,
+    at,
+  };
+  const payload: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(event)) {
+    if (key === 'type' || value === undefined) continue;
+    if (isColumnField(key) && typeof value === COLUMNS[key].type) {
+      (row as unknown as Record<string, unknown>)[COLUMNS[key].column] = value;
+    } else payload[key] = value;
+  }
+  if (Object.keys(payload).length > 0) row.payload = encodeStored(payload);
+  return row;
 }
 
 export function toEngineEvent(row: EventRow): EngineEvent {
-  switch (row.type) {
-    case 'join':
-      return { type: 'join', user: row.user_id, referrer: row.referrer_id ?? undefined };
-    case 'settle':
-      return {
-        type: 'settle',
-        user: row.user_id,
-        order: row.order_id ?? '',
-        amountFen: row.amount_fen ?? 0n,
-        // One campaign per plan for now: the campaign ids are the plan codes stored with the event.
-        campaigns: row.plans === null ? undefined : (JSON.parse(row.plans) as string[]),
-      };
-    case 'redeem':
-      return { type: 'redeem', user: row.user_id, order: row.order_id ?? '', units: row.units ?? 0n };
-    default:
-      throw new Error(`unknown event type ${row.type} at seq ${row.seq}`);
+  const event: Record<string, unknown> = { type: row.type };
+  if (row.payload !== null) Object.assign(event, decodeStored(row.payload) as Record<string, unknown>);
+  for (const [field, { column }] of Object.entries(COLUMNS)) {
+    const value = (row as unknown as Record<string, unknown>)[column];
+    if (value !== null && value !== undefined) event[field] = value;
   }
-}
-
-export function toEventRow(seq: number, event: EngineEvent, at: string): EventRow {
-  if (event.type !== 'join' && event.type !== 'settle' && event.type !== 'redeem') {
-    throw new Error(`the event log does not store ${event.type} events yet`);
-  }
-  return {
-    seq: BigInt(seq),
-    type: event.type,
-    user_id: event.user,
-    referrer_id: event.type === 'join' ? (event.referrer ?? null) : null,
-    order_id: event.type === 'join' ? null : event.order,
-    amount_fen: event.type === 'settle' ? event.amountFen : null,
-    units: event.type === 'redeem' ? event.units : null,
-    plans: event.type === 'settle' && event.campaigns !== undefined ? JSON.stringify(event.campaigns) : null,
-    at,
-  };
+  // The engine validates every event it applies; a row it refuses fails the replay loudly.
+  return event as unknown as EngineEvent;
 }
 
 /** Streams the log from `fromSeq` in pages, so a long history never sits in memory twice. */
@@ -88,8 +87,16 @@ export async function forEachEvent(db: Db | Tx, fromSeq: bigint, fn: (row: Event
   }
 }
 
+/**
+ * The engine the server starts from: no campaigns (they come from the log's `campaign` events) and no member
+ * levels yet (issue 9 brings them).
+ */
+export function emptyEngine(): Engine {
+  return new Engine({ levels: [], campaigns: [] });
+}
+
 export async function buildEngine(db: Db | Tx): Promise<Engine> {
-  const engine = new Engine(engineConfigOf(await loadPlans(db)));
+  const engine = emptyEngine();
   await catchUp(db, engine);
   return engine;
 }
@@ -101,15 +108,28 @@ async function catchUp(db: Db | Tx, engine: Engine): Promise<void> {
   });
 }
 
+/**
+ * Migration 0006 marks a database whose log predates campaigns: its settle events and transfer ids have another
+ * shape, and replaying them would not reproduce its ledger. Such a database is refused rather than mis-replayed.
+ */
+export async function assertCurrentEventLog(db: Db): Promise<void> {
+  const legacy = await db.selectFrom('kv').select('value').where('key', '=', 'incentive_log_legacy').executeTakeFirst();
+  if (legacy !== undefined) {
+    throw new Error(
+      `this database's incentive event log (${legacy.value} events) predates campaigns (issue 8) and cannot be replayed: ` +
+        're-seed the demo (delete the SQLite file, or start on an empty database); no conversion exists',
+    );
+  }
+}
+
 /** Collects what one transaction's engine events produced, then writes it in a few bulk statements. */
 export class EffectBatch {
   readonly events: EventRow[] = [];
   readonly transfers: TransferInput[] = [];
-  private readonly positions = new Map<string, PositionRecordView>();
-  private readonly progress = new Map<string, ReferralMember & { user: string }>();
-  private pool: { plan: string; cashFen: bigint; supplyUnits: bigint } | undefined;
+  private readonly records = new Map<string, RecordEffect>();
+  /** The last pool state of each pool campaign touched, with the seq of the event that left it. */
+  private readonly pools = new Map<string, { seq: bigint; cashFen: bigint; supplyUnits: bigint }>();
   readonly rejected: Extract<Effect, { type: 'rejected' }>[] = [];
-  readonly plansUsed = new Set<string>();
 
   constructor(private readonly engine: Engine) {}
 
@@ -121,29 +141,24 @@ export class EffectBatch {
     for (const effect of effects) {
       switch (effect.type) {
         case 'transfer':
-          this.plansUsed.add(effect.plan);
           this.transfers.push({
             id: effect.id,
             from: effect.from,
             to: effect.to,
             amountFen: effect.amountFen,
             reason: effect.reason,
-            orderId: effect.order === null ? null : (effect.order.split(':')[0] ?? effect.order),
+            orderId: effect.order,
             userId: effect.user ?? null,
+            plan: effect.plan,
+            campaign: effect.campaign,
+            version: effect.version,
           });
           break;
         case 'record': {
-          const position = positionFromRecord(effect);
-          const member = memberFromRecord(effect);
+          this.records.set(recordKey(effect), effect);
           const pool = poolFromRecord(effect);
-          if (position !== undefined) {
-            this.plansUsed.add(effect.plan);
-            this.positions.set(position.order, position);
-          } else if (member !== undefined) {
-            this.plansUsed.add(effect.plan);
-            this.progress.set(member.user, member);
-          } else if (pool !== undefined) {
-            this.pool = pool;
+          if (pool !== undefined) {
+            this.pools.set(pool.campaign, { seq: BigInt(seq), cashFen: pool.cashFen, supplyUnits: pool.supplyUnits });
           }
           break;
         }
@@ -155,66 +170,38 @@ export class EffectBatch {
     return effects;
   }
 
+  /** Writes what was collected and empties the batch, so one transaction may write several times. */
   async write(trx: Tx, at: string, extraTransfers: readonly TransferInput[] = []): Promise<void> {
-    await writeEvents(trx, this.events);
-    const transfers = [...extraTransfers, ...this.transfers];
+    const events = this.events.splice(0);
+    const transfers = [...extraTransfers, ...this.transfers.splice(0)];
+    const records = [...this.records.values()];
+    const pools = [...this.pools.entries()];
+    this.records.clear();
+    this.pools.clear();
+    await writeEvents(trx, events);
     if (transfers.length > 0) await postCreditsBulk(trx, transfers, at);
-    await writePositions(
+    await writeRecords(
       trx,
-      [...this.positions.values()].map((p) => ({
-        order_id: p.order,
-        plan: p.plan,
-        user_id: p.user,
-        ordinal: BigInt(p.ordinal),
-        units: p.units,
-        cap_fen: p.capFen,
-        realized_fen: p.realizedFen,
-        paid_fen: p.paidFen,
-        status: p.status,
-        created_at: at,
+      records.map((r) => ({
+        campaign: r.campaign,
+        kind: r.kind,
+        key: r.key,
+        plan: r.plan,
+        user_id: r.user ?? null,
+        data: encodeStored(r.data),
         updated_at: at,
       })),
     );
-    await writeProgress(
+    await writePoolHistory(
       trx,
-      [...this.progress.values()].map((p) => ({
-        user_id: p.user,
-        merchant: p.merchant ? 1n : 0n,
-        base_fen: p.baseFen,
-        reward_count: BigInt(p.rewardCount),
+      pools.map(([campaign, p]) => ({
+        campaign,
+        seq: p.seq,
+        cash_fen: p.cashFen,
+        supply_units: p.supplyUnits,
+        at,
       })),
     );
-    await this.writePoolAndPlans(trx, at);
-  }
-
-  private async writePoolAndPlans(trx: Tx, at: string): Promise<void> {
-    const lastEvent = this.events[this.events.length - 1];
-    if (this.pool !== undefined && lastEvent !== undefined) {
-      const values = { cash_fen: this.pool.cashFen, supply_units: this.pool.supplyUnits, updated_at: at };
-      await trx
-        .insertInto('pool_state')
-        .values({ plan: this.pool.plan, ...values })
-        .onConflict((oc) => oc.column('plan').doUpdateSet(values))
-        .execute();
-      await trx
-        .insertInto('pool_history')
-        .values({
-          seq: lastEvent.seq,
-          plan: this.pool.plan,
-          cash_fen: this.pool.cashFen,
-          supply_units: this.pool.supplyUnits,
-          at,
-        })
-        .execute();
-    }
-    if (this.plansUsed.size > 0) {
-      await trx
-        .updateTable('plans')
-        .set({ in_use: 1n })
-        .where('code', 'in', [...this.plansUsed])
-        .where('in_use', '=', 0n)
-        .execute();
-    }
   }
 }
 
@@ -226,30 +213,34 @@ const writeEvents = bulkWriter('incentive_events', [
   'order_id',
   'amount_fen',
   'units',
-  'plans',
+  'payload',
   'at',
 ]);
-const writePositions = bulkWriter(
-  'positions',
-  [
-    'order_id',
-    'plan',
-    'user_id',
-    'ordinal',
-    'units',
-    'cap_fen',
-    'realized_fen',
-    'paid_fen',
-    'status',
-    'created_at',
-    'updated_at',
-  ],
-  { key: 'order_id', replace: ['units', 'realized_fen', 'paid_fen', 'status', 'updated_at'] },
-);
-const writeProgress = bulkWriter('referral_progress', ['user_id', 'merchant', 'base_fen', 'reward_count'], {
-  key: 'user_id',
-  replace: ['merchant', 'base_fen', 'reward_count'],
+const writeRecords = bulkWriter('plan_records', ['campaign', 'kind', 'key', 'plan', 'user_id', 'data', 'updated_at'], {
+  key: ['campaign', 'kind', 'key'],
+  replace: ['user_id', 'data', 'updated_at'],
 });
+const writePoolHistory = bulkWriter('pool_history', ['campaign', 'seq', 'cash_fen', 'supply_units', 'at']);
+
+/** A stored record as core's RecordEffect, for the plan helpers (positionFromRecord, memberFromRecord, ...). */
+export function recordFromRow(row: {
+  campaign: string;
+  kind: string;
+  key: string;
+  plan: string;
+  user_id: string | null;
+  data: string;
+}): RecordEffect {
+  return {
+    type: 'record',
+    plan: row.plan,
+    campaign: row.campaign,
+    kind: row.kind,
+    key: row.key,
+    ...(row.user_id === null ? {} : { user: row.user_id }),
+    data: decodeStored(row.data) as RecordEffect['data'],
+  };
+}
 
 const LOCK_NAME = 'incentives';
 
@@ -260,13 +251,12 @@ const LOCK_NAME = 'incentives';
 export class Sequencer {
   private engine: Engine | undefined;
   private valid = false;
-  private configKey = '';
   private tail: Promise<unknown> = Promise.resolve();
   readonly holder = `pid:${process.pid}:${Math.random().toString(36).slice(2, 8)}`;
 
   constructor(private readonly db: Db) {}
 
-  /** Forces a rebuild from the log on the next run (plan parameters changed). */
+  /** Forces a rebuild from the log on the next run. */
   invalidate(): void {
     this.valid = false;
   }
@@ -293,15 +283,9 @@ export class Sequencer {
           .execute();
         await trx.updateTable('locks').set({ holder: this.holder, at }).where('name', '=', LOCK_NAME).execute();
       }
-      // Another process may have changed a plan's parameters (allowed only before its first settlement): then the
-      // engine is rebuilt with them, which replays to the same state because no settlement used the old ones.
-      const configKey = JSON.stringify((await loadPlans(trx)).map((p) => [p.code, p.params]));
-      if (!this.valid || this.engine === undefined || configKey !== this.configKey) {
-        this.engine = await buildEngine(trx);
-        this.configKey = configKey;
-      } else {
-        await catchUp(trx, this.engine);
-      }
+      // Campaign edits are log events too, so catching up with the log is all another process's edit needs.
+      if (!this.valid || this.engine === undefined) this.engine = await buildEngine(trx);
+      else await catchUp(trx, this.engine);
       // Until this transaction commits, the engine may be ahead of the database.
       this.valid = false;
       const engine = this.engine;

@@ -1,13 +1,26 @@
-import { APPRECIATION_POOL, BPS_SCALE, EngineInputError, positionFromRecord, share } from '@mall/core';
+import {
+  EngineInputError,
+  positionFromRecord,
+  type AppreciationPoolInstance,
+  type Engine,
+  type PositionRecordView,
+  type RedemptionQuote,
+} from '@mall/core';
 import { createHash } from 'node:crypto';
 import type { Db, Tx } from '../platform/db/database';
 import { fail, Failure } from '../platform/errors';
 import { nowIso } from '../platform/clock';
 import type { Sequencer } from './incentive-log';
-import { loadPlans } from './plans';
-import { poolState, priceFenPerPoint } from './pool';
+import { loadRecords } from './plan-records';
+import { POSITION_RECORD, poolCampaigns, poolStates, priceFenPerPoint } from './pool';
 
+/**
+ * The shopper's pool positions (the appreciation pool's page): read from the records each pool campaign leaves,
+ * valued at that pool's price. Redemptions are engine events; their previews are core's redemption quote, the same
+ * function the engine applies.
+ */
 export interface PositionView {
+  campaign: string;
   orderId: string;
   units: bigint;
   capFen: bigint;
@@ -15,58 +28,122 @@ export interface PositionView {
   paidFen: bigint;
   status: string;
   valueFen: bigint;
-  createdAt: string;
 }
 
-export async function positionsView(db: Db | Tx, userId: string) {
-  const pool = await poolState(db);
-  const rows = await db.selectFrom('positions').selectAll().where('user_id', '=', userId).orderBy('ordinal').execute();
-  const positions: PositionView[] = rows.map((r) => ({
-    orderId: r.order_id,
-    units: r.units,
-    capFen: r.cap_fen,
-    realizedFen: r.realized_fen,
-    paidFen: r.paid_fen,
-    status: r.status,
-    valueFen: pool.supplyUnits === 0n ? 0n : (r.units * pool.cashFen) / pool.supplyUnits,
-    createdAt: r.created_at,
-  }));
+async function positionRecords(db: Db | Tx, userId: string, campaigns: readonly string[]) {
+  const records = await loadRecords(db, { campaigns, users: [userId], kind: POSITION_RECORD });
+  return records.map(positionFromRecord).filter((p): p is PositionRecordView => p !== undefined);
+}
+
+/**
+ * Positions in every pool (or one), oldest first; the top-level pool numbers are those of the asked pool, or of
+ * the default pool when none is asked (SPEC 6's one-pool answer), with every pool listed in `pools`.
+ */
+export async function positionsView(db: Db | Tx, userId: string, campaign?: string) {
+  const pools = await poolCampaigns(db);
+  const shown = campaign === undefined ? pools : pools.filter((c) => c.id === campaign);
+  if (campaign !== undefined && shown.length === 0) fail('campaign_not_found', campaign);
+  const states = await poolStates(
+    db,
+    shown.map((c) => c.id),
+  );
+  const records = await positionRecords(
+    db,
+    userId,
+    shown.map((c) => c.id),
+  );
+  const order = new Map(shown.map((c, i) => [c.id, i]));
+  records.sort((a, b) => (order.get(a.campaign) ?? 0) - (order.get(b.campaign) ?? 0) || a.ordinal - b.ordinal);
+  const positions: PositionView[] = records.map((p) => {
+    const pool = states.get(p.campaign) ?? { cashFen: 0n, supplyUnits: 0n };
+    return {
+      campaign: p.campaign,
+      orderId: p.order,
+      units: p.units,
+      capFen: p.capFen,
+      realizedFen: p.realizedFen,
+      paidFen: p.paidFen,
+      status: p.status,
+      valueFen: pool.supplyUnits === 0n ? 0n : (p.units * pool.cashFen) / pool.supplyUnits,
+    };
+  });
+  const main = shown[0];
+  const mainState = (main === undefined ? undefined : states.get(main.id)) ?? { cashFen: 0n, supplyUnits: 0n };
   return {
-    priceFenPerPoint: priceFenPerPoint(pool.cashFen, pool.supplyUnits),
-    cashFen: pool.cashFen,
-    supplyUnits: pool.supplyUnits,
+    campaign: main?.id ?? null,
+    priceFenPerPoint: priceFenPerPoint(mainState.cashFen, mainState.supplyUnits),
+    cashFen: mainState.cashFen,
+    supplyUnits: mainState.supplyUnits,
+    pools: shown.map((c) => {
+      const s = states.get(c.id) ?? { cashFen: 0n, supplyUnits: 0n };
+      return {
+        campaign: c.id,
+        name: c.name,
+        status: c.status,
+        cashFen: s.cashFen,
+        supplyUnits: s.supplyUnits,
+        priceFenPerPoint: priceFenPerPoint(s.cashFen, s.supplyUnits),
+      };
+    }),
     positions,
   };
 }
 
-async function redeemFeeBps(db: Db | Tx): Promise<bigint> {
-  const plan = (await loadPlans(db)).find((p) => p.code === APPRECIATION_POOL);
-  return BigInt(Number(plan?.params.redeemFeeBps ?? 0));
+/** The pool campaign holding the shopper's position of an order: the one named, or the only one. */
+async function holdingCampaign(db: Db | Tx, userId: string, orderId: string, campaign: string | undefined) {
+  const pools = (await poolCampaigns(db)).map((c) => c.id);
+  const records = await loadRecords(db, {
+    campaigns: campaign === undefined ? pools : pools.filter((p) => p === campaign),
+    kind: POSITION_RECORD,
+    keys: [orderId],
+  });
+  const mine = records.map(positionFromRecord).filter((p) => p !== undefined && p.user === userId);
+  if (mine.length === 0) fail('position_not_found');
+  if (mine.length > 1) fail('campaign_required', mine.map((p) => p?.campaign).join(', '));
+  return mine[0]?.campaign as string;
 }
 
-/** The same arithmetic as the engine's redemption (SPEC 3.2), on the stored state; the engine stays the authority. */
-export async function redeemPreview(db: Db | Tx, userId: string, orderId: string, units: bigint) {
-  const position = await db.selectFrom('positions').selectAll().where('order_id', '=', orderId).executeTakeFirst();
-  if (!position || position.user_id !== userId) fail('position_not_found');
-  if (position.status !== 'open') fail('redeem_rejected', 'position_not_open');
-  if (units > position.units) fail('redeem_rejected', 'not_enough_units');
-  const pool = await poolState(db);
-  const gross = pool.supplyUnits === 0n ? 0n : (units * pool.cashFen) / pool.supplyUnits;
-  if (gross > position.cap_fen - position.realized_fen) fail('redeem_rejected', 'over_cap');
-  const paid = share(gross, BPS_SCALE - (await redeemFeeBps(db)));
-  return { grossFen: gross, feeFen: gross - paid, paidFen: paid };
+function quoteNow(engine: Engine, campaign: string, orderId: string, units: bigint): RedemptionQuote {
+  const pool = engine.campaign(campaign) as AppreciationPoolInstance | undefined;
+  const orderIndex = engine.directory.orderIndex(orderId);
+  if (pool === undefined || orderIndex < 0) fail('position_not_found');
+  return pool.quote(orderIndex, units);
 }
 
-type RedeemResult = { grossFen: bigint; feeFen: bigint; paidFen: bigint } | { rejected: string };
+/** What redeeming would pay now, from the live engine (caught up with the log) and core's quote. */
+export async function redeemPreview(
+  sequencer: Sequencer,
+  db: Db,
+  userId: string,
+  orderId: string,
+  units: bigint,
+  campaign?: string,
+) {
+  const holder = await holdingCampaign(db, userId, orderId, campaign);
+  const quote = await sequencer.snapshot((engine) => quoteNow(engine, holder, orderId, units));
+  if (!quote.ok) fail('redeem_rejected', quote.code);
+  return { campaign: holder, grossFen: quote.grossFen, feeFen: quote.feeFen, paidFen: quote.paidFen };
+}
+
+type RedeemResult = { campaign: string; grossFen: bigint; feeFen: bigint; paidFen: bigint } | { rejected: string };
 
 /**
  * A redemption is an engine event: it goes through the sequencer, and a refused one is logged too (the engine
  * counted it), then answered 422 after the commit. Idempotency-Key replays the first answer.
  */
-export async function redeem(sequencer: Sequencer, userId: string, orderId: string, units: bigint, key: string) {
+export async function redeem(
+  sequencer: Sequencer,
+  userId: string,
+  orderId: string,
+  units: bigint,
+  key: string,
+  campaign?: string,
+) {
   const scope = `redeem:${userId}`;
-  const hash = createHash('sha256').update(`${orderId}:${units}`).digest('hex');
-  const result = await sequencer.run(async (trx, batch): Promise<RedeemResult> => {
+  const hash = createHash('sha256')
+    .update(`${orderId}:${units}:${campaign ?? ''}`)
+    .digest('hex');
+  const result = await sequencer.run(async (trx, batch, engine): Promise<RedeemResult> => {
     const previous = await trx
       .selectFrom('idempotency')
       .selectAll()
@@ -76,48 +153,42 @@ export async function redeem(sequencer: Sequencer, userId: string, orderId: stri
     if (previous) {
       if (previous.request_hash !== hash) fail('idempotency_key_reused');
       const stored = JSON.parse(previous.response) as
-        { grossFen: string; feeFen: string; paidFen: string } | { rejected: string };
+        { campaign: string; grossFen: string; feeFen: string; paidFen: string } | { rejected: string };
       return 'rejected' in stored
         ? stored
-        : { grossFen: BigInt(stored.grossFen), feeFen: BigInt(stored.feeFen), paidFen: BigInt(stored.paidFen) };
+        : {
+            campaign: stored.campaign,
+            grossFen: BigInt(stored.grossFen),
+            feeFen: BigInt(stored.feeFen),
+            paidFen: BigInt(stored.paidFen),
+          };
     }
-    const position = await trx
-      .selectFrom('positions')
-      .select(['user_id'])
-      .where('order_id', '=', orderId)
-      .executeTakeFirst();
-    if (!position || position.user_id !== userId) fail('position_not_found');
+    const holder = await holdingCampaign(trx, userId, orderId, campaign);
+    // The quote and the engine's redemption are one function on one state: the quote is what the event pays.
+    const quote = quoteNow(engine, holder, orderId, units);
     const now = nowIso();
     let effects;
     try {
-      effects = batch.apply({ type: 'redeem', user: userId, order: orderId, units }, now);
+      effects = batch.apply({ type: 'redeem', user: userId, order: orderId, units, campaign: holder }, now);
     } catch (error) {
       if (error instanceof EngineInputError) fail('position_not_found', error.message);
       throw error;
     }
-    let out: RedeemResult;
     const rejected = effects.find((e) => e.type === 'rejected');
-    if (rejected) out = { rejected: rejected.code };
-    else {
-      const position = effects
-        .map((e) => (e.type === 'record' ? positionFromRecord(e) : undefined))
-        .find((p) => p !== undefined && p.order === orderId);
-      const paid = effects
-        .filter((e) => e.type === 'transfer' && e.reason === 'appreciationRedeem')
-        .reduce((s, e) => s + (e.type === 'transfer' ? e.amountFen : 0n), 0n);
-      const before = await trx
-        .selectFrom('positions')
-        .select('realized_fen')
-        .where('order_id', '=', orderId)
-        .executeTakeFirstOrThrow();
-      const gross = position === undefined ? 0n : position.realizedFen - before.realized_fen;
-      out = { grossFen: gross, feeFen: gross - paid, paidFen: paid };
-    }
+    let out: RedeemResult;
+    if (rejected !== undefined) out = { rejected: rejected.code };
+    else if (!quote.ok) throw new Error(`redemption of ${orderId} happened although its quote refused it`);
+    else out = { campaign: holder, grossFen: quote.grossFen, feeFen: quote.feeFen, paidFen: quote.paidFen };
     await batch.write(trx, now);
     const stored =
       'rejected' in out
         ? out
-        : { grossFen: String(out.grossFen), feeFen: String(out.feeFen), paidFen: String(out.paidFen) };
+        : {
+            campaign: out.campaign,
+            grossFen: String(out.grossFen),
+            feeFen: String(out.feeFen),
+            paidFen: String(out.paidFen),
+          };
     await trx
       .insertInto('idempotency')
       .values({ scope, key, request_hash: hash, response: JSON.stringify(stored), created_at: now })

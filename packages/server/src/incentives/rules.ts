@@ -1,44 +1,41 @@
-import { APPRECIATION_POOL, Engine, findPlan, parseEngineConfig, type AppreciationPoolInstance } from '@mall/core';
+import { rulesPage, type RulesSection } from '@mall/core';
 import type { Db } from '../platform/db/database';
-import { loadPlans } from './plans';
-import { poolView } from './pool';
+import { nowIso } from '../platform/clock';
+import { fail } from '../platform/errors';
+import type { Sequencer } from './incentive-log';
+import { inWindow, loadCampaigns, type Campaign } from './campaigns';
 
-/** The rules page: enabled plans with their live parameters, the pool, and SPEC 3's example recomputed. */
-export async function rulesView(db: Db) {
-  const plans = (await loadPlans(db)).filter((p) => p.enabled);
-  return {
-    plans: plans.map((p) => {
-      const definition = findPlan(p.code);
-      return { code: p.code, title: definition?.title, summary: definition?.summary, params: p.params };
-    }),
-    pool: await poolView(db),
-    example: workedExample(plans.map((p) => [p.code, p.params] as const)),
-  };
+/**
+ * The shopper-facing rules page (SPEC 3.4): core's rules sections of the live campaigns, with their parameters as
+ * they are now and a worked example the engine computes from today's state (on a fork). The page is public, so its
+ * answer is kept until the log moves (a new event, a new version) instead of forking the engine on every request.
+ */
+const caches = new WeakMap<Sequencer, { key: string; sections: RulesSection[] }>();
+
+function campaignMeta(c: Campaign) {
+  return { name: c.name, status: c.status, scope: c.scope, startsAt: c.startsAt, endsAt: c.endsAt };
 }
 
-/** SPEC 3's worked example recomputed with today's parameters: A buys, then B, C, D invited by A buy the same. */
-function workedExample(plans: readonly (readonly [string, Record<string, unknown>])[]) {
-  const parsed = parseEngineConfig(Object.fromEntries(plans));
-  if (!parsed.ok) return null;
-  const engine = new Engine(parsed.config);
-  const amountFen = 100_000n;
-  engine.apply({ type: 'join', user: 'A' });
-  const steps = [];
-  for (const user of ['A', 'B', 'C', 'D']) {
-    if (user !== 'A') engine.apply({ type: 'join', user, referrer: 'A' });
-    const effects = engine.apply({ type: 'settle', user, order: `${user}1`, amountFen });
-    const pool = engine.campaign(APPRECIATION_POOL) as AppreciationPoolInstance | undefined;
-    steps.push({
-      buyer: user,
-      amountFen,
-      rewards: effects
-        .filter((e) => e.type === 'transfer' && e.to.startsWith('user:'))
-        .map((e) => (e.type === 'transfer' ? { user: e.user, reason: e.reason, amountFen: e.amountFen } : null)),
-      pool: pool === undefined ? null : { cashFen: pool.state.cashFen, supplyUnits: pool.state.supplyUnits },
-    });
-  }
+/** Live campaigns (active, in their window now), or the one asked for by id. */
+export async function rulesView(db: Db, sequencer: Sequencer, campaign?: string) {
+  const now = nowIso();
+  const all = await loadCampaigns(db);
+  const shown =
+    campaign === undefined
+      ? all.filter((c) => c.status === 'active' && inWindow(c, now))
+      : all.filter((c) => c.id === campaign);
+  if (campaign !== undefined && shown.length === 0) fail('campaign_not_found', campaign);
+  const ids = shown.map((c) => c.id);
+  const sections = await sequencer.snapshot((engine) => {
+    const key = `${engine.seq}:${ids.join(',')}`;
+    const cached = caches.get(sequencer);
+    if (cached?.key === key) return cached.sections;
+    const fresh = rulesPage(engine, ids);
+    caches.set(sequencer, { key, sections: fresh });
+    return fresh;
+  });
+  const meta = new Map(shown.map((c) => [c.id, campaignMeta(c)]));
   return {
-    description: 'A 购买礼包后邀请 B、C、D 各购买一次 / A buys, then B, C, D invited by A each buy once',
-    steps,
+    sections: sections.map((s) => ({ ...s, ...(s.campaign === null ? {} : meta.get(s.campaign)) })),
   };
 }

@@ -1,17 +1,19 @@
-import type { Engine } from '@mall/core';
+import { validRegion, type Engine, type EngineEvent, type OrderLine } from '@mall/core';
 import type { Tx } from '../platform/db/database';
 import { DAY_MS, nowIso } from '../platform/clock';
 import type { EffectBatch, Sequencer } from './incentive-log';
 import { ACCOUNTS, type TransferInput } from '../money/ledger';
 import { simulatedRefunded } from '../money/refunds';
-import { enabledCodes, loadPlans } from './plans';
+import { actingCampaigns, loadCampaigns } from './campaigns';
 import { loadSettings } from '../platform/settings';
 import { settleReceived } from '../commerce/order-machine';
 
 /**
  * Settlement: orders received at least `afterSalesDays` ago (and so with no open refund: a refunding order is not
  * `received`) settle oldest receipt first, ties by id, in batches. One transaction per batch flips the orders to
- * settled, recognises their revenue, and writes the engine's effects and event log rows.
+ * settled, recognises their revenue, and writes the engine's effects and event log rows. Every settled order is one
+ * settle event with its lines (product, category frozen at order time, amount), its shipping region and the
+ * campaigns that act on it, decided here and recorded so a replay never decides again.
  */
 export const DEFAULT_BATCH_SIZE = 1000;
 
@@ -22,6 +24,59 @@ interface Candidate {
   simulated_fen: bigint;
   refunded_fen: bigint;
   received_at: string | null;
+  paid_at: string | null;
+  address: string;
+}
+
+interface ItemRow {
+  order_id: string;
+  line: bigint;
+  product_id: string;
+  category_id: string | null;
+  paid_fen: bigint;
+  refunded_fen: bigint;
+}
+
+/**
+ * What a line adds to the order amount the engine sees: what was paid for it (after discounts) and not refunded
+ * before settlement (after-sales by line), here and nowhere else.
+ */
+export function lineAmountFen(item: Pick<ItemRow, 'paid_fen' | 'refunded_fen'>): bigint {
+  return item.paid_fen - item.refunded_fen;
+}
+
+/** The order's lines as the engine reads them, in line order; campaigns scoped by product or category use them. */
+export function engineLines(items: readonly ItemRow[]): OrderLine[] {
+  return [...items]
+    .sort((a, b) => (a.line < b.line ? -1 : a.line > b.line ? 1 : 0))
+    .map((i) => ({
+      product: i.product_id,
+      ...(i.category_id === null ? {} : { category: i.category_id }),
+      amountFen: lineAmountFen(i),
+    }));
+}
+
+/** The shipping region [province, city, district] of the order's address, when it is one the engine accepts. */
+export function orderRegion(addressJson: string): string[] | undefined {
+  const region = (JSON.parse(addressJson) as { region?: unknown }).region;
+  return validRegion(region) ? [...region] : undefined;
+}
+
+/** One settle event per order: the whole amount is the sum of its lines, so spend and scopes agree. */
+export function settleEventOf(
+  order: Pick<Candidate, 'id' | 'user_id' | 'address'>,
+  lines: readonly OrderLine[],
+  campaigns: readonly string[],
+): Extract<EngineEvent, { type: 'settle' }> {
+  return {
+    type: 'settle',
+    user: order.user_id,
+    order: order.id,
+    amountFen: lines.reduce((sum, l) => sum + l.amountFen, 0n),
+    lines,
+    region: orderRegion(order.address),
+    campaigns,
+  };
 }
 
 /** Joins a buyer (after their referrer chain) into the engine the first time one of their orders settles. */
@@ -60,7 +115,7 @@ async function settleBatch(trx: Tx, batch: EffectBatch, engine: Engine, limit: n
   const cutoff = new Date(Date.parse(now) - settings.afterSalesDays * DAY_MS).toISOString();
   const candidates: Candidate[] = await trx
     .selectFrom('orders')
-    .select(['id', 'user_id', 'amount_fen', 'simulated_fen', 'refunded_fen', 'received_at'])
+    .select(['id', 'user_id', 'amount_fen', 'simulated_fen', 'refunded_fen', 'received_at', 'paid_at', 'address'])
     .where('status', '=', 'received')
     .where('received_at', '<=', cutoff)
     .orderBy('received_at')
@@ -77,12 +132,12 @@ async function settleBatch(trx: Tx, batch: EffectBatch, engine: Engine, limit: n
   );
   const orders = candidates.filter((c) => claimed.has(c.id));
   if (orders.length === 0) return 0;
-  const items = [];
+  const items: ItemRow[] = [];
   for (let i = 0; i < orders.length; i += 500) {
     items.push(
       ...(await trx
         .selectFrom('order_items')
-        .select(['order_id', 'line', 'paid_fen', 'refunded_fen', 'plans'])
+        .select(['order_id', 'line', 'product_id', 'category_id', 'paid_fen', 'refunded_fen'])
         .where(
           'order_id',
           'in',
@@ -91,13 +146,13 @@ async function settleBatch(trx: Tx, batch: EffectBatch, engine: Engine, limit: n
         .execute()),
     );
   }
-  const itemsByOrder = new Map<string, typeof items>();
+  const itemsByOrder = new Map<string, ItemRow[]>();
   for (const item of items) {
     const list = itemsByOrder.get(item.order_id) ?? [];
     list.push(item);
     itemsByOrder.set(item.order_id, list);
   }
-  const enabled = enabledCodes(await loadPlans(trx));
+  const campaigns = await loadCampaigns(trx);
   await ensureJoined(
     trx,
     engine,
@@ -122,24 +177,9 @@ async function settleBatch(trx: Tx, batch: EffectBatch, engine: Engine, limit: n
         simulated: order.simulated_fen - simulatedRefunded(order.amount_fen, order.simulated_fen, order.refunded_fen),
       });
     }
-    // Items that take part in the same plans settle together; an order mixing plan sets settles once per set.
-    const groups = new Map<string, { plans: string[]; amountFen: bigint }>();
-    const lines = (itemsByOrder.get(order.id) ?? []).sort((a, b) => (a.line < b.line ? -1 : 1));
-    for (const line of lines) {
-      const plans = (JSON.parse(line.plans) as string[]).filter((p) => enabled.has(p)).sort();
-      if (plans.length === 0) continue;
-      const key = plans.join('+');
-      const group = groups.get(key) ?? { plans, amountFen: 0n };
-      group.amountFen += line.paid_fen - line.refunded_fen;
-      groups.set(key, group);
-    }
-    for (const [key, group] of groups) {
-      const engineOrder = groups.size === 1 ? order.id : `${order.id}:${key}`;
-      batch.apply(
-        { type: 'settle', user: order.user_id, order: engineOrder, amountFen: group.amountFen, campaigns: group.plans },
-        now,
-      );
-    }
+    // An order paid before the time it settled: its campaigns are those active now whose window holds its payment.
+    const acting = actingCampaigns(campaigns, order.paid_at ?? now);
+    batch.apply(settleEventOf(order, engineLines(itemsByOrder.get(order.id) ?? []), acting), now);
   }
   await batch.write(trx, now, revenue);
   return orders.length;

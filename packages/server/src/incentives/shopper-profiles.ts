@@ -1,21 +1,21 @@
-import { sql } from 'kysely';
+import { userWallet } from '@mall/core';
 import type { Db, Tx } from '../platform/db/database';
 import { fail } from '../platform/errors';
 import { getUser, maskPhone, type UserRow } from '../platform/identity/shoppers';
 import { walletView } from '../money/wallet';
 import { positionsView } from './positions';
-import { inviteeCount, referralProgress } from './referrals';
+import { inviteeCount, merchantUsers, referralProgress } from './referrals';
 
 /** A shopper as the shop shows them to themselves: referrer masked, merchant once the cycle made them one. */
 export async function shopperCard(db: Db | Tx, user: UserRow) {
   const referrer = user.referrer_id === null ? undefined : await getUser(db, user.referrer_id);
-  const progress = await referralProgress(db, user.id);
+  const merchant = (await merchantUsers(db, [user.id])).has(user.id);
   return {
     id: user.id,
     phone: user.phone,
     inviteCode: user.invite_code,
     referrer: referrer === undefined ? null : { id: referrer.id, phoneMasked: maskPhone(referrer.phone) },
-    merchant: progress.merchant,
+    merchant,
   };
 }
 
@@ -29,31 +29,32 @@ export async function listShoppers(db: Db, filter: { q?: string | undefined; pag
     );
   const total = await query.select((eb) => eb.fn.countAll<bigint>().as('n')).executeTakeFirstOrThrow();
   const rows = await query
-    .leftJoin('referral_progress', 'referral_progress.user_id', 'users.id')
-    .leftJoin('accounts', (join) => join.on(sql<boolean>`accounts.address = 'user:' || users.id || ':wallet'`))
-    .select([
-      'users.id',
-      'users.phone',
-      'users.invite_code',
-      'users.referrer_id',
-      'users.created_at',
-      'referral_progress.merchant',
-      'accounts.balance_fen',
-    ])
+    .select(['users.id', 'users.phone', 'users.invite_code', 'users.referrer_id', 'users.created_at'])
     .orderBy('users.created_at', 'desc')
     .orderBy('users.id', 'desc')
     .limit(filter.pageSize)
     .offset((filter.page - 1) * filter.pageSize)
     .execute();
+  const ids = rows.map((r) => r.id);
+  const merchants = await merchantUsers(db, ids);
+  const wallets =
+    ids.length === 0
+      ? []
+      : await db
+          .selectFrom('accounts')
+          .select(['address', 'balance_fen'])
+          .where('address', 'in', ids.map(userWallet))
+          .execute();
+  const balances = new Map(wallets.map((w) => [w.address, w.balance_fen]));
   return {
     items: rows.map((r) => ({
       id: r.id,
       phone: r.phone,
       inviteCode: r.invite_code,
       referrerId: r.referrer_id,
-      merchant: r.merchant === 1n,
+      merchant: merchants.has(r.id),
       createdAt: r.created_at,
-      balanceFen: r.balance_fen ?? 0n,
+      balanceFen: balances.get(userWallet(r.id)) ?? 0n,
     })),
     total: total.n,
   };
@@ -65,7 +66,7 @@ export async function shopperDetail(db: Db, userId: string) {
   if (!user) fail('user_not_found');
   const wallet = await walletView(db, user.id, 50);
   const positions = await positionsView(db, user.id);
-  const progress = await referralProgress(db, user.id);
+  const cycles = await referralProgress(db, user.id);
   const invitees = await inviteeCount(db, user.id);
   return {
     user: {
@@ -73,12 +74,12 @@ export async function shopperDetail(db: Db, userId: string) {
       phone: user.phone,
       inviteCode: user.invite_code,
       referrerId: user.referrer_id,
-      merchant: progress.merchant,
+      merchant: cycles.some((c) => c.merchant),
       createdAt: user.created_at,
     },
     wallet: { balanceFen: wallet.balanceFen, pendingFen: wallet.pendingFen, entries: wallet.entries },
     positions: positions.positions,
-    cycle: { merchant: progress.merchant, baseFen: progress.baseFen, rewardCount: progress.rewardCount },
+    cycles,
     inviteeCount: invitees,
   };
 }

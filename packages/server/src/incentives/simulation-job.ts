@@ -4,24 +4,15 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { SummaryCollector, generateScenario, parseScenario, runScenario, summaryToJson } from '@mall/core';
-import type { SimulationRequest, SimulationMessage } from './simulations';
+import { generateOptionsOf, type SimulationMessage, type SimulationWorkerData } from './simulations';
 
-const request = workerData as SimulationRequest;
+const { request, planModules } = workerData as SimulationWorkerData;
 const post = (message: SimulationMessage): void => parentPort?.postMessage(message);
 
 try {
-  const scenario = parseScenario(
-    generateScenario({
-      orders: request.generate.orders,
-      amountsFen: [request.generate.amountFen],
-      fanout: request.generate.fanout,
-      repeatBps: request.generate.repeatBps,
-      redeemBps: request.generate.redeemBps,
-      redeemUnits: request.generate.redeemUnits,
-      seed: request.generate.seed,
-      plans: request.plans,
-    }),
-  );
+  // Plans registered by modules (not in core's list) exist in this thread only once their modules are imported.
+  for (const url of planModules) await import(url);
+  const scenario = parseScenario(generateScenario(generateOptionsOf(request)));
   const total = scenario.events.length;
   const collector = new SummaryCollector(total, 100);
   const step = Math.max(1, total >> 6);

@@ -1,7 +1,29 @@
 import { Worker } from 'node:worker_threads';
-import { intDiv, parseEngineConfig, type JsonValue } from '@mall/core';
+import {
+  PLANS,
+  completeGenerateOptions,
+  intDiv,
+  parseEngineConfig,
+  type GenerateOptions,
+  type JsonValue,
+} from '@mall/core';
 import { fail } from '../platform/errors';
 import { newId } from '../platform/ids';
+
+/**
+ * Modules that register extra plans with core's registry when imported (StartOptions.planModules,
+ * MALL_PLAN_MODULES). A simulation worker is a fresh module graph, so it imports them too before it runs.
+ */
+let planModules: readonly string[] = [];
+export function setPlanModules(urls: readonly string[]): void {
+  planModules = [...urls];
+}
+
+/** What a worker is handed: the request and the plan modules to import first. */
+export interface SimulationWorkerData {
+  request: SimulationRequest;
+  planModules: readonly string[];
+}
 
 /** A what-if run for the admin simulator: plan parameters and a synthetic flow (SPEC 4's generator). */
 export interface SimulationRequest {
@@ -14,7 +36,37 @@ export interface SimulationRequest {
     repeatBps: number;
     redeemBps: number;
     redeemUnits: number;
+    /** Member level thresholds (plans with per-level parameters get three levels when none are given). */
+    levelsFen?: number[];
+    setLevelBps?: number;
+    regions?: { provinces: number; cities: number; districts: number };
+    agents?: number;
+    /** A periodClose after every this many orders (cashback installments, dividends). */
+    periodOrders?: number;
   };
+}
+
+/** The generator's options for a request, completed from the registry (levels and per-level lists left out). */
+export function generateOptionsOf(request: SimulationRequest): GenerateOptions {
+  const g = request.generate;
+  return completeGenerateOptions(
+    {
+      orders: g.orders,
+      amountsFen: [g.amountFen],
+      fanout: g.fanout,
+      repeatBps: g.repeatBps,
+      redeemBps: g.redeemBps,
+      redeemUnits: g.redeemUnits,
+      seed: g.seed,
+      plans: request.plans,
+      ...(g.levelsFen === undefined ? {} : { levelsFen: g.levelsFen }),
+      ...(g.setLevelBps === undefined ? {} : { setLevelBps: g.setLevelBps }),
+      ...(g.regions === undefined ? {} : { regions: g.regions }),
+      ...(g.agents === undefined ? {} : { agents: g.agents }),
+      ...(g.periodOrders === undefined ? {} : { periodOrders: g.periodOrders }),
+    },
+    new Map(PLANS.map((p) => [p.code, p.params])),
+  );
 }
 
 export type SimulationMessage =
@@ -48,7 +100,9 @@ function prune(now: number): void {
 
 /** Validates plan parameters like a scenario file does; a refused configuration starts nothing. */
 export function startSimulation(request: SimulationRequest, now = Date.now()): string {
-  const parsed = parseEngineConfig(request.plans);
+  const options = generateOptionsOf(request);
+  const levels = (options.levelsFen ?? []).map((fen, i) => ({ code: `L${i + 1}`, minSpendFen: BigInt(fen) }));
+  const parsed = parseEngineConfig(options.plans, levels);
   if (!parsed.ok) fail('invalid_parameter', parsed.problems.map((p) => p.message).join('; '));
   if ([...jobs.values()].filter((j) => j.status === 'running').length >= MAX_RUNNING) fail('simulation_busy');
   prune(now);
@@ -61,7 +115,8 @@ export function startSimulation(request: SimulationRequest, now = Date.now()): s
     createdAt: now,
   };
   jobs.set(job.id, job);
-  const worker = new Worker(new URL('./simulation-worker.mjs', import.meta.url), { workerData: request });
+  const workerData: SimulationWorkerData = { request, planModules };
+  const worker = new Worker(new URL('./simulation-worker.mjs', import.meta.url), { workerData });
   // A simulation never keeps the server alive on shutdown.
   worker.unref();
   worker.on('message', (message: SimulationMessage) => {

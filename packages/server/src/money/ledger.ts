@@ -1,3 +1,16 @@
+import {
+  PLATFORM_ESCROW,
+  PLATFORM_FEES,
+  PLATFORM_GOODWILL,
+  PLATFORM_PAYOUTS,
+  PLATFORM_REVENUE,
+  PLATFORM_WITHDRAWALS,
+  gatewayAccount,
+  isKnownAccount,
+  isUserWalletAccount,
+  type AccountAddress,
+  type TransferReason,
+} from '@mall/core';
 import { sql } from 'kysely';
 import type { Db, Tx } from '../platform/db/database';
 import { isPostgres } from '../platform/db/database';
@@ -6,27 +19,35 @@ import { fail } from '../platform/errors';
 import { prepared } from '../platform/db/prepared';
 
 /**
- * Chart of accounts. Money enters at a gateway, waits in escrow while the order can still be refunded, becomes
- * revenue when the order settles, and leaves revenue for rewards (wallets, pool). Only user wallets are
- * bounded below by zero; platform and gateway accounts are allowed to run negative (a gateway account's balance is
- * minus what that gateway has handed us).
+ * The accounts the mall's own flows use, from core's chart of accounts (the only place that spells an address).
+ * Money enters at a gateway, waits in escrow while the order can still be refunded, becomes revenue when the order
+ * settles, and leaves revenue for rewards (wallets, campaign accounts). Only user wallets are bounded below by zero;
+ * platform and gateway accounts are allowed to run negative (a gateway account's balance is minus what that gateway
+ * has handed us).
  */
 export const ACCOUNTS = {
-  escrow: 'platform:escrow',
-  revenue: 'platform:revenue',
-  withdrawalsPending: 'platform:withdrawals',
+  escrow: PLATFORM_ESCROW,
+  revenue: PLATFORM_REVENUE,
+  withdrawalsPending: PLATFORM_WITHDRAWALS,
   /** Withdrawals handed to a gateway's transfer API and not yet answered: paid, or back to the wallet. */
-  payoutsInFlight: 'platform:payouts',
-  fees: 'platform:fees',
+  payoutsInFlight: PLATFORM_PAYOUTS,
+  fees: PLATFORM_FEES,
   /** Platform expense: goodwill refunds after settlement, paid by the platform with no clawback from anyone. */
-  goodwillExpense: 'platform:expense:goodwill',
-  payout: 'gateway:payout',
+  goodwillExpense: PLATFORM_GOODWILL,
+  payout: gatewayAccount('payout'),
   /** `gateway:sandbox`, `gateway:wechat`, `gateway:alipay`: one account per gateway, whatever the channel. */
-  gateway: (gateway: string) => `gateway:${gateway}`,
+  gateway: (gateway: string): AccountAddress => gatewayAccount(gateway),
 } as const;
 
 export function isUserWallet(address: string): boolean {
-  return address.startsWith('user:') && address.endsWith(':wallet');
+  return isUserWalletAccount(address);
+}
+
+/** The ledger never creates an account the chart does not know: a transfer naming one is a bug, and throws. */
+function assertKnownAccounts(t: TransferInput): void {
+  for (const address of [t.from, t.to]) {
+    if (!isKnownAccount(address)) throw new Error(`account_not_found: transfer ${t.id} names ${address}`);
+  }
 }
 
 /**
@@ -40,12 +61,16 @@ export type SimulatedShare = bigint | 'proportional' | 'simulated_first' | 'real
 
 export interface TransferInput {
   id: string;
-  from: string;
-  to: string;
+  from: AccountAddress;
+  to: AccountAddress;
   amountFen: bigint;
-  reason: string;
+  reason: TransferReason;
   orderId?: string | null;
   userId?: string | null;
+  /** Engine transfers: the plan, campaign and parameter version that paid it. */
+  plan?: string;
+  campaign?: string;
+  version?: number;
   /** Default: `simulated_first` from a wallet, `proportional` from any other account. */
   simulated?: SimulatedShare;
 }
@@ -129,6 +154,9 @@ const insertTransferQuery = prepared(
     userId: string | null,
     at: string,
     simulatedFen: bigint,
+    plan: string | null,
+    campaign: string | null,
+    version: bigint | null,
   ) =>
     trx
       .insertInto('transfers')
@@ -142,6 +170,9 @@ const insertTransferQuery = prepared(
         user_id: userId,
         created_at: at,
         simulated_fen: simulatedFen,
+        plan,
+        campaign,
+        version,
       })
       .onConflict((oc) => oc.column('id').doNothing()),
 );
@@ -153,6 +184,7 @@ const insertTransferQuery = prepared(
  */
 export async function postTransfer(trx: Tx, t: TransferInput, at: string): Promise<bigint | undefined> {
   if (t.amountFen <= 0n) throw new Error(`transfer ${t.id} has a non-positive amount`);
+  assertKnownAccounts(t);
   const wallet = isUserWallet(t.from);
   const rule = t.simulated ?? (wallet ? 'simulated_first' : 'proportional');
   let simulated: bigint;
@@ -173,6 +205,9 @@ export async function postTransfer(trx: Tx, t: TransferInput, at: string): Promi
     t.userId ?? null,
     at,
     simulated,
+    t.plan ?? null,
+    t.campaign ?? null,
+    t.version === undefined ? null : BigInt(t.version),
   );
   if (inserted.numAffectedRows !== 1n) return undefined;
   if (wallet) await debitWallet(trx, t.from, t.amountFen, simulated);
@@ -191,6 +226,9 @@ const writeTransfers = bulkWriter('transfers', [
   'user_id',
   'created_at',
   'simulated_fen',
+  'plan',
+  'campaign',
+  'version',
 ]);
 const addToAccounts = bulkWriter('accounts', ['address', 'balance_fen', 'simulated_fen'], {
   key: 'address',
@@ -226,6 +264,7 @@ export async function postCreditsBulk(trx: Tx, transfers: readonly TransferInput
   };
   const rows = transfers.map((t) => {
     if (t.amountFen <= 0n) throw new Error(`transfer ${t.id} has a non-positive amount`);
+    assertKnownAccounts(t);
     if (isUserWallet(t.from)) throw new Error(`bulk transfer ${t.id} debits a wallet`);
     const rule = t.simulated ?? 'proportional';
     const source = state.get(t.from) ?? { balance: 0n, simulated: 0n };
@@ -243,6 +282,9 @@ export async function postCreditsBulk(trx: Tx, transfers: readonly TransferInput
       user_id: t.userId ?? null,
       created_at: at,
       simulated_fen: simulated,
+      plan: t.plan ?? null,
+      campaign: t.campaign ?? null,
+      version: t.version === undefined ? null : BigInt(t.version),
     };
   });
   // Accounts in address order, so two writers touching the same accounts lock them in the same order.
@@ -279,6 +321,10 @@ export interface LedgerEntry {
   userId: string | null;
   createdAt: string;
   simulatedFen: bigint;
+  /** The campaign (and its plan and parameter version) that paid an engine transfer. */
+  plan: string | null;
+  campaign: string | null;
+  version: bigint | null;
 }
 
 export function toLedgerEntry(r: {
@@ -291,6 +337,9 @@ export function toLedgerEntry(r: {
   user_id: string | null;
   created_at: string;
   simulated_fen: bigint;
+  plan: string | null;
+  campaign: string | null;
+  version: bigint | null;
 }): LedgerEntry {
   return {
     id: r.id,
@@ -303,6 +352,9 @@ export function toLedgerEntry(r: {
     userId: r.user_id,
     createdAt: r.created_at,
     simulatedFen: r.simulated_fen,
+    plan: r.plan,
+    campaign: r.campaign,
+    version: r.version,
   };
 }
 

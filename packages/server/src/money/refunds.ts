@@ -1,4 +1,5 @@
 import type { Selectable } from 'kysely';
+import type { AccountAddress } from '@mall/core';
 import type { Db, Tx } from '../platform/db/database';
 import type { RefundsTable } from '../platform/db/schema';
 import { newId } from '../platform/ids';
@@ -44,7 +45,7 @@ export function refundTarget(
   paymentChannel: string,
   destination: RefundDestination,
   userId: string,
-): { account: string; gateway: 'wechat' | 'alipay' | undefined } {
+): { account: AccountAddress; gateway: 'wechat' | 'alipay' | undefined } {
   if (destination === 'wallet' || paymentChannel === 'wallet')
     return { account: walletAddress(userId), gateway: undefined };
   if (!isGatewayChannel(paymentChannel)) return { account: ACCOUNTS.gateway(paymentChannel), gateway: undefined };
@@ -52,7 +53,7 @@ export function refundTarget(
   return { account: ACCOUNTS.gateway(gateway), gateway };
 }
 
-function sourceAccount(source: RefundSource): string {
+function sourceAccount(source: RefundSource): AccountAddress {
   return source === 'goodwill' ? ACCOUNTS.goodwillExpense : ACCOUNTS.escrow;
 }
 

@@ -1,3 +1,4 @@
+import { planOfRewardKind, userWallet, type Label } from '@mall/core';
 import type { Db } from '../platform/db/database';
 import { accountState } from './ledger';
 
@@ -7,10 +8,15 @@ export interface WalletEntry {
   reason: string;
   orderId: string | null;
   createdAt: string;
+  /** The campaign that paid a reward (its plan labels the reason), null for the mall's own movements. */
+  plan: string | null;
+  campaign: string | null;
+  /** A reward's label from the plan that pays it (core's registry); null for the mall's own movements. */
+  label: Label | null;
 }
 
-export function walletAddress(userId: string): string {
-  return `user:${userId}:wallet`;
+export function walletAddress(userId: string): `user:${string}:wallet` {
+  return userWallet(userId);
 }
 
 /**
@@ -43,6 +49,9 @@ export async function walletView(
       reason: r.reason,
       orderId: r.order_id,
       createdAt: r.created_at,
+      plan: r.plan,
+      campaign: r.campaign,
+      label: r.plan === null ? null : (planOfRewardKind(r.reason)?.label ?? null),
     })),
   };
 }

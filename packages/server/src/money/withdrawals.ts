@@ -1,4 +1,4 @@
-import { share } from '@mall/core';
+import { withdrawalFee } from '@mall/core';
 import type { Db, Tx } from '../platform/db/database';
 import { inTx } from '../platform/db/database';
 import { isUniqueViolation, remember, replayed, requestHashOf } from '../platform/idempotency';
@@ -92,7 +92,7 @@ export async function requestWithdrawal(
   payee: Payee = {},
 ): Promise<WithdrawalView> {
   if (amountFen < settings.withdrawMinFen) fail('below_minimum', `minimum ${settings.withdrawMinFen} fen`);
-  const fee = share(amountFen, settings.withdrawFeeBps);
+  const fee = withdrawalFee(amountFen, settings.withdrawFeeBps);
   const now = nowIso();
   const row: Row = {
     id: newId('wdr'),

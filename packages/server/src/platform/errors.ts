@@ -21,6 +21,7 @@ export const ERRORS = {
   withdrawal_not_found: [404, '提现单不存在', 'Withdrawal not found'],
   position_not_found: [404, '持仓不存在', 'Position not found'],
   plan_not_found: [404, '营销模式不存在', 'Plan not found'],
+  campaign_not_found: [404, '营销活动不存在', 'Campaign not found'],
   category_not_found: [404, '分类不存在', 'Category not found'],
   simulation_not_found: [404, '模拟任务不存在', 'Simulation not found'],
   phone_taken: [409, '手机号已注册', 'This phone number is already registered'],
@@ -50,7 +51,18 @@ export const ERRORS = {
   ],
   refund_not_open: [409, '没有待处理的退款', 'There is no open refund'],
   redeem_rejected: [422, '兑换被拒绝', 'The redemption was refused'],
-  plan_in_use: [409, '模式已产生结算，参数不可修改', 'The plan has settled orders: its parameters are frozen'],
+  campaign_exists: [409, '营销活动编号已存在', 'A campaign with this id exists'],
+  campaign_ended: [409, '营销活动已结束，不可修改', 'The campaign has ended and cannot be changed'],
+  campaign_transition_not_allowed: [
+    409,
+    '营销活动当前状态不允许此操作',
+    'The campaign cannot do this in its current state',
+  ],
+  campaign_required: [
+    422,
+    '该订单在多个活动中持有积分，请指定活动',
+    'The order holds positions in several campaigns: name one',
+  ],
   compliance_refused: [422, '配置不符合合规要求', 'The configuration is refused by the compliance guard'],
   risk_acknowledgement_required: [
     422,

@@ -49,7 +49,8 @@ export type IdPrefix =
   | 'rfd'
   | 'rcn'
   | 'opl'
-  | 'upl';
+  | 'upl'
+  | 'cmp';
 
 export function newId(prefix: IdPrefix): string {
   const ms = Date.now();

@@ -17,3 +17,22 @@ export function toWire(value: unknown): unknown {
   }
   return value;
 }
+
+/**
+ * JSON text for stored values that may hold bigint (record data, event payloads): a bigint is written as
+ * `{"$big": "digits"}` and read back as bigint, so nothing passes through a float and the type survives.
+ */
+export function encodeStored(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) => (typeof v === 'bigint' ? { $big: v.toString() } : v));
+}
+
+export function decodeStored(text: string): unknown {
+  return JSON.parse(text, (_key, v: unknown) => {
+    if (v !== null && typeof v === 'object' && !Array.isArray(v)) {
+      const keys = Object.keys(v);
+      const big = (v as { $big?: unknown }).$big;
+      if (keys.length === 1 && typeof big === 'string' && /^-?\d+$/.test(big)) return BigInt(big);
+    }
+    return v;
+  });
+}

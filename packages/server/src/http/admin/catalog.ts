@@ -1,8 +1,28 @@
-import { PLANS } from '@mall/core';
-import { getProduct, listProducts, putOnShelf, storeProduct, type ProductInput } from '../../commerce/catalog';
-import { productWarnings } from '../../incentives/plans';
+import {
+  getProduct,
+  listProducts,
+  putOnShelf,
+  storeProduct,
+  type Product,
+  type ProductInput,
+} from '../../commerce/catalog';
+import { campaignJson, coversProduct, loadCampaigns, productWarnings } from '../../incentives/campaigns';
 import { paging, type RouteModule } from '../context';
-import { arr, bool, fen, id, idParam, int, list, nullable, obj, pageQuery, productSchema, str } from '../schemas';
+import {
+  anyObject,
+  arr,
+  bool,
+  fen,
+  id,
+  idParam,
+  int,
+  list,
+  nullable,
+  obj,
+  pageQuery,
+  productSchema,
+  str,
+} from '../schemas';
 import { answerId, byParam, staffRoute } from '../staff-route';
 
 const specText = str({ minLength: 1, maxLength: 30 });
@@ -16,7 +36,6 @@ const productBody = obj(
     images: arr(str({ maxLength: 2000 }), { maxItems: 20 }),
     onShelf: bool,
     purchaseLimit: int({ minimum: 0, maximum: 100_000 }),
-    plans: arr(str({ enum: PLANS.map((p) => p.code) }), { maxItems: 10 }),
     specs: arr(obj({ name: specText, values: arr(specText, { minItems: 1, maxItems: 30 }) }, ['name', 'values']), {
       maxItems: 3,
     }),
@@ -65,17 +84,39 @@ function productInput(body: ProductBody): ProductInput {
   };
 }
 
-/** Products for staff: cost price, stock, shelf, plans, specs and SKU matrix; saving warns about thin margins. */
+const warningSchema = obj({ code: str(), message: str(), productId: str(), sku: str() });
+const listedProduct = {
+  ...productSchema,
+  properties: {
+    ...(productSchema.properties as Record<string, unknown>),
+    campaigns: arr(obj({ id: str(), name: str(), plan: str(), status: str() })),
+  },
+};
+const productAnswer = () =>
+  obj({ product: productSchema, campaigns: arr(anyObject), warnings: arr(warningSchema) }, ['product']);
+
+/**
+ * Products for staff: cost price, stock, shelf, specs and SKU matrix; a product's answer lists the campaigns covering
+ * it (the editor shows them) and the margin warnings of their planned payouts (SPEC 3.4).
+ */
 export const adminCatalogRoutes: RouteModule = async (app, ctx) => {
   const db = ctx.store.db;
+  const withCampaigns = async (product: Product) => {
+    const campaigns = await loadCampaigns(db);
+    return {
+      product,
+      campaigns: campaigns.filter((c) => coversProduct(c, product)).map(campaignJson),
+      warnings: productWarnings(campaigns, product),
+    };
+  };
 
   app.get<{ Querystring: { q?: string; categoryId?: string; page?: number; pageSize?: number } }>(
     '/api/admin/products',
     staffRoute(
       'catalog:read',
-      'Products with cost and stock',
+      'Products with cost, stock and the campaigns covering each',
       { querystring: obj({ q: str({ maxLength: 50 }), categoryId: id(), ...pageQuery }) },
-      list(productSchema),
+      list(listedProduct),
       undefined,
       [],
     ),
@@ -86,23 +127,36 @@ export const adminCatalogRoutes: RouteModule = async (app, ctx) => {
         q: request.query.q,
         categoryId: request.query.categoryId,
       });
-      return { items: all.slice((page - 1) * pageSize, page * pageSize), total: all.length, page, pageSize };
+      const campaigns = await loadCampaigns(db);
+      return {
+        items: all.slice((page - 1) * pageSize, page * pageSize).map((p) => ({
+          ...p,
+          campaigns: campaigns
+            .filter((c) => coversProduct(c, p))
+            .map((c) => ({ id: c.id, name: c.name, plan: c.plan, status: c.status })),
+        })),
+        total: all.length,
+        page,
+        pageSize,
+      };
     },
   );
 
   app.get<{ Params: { id: string } }>(
     '/api/admin/products/:id',
-    staffRoute('catalog:read', 'One product', { params: idParam }, obj({ product: productSchema }), undefined, [
-      'product_not_found',
-    ]),
-    async (request) => ({ product: await getProduct(db, request.params.id, false) }),
+    staffRoute(
+      'catalog:read',
+      'One product with the campaigns covering it and their margin warnings',
+      { params: idParam },
+      productAnswer(),
+      undefined,
+      ['product_not_found'],
+    ),
+    async (request) => withCampaigns(await getProduct(db, request.params.id, false)),
   );
 
-  const productAnswer = () => obj({ product: productSchema, warnings: arr(obj({ code: str(), message: str() })) });
-  const saveWith = async (id: string | undefined, body: ProductBody) => {
-    const product = await storeProduct(db, id, productInput(body));
-    return { product, warnings: await productWarnings(db, product) };
-  };
+  const saveWith = async (id: string | undefined, body: ProductBody) =>
+    withCampaigns(await storeProduct(db, id, productInput(body)));
 
   app.post<{ Body: ProductBody }>(
     '/api/admin/products',

@@ -1,7 +1,7 @@
 import { dashboardView } from '../../incentives/dashboard';
-import { poolView, priceHistory } from '../../incentives/pool';
+import { poolView, poolViews, priceHistory } from '../../incentives/pool';
 import type { RouteModule } from '../context';
-import { anyObject, arr, int, obj, pricePointSchema } from '../schemas';
+import { anyObject, obj, str } from '../schemas';
 import { staffRoute } from '../staff-route';
 
 /** Sales, payouts and the appreciation pool at a glance. */
@@ -11,27 +11,22 @@ export const adminDashboardRoutes: RouteModule = async (app, ctx) => {
   app.get(
     '/api/admin/dashboard',
     staffRoute('dashboard:read', 'Sales, payouts and pool at a glance', {}, anyObject, undefined, []),
-    async () => dashboardView(db),
+    async () => dashboardView(db, ctx.sequencer),
   );
 
-  app.get(
+  app.get<{ Querystring: { campaign?: string } }>(
     '/api/admin/pool',
     staffRoute(
       'dashboard:read',
-      'Appreciation pool state and price history',
-      {},
-      obj(
-        {
-          cashFen: int(),
-          supplyUnits: int(),
-          priceFenPerPoint: { type: 'number' },
-          priceHistory: arr(pricePointSchema),
-        },
-        ['cashFen', 'supplyUnits', 'priceFenPerPoint', 'priceHistory'],
-      ),
+      'A pool campaign: state and price history (?campaign=, default the first active pool) and every pool',
+      { querystring: obj({ campaign: str({ minLength: 1, maxLength: 64 }) }) },
+      anyObject,
       undefined,
-      [],
+      ['campaign_not_found'],
     ),
-    async () => ({ ...(await poolView(db)), priceHistory: await priceHistory(db, 500) }),
+    async (request) => {
+      const pool = await poolView(db, request.query.campaign);
+      return { ...pool, priceHistory: await priceHistory(db, pool.campaign, 500), pools: await poolViews(db) };
+    },
   );
 };

@@ -1,8 +1,8 @@
-import { getLayout, resolveLayout, saveLayout, checkLayout } from '../../commerce/page-layouts';
+import { getLayout, saveLayout, checkLayout } from '../../commerce/page-layouts';
 import { staffOf, type RouteModule } from '../context';
 import { anyObject, arr, int, nullable, obj, str } from '../schemas';
 import { staffRoute } from '../staff-route';
-import { resolvedSectionsJson } from '../shop/home';
+import { homeSections } from '../shop/home';
 
 const layoutBody = obj({ sections: arr(anyObject, { maxItems: 30 }), expectedVersion: int({ minimum: 0 }) }, [
   'sections',
@@ -40,9 +40,7 @@ export const adminDecorationRoutes: RouteModule = async (app, ctx) => {
       { action: 'layout.preview', entity: null, readOnly: true },
     ),
     async (request) => ({
-      sections: resolvedSectionsJson(
-        await resolveLayout(db, await checkLayout(db, { sections: request.body.sections })),
-      ),
+      sections: await homeSections(db, await checkLayout(db, { sections: request.body.sections })),
     }),
   );
 

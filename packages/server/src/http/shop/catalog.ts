@@ -1,9 +1,15 @@
 import { getProduct, listCategories, listProducts, type Product } from '../../commerce/catalog';
+import { liveCampaignsOf, loadCampaigns, publicCampaignJson, type Campaign } from '../../incentives/campaigns';
+import { nowIso } from '../../platform/clock';
 import type { RouteModule } from '../context';
 import { idParam, list, nullable, obj, publicProductSchema, publicShop, str, id } from '../schemas';
 
-/** A product as shoppers see it: no cost price, no shelf flag. */
-export function publicProduct(p: Product) {
+/**
+ * A product as shoppers see it: no cost price, no shelf flag; the campaigns running on it now (with a link to their
+ * rules) and, as SPEC 6 lists them, their plan codes.
+ */
+export function publicProduct(p: Product, campaigns: readonly Campaign[], now: string) {
+  const live = liveCampaignsOf(campaigns, p, now);
   return {
     id: p.id,
     title: p.title,
@@ -20,7 +26,8 @@ export function publicProduct(p: Product) {
       imageUrl: s.imageUrl,
       specValues: s.specValues,
     })),
-    plans: p.plans,
+    plans: [...new Set(live.map((c) => c.plan))],
+    campaigns: live.map(publicCampaignJson),
     purchaseLimit: p.purchaseLimit,
     specs: p.specs,
   };
@@ -57,11 +64,16 @@ export const shopCatalogRoutes: RouteModule = async (app, ctx) => {
         response: { 200: list(publicProductSchema, false) },
       },
     },
-    async (request) => ({
-      items: (
-        await listProducts(db, { onShelfOnly: true, categoryId: request.query.categoryId, q: request.query.q })
-      ).map(publicProduct),
-    }),
+    async (request) => {
+      const campaigns = await loadCampaigns(db);
+      const now = nowIso();
+      const products = await listProducts(db, {
+        onShelfOnly: true,
+        categoryId: request.query.categoryId,
+        q: request.query.q,
+      });
+      return { items: products.map((p) => publicProduct(p, campaigns, now)) };
+    },
   );
 
   app.get<{ Params: { id: string } }>(
@@ -75,6 +87,8 @@ export const shopCatalogRoutes: RouteModule = async (app, ctx) => {
         response: { 200: obj({ product: publicProductSchema }) },
       },
     },
-    async (request) => ({ product: publicProduct(await getProduct(db, request.params.id, true)) }),
+    async (request) => ({
+      product: publicProduct(await getProduct(db, request.params.id, true), await loadCampaigns(db), nowIso()),
+    }),
   );
 };

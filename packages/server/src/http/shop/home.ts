@@ -1,12 +1,24 @@
-import { getLayout, resolveLayout, type ResolvedSection } from '../../commerce/page-layouts';
+import { getLayout, resolveLayout } from '../../commerce/page-layouts';
+import type { Layout } from '../../commerce/page-layout-schema';
+import { liveCampaignsOf, loadCampaigns } from '../../incentives/campaigns';
+import type { Db } from '../../platform/db/database';
+import { nowIso } from '../../platform/clock';
 import type { RouteModule } from '../context';
 import { anyObject, arr, int, obj, publicShop } from '../schemas';
 import { publicProduct } from './catalog';
 
-/** Sections as the storefront renders them: products as shoppers see them (no cost price). */
-export function resolvedSectionsJson(sections: ResolvedSection[]) {
+/**
+ * A layout's sections as the storefront renders them: products as shoppers see them (no cost price, with their live
+ * campaigns); a campaign section shows the products its plan's live campaigns cover.
+ */
+export async function homeSections(db: Db, layout: Layout) {
+  const campaigns = await loadCampaigns(db);
+  const now = nowIso();
+  const sections = await resolveLayout(db, layout, (p) => liveCampaignsOf(campaigns, p, now).map((c) => c.plan));
   return sections.map((s) =>
-    s.type === 'products' || s.type === 'campaign' ? { ...s, products: s.products.map(publicProduct) } : s,
+    s.type === 'products' || s.type === 'campaign'
+      ? { ...s, products: s.products.map((p) => publicProduct(p, campaigns, now)) }
+      : s,
   );
 }
 
@@ -26,7 +38,7 @@ export const shopHomeRoutes: RouteModule = async (app, ctx) => {
     },
     async () => {
       const stored = await getLayout(db, 'home');
-      return { version: stored.version, sections: resolvedSectionsJson(await resolveLayout(db, stored.layout)) };
+      return { version: stored.version, sections: await homeSections(db, stored.layout) };
     },
   );
 };

@@ -1,13 +1,14 @@
 import { loadSettings, settingsJson } from '../../platform/settings';
 import { rulesView } from '../../incentives/rules';
-import { priceHistory } from '../../incentives/pool';
+import { poolView, priceHistory } from '../../incentives/pool';
 import type { RouteModule } from '../context';
-import { anyObject, list, pricePointSchema, publicShop, settingsSchema } from '../schemas';
+import { anyObject, arr, obj, publicShop, settingsSchema, str } from '../schemas';
 
 /** What anyone may read about the rules: settings shoppers see, the live incentive rules, the pool's price path. */
 export const shopRulesRoutes: RouteModule = async (app, ctx) => {
   const db = ctx.store.db;
   const open = { public: true, errors: [] };
+  const forCampaign = { public: true, errors: ['campaign_not_found'] as const };
 
   app.get(
     '/api/shop/settings',
@@ -15,31 +16,37 @@ export const shopRulesRoutes: RouteModule = async (app, ctx) => {
     async () => ({ ...settingsJson(await loadSettings(db)), environment: ctx.environment }),
   );
 
-  app.get(
+  const campaignQuery = obj({ campaign: str({ minLength: 1, maxLength: 64 }) });
+
+  app.get<{ Querystring: { campaign?: string } }>(
     '/api/shop/rules',
     {
-      config: open,
+      config: forCampaign,
       schema: {
         ...publicShop,
-        summary: 'The incentive rules, generated from the live parameters',
+        summary:
+          "The rules page (SPEC 3.4): each live campaign's rules section from core, with its parameters now and a worked example from today's state; ?campaign= for one",
+        querystring: campaignQuery,
         response: { 200: anyObject },
       },
     },
-    async () => rulesView(db),
+    async (request) => rulesView(db, ctx.sequencer, request.query.campaign),
   );
 
-  app.get(
+  app.get<{ Querystring: { campaign?: string } }>(
     '/api/shop/pool/price-history',
     {
-      config: open,
+      config: forCampaign,
       schema: {
         ...publicShop,
-        summary: 'Pool price after each settlement batch',
-        response: { 200: list(pricePointSchema, false) },
+        summary: "A pool campaign's price after each change (?campaign=, default the first active pool)",
+        querystring: campaignQuery,
+        response: { 200: obj({ campaign: str(), items: arr(anyObject) }, ['items']) },
       },
     },
-    async () => ({
-      items: await priceHistory(db, 200),
-    }),
+    async (request) => {
+      const pool = await poolView(db, request.query.campaign);
+      return { campaign: pool.campaign, items: await priceHistory(db, pool.campaign, 200) };
+    },
   );
 };

@@ -23,15 +23,18 @@ import {
 const redeemRoute = (summary: string, withKey: boolean) => ({
   config: {
     errors: withKey
-      ? (['position_not_found', 'redeem_rejected', 'idempotency_key_reused'] as const)
-      : (['position_not_found', 'redeem_rejected'] as const),
+      ? (['position_not_found', 'redeem_rejected', 'campaign_not_found', 'idempotency_key_reused'] as const)
+      : (['position_not_found', 'redeem_rejected', 'campaign_not_found'] as const),
   },
   schema: {
     tags: shopTags,
     summary,
     params: obj({ orderId: id() }, ['orderId']),
     ...(withKey ? { headers: idempotencyKeyHeader(true) } : {}),
-    body: obj({ units: int({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER }) }, ['units']),
+    body: obj(
+      { units: int({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER }), campaign: str({ minLength: 1, maxLength: 64 }) },
+      ['units'],
+    ),
     response: { 200: redeemAnswer },
   },
 });
@@ -50,32 +53,39 @@ export const shopWalletRoutes: RouteModule = async (app, ctx) => {
     async (request) => walletView(db, await shopperId(ctx, request)),
   );
 
-  app.get(
+  app.get<{ Querystring: { campaign?: string } }>(
     '/api/shop/me/positions',
     {
-      config: none,
-      schema: { tags: shopTags, summary: 'Appreciation pool positions', response: { 200: positionsSchema } },
+      config: { errors: ['campaign_not_found'] },
+      schema: {
+        tags: shopTags,
+        summary: 'Positions in the appreciation pools (every pool campaign, or ?campaign= for one)',
+        querystring: obj({ campaign: str({ minLength: 1, maxLength: 64 }) }),
+        response: { 200: positionsSchema },
+      },
     },
-    async (request) => positionsView(db, await shopperId(ctx, request)),
+    async (request) => positionsView(db, await shopperId(ctx, request), request.query.campaign),
   );
 
-  app.post<{ Params: { orderId: string }; Body: { units: number } }>(
+  app.post<{ Params: { orderId: string }; Body: { units: number; campaign?: string } }>(
     '/api/shop/me/positions/:orderId/redeem/preview',
-    redeemRoute('What redeeming these units would pay now', false),
+    redeemRoute("What redeeming these units would pay now (core's quote, the rule the engine applies)", false),
     async (request) => {
       const userId = await shopperId(ctx, request);
-      return redeemPreview(db, userId, request.params.orderId, BigInt(request.body.units));
+      const { orderId } = request.params;
+      return redeemPreview(ctx.sequencer, db, userId, orderId, BigInt(request.body.units), request.body.campaign);
     },
   );
 
-  app.post<{ Params: { orderId: string }; Body: { units: number } }>(
+  app.post<{ Params: { orderId: string }; Body: { units: number; campaign?: string } }>(
     '/api/shop/me/positions/:orderId/redeem',
     redeemRoute('Redeem units of an open position (422 redeem_rejected when the rules refuse)', true),
     async (request) => {
       const userId = await shopperId(ctx, request);
       const key = header(request.headers['idempotency-key']);
       if (key === undefined || key === '') fail('idempotency_key_required');
-      return redeem(ctx.sequencer, userId, request.params.orderId, BigInt(request.body.units), key);
+      const { orderId } = request.params;
+      return redeem(ctx.sequencer, userId, orderId, BigInt(request.body.units), key, request.body.campaign);
     },
   );
 

@@ -1,3 +1,4 @@
+import { userWallet } from '@mall/core';
 import type { Db, Tx } from '../../platform/db/database';
 import { inTx } from '../../platform/db/database';
 import { Failure, fail } from '../../platform/errors';
@@ -129,7 +130,7 @@ export async function createPayment(
           trx,
           {
             id: `payment:${id}`,
-            from: `user:${userId}:wallet`,
+            from: userWallet(userId),
             to: ACCOUNTS.escrow,
             amountFen: order.amount_fen,
             reason: 'payment',

@@ -16,7 +16,8 @@ type BulkRow<T extends Table, C extends Column<T>> = {
  * the new value to the stored one (account balances). Without a rule a duplicate key is an error.
  */
 export type ConflictRule<T extends Table> =
-  { key: Column<T>; replace: readonly Column<T>[] } | { key: Column<T>; add: readonly Column<T>[] };
+  | { key: Column<T> | readonly Column<T>[]; replace: readonly Column<T>[] }
+  | { key: Column<T>; add: readonly Column<T>[] };
 
 // Parameters per multi-row statement on PostgreSQL (its hard limit is 65535; smaller statements plan faster).
 const MAX_PARAMETERS = 4500;
@@ -27,7 +28,8 @@ function conflictClause<T extends Table>(table: T, rule: ConflictRule<T> | undef
     'add' in rule
       ? rule.add.map((c) => `${c} = ${table}.${c} + excluded.${c}`)
       : rule.replace.map((c) => `${c} = excluded.${c}`);
-  return ` on conflict (${rule.key}) do update set ${sets.join(', ')}`;
+  const key = typeof rule.key === 'string' ? rule.key : rule.key.join(', ');
+  return ` on conflict (${key}) do update set ${sets.join(', ')}`;
 }
 
 /**

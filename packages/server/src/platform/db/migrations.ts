@@ -2,6 +2,7 @@ import { sql, type Kysely, type Migration, type MigrationProvider } from 'kysely
 import { m0003 } from './migration-0003-payments';
 import { m0004 } from './migration-0004-operator';
 import { m0005Ops } from './migration-0005-ops';
+import { m0006Campaigns } from './migration-0006-campaigns';
 
 /**
  * Numbered migrations, written once with Kysely's schema builder so the same file runs on SQLite and PostgreSQL.
@@ -332,6 +333,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0003_payments': m0003,
   '0004_operator': m0004,
   '0005_ops': m0005Ops,
+  '0006_campaigns': m0006Campaigns,
 };
 
 export const migrationProvider: MigrationProvider = {

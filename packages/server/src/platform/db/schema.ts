@@ -111,7 +111,6 @@ export interface ProductsTable {
   image_url: string;
   images: string;
   on_shelf: bigint;
-  plans: string;
   created_at: string;
   /** Most units one shopper may hold in open orders of this product (限购); 0 = no limit. */
   purchase_limit: DefaultedBigint;
@@ -172,11 +171,12 @@ export interface OrderItemsTable {
   sku_name: string;
   price_fen: bigint;
   quantity: bigint;
-  plans: string;
   /** What the shopper paid for the line: price x quantity less any order discount allocated to it. */
   paid_fen: DefaultedBigint;
   refunded_quantity: DefaultedBigint;
   refunded_fen: DefaultedBigint;
+  /** The product's category when the order was placed: campaigns scoped by category read it at settlement. */
+  category_id: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface OrderTransitionsTable {
@@ -224,6 +224,10 @@ export interface TransfersTable {
   created_at: string;
   /** The part of the amount that is simulated money. */
   simulated_fen: DefaultedBigint;
+  /** The plan, campaign and parameter version of an engine transfer; null for the mall's own transfers. */
+  plan: ColumnType<string | null, string | null | undefined, string | null>;
+  campaign: ColumnType<string | null, string | null | undefined, string | null>;
+  version: ColumnType<bigint | null, bigint | null | undefined, bigint | null>;
 }
 
 export interface RateLimitsTable {
@@ -255,72 +259,80 @@ export interface WithdrawalsTable {
   failure_reason: OptionalText;
 }
 
-export interface PlansTable {
-  code: string;
-  enabled: bigint;
-  params: string;
+/** A campaign (营销活动): a plan instance with a product scope, a time window and a status. */
+export interface CampaignsTable {
+  id: string;
+  /** Creation order: several campaigns of one plan act in this order. */
+  ordinal: bigint;
+  plan: string;
+  name: string;
+  status: string;
+  /** The window [starts_at, ends_at) that an order's payment time must fall in; null is open-ended. */
+  starts_at: string | null;
+  ends_at: string | null;
+  /** JSON lists of product and category ids; both null: every product. */
+  scope_products: string | null;
+  scope_categories: string | null;
+  created_at: string;
+  created_by: string;
+  updated_at: string;
   acknowledged_at: string | null;
   acknowledged_by: string | null;
-  in_use: bigint;
 }
 
-export interface PlanAuditTable {
+/** Every parameter version of a campaign, with the event-log position where it took effect. */
+export interface CampaignVersionsTable {
+  campaign: string;
+  version: bigint;
+  params: string;
+  scope_products: string | null;
+  scope_categories: string | null;
+  seq: bigint;
+  at: string;
+  actor: string;
+}
+
+/** Who created, edited, enabled (with the SPEC 3.4 acknowledgement), paused or ended a campaign. */
+export interface CampaignAuditTable {
   id: string;
-  code: string;
+  campaign: string;
   actor: string;
   action: string;
-  enabled: bigint;
-  params: string;
+  detail: string;
   acknowledgement: string | null;
   at: string;
 }
 
+/** The engine's event log: fixed columns for what is queried, a JSON payload for the rest of the event. */
 export interface IncentiveEventsTable {
   seq: bigint;
   type: string;
-  user_id: string;
+  user_id: string | null;
   referrer_id: string | null;
   order_id: string | null;
   amount_fen: bigint | null;
   units: bigint | null;
-  plans: string | null;
+  payload: string | null;
   at: string;
 }
 
-export interface PositionsTable {
-  order_id: string;
+/** Plan state as record effects leave it (core's RecordEffect), upserted by campaign, kind and key. */
+export interface PlanRecordsTable {
+  campaign: string;
+  kind: string;
+  key: string;
   plan: string;
-  user_id: string;
-  ordinal: bigint;
-  units: bigint;
-  cap_fen: bigint;
-  realized_fen: bigint;
-  paid_fen: bigint;
-  status: string;
-  created_at: string;
-  updated_at: string;
-}
-
-export interface PoolStateTable {
-  plan: string;
-  cash_fen: bigint;
-  supply_units: bigint;
+  user_id: string | null;
+  data: string;
   updated_at: string;
 }
 
 export interface PoolHistoryTable {
+  campaign: string;
   seq: bigint;
-  plan: string;
   cash_fen: bigint;
   supply_units: bigint;
   at: string;
-}
-
-export interface ReferralProgressTable {
-  user_id: string;
-  merchant: bigint;
-  base_fen: bigint;
-  reward_count: bigint;
 }
 
 export interface IdempotencyTable {
@@ -355,13 +367,12 @@ export interface Database {
   accounts: AccountsTable;
   transfers: TransfersTable;
   withdrawals: WithdrawalsTable;
-  plans: PlansTable;
-  plan_audit: PlanAuditTable;
+  campaigns: CampaignsTable;
+  campaign_versions: CampaignVersionsTable;
+  campaign_audit: CampaignAuditTable;
   incentive_events: IncentiveEventsTable;
-  positions: PositionsTable;
-  pool_state: PoolStateTable;
+  plan_records: PlanRecordsTable;
   pool_history: PoolHistoryTable;
-  referral_progress: ReferralProgressTable;
   idempotency: IdempotencyTable;
   locks: LocksTable;
   after_sales: AfterSalesTable;

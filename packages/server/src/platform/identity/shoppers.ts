@@ -1,3 +1,4 @@
+import { userWallet } from '@mall/core';
 import { randomInt } from 'node:crypto';
 import type { Db, Tx } from '../db/database';
 import { inTx } from '../db/database';
@@ -67,7 +68,7 @@ export async function registerUser(
     .execute();
   await trx
     .insertInto('accounts')
-    .values({ address: `user:${row.id}:wallet`, balance_fen: 0n })
+    .values({ address: userWallet(row.id), balance_fen: 0n })
     .execute();
   return row;
 }
