@@ -245,6 +245,17 @@ describe.skipIf(!run)('seed story in the browser', () => {
     await a.page.locator('[data-test=risk]').waitFor();
     await assertNoHorizontalScroll(a.page);
     await h.shot(a.page, 'shop-rules');
+
+    // The product page lists the gift pack's two campaigns; each links to its own rules section.
+    await shopGoto(a.page, '/');
+    await a.page.locator('[data-test=product-card]', { hasText: '消费商礼包' }).first().click();
+    await a.page.locator('[data-test=product-campaign-referralCycle]').waitFor();
+    await expect.poll(() => a.page.locator('[data-test=product-campaigns] a').count()).toBe(2);
+    await a.page.click('[data-test=product-campaign-referralCycle]');
+    await a.page.waitForURL(/#\/rules\?campaign=referralCycle/);
+    await a.page.locator('[data-test=rule-plan]').first().waitFor();
+    await expect.poll(() => a.page.locator('[data-test=rule-plan]').count()).toBe(1);
+    await expect(a.page.locator('[data-test=rule-plan]').textContent()).resolves.toContain('¥700.00');
     expect(h.errors).toEqual([]);
   }, 120_000);
 
