@@ -390,18 +390,5 @@ export interface Dashboard {
   priceHistory: Pick<PricePoint, 'at' | 'priceFenPerPoint'>[];
 }
 
-export interface AuditResult {
-  ok: boolean;
-  events?: number;
-  differences: unknown[];
-}
-
-export interface Simulation {
-  status: 'running' | 'done' | 'failed';
-  progress: number;
-  summary?: Record<string, unknown> | null;
-  series?: unknown;
-  error?: unknown;
-}
-
+export type * from './check-types';
 export * from './payment-types';

@@ -8,21 +8,8 @@ import {
 } from '../../commerce/catalog';
 import { campaignJson, coversProduct, loadCampaigns, productWarnings } from '../../incentives/campaigns';
 import { paging, type RouteModule } from '../context';
-import {
-  anyObject,
-  arr,
-  bool,
-  fen,
-  id,
-  idParam,
-  int,
-  list,
-  nullable,
-  obj,
-  pageQuery,
-  productSchema,
-  str,
-} from '../schemas';
+import { anyObject, arr, bool, fen, id, idParam, int, list, nullable, obj, pageQuery, str } from '../schemas';
+import { productSchema } from '../catalog-schemas';
 import { answerId, byParam, staffRoute } from '../staff-route';
 
 const specText = str({ minLength: 1, maxLength: 30 });

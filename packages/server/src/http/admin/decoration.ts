@@ -40,7 +40,7 @@ export const adminDecorationRoutes: RouteModule = async (app, ctx) => {
       { action: 'layout.preview', entity: null, readOnly: true },
     ),
     async (request) => ({
-      sections: await homeSections(db, await checkLayout(db, { sections: request.body.sections })),
+      sections: await homeSections(ctx, await checkLayout(db, { sections: request.body.sections })),
     }),
   );
 

@@ -2,7 +2,8 @@ import { getProduct, listCategories, listProducts, type Product } from '../../co
 import { liveCampaignsOf, loadCampaigns, publicCampaignJson, type Campaign } from '../../incentives/campaigns';
 import { nowIso } from '../../platform/clock';
 import type { RouteModule } from '../context';
-import { idParam, list, nullable, obj, publicProductSchema, publicShop, str, id } from '../schemas';
+import { idParam, list, nullable, obj, publicShop, str, id } from '../schemas';
+import { publicProductSchema } from '../catalog-schemas';
 
 /**
  * A product as shoppers see it: no cost price, no shelf flag; the campaigns running on it now (with a link to their

@@ -1,9 +1,8 @@
 import { getLayout, resolveLayout } from '../../commerce/page-layouts';
 import type { Layout } from '../../commerce/page-layout-schema';
 import { liveCampaignsOf, loadCampaigns } from '../../incentives/campaigns';
-import type { Db } from '../../platform/db/database';
 import { nowIso } from '../../platform/clock';
-import type { RouteModule } from '../context';
+import type { AppContext, RouteModule } from '../context';
 import { anyObject, arr, int, obj, publicShop } from '../schemas';
 import { publicProduct } from './catalog';
 
@@ -11,7 +10,8 @@ import { publicProduct } from './catalog';
  * A layout's sections as the storefront renders them: products as shoppers see them (no cost price, with their live
  * campaigns); a campaign section shows the products its plan's live campaigns cover.
  */
-export async function homeSections(db: Db, layout: Layout) {
+export async function homeSections(ctx: AppContext, layout: Layout) {
+  const db = ctx.store.db;
   const campaigns = await loadCampaigns(db);
   const now = nowIso();
   const sections = await resolveLayout(db, layout, (p) => liveCampaignsOf(campaigns, p, now).map((c) => c.plan));
@@ -38,7 +38,7 @@ export const shopHomeRoutes: RouteModule = async (app, ctx) => {
     },
     async () => {
       const stored = await getLayout(db, 'home');
-      return { version: stored.version, sections: await homeSections(db, stored.layout) };
+      return { version: stored.version, sections: await homeSections(ctx, stored.layout) };
     },
   );
 };
