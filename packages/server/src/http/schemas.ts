@@ -69,6 +69,12 @@ const orderItem = obj({
   priceFen: int(),
   quantity: int(),
   plans: arr(str()),
+  unitPriceFen: int(),
+  priceSource: str({ enum: ['sku', 'flash', 'group', 'presale'] }),
+  thresholdDiscountFen: int(),
+  couponDiscountFen: int(),
+  paidFen: int(),
+  flashSaleId: nullable(str()),
 });
 
 export const orderSchema: Schema = obj(
@@ -78,6 +84,10 @@ export const orderSchema: Schema = obj(
     userPhone: str(),
     status: str(),
     amountFen: int(),
+    subtotalFen: int(),
+    discountFen: int(),
+    shippingFen: int(),
+    couponId: nullable(str()),
     items: arr(orderItem),
     address: anyObject,
     createdAt: str(),
@@ -203,6 +213,12 @@ export const addressSchema: Schema = obj(
     detail: str({ minLength: 1, maxLength: 200 }),
   },
   ['name', 'phone', 'region', 'detail'],
+);
+
+/** The lines of a checkout: a quote's and an order's. */
+export const checkoutItemsSchema: Schema = arr(
+  obj({ skuId: id(), quantity: int({ minimum: 1, maximum: 1000 }), flashSaleId: id() }, ['skuId', 'quantity']),
+  { minItems: 1, maxItems: 50 },
 );
 
 export const shopTags = ['shop'];

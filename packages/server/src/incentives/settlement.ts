@@ -80,7 +80,7 @@ async function settleBatch(trx: Tx, batch: EffectBatch, engine: Engine, limit: n
     items.push(
       ...(await trx
         .selectFrom('order_items')
-        .select(['order_id', 'line', 'price_fen', 'quantity', 'plans'])
+        .select(['order_id', 'line', 'paid_fen', 'plans'])
         .where(
           'order_id',
           'in',
@@ -125,7 +125,7 @@ async function settleBatch(trx: Tx, batch: EffectBatch, engine: Engine, limit: n
       if (plans.length === 0) continue;
       const key = plans.join('+');
       const group = groups.get(key) ?? { plans, amountFen: 0n };
-      group.amountFen += line.price_fen * line.quantity;
+      group.amountFen += line.paid_fen;
       groups.set(key, group);
     }
     for (const [key, group] of groups) {

@@ -32,7 +32,25 @@ function nextRandomByte(): number {
   return byte;
 }
 
-export type IdPrefix = 'usr' | 'stf' | 'ord' | 'pay' | 'prd' | 'sku' | 'cat' | 'wdr' | 'trn' | 'ref' | 'evt' | 'sim';
+export type IdPrefix =
+  | 'usr'
+  | 'stf'
+  | 'ord'
+  | 'pay'
+  | 'prd'
+  | 'sku'
+  | 'cat'
+  | 'wdr'
+  | 'trn'
+  | 'ref'
+  | 'evt'
+  | 'sim'
+  | 'adr'
+  | 'frt'
+  | 'cpt'
+  | 'cpn'
+  | 'spt'
+  | 'fls';
 
 export function newId(prefix: IdPrefix): string {
   const ms = Date.now();

@@ -1,4 +1,5 @@
 import { sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import { m0007 } from './migration-0007-checkout';
 
 /**
  * Numbered migrations, written once with Kysely's schema builder so the same file runs on SQLite and PostgreSQL.
@@ -323,7 +324,11 @@ const m0002: Migration = {
   },
 };
 
-export const MIGRATIONS: Record<string, Migration> = { '0001_init': m0001, '0002_hardening': m0002 };
+export const MIGRATIONS: Record<string, Migration> = {
+  '0001_init': m0001,
+  '0002_hardening': m0002,
+  '0007_checkout': m0007,
+};
 
 export const migrationProvider: MigrationProvider = {
   getMigrations: () => Promise.resolve(MIGRATIONS),

@@ -1,4 +1,15 @@
 import type { ColumnType } from 'kysely';
+import type {
+  AddressesTable,
+  CouponTemplatesTable,
+  CouponsTable,
+  DefaultedText,
+  FlashReservationsTable,
+  FlashSalesTable,
+  FreightTemplatesTable,
+  OptionalText,
+  SpendThresholdsTable,
+} from './schema-checkout';
 
 /** A BIGINT column with a default: optional on insert. */
 type DefaultedBigint = ColumnType<bigint, bigint | undefined, bigint>;
@@ -82,6 +93,8 @@ export interface ProductsTable {
   created_at: string;
   /** Most units one shopper may hold in open orders of this product (限购); 0 = no limit. */
   purchase_limit: DefaultedBigint;
+  /** The freight template its lines are charged by; null ships free (包邮). */
+  freight_template_id: OptionalText;
 }
 
 export interface SkusTable {
@@ -93,6 +106,8 @@ export interface SkusTable {
   stock: bigint;
   reserved: bigint;
   sold: bigint;
+  /** For weight-based freight templates. */
+  weight_grams: DefaultedBigint;
 }
 
 export interface OrdersTable {
@@ -117,6 +132,13 @@ export interface OrdersTable {
   refund_from: string | null;
   /** The part of the amount paid with simulated (sandbox) money. */
   simulated_fen: DefaultedBigint;
+  /** Sum of line amounts before discounts. */
+  subtotal_fen: DefaultedBigint;
+  /** 满减 plus coupon. */
+  discount_fen: DefaultedBigint;
+  shipping_fen: DefaultedBigint;
+  coupon_id: OptionalText;
+  threshold_activity_id: OptionalText;
 }
 
 export interface OrderItemsTable {
@@ -129,6 +151,17 @@ export interface OrderItemsTable {
   price_fen: bigint;
   quantity: bigint;
   plans: string;
+  /** The unit price charged: the SKU price or a special (flash) price. */
+  unit_price_fen: DefaultedBigint;
+  /** sku | flash | group | presale */
+  price_source: DefaultedText;
+  threshold_discount_fen: DefaultedBigint;
+  coupon_discount_fen: DefaultedBigint;
+  /** What the shopper paid for the line: price x quantity less any order discount allocated to it. */
+  paid_fen: DefaultedBigint;
+  /** The product's category when ordered. */
+  category_id: OptionalText;
+  flash_sale_id: OptionalText;
 }
 
 export interface OrderTransitionsTable {
@@ -296,4 +329,11 @@ export interface Database {
   referral_progress: ReferralProgressTable;
   idempotency: IdempotencyTable;
   locks: LocksTable;
+  addresses: AddressesTable;
+  freight_templates: FreightTemplatesTable;
+  coupon_templates: CouponTemplatesTable;
+  coupons: CouponsTable;
+  spend_thresholds: SpendThresholdsTable;
+  flash_sales: FlashSalesTable;
+  flash_reservations: FlashReservationsTable;
 }
