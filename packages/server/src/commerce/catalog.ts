@@ -4,6 +4,7 @@ import { inTx } from '../platform/db/database';
 import { fail } from '../platform/errors';
 import { newId } from '../platform/ids';
 import { nowIso } from '../platform/clock';
+import { assertFreightTemplate } from './checkout/freight-templates';
 
 export interface Sku {
   id: string;
@@ -11,6 +12,7 @@ export interface Sku {
   priceFen: bigint;
   costFen: bigint;
   stock: bigint;
+  weightGrams: bigint;
 }
 
 export interface Product {
@@ -25,6 +27,8 @@ export interface Product {
   plans: string[];
   /** Most units one shopper may hold in open orders (限购); 0 = no limit. */
   purchaseLimit: number;
+  /** The freight template its lines are charged by; null ships free (包邮). */
+  freightTemplateId: string | null;
   skus: Sku[];
 }
 
@@ -70,7 +74,14 @@ export async function listProducts(
   const byProduct = new Map<string, Sku[]>();
   for (const s of skus) {
     const list = byProduct.get(s.product_id) ?? [];
-    list.push({ id: s.id, name: s.name, priceFen: s.price_fen, costFen: s.cost_fen, stock: s.stock });
+    list.push({
+      id: s.id,
+      name: s.name,
+      priceFen: s.price_fen,
+      costFen: s.cost_fen,
+      stock: s.stock,
+      weightGrams: s.weight_grams,
+    });
     byProduct.set(s.product_id, list);
   }
   return products.map((p) => ({
@@ -84,6 +95,7 @@ export async function listProducts(
     onShelf: p.on_shelf === 1n,
     plans: JSON.parse(p.plans) as string[],
     purchaseLimit: Number(p.purchase_limit),
+    freightTemplateId: p.freight_template_id,
     skus: byProduct.get(p.id) ?? [],
   }));
 }
@@ -104,7 +116,15 @@ export interface ProductInput {
   onShelf?: boolean | undefined;
   purchaseLimit?: number | undefined;
   plans?: string[] | undefined;
-  skus: { id?: string | undefined; name: string; priceFen: bigint; costFen: bigint; stock: bigint }[];
+  freightTemplateId?: string | null | undefined;
+  skus: {
+    id?: string | undefined;
+    name: string;
+    priceFen: bigint;
+    costFen: bigint;
+    stock: bigint;
+    weightGrams?: bigint | undefined;
+  }[];
 }
 
 function checkPlans(codes: readonly string[]): void {
@@ -121,6 +141,7 @@ export async function saveProduct(trx: Tx, id: string | undefined, input: Produc
   const plans = [...new Set(input.plans ?? [])];
   checkPlans(plans);
   await checkCategory(trx, input.categoryId);
+  await assertFreightTemplate(trx, input.freightTemplateId);
   if (input.skus.length === 0) fail('invalid_request', 'a product needs at least one SKU');
   for (const s of input.skus) {
     if (s.priceFen < 0n || s.costFen < 0n || s.stock < 0n)
@@ -136,6 +157,7 @@ export async function saveProduct(trx: Tx, id: string | undefined, input: Produc
     on_shelf: input.onShelf === false ? 0n : 1n,
     plans: JSON.stringify(plans),
     purchase_limit: BigInt(input.purchaseLimit ?? 0),
+    ...(input.freightTemplateId === undefined ? {} : { freight_template_id: input.freightTemplateId }),
   };
   let productId = id;
   if (productId === undefined) {
@@ -155,7 +177,13 @@ export async function saveProduct(trx: Tx, id: string | undefined, input: Produc
       // Stock set by an admin is the available quantity; reservations already taken stay where they are.
       await trx
         .updateTable('skus')
-        .set({ name: s.name, price_fen: s.priceFen, cost_fen: s.costFen, stock: s.stock })
+        .set({
+          name: s.name,
+          price_fen: s.priceFen,
+          cost_fen: s.costFen,
+          stock: s.stock,
+          ...(s.weightGrams === undefined ? {} : { weight_grams: s.weightGrams }),
+        })
         .where('id', '=', s.id)
         .execute();
     } else {
@@ -171,6 +199,7 @@ export async function saveProduct(trx: Tx, id: string | undefined, input: Produc
           stock: s.stock,
           reserved: 0n,
           sold: 0n,
+          weight_grams: s.weightGrams ?? 0n,
         })
         .execute();
     }

@@ -6,6 +6,12 @@ import { shopOrderRoutes } from './shop/orders';
 import { shopWalletRoutes } from './shop/wallet';
 import { shopInvitationRoutes } from './shop/invitations';
 import { shopRulesRoutes } from './shop/rules';
+import { shopAddressRoutes } from './shop/addresses';
+import { shopCheckoutRoutes } from './shop/checkout';
+import { shopCouponRoutes } from './shop/coupons';
+import { adminPromotionRoutes } from './admin/promotions';
+import { adminFlashSaleRoutes } from './admin/flash-sales';
+import { adminFreightRoutes } from './admin/freight';
 import { adminAuthRoutes } from './admin/auth';
 import { adminDashboardRoutes } from './admin/dashboard';
 import { adminCatalogRoutes } from './admin/catalog';
@@ -26,6 +32,9 @@ const SHOP: readonly RouteModule[] = [
   shopWalletRoutes,
   shopInvitationRoutes,
   shopRulesRoutes,
+  shopAddressRoutes,
+  shopCheckoutRoutes,
+  shopCouponRoutes,
 ];
 
 const ADMIN: readonly RouteModule[] = [
@@ -37,6 +46,9 @@ const ADMIN: readonly RouteModule[] = [
   adminPlanRoutes,
   adminFinanceRoutes,
   adminSettingsRoutes,
+  adminPromotionRoutes,
+  adminFlashSaleRoutes,
+  adminFreightRoutes,
 ];
 
 /** Shop routes need a shopper, admin routes a staff member, unless marked public; each area is its own scope. */

@@ -2,6 +2,7 @@ import {
   couponChoices,
   orderFreight,
   priceOrder,
+  type Coupon,
   type CouponChoices,
   type OrderFreight,
   type PricedOrder,
@@ -166,7 +167,7 @@ export interface CheckoutPricing {
   activity: SpendThresholdActivity | null;
   priced: PricedOrder;
   /** Every coupon the shopper could pick, priced (quote only). */
-  choices: (CouponChoices & { names: Map<string, string> }) | null;
+  choices: (CouponChoices & { coupons: (Coupon & { name: string })[] }) | null;
 }
 
 function refuseUndelivered(lines: readonly CheckoutLine[], freight: OrderFreight | null): void {
@@ -208,7 +209,6 @@ export async function priceCheckout(
   }
   const coupons = await usableCoupons(db, userId, now);
   const choices = couponChoices(base, coupons);
-  const names = new Map(coupons.map((c) => [c.id, c.name]));
   let priced: PricedOrder;
   if (input.couponId === null) priced = choices.withoutCoupon;
   else if (input.couponId === undefined)
@@ -219,5 +219,5 @@ export async function priceCheckout(
       fail('coupon_not_applicable', chosen?.reason ?? 'not an unused coupon of yours');
     priced = chosen.order;
   }
-  return { lines, freight, activity, priced, choices: { ...choices, names } };
+  return { lines, freight, activity, priced, choices: { ...choices, coupons } };
 }

@@ -37,6 +37,7 @@ const productBody = obj(
     onShelf: bool,
     purchaseLimit: int({ minimum: 0, maximum: 100_000 }),
     plans: arr(str({ enum: PLANS.map((p) => p.code) }), { maxItems: 10 }),
+    freightTemplateId: nullable(id()),
     skus: arr(
       obj(
         {
@@ -45,6 +46,7 @@ const productBody = obj(
           priceFen: fen,
           costFen: fen,
           stock: int({ minimum: 0, maximum: 100_000_000 }),
+          weightGrams: int({ minimum: 0, maximum: 100_000_000 }),
         },
         ['name', 'priceFen', 'costFen', 'stock'],
       ),
@@ -64,7 +66,8 @@ interface ProductBody {
   onShelf?: boolean;
   purchaseLimit?: number;
   plans?: string[];
-  skus: { id?: string; name: string; priceFen: number; costFen: number; stock: number }[];
+  freightTemplateId?: string | null;
+  skus: { id?: string; name: string; priceFen: number; costFen: number; stock: number; weightGrams?: number }[];
 }
 
 function productInput(body: ProductBody): ProductInput {
@@ -76,6 +79,7 @@ function productInput(body: ProductBody): ProductInput {
       priceFen: BigInt(s.priceFen),
       costFen: BigInt(s.costFen),
       stock: BigInt(s.stock),
+      weightGrams: s.weightGrams === undefined ? undefined : BigInt(s.weightGrams),
     })),
   };
 }
@@ -155,7 +159,7 @@ export const adminCatalogRoutes: RouteModule = async (app, ctx) => {
       'Create a product (catalog:write); warns when planned payouts exceed the margin',
       { body: productBody },
       productAnswer(),
-      ['category_not_found', 'invalid_parameter', 'sku_not_found'],
+      ['category_not_found', 'invalid_parameter', 'sku_not_found', 'freight_template_not_found'],
     ),
     async (request) => {
       await staffWith(ctx, request, 'catalog:write');
@@ -170,6 +174,7 @@ export const adminCatalogRoutes: RouteModule = async (app, ctx) => {
       'category_not_found',
       'invalid_parameter',
       'sku_not_found',
+      'freight_template_not_found',
     ]),
     async (request) => {
       await staffWith(ctx, request, 'catalog:write');
