@@ -161,7 +161,8 @@ export const m0007: Migration = {
     await db.schema.createIndex('flash_sales_window').on('flash_sales').columns(['status', 'ends_at']).execute();
     await db.schema
       .createTable('flash_reservations')
-      .addColumn('order_id', 'text', (c) => c.notNull().references('orders.id'))
+      // No foreign key to orders: the units are taken before the order row is written, in the same transaction.
+      .addColumn('order_id', 'text', (c) => c.notNull())
       .addColumn('sale_id', 'text', (c) => c.notNull().references('flash_sales.id'))
       .addColumn('user_id', 'text', (c) => c.notNull())
       .addColumn('quantity', 'bigint', (c) => c.notNull())
