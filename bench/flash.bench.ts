@@ -52,6 +52,7 @@ function call(
   token?: string,
   body?: unknown,
   headers = {},
+  via: http.Agent = agent,
 ): Promise<Answer> {
   const payload = body === undefined ? undefined : JSON.stringify(body);
   const target = new URL(path, url);
