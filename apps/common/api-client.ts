@@ -89,6 +89,7 @@ export function createApiClient<User>(tokenKey: string) {
     post: <T>(path: string, body: unknown = {}, headers?: Record<string, string>) =>
       request<T>('POST', path, { body, headers }),
     put: <T>(path: string, body: unknown = {}) => request<T>('PUT', path, { body }),
+    delete: <T>(path: string) => request<T>('DELETE', path),
   };
 
   return { session, setSession, handleUnauthorized, api };
