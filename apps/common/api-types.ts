@@ -231,6 +231,7 @@ export interface AdminProduct {
   imageUrl?: string;
   skus: AdminSku[];
   plans: string[];
+  freightTemplateId?: string | null;
 }
 
 export interface Warning {

@@ -21,6 +21,8 @@ export interface ProductForm {
   /** Most units one shopper may hold in open orders; 0 = no limit. */
   purchaseLimit: number;
   plans: string[];
+  /** The freight template (运费模板) the checkout charges by; null: shipped free. */
+  freightTemplateId: string | null;
   skus: SkuForm[];
 }
 
@@ -34,6 +36,7 @@ export function blankProductForm(): ProductForm {
     onShelf: true,
     purchaseLimit: 0,
     plans: [],
+    freightTemplateId: null,
     skus: [{ name: '默认', price: '', cost: '', stock: 100 }],
   };
 }
@@ -49,6 +52,7 @@ export function productFormOf(p: AdminProduct): ProductForm {
     onShelf: p.onShelf,
     purchaseLimit: p.purchaseLimit ?? 0,
     plans: [...p.plans],
+    freightTemplateId: p.freightTemplateId ?? null,
     skus: p.skus.map((s) => ({
       id: s.id,
       name: s.name,
@@ -83,6 +87,7 @@ export function productBodyOf(form: ProductForm) {
     onShelf: form.onShelf,
     purchaseLimit: form.purchaseLimit,
     plans: form.plans,
+    freightTemplateId: form.freightTemplateId,
     skus,
   };
 }
