@@ -189,6 +189,18 @@ export async function useShopToken(h: Harness, page: Page, token: string): Promi
   await page.reload();
 }
 
+/** Fills the storefront's address form (the region picker is confirmed on its first entry, 北京市 / 北京市 / 东城区). */
+export async function fillAddressForm(page: Page, name: string, phone: string, detail: string): Promise<void> {
+  const fields = page.locator('[data-test=address-edit] .van-field__control');
+  await fields.nth(0).fill(name);
+  await fields.nth(1).fill(phone);
+  if ((await fields.nth(2).inputValue()) === '') {
+    await fields.nth(2).click();
+    await page.locator('.van-picker__confirm').click();
+  }
+  await page.locator('[data-test=address-edit] textarea').fill(detail);
+}
+
 /**
  * At the checkout: when the shopper has no saved address yet, adds one through the address book (the region picker
  * opens on its first entry, 北京市 / 北京市 / 东城区) and comes back to the checkout with it chosen.
@@ -199,12 +211,7 @@ export async function ensureCheckoutAddress(page: Page, name: string, phone: str
   if ((await add.count()) === 0) return;
   await add.click();
   await page.waitForURL(/#\/addresses\/new/);
-  const fields = page.locator('[data-test=address-edit] .van-field__control');
-  await fields.nth(0).fill(name);
-  await fields.nth(1).fill(phone);
-  await fields.nth(2).click();
-  await page.locator('.van-picker__confirm').click();
-  await page.locator('[data-test=address-edit] textarea').fill('测试路 8 号');
+  await fillAddressForm(page, name, phone, '测试路 8 号');
   await page.locator('[data-test=address-edit] button[type=submit]').click();
   await page.waitForURL(/#\/checkout/);
   await page.locator('[data-test=checkout-address]').waitFor();
