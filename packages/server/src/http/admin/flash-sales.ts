@@ -1,6 +1,7 @@
 import { cancelFlashSale, createFlashSale, listFlashSales } from '../../commerce/checkout/flash-sales';
 import { staffWith, type RouteModule } from '../context';
-import { adminRoute, fen, flashSaleSchema, id, idParam, int, list, obj, str } from '../schemas';
+import { adminRoute, fen, id, idParam, int, list, obj, str } from '../schemas';
+import { flashSaleSchema } from '../checkout-schemas';
 
 interface FlashSaleBody {
   skuId: string;

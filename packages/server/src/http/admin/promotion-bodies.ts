@@ -1,20 +1,8 @@
 import type { CouponValidity, PricingScope, SpendThresholdTier } from '@mall/core';
 import type { CouponTemplateInput } from '../../commerce/checkout/coupons';
 import type { SpendThresholdInput } from '../../commerce/checkout/spend-thresholds';
-import {
-  bool,
-  couponTermsProps,
-  fen,
-  int,
-  nullable,
-  obj,
-  positiveFen,
-  scopeSchema,
-  str,
-  tierSchema,
-  validitySchema,
-  arr,
-} from '../schemas';
+import { bool, fen, int, nullable, obj, positiveFen, str, arr } from '../schemas';
+import { couponTermsProps, scopeSchema, tierSchema, validitySchema } from '../checkout-schemas';
 
 /** Request bodies of the promotion routes and their conversion to domain inputs (JSON numbers -> bigint). */
 export interface ScopeBody {

@@ -1,6 +1,7 @@
 import { addAddress, deleteAddress, listAddresses, updateAddress, type AddressInput } from '../../commerce/addresses';
 import { shopperId, type RouteModule } from '../context';
-import { addressSchema, bool, idParam, list, obj, savedAddressSchema, shopTags } from '../schemas';
+import { addressSchema, bool, idParam, list, obj, shopTags } from '../schemas';
+import { savedAddressSchema } from '../checkout-schemas';
 
 const addressBody = {
   ...addressSchema,

@@ -5,20 +5,8 @@ import { getFlashSale, listFlashSales } from '../../commerce/checkout/flash-sale
 import { runningSpendThresholdViews } from '../../commerce/checkout/spend-thresholds';
 import { nowIso } from '../../platform/clock';
 import { shopperId, type RouteModule } from '../context';
-import {
-  arr,
-  checkoutItemsSchema,
-  flashSaleSchema,
-  id,
-  idParam,
-  nullable,
-  obj,
-  publicShop,
-  scopeSchema,
-  shopTags,
-  str,
-  tierSchema,
-} from '../schemas';
+import { arr, id, idParam, nullable, obj, publicShop, shopTags, str } from '../schemas';
+import { checkoutItemsSchema, flashSaleSchema, scopeSchema, tierSchema } from '../checkout-schemas';
 
 interface QuoteBody {
   items: CheckoutItem[];

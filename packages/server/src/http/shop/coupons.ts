@@ -1,7 +1,8 @@
 import { claimCoupon, listShopperCoupons } from '../../commerce/checkout/coupons';
 import { couponCentre } from '../../commerce/checkout/coupon-templates';
 import { shopperId, type RouteModule } from '../context';
-import { bool, couponTermsProps, idParam, int, list, obj, shopperCouponSchema, shopTags, str } from '../schemas';
+import { bool, idParam, int, list, obj, shopTags, str } from '../schemas';
+import { couponTermsProps, shopperCouponSchema } from '../checkout-schemas';
 
 const centreItem = obj(
   {

@@ -7,7 +7,6 @@ import { fail } from '../../platform/errors';
 import { header, paging, shopperId, type RouteModule } from '../context';
 import {
   addressSchema,
-  checkoutItemsSchema,
   id,
   idempotencyKeyHeader,
   idParam,
@@ -20,6 +19,7 @@ import {
   shopTags,
   str,
 } from '../schemas';
+import { checkoutItemsSchema } from '../checkout-schemas';
 
 const orderAnswer = () => ({ 200: obj({ order: orderSchema }) });
 
