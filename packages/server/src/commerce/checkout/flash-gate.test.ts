@@ -63,4 +63,14 @@ describe('flash gate', () => {
     const gate = new FlashGate(() => Promise.resolve({ left: 0n, running: false }), 0);
     expect(await gate.admit('s', 1n)).toBe('not_running');
   });
+
+  it('says not running at once when the sale is closed in this process, even within the refresh interval', async () => {
+    const { state, remaining } = fakeSale(2n);
+    const gate = new FlashGate(remaining, 60_000);
+    expect(await gate.admit('s', 1n)).toBe('admitted');
+    gate.done('s', 1n, 'kept');
+    gate.closed('s');
+    expect(await gate.admit('s', 1n)).toBe('not_running');
+    expect(state.reads).toBe(1);
+  });
 });

@@ -105,6 +105,16 @@ export class FlashGate {
     this.wake(gate);
   }
 
+  /** The sale was ended or cancelled in this process: refuse at once as not running, without waiting for a refresh. */
+  closed(saleId: string): void {
+    const gate = this.sales.get(saleId);
+    if (gate === undefined) return;
+    gate.tokens = 0n;
+    gate.running = false;
+    gate.loadedAt = this.now();
+    this.wake(gate);
+  }
+
   private wake(gate: SaleGate): void {
     while (gate.waiters.length > 0) {
       const next = gate.waiters[0]!;

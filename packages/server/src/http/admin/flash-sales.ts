@@ -1,4 +1,5 @@
 import { cancelFlashSale, createFlashSale, listFlashSales } from '../../commerce/checkout/flash-sales';
+import { flashGate } from '../../commerce/orders';
 import { staffWith, type RouteModule } from '../context';
 import { adminRoute, fen, id, idParam, int, list, obj, str } from '../schemas';
 import { flashSaleSchema } from '../checkout-schemas';
@@ -79,7 +80,10 @@ export const adminFlashSaleRoutes: RouteModule = async (app, ctx) => {
     ),
     async (request) => {
       await staffWith(ctx, request, 'catalog:write');
-      return { flashSale: await cancelFlashSale(db, request.params.id) };
+      const flashSale = await cancelFlashSale(db, request.params.id);
+      // This process's gate learns at once; other processes' gates within their refresh interval.
+      flashGate(db).closed(request.params.id);
+      return { flashSale };
     },
   );
 };
