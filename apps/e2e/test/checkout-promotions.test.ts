@@ -143,6 +143,8 @@ describe.skipIf(!HAVE_BROWSER)('checkout promotions in the browser', () => {
     await h.shot(page, 'shop-coupon-centre');
 
     await shopGoto(h, page, `/product/${rice.id}`);
+    // The product page lists the coupons that apply to it.
+    await expect.poll(() => page.locator('[data-test=product-coupons]').textContent()).toContain('¥15.00');
     await page.click('[data-test=buy-now]');
     await page.click('[data-test=sku-confirm]');
     await page.waitForURL(/#\/checkout/);
