@@ -308,6 +308,7 @@ export interface AdminProduct {
   images?: string[];
   skus: AdminSku[];
   specs?: SpecAttribute[];
+  freightTemplateId?: string | null;
 }
 
 export interface AdminOrder extends Order {

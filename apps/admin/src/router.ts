@@ -61,6 +61,30 @@ const routes: RouteRecordRaw[] = [
       // The plans page became the campaigns page (issue 8): old links land there.
       { path: 'plans', redirect: '/campaigns' },
       {
+        path: 'promotions/coupons',
+        name: 'coupons',
+        component: () => import('./views/CouponTemplatesView.vue'),
+        meta: { title: 'promo.menu.coupons', icon: 'Ticket', permission: 'catalog:read' },
+      },
+      {
+        path: 'promotions/thresholds',
+        name: 'thresholds',
+        component: () => import('./views/SpendThresholdsView.vue'),
+        meta: { title: 'promo.menu.thresholds', icon: 'Discount', permission: 'catalog:read' },
+      },
+      {
+        path: 'promotions/flash',
+        name: 'flash',
+        component: () => import('./views/FlashSalesView.vue'),
+        meta: { title: 'promo.menu.flash', icon: 'AlarmClock', permission: 'catalog:read' },
+      },
+      {
+        path: 'promotions/freight',
+        name: 'freight',
+        component: () => import('./views/FreightTemplatesView.vue'),
+        meta: { title: 'promo.menu.freight', icon: 'Van', permission: 'catalog:read' },
+      },
+      {
         path: 'finance/withdrawals',
         name: 'withdrawals',
         component: () => import('./views/WithdrawalsView.vue'),

@@ -194,6 +194,34 @@ export async function useShopToken(h: Harness, page: Page, token: string): Promi
   await page.reload();
 }
 
+/** Fills the storefront's address form (the region picker is confirmed on its first entry, 北京市 / 北京市 / 东城区). */
+export async function fillAddressForm(page: Page, name: string, phone: string, detail: string): Promise<void> {
+  const fields = page.locator('[data-test=address-edit] .van-field__control');
+  await fields.nth(0).fill(name);
+  await fields.nth(1).fill(phone);
+  if ((await fields.nth(2).inputValue()) === '') {
+    await fields.nth(2).click();
+    await page.locator('.van-picker__confirm').click();
+  }
+  await page.locator('[data-test=address-edit] textarea').fill(detail);
+}
+
+/**
+ * At the checkout: when the shopper has no saved address yet, adds one through the address book (the region picker
+ * opens on its first entry, 北京市 / 北京市 / 东城区) and comes back to the checkout with it chosen.
+ */
+export async function ensureCheckoutAddress(page: Page, name: string, phone: string): Promise<void> {
+  const add = page.locator('[data-test=checkout-add-address]');
+  await page.locator('[data-test=checkout-address], [data-test=checkout-add-address]').first().waitFor();
+  if ((await add.count()) === 0) return;
+  await add.click();
+  await page.waitForURL(/#\/addresses\/new/);
+  await fillAddressForm(page, name, phone, '测试路 8 号');
+  await page.locator('[data-test=address-edit] button[type=submit]').click();
+  await page.waitForURL(/#\/checkout/);
+  await page.locator('[data-test=checkout-address]').waitFor();
+}
+
 /** Product page -> buy now -> checkout with an address -> cashier; returns the order id. */
 export async function checkout(h: Harness, page: Page, productTitle: string, phone: string): Promise<string> {
   await shopGoto(h, page, '/');
@@ -202,13 +230,7 @@ export async function checkout(h: Harness, page: Page, productTitle: string, pho
   await page.click('[data-test=buy-now]');
   await page.click('[data-test=sku-confirm]');
   await page.waitForURL(/#\/checkout/);
-  if ((await page.inputValue('input[name=region]')) === '') {
-    await page.fill('input[name=name]', '测试买家');
-    await page.fill('input[name=addrPhone]', phone);
-    await page.click('input[name=region]');
-    await page.locator('.van-picker__confirm').click();
-    await page.fill('input[name=detail]', '测试路 8 号');
-  }
+  await ensureCheckoutAddress(page, '测试买家', phone);
   await page.click('[data-test=submit-order] button');
   await page.waitForURL(/#\/cashier\//);
   return decodeURIComponent(page.url().split('/cashier/')[1] ?? '');

@@ -40,6 +40,25 @@ const routes: RouteRecordRaw[] = [
   { path: '/points', name: 'points', component: () => import('./views/PointsView.vue'), meta: { auth: true } },
   { path: '/wallet', name: 'wallet', component: () => import('./views/WalletView.vue'), meta: { auth: true } },
   { path: '/rules', name: 'rules', component: () => import('./views/RulesView.vue') },
+  {
+    path: '/addresses',
+    name: 'addresses',
+    component: () => import('./views/AddressesView.vue'),
+    meta: { auth: true },
+  },
+  {
+    path: '/addresses/:id',
+    name: 'address',
+    component: () => import('./views/AddressEditView.vue'),
+    meta: { auth: true },
+  },
+  {
+    path: '/coupon-centre',
+    name: 'coupon-centre',
+    component: () => import('./views/CouponCentreView.vue'),
+    meta: { auth: true },
+  },
+  { path: '/coupons', name: 'coupons', component: () => import('./views/MyCouponsView.vue'), meta: { auth: true } },
   { path: '/:pathMatch(.*)*', redirect: '/' },
 ];
 

@@ -107,6 +107,7 @@ export type ServerTransferReason =
   | 'refund'
   | 'late_payment_refund'
   | 'goodwill_refund'
+  | 'shipping'
   | 'withdrawal'
   | 'withdrawal_fee'
   | 'withdrawal_paid'

@@ -1,5 +1,6 @@
 import { createI18n } from 'vue-i18n';
 import { currentLocale } from './http';
+import { promoEn, promoZh } from './promo-messages';
 
 const zh = {
   app: { name: '惠选商城', console: '管理后台' },
@@ -1342,7 +1343,7 @@ export const i18n = createI18n({
   fallbackLocale: 'zh-CN',
   missingWarn: false,
   fallbackWarn: false,
-  messages: { 'zh-CN': zh, en },
+  messages: { 'zh-CN': { ...zh, promo: promoZh }, en: { ...en, promo: promoEn } },
 });
 
 export function setLocale(locale: 'zh-CN' | 'en'): void {

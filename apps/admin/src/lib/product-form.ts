@@ -25,6 +25,8 @@ export interface ProductForm {
   /** Most units one shopper may hold in open orders; 0 = no limit. */
   purchaseLimit: number;
   specs: SpecAttribute[];
+  /** The freight template (运费模板) the checkout charges by; null: shipped free. */
+  freightTemplateId: string | null;
   skus: SkuForm[];
 }
 
@@ -43,6 +45,7 @@ export function blankProductForm(): ProductForm {
     onShelf: true,
     purchaseLimit: 0,
     specs: [],
+    freightTemplateId: null,
     skus: [{ ...blankSku(), name: '默认', stock: 100 }],
   };
 }
@@ -59,6 +62,7 @@ export function productFormOf(p: AdminProduct): ProductForm {
     onShelf: p.onShelf,
     purchaseLimit: p.purchaseLimit ?? 0,
     specs: (p.specs ?? []).map((s) => ({ name: s.name, values: [...s.values] })),
+    freightTemplateId: p.freightTemplateId ?? null,
     skus: p.skus.map((s) => ({
       id: s.id,
       name: s.name,
@@ -126,6 +130,7 @@ export function productBodyOf(form: ProductForm) {
     onShelf: form.onShelf,
     purchaseLimit: form.purchaseLimit,
     specs: specs.map((s) => ({ name: s.name.trim(), values: s.values })),
+    freightTemplateId: form.freightTemplateId,
     skus,
   };
 }

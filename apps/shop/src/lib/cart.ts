@@ -9,6 +9,8 @@ export interface CartLine {
   imageUrl?: string;
   quantity: number;
   checked: boolean;
+  /** Bought in this running flash sale, at its price (never put in the cart: flash buys go straight to checkout). */
+  flashSaleId?: string;
 }
 
 const KEY = 'mall.shop.cart';

@@ -3,6 +3,7 @@ import { Locale } from 'vant';
 import enUS from 'vant/es/locale/lang/en-US';
 import zhCN from 'vant/es/locale/lang/zh-CN';
 import { currentLocale } from './http';
+import { promoEn, promoZh } from './promo-messages';
 
 const zh = {
   app: { name: '惠选商城', slogan: '好物低价 · 分享有礼' },
@@ -765,7 +766,7 @@ export const i18n = createI18n({
   fallbackLocale: 'zh-CN',
   missingWarn: false,
   fallbackWarn: false,
-  messages: { 'zh-CN': zh, en },
+  messages: { 'zh-CN': { ...zh, promo: promoZh }, en: { ...en, promo: promoEn } },
 });
 
 function applyVantLocale(locale: string): void {

@@ -6,6 +6,7 @@ import { newId } from '../platform/ids';
 import { nowIso } from '../platform/clock';
 import { sanitizeRichText } from '../platform/rich-text';
 import { categoryScope } from './categories';
+import { assertFreightTemplate } from './checkout/freight-templates';
 
 export { listCategories, createCategory } from './categories';
 
@@ -20,6 +21,7 @@ export interface Sku {
   imageUrl: string;
   /** One value per spec attribute of the product, in the specs' order; [] for a product without specs. */
   specValues: string[];
+  weightGrams: bigint;
 }
 
 export interface Product {
@@ -35,6 +37,8 @@ export interface Product {
   /** Most units one shopper may hold in open orders (限购); 0 = no limit. */
   purchaseLimit: number;
   specs: SpecAttribute[];
+  /** The freight template its lines are charged by; null ships free (包邮). */
+  freightTemplateId: string | null;
   skus: Sku[];
 }
 
@@ -76,6 +80,7 @@ export async function listProducts(
       code: s.code ?? '',
       imageUrl: s.image_url,
       specValues: JSON.parse(s.spec_values) as string[],
+      weightGrams: s.weight_grams,
     });
     byProduct.set(s.product_id, list);
   }
@@ -90,6 +95,7 @@ export async function listProducts(
     onShelf: p.on_shelf === 1n,
     purchaseLimit: Number(p.purchase_limit),
     specs: JSON.parse(p.specs) as SpecAttribute[],
+    freightTemplateId: p.freight_template_id,
     skus: byProduct.get(p.id) ?? [],
   }));
 }
@@ -110,6 +116,8 @@ export interface SkuInput {
   code?: string | undefined;
   imageUrl?: string | undefined;
   specValues?: string[] | undefined;
+  /** For weight-based freight templates. */
+  weightGrams?: bigint | undefined;
 }
 
 export interface ProductInput {
@@ -122,6 +130,7 @@ export interface ProductInput {
   onShelf?: boolean | undefined;
   purchaseLimit?: number | undefined;
   specs?: SpecAttribute[] | undefined;
+  freightTemplateId?: string | null | undefined;
   skus: SkuInput[];
 }
 
@@ -158,6 +167,7 @@ async function checkCodes(trx: Tx, productId: string, skus: SkuInput[]): Promise
 
 export async function saveProduct(trx: Tx, id: string | undefined, input: ProductInput): Promise<Product> {
   await checkCategory(trx, input.categoryId);
+  await assertFreightTemplate(trx, input.freightTemplateId);
   const specs = (input.specs ?? []).map((s) => ({ name: s.name.trim(), values: s.values.map((v) => v.trim()) }));
   checkSkus(input, specs);
   const values = {
@@ -170,6 +180,7 @@ export async function saveProduct(trx: Tx, id: string | undefined, input: Produc
     on_shelf: input.onShelf === false ? 0n : 1n,
     purchase_limit: BigInt(input.purchaseLimit ?? 0),
     specs: JSON.stringify(specs),
+    ...(input.freightTemplateId === undefined ? {} : { freight_template_id: input.freightTemplateId }),
   };
   let productId = id;
   if (productId === undefined) {
@@ -214,6 +225,7 @@ async function saveSkus(trx: Tx, productId: string, skus: SkuInput[]): Promise<v
       image_url: s.imageUrl ?? '',
       spec_values: JSON.stringify(s.specValues ?? []),
       retired: 0n,
+      ...(s.weightGrams === undefined ? {} : { weight_grams: s.weightGrams }),
     };
     if (s.id !== undefined) {
       // Stock set by an admin is the available quantity; reservations already taken stay where they are.

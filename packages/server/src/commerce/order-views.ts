@@ -15,17 +15,28 @@ export interface OrderView {
   id: string;
   userId: string;
   status: string;
+  /** The total to pay: goods paid plus shipping. */
   amountFen: bigint;
+  subtotalFen: bigint;
+  discountFen: bigint;
+  shippingFen: bigint;
+  couponId: string | null;
   items: {
     skuId: string;
     productId: string;
     title: string;
     skuName: string;
+    /** The SKU's price when ordered; unitPriceFen is what was charged per unit (a flash price, say). */
     priceFen: bigint;
     quantity: bigint;
     paidFen: bigint;
     refundedQuantity: bigint;
     refundedFen: bigint;
+    unitPriceFen: bigint;
+    priceSource: string;
+    thresholdDiscountFen: bigint;
+    couponDiscountFen: bigint;
+    flashSaleId: string | null;
   }[];
   address: Address;
   createdAt: string;
@@ -81,6 +92,10 @@ async function views(db: Db | Tx, rows: OrderRow[]): Promise<OrderView[]> {
     userId: r.user_id,
     status: r.status,
     amountFen: r.amount_fen,
+    subtotalFen: r.subtotal_fen,
+    discountFen: r.discount_fen,
+    shippingFen: r.shipping_fen,
+    couponId: r.coupon_id,
     items: items
       .filter((i) => i.order_id === r.id)
       .map((i) => ({
@@ -93,6 +108,11 @@ async function views(db: Db | Tx, rows: OrderRow[]): Promise<OrderView[]> {
         paidFen: i.paid_fen,
         refundedQuantity: i.refunded_quantity,
         refundedFen: i.refunded_fen,
+        unitPriceFen: i.unit_price_fen,
+        priceSource: i.price_source,
+        thresholdDiscountFen: i.threshold_discount_fen,
+        couponDiscountFen: i.coupon_discount_fen,
+        flashSaleId: i.flash_sale_id,
       })),
     address: JSON.parse(r.address) as Address,
     createdAt: r.created_at,

@@ -11,6 +11,7 @@ export const skuSchema: Schema = obj(
     code: str(),
     imageUrl: str(),
     specValues: arr(str()),
+    weightGrams: int(),
   },
   ['id', 'priceFen', 'stock'],
 );
@@ -30,6 +31,7 @@ export const productSchema: Schema = obj(
     skus: arr(skuSchema),
     purchaseLimit: int(),
     specs: specsSchema,
+    freightTemplateId: nullable(str()),
   },
   ['id', 'title', 'skus'],
 );

@@ -9,6 +9,12 @@ import { shopRulesRoutes } from './shop/rules';
 import { shopAfterSaleRoutes } from './shop/after-sales';
 import { shopPaymentRoutes } from './shop/payments';
 import { shopHomeRoutes } from './shop/home';
+import { shopAddressRoutes } from './shop/addresses';
+import { shopCheckoutRoutes } from './shop/checkout';
+import { shopCouponRoutes } from './shop/coupons';
+import { adminPromotionRoutes } from './admin/promotions';
+import { adminFlashSaleRoutes } from './admin/flash-sales';
+import { adminFreightRoutes } from './admin/freight';
 import { adminAuthRoutes } from './admin/auth';
 import { adminDashboardRoutes } from './admin/dashboard';
 import { adminCatalogRoutes } from './admin/catalog';
@@ -47,6 +53,9 @@ const SHOP: readonly RouteModule[] = [
   shopAfterSaleRoutes,
   shopPaymentRoutes,
   shopHomeRoutes,
+  shopAddressRoutes,
+  shopCheckoutRoutes,
+  shopCouponRoutes,
 ];
 
 const ADMIN: readonly RouteModule[] = [
@@ -70,6 +79,9 @@ const ADMIN: readonly RouteModule[] = [
   adminPaymentRoutes,
   adminReconciliationRoutes,
   simulationRoutes,
+  adminPromotionRoutes,
+  adminFlashSaleRoutes,
+  adminFreightRoutes,
 ];
 
 /** Shop routes need a shopper, admin routes a staff member, unless marked public; each area is its own scope. */

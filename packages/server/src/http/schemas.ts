@@ -78,6 +78,11 @@ const orderItem = obj({
   paidFen: int(),
   refundedQuantity: int(),
   refundedFen: int(),
+  unitPriceFen: int(),
+  priceSource: str({ enum: ['sku', 'flash', 'group', 'presale'] }),
+  thresholdDiscountFen: int(),
+  couponDiscountFen: int(),
+  flashSaleId: nullable(str()),
 });
 
 export const orderSchema: Schema = obj(
@@ -87,6 +92,10 @@ export const orderSchema: Schema = obj(
     userPhone: str(),
     status: str(),
     amountFen: int(),
+    subtotalFen: int(),
+    discountFen: int(),
+    shippingFen: int(),
+    couponId: nullable(str()),
     items: arr(orderItem),
     address: anyObject,
     createdAt: str(),

@@ -50,7 +50,13 @@ export type IdPrefix =
   | 'rcn'
   | 'opl'
   | 'upl'
-  | 'cmp';
+  | 'cmp'
+  | 'adr'
+  | 'frt'
+  | 'cpt'
+  | 'cpn'
+  | 'spt'
+  | 'fls';
 
 export function newId(prefix: IdPrefix): string {
   const ms = Date.now();

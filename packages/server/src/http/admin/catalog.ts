@@ -26,6 +26,7 @@ const productBody = obj(
     specs: arr(obj({ name: specText, values: arr(specText, { minItems: 1, maxItems: 30 }) }, ['name', 'values']), {
       maxItems: 3,
     }),
+    freightTemplateId: nullable(id()),
     skus: arr(
       obj(
         {
@@ -37,6 +38,7 @@ const productBody = obj(
           code: str({ maxLength: 64, pattern: '^[A-Za-z0-9._-]*$' }),
           imageUrl: str({ maxLength: 2000 }),
           specValues: arr(specText, { maxItems: 3 }),
+          weightGrams: int({ minimum: 0, maximum: 100_000_000 }),
         },
         ['priceFen', 'costFen', 'stock'],
       ),
@@ -56,6 +58,7 @@ interface ProductBody extends Omit<ProductInput, 'skus'> {
     code?: string;
     imageUrl?: string;
     specValues?: string[];
+    weightGrams?: number;
   }[];
 }
 
@@ -67,6 +70,7 @@ function productInput(body: ProductBody): ProductInput {
       priceFen: BigInt(s.priceFen),
       costFen: BigInt(s.costFen),
       stock: BigInt(s.stock),
+      weightGrams: s.weightGrams === undefined ? undefined : BigInt(s.weightGrams),
     })),
   };
 }
@@ -153,7 +157,14 @@ export const adminCatalogRoutes: RouteModule = async (app, ctx) => {
       { body: productBody },
       productAnswer(),
       { action: 'product.create', entity: 'product', answerTarget: answerId('product') },
-      ['category_not_found', 'invalid_parameter', 'sku_not_found', 'sku_code_taken', 'invalid_specs'],
+      [
+        'category_not_found',
+        'invalid_parameter',
+        'sku_not_found',
+        'sku_code_taken',
+        'invalid_specs',
+        'freight_template_not_found',
+      ],
     ),
     async (request) => saveWith(undefined, request.body),
   );
@@ -173,6 +184,7 @@ export const adminCatalogRoutes: RouteModule = async (app, ctx) => {
         'sku_not_found',
         'sku_code_taken',
         'invalid_specs',
+        'freight_template_not_found',
       ],
     ),
     async (request) => saveWith(request.params.id, request.body),

@@ -4,6 +4,7 @@ import { hashPassword } from '../../platform/passwords';
 import { issueLoginCode, signInWithCode } from '../../platform/identity/login-codes';
 import { shopperCard } from '../../incentives/shopper-profiles';
 import { fail } from '../../platform/errors';
+import { grantNewShopperGifts } from '../../commerce/checkout/coupon-templates';
 import { bearer, shopperId, type RouteModule } from '../context';
 import { authAnswer, bool, obj, phone, publicShop, shopTags, str, userSchema } from '../schemas';
 
@@ -33,6 +34,8 @@ export const shopAuthRoutes: RouteModule = async (app, ctx, options) => {
     },
     async (request) => {
       const user = await registerShopper(db, request.body);
+      // New-shopper coupons (新人礼) after the account exists: a sold-out gift never blocks a registration.
+      await grantNewShopperGifts(db, user.id);
       const token = await createSession(db, 'shop', user.id);
       return { token, user: await shopperCard(db, user) };
     },

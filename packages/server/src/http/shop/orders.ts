@@ -11,18 +11,18 @@ import { header, paging, shopperId, type RouteModule } from '../context';
 import { paymentSchema } from '../payment-schemas';
 import {
   addressSchema,
-  arr,
   id,
   idempotencyKeyHeader,
   idParam,
-  int,
   list,
+  nullable,
   obj,
   orderSchema,
   pageQuery,
   shopTags,
   str,
 } from '../schemas';
+import { checkoutItemsSchema } from '../checkout-schemas';
 
 const orderAnswer = () => ({ 200: obj({ order: orderSchema }) });
 
@@ -41,22 +41,28 @@ export const shopOrderRoutes: RouteModule = async (app, ctx) => {
           'sku_not_found',
           'product_off_shelf',
           'out_of_stock',
+          'address_not_found',
+          'region_not_delivered',
+          'coupon_not_applicable',
+          'flash_sale_not_found',
+          'flash_sale_not_running',
+          'flash_sold_out',
+          'flash_limit_exceeded',
         ],
       },
       schema: {
         tags: shopTags,
         summary:
-          'Create an order (reserves stock): 201 with the new order; the same key with the same body again answers 200 with that order.',
+          'Create an order (prices it on the server, reserves stock, uses the coupon): 201 with the new order; the same key with the same body again answers 200 with that order. A 0-fen order is paid at once. Give `address` or `addressId`.',
         headers: idempotencyKeyHeader(true),
         body: obj(
           {
-            items: arr(obj({ skuId: id(), quantity: int({ minimum: 1, maximum: 1000 }) }, ['skuId', 'quantity']), {
-              minItems: 1,
-              maxItems: 50,
-            }),
+            items: checkoutItemsSchema,
             address: addressSchema,
+            addressId: id(),
+            couponId: nullable(id()),
           },
-          ['items', 'address'],
+          ['items'],
         ),
         response: { 200: orderAnswer()[200], 201: obj({ order: orderSchema }) },
       },

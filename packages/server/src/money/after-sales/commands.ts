@@ -1,4 +1,3 @@
-import { refundableFen } from '@mall/core';
 import type { Db, Tx } from '../../platform/db/database';
 import { inTx } from '../../platform/db/database';
 import { fail } from '../../platform/errors';
@@ -13,27 +12,23 @@ import {
   applyLineRefunds,
   holdOrder,
   insertAfterSale,
-  linesInOpenRequests,
   lockAfterSale,
   lockOrder,
   moveAfterSale,
   releaseOrder,
   replaceLines,
   restockLines,
-  type AfterSaleLine,
   type AfterSaleRow,
   type OrderRow,
 } from './records';
 import { refundSucceeded } from './refund-outcome';
+import { baseStatus, priceLines, requestAmount, type LineRequest } from './request-amounts';
 
 /**
  * After-sales commands (售后): each runs in one transaction that starts by locking the order, then calls the gateway
  * (if a refund must go back through one) after that transaction has committed.
  */
-export interface LineRequest {
-  line: number;
-  quantity: number;
-}
+export type { LineRequest } from './request-amounts';
 
 export interface RefundChoice {
   /** original: back through the channel that paid (gateway, sandbox or wallet); wallet: to the shopper's wallet. */
@@ -42,54 +37,6 @@ export interface RefundChoice {
   restock?: boolean;
   note?: string;
 }
-
-/** Where an order stands for after-sales: a `refunding` order stands where its requests took it from. */
-function baseStatus(order: OrderRow): string {
-  return order.status === 'refunding' ? (order.refund_from ?? 'paid') : order.status;
-}
-
-/**
- * The lines a request covers, each priced with core's refundableFen (floor per unit, the remainder on the last unit
- * of the line), refusing lines another open request covers and more units than are left. No lines: every unit left
- * on every line no other request covers (the whole-order refund).
- */
-async function priceLines(
-  trx: Tx,
-  order: OrderRow,
-  wanted: readonly LineRequest[] | undefined,
-  except?: string,
-): Promise<AfterSaleLine[]> {
-  const items = await trx
-    .selectFrom('order_items')
-    .select(['line', 'quantity', 'paid_fen', 'refunded_quantity'])
-    .where('order_id', '=', order.id)
-    .orderBy('line')
-    .execute();
-  const busy = await linesInOpenRequests(trx, order.id, except);
-  const requests =
-    wanted?.map((w) => ({ line: BigInt(w.line), quantity: BigInt(w.quantity) })) ??
-    items
-      .filter((i) => !busy.has(i.line) && i.refunded_quantity < i.quantity)
-      .map((i) => ({ line: i.line, quantity: i.quantity - i.refunded_quantity }));
-  if (requests.length === 0) fail('refund_quantity_exceeds_remaining', 'nothing is left to refund');
-  const seen = new Set<bigint>();
-  return requests.map((r) => {
-    if (seen.has(r.line)) fail('invalid_request', `line ${r.line} appears twice`);
-    seen.add(r.line);
-    const item = items.find((i) => i.line === r.line);
-    if (item === undefined) fail('order_line_not_found', `line ${r.line}`);
-    if (busy.has(r.line)) fail('line_has_open_request', `line ${r.line}`);
-    const quote = refundableFen(
-      { quantity: item.quantity, paidFen: item.paid_fen },
-      r.quantity,
-      item.refunded_quantity,
-    );
-    if (!quote.ok) fail(quote.code, `line ${r.line}`);
-    return { line: r.line, quantity: r.quantity, amountFen: quote.refundFen };
-  });
-}
-
-const sum = (lines: readonly AfterSaleLine[]) => lines.reduce((s, l) => s + l.amountFen, 0n);
 
 /** The shopper asks for a refund (仅退款) or a return (退货退款) of some units of some lines of their order. */
 export async function openAfterSale(
@@ -116,7 +63,7 @@ export async function openAfterSale(
       status: 'requested',
       reason: input.reason,
       decision_note: null,
-      amount_fen: sum(lines),
+      amount_fen: await requestAmount(trx, order, lines),
       destination: 'original',
       // Goods that never left the warehouse go back on the shelf with the refund; shipped goods only when they return.
       restock: base === 'paid' ? 1n : 0n,
@@ -155,7 +102,7 @@ async function issueRefund(
       lines.map((l) => ({ line: Number(l.line), quantity: Number(l.quantity) })),
       request.id,
     );
-    amount = sum(repriced);
+    amount = await requestAmount(trx, order, repriced, request.id);
   }
   const fields = { destination, restock, amount_fen: amount, decision_note: choice.note ?? request.decision_note };
   if (amount === 0n) {
@@ -252,7 +199,14 @@ export async function reopenAfterSale(db: Db, userId: string, id: string, reason
     );
     await replaceLines(trx, id, lines);
     const actor = `user:${userId}`;
-    await moveAfterSale(trx, request, 'requested', actor, { reason, amount_fen: sum(lines) }, reason);
+    await moveAfterSale(
+      trx,
+      request,
+      'requested',
+      actor,
+      { reason, amount_fen: await requestAmount(trx, order, lines, id) },
+      reason,
+    );
     await holdOrder(trx, order, actor, reason);
   });
 }

@@ -7,6 +7,9 @@ import { newId } from '../../platform/ids';
 import { nowIso } from '../../platform/clock';
 import { transition, type OrderStatus } from '../../commerce/order-machine';
 import * as inventory from '../../commerce/inventory';
+import { returnCoupon } from '../../commerce/checkout/coupons';
+import { ACCOUNTS, postTransfer } from '../ledger';
+import { simulatedRefunded } from '../refunds';
 import { OPEN_STATUSES, canMove, type AfterSaleStatus } from './machine';
 
 /**
@@ -203,6 +206,41 @@ export async function releaseOrder(trx: Tx, orderId: string, actor: string, note
     .execute();
   const to: OrderStatus = left.length === 0 ? 'refunded' : ((order.refund_from ?? 'paid') as OrderStatus);
   await transition(trx, orderId, to, actor, { refund_status: order.refund_status }, 'refunding', note);
+  if (to === 'refunded') await closeRefundedOrder(trx, orderId);
+}
+
+/**
+ * An order every unit of which was refunded never settles, so what its refunds left in escrow is settled here: the
+ * shipping of an order that had shipped (the carrier was paid; the mall keeps it) moves to revenue. Its coupon goes
+ * back to the shopper while still valid.
+ */
+async function closeRefundedOrder(trx: Tx, orderId: string): Promise<void> {
+  const order = await trx
+    .selectFrom('orders')
+    .select(['user_id', 'amount_fen', 'simulated_fen', 'refunded_fen'])
+    .where('id', '=', orderId)
+    .executeTakeFirstOrThrow();
+  const now = nowIso();
+  const kept = order.amount_fen - order.refunded_fen;
+  if (kept > 0n) {
+    const simulated =
+      order.simulated_fen - simulatedRefunded(order.amount_fen, order.simulated_fen, order.refunded_fen);
+    await postTransfer(
+      trx,
+      {
+        id: `shipping:${orderId}`,
+        from: ACCOUNTS.escrow,
+        to: ACCOUNTS.revenue,
+        amountFen: kept,
+        reason: 'shipping',
+        orderId,
+        userId: order.user_id,
+        simulated,
+      },
+      now,
+    );
+  }
+  await returnCoupon(trx, orderId, now);
 }
 
 /** The request's lines are refunded: their units and amounts count as refunded, once (checked against the line). */

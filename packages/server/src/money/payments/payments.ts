@@ -6,8 +6,7 @@ import { countPayment } from '../../platform/metrics';
 import { newId } from '../../platform/ids';
 import { nowIso } from '../../platform/clock';
 import { ACCOUNTS, postTransfer } from '../ledger';
-import * as inventory from '../../commerce/inventory';
-import { orderItems } from '../../commerce/orders';
+import { commitOrderStock } from '../../commerce/checkout/place-order';
 import { markOrderPaid } from '../../commerce/order-machine';
 import type { PaymentProvider } from './provider';
 import { prepared } from '../../platform/db/prepared';
@@ -95,7 +94,7 @@ async function markPaid(
   simulatedFen: bigint,
 ): Promise<void> {
   await markOrderPaid(trx, orderId, paymentId, actor, at, simulatedFen);
-  for (const item of await orderItems(trx, orderId)) await inventory.commit(trx, item.sku_id, item.quantity);
+  await commitOrderStock(trx, orderId);
 }
 
 export async function insertPendingPayment(

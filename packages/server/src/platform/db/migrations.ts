@@ -3,6 +3,7 @@ import { m0003 } from './migration-0003-payments';
 import { m0004 } from './migration-0004-operator';
 import { m0005Ops } from './migration-0005-ops';
 import { m0006Campaigns } from './migration-0006-campaigns';
+import { m0007 } from './migration-0007-checkout';
 
 /**
  * Numbered migrations, written once with Kysely's schema builder so the same file runs on SQLite and PostgreSQL.
@@ -334,6 +335,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0004_operator': m0004,
   '0005_ops': m0005Ops,
   '0006_campaigns': m0006Campaigns,
+  '0007_checkout': m0007,
 };
 
 export const migrationProvider: MigrationProvider = {

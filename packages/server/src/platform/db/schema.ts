@@ -8,6 +8,25 @@ import type {
   RefundsTable,
   UserOpenidsTable,
 } from './schema-payments';
+import type {
+  AddressesTable,
+  CouponTemplatesTable,
+  CouponsTable,
+  DefaultedText,
+  FlashReservationsTable,
+  FlashSalesTable,
+  FreightTemplatesTable,
+  OptionalText,
+  SpendThresholdsTable,
+} from './schema-checkout';
+import type {
+  CampaignsTable,
+  CampaignVersionsTable,
+  CampaignAuditTable,
+  IncentiveEventsTable,
+  PlanRecordsTable,
+  PoolHistoryTable,
+} from './schema-incentives';
 import type { OperationLogTable, PageLayoutsTable, RolesTable, UploadsTable } from './schema-operator';
 
 export type {
@@ -20,11 +39,17 @@ export type {
   UserOpenidsTable,
 };
 export type { OperationLogTable, PageLayoutsTable, RolesTable, UploadsTable };
+export type {
+  CampaignsTable,
+  CampaignVersionsTable,
+  CampaignAuditTable,
+  IncentiveEventsTable,
+  PlanRecordsTable,
+  PoolHistoryTable,
+};
 
 /** A BIGINT column with a default: optional on insert. */
 type DefaultedBigint = ColumnType<bigint, bigint | undefined, bigint>;
-/** A nullable text column added later: optional on insert. */
-type OptionalText = ColumnType<string | null, string | null | undefined, string | null>;
 
 /**
  * Table types. Every integer column is BIGINT in storage and bigint here (better-sqlite3 runs with safe integers,
@@ -116,6 +141,8 @@ export interface ProductsTable {
   purchase_limit: DefaultedBigint;
   /** JSON [{name, values}]: the spec attributes whose values make the SKU matrix. */
   specs: ColumnType<string, string | undefined, string>;
+  /** The freight template its lines are charged by; null ships free (包邮). */
+  freight_template_id: OptionalText;
 }
 
 export interface SkusTable {
@@ -134,6 +161,8 @@ export interface SkusTable {
   spec_values: ColumnType<string, string | undefined, string>;
   /** 1: left out of the product's SKUs (stock 0, hidden); kept because orders point at it. */
   retired: DefaultedBigint;
+  /** For weight-based freight templates. */
+  weight_grams: DefaultedBigint;
 }
 
 export interface OrdersTable {
@@ -160,6 +189,13 @@ export interface OrdersTable {
   simulated_fen: DefaultedBigint;
   /** Refunded before settlement (after-sales by line); settlement settles amount_fen - refunded_fen. */
   refunded_fen: DefaultedBigint;
+  /** Sum of line amounts before discounts. */
+  subtotal_fen: DefaultedBigint;
+  /** 满减 plus coupon. */
+  discount_fen: DefaultedBigint;
+  shipping_fen: DefaultedBigint;
+  coupon_id: OptionalText;
+  threshold_activity_id: OptionalText;
 }
 
 export interface OrderItemsTable {
@@ -176,7 +212,14 @@ export interface OrderItemsTable {
   refunded_quantity: DefaultedBigint;
   refunded_fen: DefaultedBigint;
   /** The product's category when the order was placed: campaigns scoped by category read it at settlement. */
-  category_id: ColumnType<string | null, string | null | undefined, string | null>;
+  category_id: OptionalText;
+  /** The unit price charged: the SKU price or a special (flash) price. */
+  unit_price_fen: DefaultedBigint;
+  /** sku | flash | group | presale */
+  price_source: DefaultedText;
+  threshold_discount_fen: DefaultedBigint;
+  coupon_discount_fen: DefaultedBigint;
+  flash_sale_id: OptionalText;
 }
 
 export interface OrderTransitionsTable {
@@ -260,81 +303,6 @@ export interface WithdrawalsTable {
 }
 
 /** A campaign (营销活动): a plan instance with a product scope, a time window and a status. */
-export interface CampaignsTable {
-  id: string;
-  /** Creation order: several campaigns of one plan act in this order. */
-  ordinal: bigint;
-  plan: string;
-  name: string;
-  status: string;
-  /** The window [starts_at, ends_at) that an order's payment time must fall in; null is open-ended. */
-  starts_at: string | null;
-  ends_at: string | null;
-  /** JSON lists of product and category ids; both null: every product. */
-  scope_products: string | null;
-  scope_categories: string | null;
-  created_at: string;
-  created_by: string;
-  updated_at: string;
-  acknowledged_at: string | null;
-  acknowledged_by: string | null;
-}
-
-/** Every parameter version of a campaign, with the event-log position where it took effect. */
-export interface CampaignVersionsTable {
-  campaign: string;
-  version: bigint;
-  params: string;
-  scope_products: string | null;
-  scope_categories: string | null;
-  seq: bigint;
-  at: string;
-  actor: string;
-}
-
-/** Who created, edited, enabled (with the SPEC 3.4 acknowledgement), paused or ended a campaign. */
-export interface CampaignAuditTable {
-  id: string;
-  campaign: string;
-  actor: string;
-  action: string;
-  detail: string;
-  acknowledgement: string | null;
-  at: string;
-}
-
-/** The engine's event log: fixed columns for what is queried, a JSON payload for the rest of the event. */
-export interface IncentiveEventsTable {
-  seq: bigint;
-  type: string;
-  user_id: string | null;
-  referrer_id: string | null;
-  order_id: string | null;
-  amount_fen: bigint | null;
-  units: bigint | null;
-  payload: string | null;
-  at: string;
-}
-
-/** Plan state as record effects leave it (core's RecordEffect), upserted by campaign, kind and key. */
-export interface PlanRecordsTable {
-  campaign: string;
-  kind: string;
-  key: string;
-  plan: string;
-  user_id: string | null;
-  data: string;
-  updated_at: string;
-}
-
-export interface PoolHistoryTable {
-  campaign: string;
-  seq: bigint;
-  cash_fen: bigint;
-  supply_units: bigint;
-  at: string;
-}
-
 export interface IdempotencyTable {
   scope: string;
   key: string;
@@ -387,4 +355,11 @@ export interface Database {
   uploads: UploadsTable;
   page_layouts: PageLayoutsTable;
   rate_limits: RateLimitsTable;
+  addresses: AddressesTable;
+  freight_templates: FreightTemplatesTable;
+  coupon_templates: CouponTemplatesTable;
+  coupons: CouponsTable;
+  spend_thresholds: SpendThresholdsTable;
+  flash_sales: FlashSalesTable;
+  flash_reservations: FlashReservationsTable;
 }
