@@ -73,7 +73,7 @@ export async function seedReceivedBacklog(
 ): Promise<string[]> {
   const product = await db
     .selectFrom('products')
-    .select(['id'])
+    .select(['id', 'category_id'])
     .where('title', '=', '消费商礼包')
     .executeTakeFirstOrThrow();
   const sku = await db
@@ -133,7 +133,10 @@ export async function seedReceivedBacklog(
           sku_name: sku.name,
           price_fen: 100_000n,
           quantity: 1n,
-          plans: '["referralCycle","appreciationPool"]',
+          // The gift pack is in the demo campaigns' scope; settlement reads the line at what was paid for it.
+          category_id: product.category_id,
+          paid_fen: 100_000n,
+          unit_price_fen: 100_000n,
         });
         transfers.push({
           id: `payment:seed:${orderId}`,

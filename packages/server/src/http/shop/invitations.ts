@@ -12,7 +12,7 @@ export const shopInvitationRoutes: RouteModule = async (app, ctx) => {
   app.get<{ Querystring: { campaign?: string } }>(
     '/api/shop/me/invitations',
     {
-      config: { errors: [] },
+      config: { errors: ['campaign_not_found'] },
       schema: {
         tags: shopTags,
         summary:

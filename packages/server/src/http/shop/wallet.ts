@@ -23,8 +23,14 @@ import {
 const redeemRoute = (summary: string, withKey: boolean) => ({
   config: {
     errors: withKey
-      ? (['position_not_found', 'redeem_rejected', 'campaign_not_found', 'idempotency_key_reused'] as const)
-      : (['position_not_found', 'redeem_rejected', 'campaign_not_found'] as const),
+      ? ([
+          'position_not_found',
+          'redeem_rejected',
+          'campaign_not_found',
+          'campaign_required',
+          'idempotency_key_reused',
+        ] as const)
+      : (['position_not_found', 'redeem_rejected', 'campaign_not_found', 'campaign_required'] as const),
   },
   schema: {
     tags: shopTags,
