@@ -183,11 +183,11 @@ for (const backend of backends()) {
       for (const [, answer] of answers) {
         expect(answer.headers['content-security-policy']).toBe(CONTENT_SECURITY_POLICY);
         expect(answer.headers['x-content-type-options']).toBe('nosniff');
-        expect(answer.headers['x-frame-options']).toBe('DENY');
+        expect(answer.headers['x-frame-options']).toBe('SAMEORIGIN');
         expect(answer.headers['referrer-policy']).toBe('same-origin');
         expect(answer.headers['strict-transport-security']).toBeUndefined();
       }
-      expect(CONTENT_SECURITY_POLICY).toContain("frame-ancestors 'none'");
+      expect(CONTENT_SECURITY_POLICY).toContain("frame-ancestors 'self'");
       expect(CONTENT_SECURITY_POLICY).toMatch(/script-src 'self'(;|$)/);
     });
   });

@@ -25,7 +25,8 @@ describe('security headers', () => {
       expect(production['x-content-type-options']).toBe('nosniff');
       const development = await headersOf(false, path);
       expect(development['strict-transport-security']).toBeUndefined();
-      expect(development['content-security-policy']).toContain("frame-ancestors 'none'");
+      expect(development['content-security-policy']).toContain("frame-ancestors 'self'");
+      expect(development['x-frame-options']).toBe('SAMEORIGIN');
     }
   });
 

@@ -126,7 +126,14 @@ export const adminAuthRoutes: RouteModule = async (app, ctx, options) => {
 
 const okAnswer = obj({ ok: bool }, ['ok']);
 const staffSchema = obj(
-  { id: str(), username: str(), role: str(), roleName: str(), permissions: arr(str()), totpEnabled: bool },
+  {
+    id: str(),
+    username: str(),
+    role: str(),
+    roleName: obj({ zh: str(), en: str() }),
+    permissions: arr(str()),
+    totpEnabled: bool,
+  },
   ['id', 'username', 'role', 'permissions'],
 );
 const signedIn = obj({ token: str(), staff: staffSchema, totpRequired: bool, challenge: str() });
