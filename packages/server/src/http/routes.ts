@@ -6,6 +6,7 @@ import { shopOrderRoutes } from './shop/orders';
 import { shopWalletRoutes } from './shop/wallet';
 import { shopInvitationRoutes } from './shop/invitations';
 import { shopRulesRoutes } from './shop/rules';
+import { shopMembershipRoutes } from './shop/membership';
 import { adminAuthRoutes } from './admin/auth';
 import { adminDashboardRoutes } from './admin/dashboard';
 import { adminCatalogRoutes } from './admin/catalog';
@@ -15,6 +16,8 @@ import { adminPlanRoutes } from './admin/plans';
 import { adminCampaignRoutes } from './admin/campaigns';
 import { adminFinanceRoutes } from './admin/finance';
 import { adminSettingsRoutes } from './admin/settings';
+import { adminLevelRoutes } from './admin/levels';
+import { adminAgentRoutes } from './admin/agents';
 import { sandboxRoutes } from './sandbox';
 import { simulationRoutes } from './simulations';
 import { staticRoutes } from './static-routes';
@@ -27,6 +30,7 @@ const SHOP: readonly RouteModule[] = [
   shopWalletRoutes,
   shopInvitationRoutes,
   shopRulesRoutes,
+  shopMembershipRoutes,
 ];
 
 const ADMIN: readonly RouteModule[] = [
@@ -39,6 +43,8 @@ const ADMIN: readonly RouteModule[] = [
   adminCampaignRoutes,
   adminFinanceRoutes,
   adminSettingsRoutes,
+  adminLevelRoutes,
+  adminAgentRoutes,
 ];
 
 /** Shop routes need a shopper, admin routes a staff member, unless marked public; each area is its own scope. */

@@ -201,6 +201,7 @@ export const settingsSchema: Schema = obj(
     withdrawFeeBps: int(),
     unpaidTimeoutMinutes: int(),
     maxUnpaidOrders: int(),
+    periodKind: str({ enum: ['day', 'week', 'month'] }),
     environment: str({ enum: ['demo', 'production'] }),
   },
   [],

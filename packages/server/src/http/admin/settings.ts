@@ -1,6 +1,6 @@
-import { changeSettings, loadSettings, settingsJson, type Settings } from '../../platform/settings';
+import { PERIOD_KINDS, changeSettings, loadSettings, settingsJson, type SettingsPatch } from '../../platform/settings';
 import { staffWith, type RouteModule } from '../context';
-import { adminRoute, int, obj, settingsSchema } from '../schemas';
+import { adminRoute, int, obj, settingsSchema, str } from '../schemas';
 
 /** The mall's settings: any staff member reads them, settings:write changes them. */
 export const adminSettingsRoutes: RouteModule = async (app, ctx) => {
@@ -11,7 +11,7 @@ export const adminSettingsRoutes: RouteModule = async (app, ctx) => {
     return { ...settingsJson(await loadSettings(db)), environment: ctx.environment };
   });
 
-  app.put<{ Body: Partial<Record<keyof Settings, number>> }>(
+  app.put<{ Body: SettingsPatch }>(
     '/api/admin/settings',
     adminRoute(
       'Change settings (settings:write)',
@@ -22,6 +22,7 @@ export const adminSettingsRoutes: RouteModule = async (app, ctx) => {
           withdrawFeeBps: int({ minimum: 0, maximum: 5000 }),
           unpaidTimeoutMinutes: int({ minimum: 0, maximum: 10080 }),
           maxUnpaidOrders: int({ minimum: 1, maximum: 100 }),
+          periodKind: str({ enum: [...PERIOD_KINDS] }),
         }),
       },
       settingsSchema,

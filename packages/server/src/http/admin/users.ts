@@ -1,5 +1,7 @@
 import { listShoppers, shopperDetail } from '../../incentives/shopper-profiles';
 import { inviteeTree } from '../../incentives/referrals';
+import { levelsOfUsers } from '../../incentives/member-levels';
+import { listAgencies } from '../../incentives/agents';
 import { paging, staffWith, type RouteModule } from '../context';
 import { adminRoute, anyObject, idParam, obj, pageQuery, str } from '../schemas';
 
@@ -13,7 +15,13 @@ export const adminUserRoutes: RouteModule = async (app, ctx) => {
     async (request) => {
       await staffWith(ctx, request, 'users:read');
       const { page, pageSize } = paging(request.query);
-      return { ...(await listShoppers(db, { q: request.query.q, page, pageSize })), page, pageSize };
+      const found = await listShoppers(db, { q: request.query.q, page, pageSize });
+      const levels = await levelsOfUsers(
+        ctx.sequencer,
+        found.items.map((u) => u.id),
+      );
+      const items = found.items.map((u) => ({ ...u, level: levels.get(u.id) ?? null }));
+      return { ...found, items, page, pageSize };
     },
   );
 
@@ -22,7 +30,13 @@ export const adminUserRoutes: RouteModule = async (app, ctx) => {
     adminRoute('One shopper with wallet, positions and cycle (users:read)', { params: idParam }, anyObject),
     async (request) => {
       await staffWith(ctx, request, 'users:read');
-      return shopperDetail(db, request.params.id);
+      const detail = await shopperDetail(db, request.params.id);
+      const levels = await levelsOfUsers(ctx.sequencer, [detail.user.id]);
+      return {
+        ...detail,
+        user: { ...detail.user, level: levels.get(detail.user.id) ?? null },
+        agencies: await listAgencies(db, detail.user.id),
+      };
     },
   );
 

@@ -1,5 +1,6 @@
 import { sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import { m0006Campaigns } from './migration-0006-campaigns';
+import { m0008Modes } from './migration-0008-modes';
 
 /**
  * Numbered migrations, written once with Kysely's schema builder so the same file runs on SQLite and PostgreSQL.
@@ -328,6 +329,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0001_init': m0001,
   '0002_hardening': m0002,
   '0006_campaigns': m0006Campaigns,
+  '0008_modes': m0008Modes,
 };
 
 export const migrationProvider: MigrationProvider = {
