@@ -20,6 +20,7 @@ import {
 import { hashPassword } from './platform/passwords';
 import { inTx } from './platform/db/database';
 import { housekeeping } from './platform/housekeeping';
+import { closeDuePeriod } from './incentives/periods';
 import { setPlanModules } from './incentives/simulations';
 import { pathToFileURL } from 'node:url';
 import { resolve } from 'node:path';
@@ -50,6 +51,11 @@ export interface StartOptions {
   connectionTimeoutMs?: number;
   /** How often expired sessions, codes and idempotency keys are deleted (default 1 h; 0 disables the timer). */
   housekeepingIntervalMs?: number;
+  /**
+   * How often the period timer looks for a period boundary that passed (default 60 s; 0 disables it). It runs in
+   * every process: the period_closes row makes the close happen once.
+   */
+  periodIntervalMs?: number;
   /**
    * Module URLs or paths that register extra plans with core's registry when imported (default: MALL_PLAN_MODULES,
    * comma separated). Imported before the engine is built, and by every simulation worker.
@@ -206,6 +212,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     every(options.settlementIntervalMs ?? 60_000, settleNow, 'settlement');
     every(options.expiryIntervalMs ?? 30_000, () => expireUnpaid(store.db), 'unpaid expiry');
     every(options.housekeepingIntervalMs ?? 3_600_000, () => housekeeping(store.db), 'housekeeping');
+    every(options.periodIntervalMs ?? 60_000, () => closeDuePeriod(store.db, sequencer), 'period close');
 
     let closing: Promise<void> | undefined;
     const running = app;

@@ -18,6 +18,7 @@ import { adminFinanceRoutes } from './admin/finance';
 import { adminSettingsRoutes } from './admin/settings';
 import { adminLevelRoutes } from './admin/levels';
 import { adminAgentRoutes } from './admin/agents';
+import { adminPeriodRoutes } from './admin/periods';
 import { sandboxRoutes } from './sandbox';
 import { simulationRoutes } from './simulations';
 import { staticRoutes } from './static-routes';
@@ -45,6 +46,7 @@ const ADMIN: readonly RouteModule[] = [
   adminSettingsRoutes,
   adminLevelRoutes,
   adminAgentRoutes,
+  adminPeriodRoutes,
 ];
 
 /** Shop routes need a shopper, admin routes a staff member, unless marked public; each area is its own scope. */
