@@ -95,5 +95,39 @@ for (const backend of backends()) {
       expect((await t.api('POST', '/api/admin/periods/close', { token: admin })).status).toBe(200);
       expect(await cashbackOf(buyer.id, order)).toEqual([613, 613, 614]);
     });
+
+    it('the wallet shows as pending what settlement will pay and the installments still to come, and when', async () => {
+      await t.api('PUT', '/api/admin/settings', { token: admin, body: { afterSalesDays: 7 } });
+      const buyer = await registerShopper(t);
+      const order = await buyItemsAndReceive(t, buyer.token, admin, [{ skuId: tea, quantity: 1 }]);
+      const pending = await t.api('GET', '/api/shop/me/pending', { token: buyer.token });
+      expect(pending.status, JSON.stringify(pending.body)).toBe(200);
+      const items = pending.body.items as {
+        orderId: string;
+        reason: string;
+        amountFen: number;
+        kind: string;
+        paysAt: string;
+      }[];
+      expect(items.map((i) => [i.orderId, i.reason, i.kind, i.amountFen])).toEqual([
+        [order, 'cashback', 'settlement', 613],
+        [order, 'cashback', 'installment', 613],
+        [order, 'cashback', 'installment', 614],
+      ]);
+      // Settlement pays 7 days after receipt; the installments at the ends of the next two periods (monthly now).
+      const days = (Date.parse(items[0]?.paysAt ?? '') - Date.now()) / 86_400_000;
+      expect(days).toBeGreaterThan(6.9);
+      expect(days).toBeLessThanOrEqual(7);
+      expect(pending.body.pendingFen).toBe(1840);
+      const wallet = await t.api('GET', '/api/shop/me/wallet', { token: buyer.token });
+      expect(wallet.body.pendingFen).toBe(1840);
+
+      await t.api('PUT', '/api/admin/settings', { token: admin, body: { afterSalesDays: 0 } });
+      await t.api('POST', '/api/admin/settlement/run', { token: admin });
+      const after = await t.api('GET', '/api/shop/me/pending', { token: buyer.token });
+      expect(after.body.pendingFen).toBe(1227);
+      expect((after.body.items as { kind: string }[]).every((i) => i.kind === 'installment')).toBe(true);
+      expect(await cashbackOf(buyer.id, order)).toEqual([613]);
+    });
   });
 }
