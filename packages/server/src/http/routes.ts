@@ -7,6 +7,7 @@ import { shopWalletRoutes } from './shop/wallet';
 import { shopInvitationRoutes } from './shop/invitations';
 import { shopRulesRoutes } from './shop/rules';
 import { shopMembershipRoutes } from './shop/membership';
+import { shopBoardRoutes } from './shop/boards';
 import { adminAuthRoutes } from './admin/auth';
 import { adminDashboardRoutes } from './admin/dashboard';
 import { adminCatalogRoutes } from './admin/catalog';
@@ -32,6 +33,7 @@ const SHOP: readonly RouteModule[] = [
   shopInvitationRoutes,
   shopRulesRoutes,
   shopMembershipRoutes,
+  shopBoardRoutes,
 ];
 
 const ADMIN: readonly RouteModule[] = [
