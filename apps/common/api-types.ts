@@ -260,6 +260,8 @@ export interface AdminUser {
   merchant: boolean;
   createdAt: string;
   balanceFen: number;
+  /** Member level code (null: no ladder). */
+  level?: string | null;
 }
 
 export interface UserDetail {
@@ -268,6 +270,7 @@ export interface UserDetail {
   positions: Position[];
   cycles: CycleProgress[];
   inviteeCount: number;
+  agencies?: { region: string[]; appointedAt: string }[];
 }
 
 export interface AdminInvitee {
