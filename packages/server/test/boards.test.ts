@@ -3,6 +3,7 @@ import {
   backends,
   buyItemsAndReceive,
   expectLedgerHealthy,
+  giftPackSku,
   makeProduct,
   registerShopper,
   staffToken,
@@ -115,6 +116,32 @@ for (const backend of backends()) {
       const qy = await mine(y.token);
       expect(qy?.entries.map((e) => [e.place, e.aheadFen, e.receivedFen])).toEqual([[2, 8000, 0]]);
       expect(JSON.stringify(qy)).not.toMatch(/date|At"/);
+    });
+
+    it("projects the pool from today's state: the oldest open position and a position bought now, engine-computed", async () => {
+      const empty = await t.api('GET', '/api/shop/pool/projection?campaign=appreciationPool');
+      expect(empty.status, JSON.stringify(empty.body)).toBe(200);
+      expect(empty.body.oldestOpen).toBeNull();
+      const buyer = await registerShopper(t);
+      const order = await buyItemsAndReceive(t, buyer.token, admin, [{ skuId: await giftPackSku(t), quantity: 1 }]);
+      await t.api('POST', '/api/admin/settlement/run', { token: admin });
+      const now = await t.api('GET', '/api/shop/pool/projection?campaign=appreciationPool');
+      const body = now.body as {
+        campaign: string;
+        cashFen: number;
+        promisedFen: number;
+        orderAmountFen: number;
+        newPosition: { ordersUntilExit: number | null };
+        oldestOpen: { order: string; ordersUntilExit: number | null } | null;
+      };
+      expect(body.campaign).toBe('appreciationPool');
+      expect(body.oldestOpen?.order).toBe(order);
+      expect(body.orderAmountFen).toBe(100_000);
+      expect(body.promisedFen).toBeGreaterThan(0);
+      // The oldest position is ahead of one bought now: it exits no later.
+      const oldest = body.oldestOpen?.ordersUntilExit ?? Infinity;
+      const fresh = body.newPosition.ordersUntilExit ?? Infinity;
+      expect(oldest).toBeLessThanOrEqual(fresh);
     });
   });
 }

@@ -36,6 +36,13 @@ const zh = {
     queueTotal: '累计已返还',
     queueNote: '返还取决于之后的订单，不承诺到账时间。',
     membership: '会员与奖励',
+    projection: '出局测算（按今日数据，由引擎计算）',
+    projectionBasis: '假设之后每笔订单为今日平均金额 {amount}',
+    projectionNew: '现在买入的积分：',
+    projectionOldest: '最早未出局的持仓：',
+    projectionOrders: '约再有 {n} 笔订单后出局',
+    projectionBeyond: '{n} 笔订单内不会出局',
+    projectionPromise: '未出局持仓的承诺总额 {promised}，资金池现有 {cash}；测算不是承诺。',
   },
   common: {
     loading: '加载中…',
@@ -362,6 +369,14 @@ const en: Messages = {
     queueTotal: 'Received in total',
     queueNote: 'Repayment depends on later orders; no date is promised.',
     membership: 'Membership and rewards',
+    projection: "Exit projection (today's data, computed by the engine)",
+    projectionBasis: "Assuming every later order is today's average, {amount}",
+    projectionNew: 'Points bought now: ',
+    projectionOldest: 'Oldest open position: ',
+    projectionOrders: 'exit after about {n} more orders',
+    projectionBeyond: 'no exit within {n} orders',
+    projectionPromise:
+      'Open positions are promised {promised} in total; the pool holds {cash}. A projection, not a promise.',
   },
   common: {
     loading: 'Loading…',
