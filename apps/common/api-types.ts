@@ -311,7 +311,8 @@ export interface Dashboard {
   paidOrderCount: number;
   userCount: number;
   payoutsByPlan: Record<string, number>;
-  plans: { code: string; title: Label; payoutFen: number }[];
+  /** shareOfSalesBps: the plan's payout as a share of sales (null before any sale). */
+  plans: { code: string; title: Label; payoutFen: number; shareOfSalesBps?: number | null }[];
   campaigns: {
     id: string;
     name: string;

@@ -44,6 +44,10 @@ for (const backend of backends()) {
         payoutsByPlan: { referralCycle: 10_000, appreciationPool: 0 },
       });
       const campaigns = dashboard.body.campaigns as { id: string; payoutFen: number; facts: { key: string }[] }[];
+      // Payout as a share of sales: 10,000 of 200,000 fen is 500 bps.
+      const planShares = dashboard.body.plans as { code: string; shareOfSalesBps: number | null }[];
+      expect(planShares.find((p) => p.code === 'referralCycle')?.shareOfSalesBps).toBe(500);
+      expect(planShares.find((p) => p.code === 'cashback')?.shareOfSalesBps).toBe(0);
       // The gift pack's two campaigns paid; the ordinary goods' campaigns (issue 9's demo) had no order yet.
       expect(new Map(campaigns.map((c) => [c.id, c.payoutFen]))).toEqual(
         new Map([
