@@ -324,6 +324,8 @@ export interface AdminUser {
   merchant: boolean;
   createdAt: string;
   balanceFen: number;
+  /** Member level code (null: no ladder). */
+  level?: string | null;
 }
 
 export interface UserDetail {
@@ -332,6 +334,7 @@ export interface UserDetail {
   positions: Position[];
   cycles: CycleProgress[];
   inviteeCount: number;
+  agencies?: { region: string[]; appointedAt: string }[];
 }
 
 export interface AdminInvitee {
@@ -372,7 +375,8 @@ export interface Dashboard {
   paidOrderCount: number;
   userCount: number;
   payoutsByPlan: Record<string, number>;
-  plans: { code: string; title: Label; payoutFen: number }[];
+  /** shareOfSalesBps: the plan's payout as a share of sales (null before any sale). */
+  plans: { code: string; title: Label; payoutFen: number; shareOfSalesBps?: number | null }[];
   campaigns: {
     id: string;
     name: string;

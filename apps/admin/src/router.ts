@@ -58,6 +58,12 @@ const routes: RouteRecordRaw[] = [
         component: () => import('./views/CampaignsView.vue'),
         meta: { title: 'menu.campaigns', icon: 'Present', permission: 'plans:read' },
       },
+      {
+        path: 'levels',
+        name: 'levels',
+        component: () => import('./views/LevelsView.vue'),
+        meta: { title: 'menu.levels', icon: 'Medal', permission: 'plans:read' },
+      },
       // The plans page became the campaigns page (issue 8): old links land there.
       { path: 'plans', redirect: '/campaigns' },
       {

@@ -39,6 +39,14 @@ const routes: RouteRecordRaw[] = [
   { path: '/invite', name: 'invite', component: () => import('./views/InviteView.vue'), meta: { auth: true } },
   { path: '/points', name: 'points', component: () => import('./views/PointsView.vue'), meta: { auth: true } },
   { path: '/wallet', name: 'wallet', component: () => import('./views/WalletView.vue'), meta: { auth: true } },
+  {
+    path: '/membership',
+    name: 'membership',
+    component: () => import('./views/MembershipView.vue'),
+    meta: { auth: true },
+  },
+  { path: '/board', name: 'board', component: () => import('./views/DividendBoardView.vue'), meta: { auth: true } },
+  { path: '/queue', name: 'queue', component: () => import('./views/QueueView.vue'), meta: { auth: true } },
   { path: '/rules', name: 'rules', component: () => import('./views/RulesView.vue') },
   {
     path: '/addresses',

@@ -21,6 +21,7 @@ export * from './plans/registry';
 export * from './scenario';
 export * from './generate';
 export * from './integers';
+export * from './level-progress';
 export * from './summary';
 export * from './pricing';
 export * from './compliance';

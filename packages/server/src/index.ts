@@ -29,6 +29,7 @@ import { s3ConfigFromEnv, s3FileStore } from './platform/s3-file-store';
 import { dirname, join, resolve } from 'node:path';
 import { DEFAULT_SQLITE_PATH } from './platform/db/database';
 import { createLeadership, type Leadership } from './platform/leader';
+import { closeDuePeriod } from './incentives/periods';
 import { setPlanModules } from './incentives/simulations';
 import { pathToFileURL } from 'node:url';
 
@@ -75,6 +76,11 @@ export interface StartOptions {
   metricsToken?: string;
   /** How often a process that does not lead tries to take the leader lock (PostgreSQL; default 5 s). */
   leaderRetryMs?: number;
+  /**
+   * How often the period timer looks for a period boundary that passed (default 60 s; 0 disables it). It runs in
+   * the leading process; the period_closes row makes the close happen once.
+   */
+  periodIntervalMs?: number;
   /**
    * Module URLs or paths that register extra plans with core's registry when imported (default: MALL_PLAN_MODULES,
    * comma separated). Imported before the engine is built, and by every simulation worker.
@@ -284,6 +290,8 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     leads.every('settlement', options.settlementIntervalMs ?? 60_000, settleNow);
     leads.every('unpaid expiry', options.expiryIntervalMs ?? 30_000, () => expireUnpaid(store.db));
     leads.every('housekeeping', options.housekeepingIntervalMs ?? 3_600_000, () => housekeeping(store.db));
+    // The period_closes row makes a close happen once, also if a former leader is still inside its run.
+    leads.every('period close', options.periodIntervalMs ?? 60_000, () => closeDuePeriod(store.db, sequencer));
     if (gateways.configured()) {
       // Safe to run twice at once: every outcome it finds goes through the apply-once path.
       leads.every('payment query job', options.paymentCheckIntervalMs ?? 60_000, () =>

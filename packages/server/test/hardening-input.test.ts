@@ -77,6 +77,8 @@ for (const backend of backends()) {
     afterAll(() => t.close());
 
     it('answers 400, not 500, for a NUL byte or a lone surrogate in any string', async () => {
+      // The demo seed has shoppers of its own (its regional agents): nobody is added by the refused requests.
+      const before = await t.server.store.db.selectFrom('users').select('id').execute();
       const cases: [string, string, unknown][] = [
         ['GET', '/api/shop/products?q=%00', undefined],
         ['GET', '/api/shop/products?q=a%01b', undefined],
@@ -101,7 +103,7 @@ for (const backend of backends()) {
       const key = await t.api('POST', '/api/shop/login', { body: { 'ph\u0000one': '1', password: 'x' } });
       expect(key.status).toBe(400);
       const users = await t.server.store.db.selectFrom('users').select('id').execute();
-      expect(users).toEqual([]);
+      expect(users).toEqual(before);
       // Line breaks in free text stay allowed.
       const shopper = await registerShopper(t);
       const order = await t.api('POST', '/api/shop/orders', {

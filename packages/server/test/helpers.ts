@@ -20,6 +20,7 @@ export interface StartTestOptions {
   authRateLimitPerMinute?: number;
   webRoot?: string;
   expiryIntervalMs?: number;
+  periodIntervalMs?: number;
   environment?: 'demo' | 'production';
   /** Default ADMIN_PASSWORD; production tests give a long one. */
   adminPassword?: string;
@@ -154,6 +155,7 @@ async function launch(
     authRateLimitPerMinute: options.authRateLimitPerMinute ?? 10_000,
     settlementIntervalMs: options.settlementIntervalMs ?? 0,
     expiryIntervalMs: options.expiryIntervalMs ?? 0,
+    periodIntervalMs: options.periodIntervalMs ?? 0,
     housekeepingIntervalMs: 0,
     ...(options.webRoot === undefined ? {} : { webRoot: options.webRoot }),
     ...(options.sms === undefined ? {} : { sms: options.sms }),

@@ -39,15 +39,27 @@ for (const backend of backends()) {
       expect(dashboard.body).toMatchObject({
         salesFen: 200_000,
         paidOrderCount: 2,
-        userCount: 2,
+        // The two shoppers of this test and the demo's three regional agents.
+        userCount: 5,
         payoutsByPlan: { referralCycle: 10_000, appreciationPool: 0 },
       });
       const campaigns = dashboard.body.campaigns as { id: string; payoutFen: number; facts: { key: string }[] }[];
-      expect(campaigns.map((c) => [c.id, c.payoutFen])).toEqual([
-        ['referralCycle', 10_000],
-        ['appreciationPool', 0],
-      ]);
-      expect(campaigns[0]?.facts.map((f) => f.key)).toEqual(['merchants']);
+      // Payout as a share of sales: 10,000 of 200,000 fen is 500 bps.
+      const planShares = dashboard.body.plans as { code: string; shareOfSalesBps: number | null }[];
+      expect(planShares.find((p) => p.code === 'referralCycle')?.shareOfSalesBps).toBe(500);
+      expect(planShares.find((p) => p.code === 'cashback')?.shareOfSalesBps).toBe(0);
+      // The gift pack's two campaigns paid; the ordinary goods' campaigns (issue 9's demo) had no order yet.
+      expect(new Map(campaigns.map((c) => [c.id, c.payoutFen]))).toEqual(
+        new Map([
+          ['referralCycle', 10_000],
+          ['promotion', 0],
+          ['levelDifferential', 0],
+          ['regionalAgent', 0],
+          ['cashback', 0],
+          ['appreciationPool', 0],
+        ]),
+      );
+      expect(campaigns.find((c) => c.id === 'referralCycle')?.facts.map((f) => f.key)).toEqual(['merchants']);
       expect((dashboard.body.salesByDay as { salesFen: number }[]).reduce((s, d) => s + d.salesFen, 0)).toBe(200_000);
       const pool = await t.api('GET', '/api/admin/pool', { token: admin });
       expect(pool.body).toMatchObject({ cashFen: 60_000, supplyUnits: 357_000_000 });
@@ -104,8 +116,13 @@ for (const backend of backends()) {
         campaign: string;
         example: { fromToday: boolean; steps: { rewards: { amountFen: number }[] }[] };
       }[];
+      // Every active campaign, in the SPEC 3.5 order of their plans.
       expect(sections.map((s) => [s.plan, s.campaign])).toEqual([
         ['referralCycle', 'referralCycle'],
+        ['promotionCommission', 'promotion'],
+        ['levelDifferential', 'levelDifferential'],
+        ['regionalAgent', 'regionalAgent'],
+        ['cashback', 'cashback'],
         ['appreciationPool', 'appreciationPool'],
       ]);
       // The cycle's worked example, run by the engine on a fork of today's state: A buys, then B, C, D invited by A.
@@ -136,6 +153,7 @@ for (const backend of backends()) {
         unpaidTimeoutMinutes: 30,
         maxUnpaidOrders: 5,
         autoReceiveDays: 10,
+        periodKind: 'month',
         environment: 'demo',
       });
       const svg = await fetch(`${t.url}/assets/products/gift.svg`);

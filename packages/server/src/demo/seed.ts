@@ -5,6 +5,7 @@ import { createStaff, setStaffPassword } from '../platform/identity/staff';
 import { hashPassword } from '../platform/passwords';
 import type { Sequencer } from '../incentives/incentive-log';
 import { createCampaignIn, setCampaignStatusIn } from '../incentives/campaign-commands';
+import { seedLevels, seedModes } from './seed-modes';
 
 /**
  * Demo data, written once (a `seeded` flag in kv): a catalog around the 1000-yuan gift pack, two campaigns on it
@@ -111,6 +112,10 @@ export async function seedDemo(db: Db, sequencer: Sequencer, adminPassword?: str
     adminPassword === undefined && stored === undefined ? randomBytes(9).toString('base64url') : undefined;
   const password = adminPassword ?? stored?.value ?? generated;
   const hash = password === undefined ? undefined : await hashPassword(password);
+  await sequencer.run(async (trx) => {
+    const seeded = await trx.selectFrom('kv').select('value').where('key', '=', 'seeded').executeTakeFirst();
+    if (seeded === undefined) await seedLevels(trx);
+  });
   return sequencer.run(async (trx, batch, engine) => {
     const seeded = await trx.selectFrom('kv').select('value').where('key', '=', 'seeded').executeTakeFirst();
     if (seeded) {
@@ -152,6 +157,9 @@ export async function seedDemo(db: Db, sequencer: Sequencer, adminPassword?: str
       await createCampaignIn(trx, batch, engine, { ...c, scope: { products: [gift] } }, 'seed');
       await setCampaignStatusIn(trx, c.id, 'active', true, 'seed');
     }
+    const ordinary = [...productIds.entries()].filter(([key]) => key !== 'gift').map(([, id]) => id);
+    await seedModes(trx, batch, engine, ordinary);
+    await batch.write(trx, new Date().toISOString());
     await trx.insertInto('kv').values({ key: 'seeded', value: new Date().toISOString() }).execute();
     return { adminPassword: password, seededNow: true };
   });

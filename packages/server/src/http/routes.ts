@@ -15,6 +15,8 @@ import { shopCouponRoutes } from './shop/coupons';
 import { adminPromotionRoutes } from './admin/promotions';
 import { adminFlashSaleRoutes } from './admin/flash-sales';
 import { adminFreightRoutes } from './admin/freight';
+import { shopMembershipRoutes } from './shop/membership';
+import { shopBoardRoutes } from './shop/boards';
 import { adminAuthRoutes } from './admin/auth';
 import { adminDashboardRoutes } from './admin/dashboard';
 import { adminCatalogRoutes } from './admin/catalog';
@@ -35,6 +37,9 @@ import { adminCategoryRoutes } from './admin/categories';
 import { adminCatalogFileRoutes } from './admin/catalog-files';
 import { adminShippingRoutes } from './admin/shipping';
 import { adminDecorationRoutes } from './admin/decoration';
+import { adminLevelRoutes } from './admin/levels';
+import { adminAgentRoutes } from './admin/agents';
+import { adminPeriodRoutes } from './admin/periods';
 import { sandboxRoutes } from './sandbox';
 import { simulationRoutes } from './simulations';
 import { collectAdminRoutes, type AdminRouteInfo } from './route-registry';
@@ -56,6 +61,8 @@ const SHOP: readonly RouteModule[] = [
   shopAddressRoutes,
   shopCheckoutRoutes,
   shopCouponRoutes,
+  shopMembershipRoutes,
+  shopBoardRoutes,
 ];
 
 const ADMIN: readonly RouteModule[] = [
@@ -82,6 +89,9 @@ const ADMIN: readonly RouteModule[] = [
   adminPromotionRoutes,
   adminFlashSaleRoutes,
   adminFreightRoutes,
+  adminLevelRoutes,
+  adminAgentRoutes,
+  adminPeriodRoutes,
 ];
 
 /** Shop routes need a shopper, admin routes a staff member, unless marked public; each area is its own scope. */

@@ -215,6 +215,7 @@ export const settingsSchema: Schema = obj({
   unpaidTimeoutMinutes: int(),
   maxUnpaidOrders: int(),
   autoReceiveDays: int(),
+  periodKind: str({ enum: ['day', 'week', 'month'] }),
   environment: str({ enum: ['demo', 'production'] }),
 });
 

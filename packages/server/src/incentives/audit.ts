@@ -2,6 +2,7 @@ import { diffRecords, parseAccount, replayForAudit, type EngineEvent, type Trans
 import { sql } from 'kysely';
 import type { Db } from '../platform/db/database';
 import { forEachEvent, toEngineEvent } from './incentive-log';
+import { loadEngineLevels } from './level-ladder';
 import { isUserWallet } from '../money/ledger';
 import { loadRecords } from './plan-records';
 
@@ -66,7 +67,7 @@ export async function runAudit(db: Db): Promise<AuditReport> {
   }
   let replay: ReturnType<typeof replayForAudit>;
   try {
-    replay = replayForAudit({ levels: [], campaigns: [] }, events);
+    replay = replayForAudit({ levels: await loadEngineLevels(db), campaigns: [] }, events);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     return {

@@ -1,4 +1,4 @@
-import { PLANS, findPlan, planOfRewardKind } from '@mall/core';
+import { PLANS, findPlan, mulDiv, planOfRewardKind } from '@mall/core';
 import { sql } from 'kysely';
 import type { Db } from '../platform/db/database';
 import { countShoppers } from '../platform/identity/shoppers';
@@ -81,7 +81,12 @@ export async function dashboardView(db: Db, sequencer: Sequencer) {
     paidOrderCount: sales.paidOrderCount,
     userCount,
     payoutsByPlan,
-    plans: PLANS.map((p) => ({ code: p.code, title: p.title, payoutFen: payoutsByPlan[p.code] ?? 0n })),
+    // Each plan's payout as a share of sales in bps, floored (null before any sale).
+    plans: PLANS.map((p) => {
+      const payoutFen = payoutsByPlan[p.code] ?? 0n;
+      const shareOfSalesBps = sales.salesFen > 0n ? mulDiv(payoutFen, 10_000n, sales.salesFen) : null;
+      return { code: p.code, title: p.title, payoutFen, shareOfSalesBps };
+    }),
     campaigns: campaigns.map((c) => {
       const paid = byCampaign.get(c.id);
       const definition = findPlan(c.plan);

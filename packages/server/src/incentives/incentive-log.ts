@@ -1,4 +1,12 @@
-import { Engine, poolFromRecord, recordKey, type Effect, type EngineEvent, type RecordEffect } from '@mall/core';
+import {
+  Engine,
+  poolFromRecord,
+  recordKey,
+  type Effect,
+  type EngineEvent,
+  type Level,
+  type RecordEffect,
+} from '@mall/core';
 import type { Db, Tx } from '../platform/db/database';
 import { inTx } from '../platform/db/database';
 import { bulkWriter } from '../platform/db/bulk';
@@ -6,6 +14,7 @@ import type { IncentiveEventsTable } from '../platform/db/schema';
 import { decodeStored, encodeStored } from '../platform/json';
 import { postCreditsBulk, type TransferInput } from '../money/ledger';
 import { nowIso } from '../platform/clock';
+import { loadEngineLevels, sameLadder } from './level-ladder';
 
 /**
  * The incentive event log and the one engine that folds it. Every engine event is appended with a sequence number
@@ -88,15 +97,15 @@ export async function forEachEvent(db: Db | Tx, fromSeq: bigint, fn: (row: Event
 }
 
 /**
- * The engine the server starts from: no campaigns (they come from the log's `campaign` events) and no member
- * levels yet (issue 9 brings them).
+ * The engine the server starts from: the member level ladder (level-ladder.ts) and no campaigns (they come from the
+ * log's `campaign` events).
  */
-export function emptyEngine(): Engine {
-  return new Engine({ levels: [], campaigns: [] });
+export function emptyEngine(levels: readonly Level[] = []): Engine {
+  return new Engine({ levels, campaigns: [] });
 }
 
 export async function buildEngine(db: Db | Tx): Promise<Engine> {
-  const engine = emptyEngine();
+  const engine = emptyEngine(await loadEngineLevels(db));
   await catchUp(db, engine);
   return engine;
 }
@@ -283,8 +292,10 @@ export class Sequencer {
           .execute();
         await trx.updateTable('locks').set({ holder: this.holder, at }).where('name', '=', LOCK_NAME).execute();
       }
-      // Campaign edits are log events too, so catching up with the log is all another process's edit needs.
-      if (!this.valid || this.engine === undefined) this.engine = await buildEngine(trx);
+      // Campaign edits are log events too, so catching up with the log is all another process's edit needs; a change
+      // of the level ladder (another process may have made it) rebuilds the engine on the new ladder.
+      const ladderChanged = this.engine !== undefined && !sameLadder(this.engine.levels, await loadEngineLevels(trx));
+      if (!this.valid || this.engine === undefined || ladderChanged) this.engine = await buildEngine(trx);
       else await catchUp(trx, this.engine);
       // Until this transaction commits, the engine may be ahead of the database.
       this.valid = false;

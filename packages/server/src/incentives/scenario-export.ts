@@ -1,6 +1,7 @@
 import { stringifyJson, type EngineEvent, type JsonValue } from '@mall/core';
 import type { Db } from '../platform/db/database';
 import { loadEvents } from './audit';
+import { loadEngineLevels } from './level-ladder';
 
 /**
  * The settled history as a scenario in the campaigns form (docs/scenario.md): every event of the log in order,
@@ -19,8 +20,16 @@ function eventJson(event: EngineEvent): JsonValue {
 
 export async function exportScenario(db: Db): Promise<string> {
   const events = await loadEvents(db);
+  // The engine's ladder (promotion is in the log as setLevel events), so the replay levels every shopper alike.
+  const levels = (await loadEngineLevels(db)).map(
+    (l) =>
+      new Map<string, JsonValue>([
+        ['code', l.code],
+        ['minSpendFen', l.minSpendFen],
+      ]),
+  );
   const doc = new Map<string, JsonValue>([
-    ['levels', []],
+    ['levels', levels],
     ['campaigns', []],
     ['events', events.map(eventJson)],
   ]);

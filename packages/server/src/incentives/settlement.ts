@@ -7,6 +7,8 @@ import { simulatedRefunded } from '../money/refunds';
 import { actingCampaigns, loadCampaigns } from './campaigns';
 import { loadSettings } from '../platform/settings';
 import { settleReceived } from '../commerce/order-machine';
+import { loadLevels } from './level-ladder';
+import { promoteBySpend } from './level-promotion';
 
 /**
  * Settlement: orders received at least `afterSalesDays` ago (and so with no open refund: a refunding order is not
@@ -80,7 +82,7 @@ export function settleEventOf(
 }
 
 /** Joins a buyer (after their referrer chain) into the engine the first time one of their orders settles. */
-async function ensureJoined(
+export async function ensureJoined(
   trx: Tx,
   engine: Engine,
   batch: EffectBatch,
@@ -153,6 +155,7 @@ async function settleBatch(trx: Tx, batch: EffectBatch, engine: Engine, limit: n
     itemsByOrder.set(item.order_id, list);
   }
   const campaigns = await loadCampaigns(trx);
+  const ladder = await loadLevels(trx);
   await ensureJoined(
     trx,
     engine,
@@ -180,6 +183,7 @@ async function settleBatch(trx: Tx, batch: EffectBatch, engine: Engine, limit: n
     // An order paid before the time it settled: its campaigns are those active now whose window holds its payment.
     const acting = actingCampaigns(campaigns, order.paid_at ?? now);
     batch.apply(settleEventOf(order, engineLines(itemsByOrder.get(order.id) ?? []), acting), now);
+    promoteBySpend(engine, batch, ladder, [order.user_id], now);
   }
   await batch.write(trx, now, revenue);
   return orders.length;

@@ -24,6 +24,8 @@ export const ERRORS = {
   campaign_not_found: [404, '营销活动不存在', 'Campaign not found'],
   category_not_found: [404, '分类不存在', 'Category not found'],
   simulation_not_found: [404, '模拟任务不存在', 'Simulation not found'],
+  level_not_found: [404, '会员等级不存在', 'Member level not found'],
+  agent_not_found: [404, '该用户不是此区域的代理', 'This shopper is not the agent of this region'],
   phone_taken: [409, '手机号已注册', 'This phone number is already registered'],
   username_taken: [409, '用户名已存在', 'This username is taken'],
   invalid_invite_code: [422, '邀请码无效', 'Unknown invite code'],
@@ -52,6 +54,14 @@ export const ERRORS = {
   refund_not_open: [409, '没有待处理的退款', 'There is no open refund'],
   redeem_rejected: [422, '兑换被拒绝', 'The redemption was refused'],
   campaign_exists: [409, '营销活动编号已存在', 'A campaign with this id exists'],
+  level_exists: [409, '会员等级编号已存在', 'A member level with this code exists'],
+  levels_in_use: [
+    409,
+    '会员等级已被使用，不能再增删或调整顺序（名称和门槛仍可修改）',
+    'The level ladder is in use: levels can no longer be added, removed or reordered (names and thresholds still can)',
+  ],
+  agent_exists: [409, '该用户已是此区域的代理', 'This shopper is already the agent of this region'],
+  period_already_closed: [409, '本期已结算', 'This period is already closed'],
   campaign_ended: [409, '营销活动已结束，不可修改', 'The campaign has ended and cannot be changed'],
   campaign_transition_not_allowed: [
     409,

@@ -11,7 +11,13 @@ export interface Settings {
   maxUnpaidOrders: number;
   /** Days after shipping when an order the shopper has not confirmed is received automatically (自动确认收货). */
   autoReceiveDays: number;
+  /** The incentive period (dividends, cashback installments): it closes at 00:00 Asia/Shanghai. */
+  periodKind: PeriodKind;
 }
+
+export const PERIOD_KINDS = ['day', 'week', 'month'] as const;
+export type PeriodKind = (typeof PERIOD_KINDS)[number];
+export type SettingsPatch = Partial<Record<Exclude<keyof Settings, 'periodKind'>, number>> & { periodKind?: string };
 
 export const DEFAULT_SETTINGS: Settings = {
   afterSalesDays: 7,
@@ -20,6 +26,7 @@ export const DEFAULT_SETTINGS: Settings = {
   unpaidTimeoutMinutes: 30,
   maxUnpaidOrders: 5,
   autoReceiveDays: 10,
+  periodKind: 'month',
 };
 
 const LIMITS = {
@@ -56,15 +63,25 @@ async function readSettings(db: Db | Tx): Promise<Settings> {
     unpaidTimeoutMinutes: Number(int('unpaidTimeoutMinutes', DEFAULT_SETTINGS.unpaidTimeoutMinutes)),
     maxUnpaidOrders: Number(int('maxUnpaidOrders', DEFAULT_SETTINGS.maxUnpaidOrders)),
     autoReceiveDays: Number(int('autoReceiveDays', DEFAULT_SETTINGS.autoReceiveDays)),
+    periodKind: periodKindOf(raw.get('periodKind')),
   };
 }
 
+function periodKindOf(raw: string | undefined): PeriodKind {
+  return PERIOD_KINDS.find((k) => k === raw) ?? DEFAULT_SETTINGS.periodKind;
+}
+
 /** Validates every given key against its range before writing any of them. */
-async function updateSettings(trx: Tx, patch: Partial<Record<keyof Settings, number>>): Promise<Settings> {
+async function updateSettings(trx: Tx, patch: SettingsPatch): Promise<Settings> {
   for (const [key, value] of Object.entries(patch)) {
-    const limits = LIMITS[key as keyof Settings] as readonly [number, number] | undefined;
+    if (key === 'periodKind') {
+      if (!PERIOD_KINDS.some((k) => k === value))
+        fail('invalid_parameter', `periodKind is one of ${PERIOD_KINDS.join(', ')}`);
+      continue;
+    }
+    const limits = LIMITS[key as keyof typeof LIMITS] as readonly [number, number] | undefined;
     if (limits === undefined) fail('invalid_request', `unknown setting ${key}`);
-    if (!Number.isSafeInteger(value) || value < limits[0] || value > limits[1]) {
+    if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < limits[0] || value > limits[1]) {
       fail('invalid_parameter', `${key} must be an integer between ${limits[0]} and ${limits[1]}`);
     }
   }
@@ -79,7 +96,7 @@ async function updateSettings(trx: Tx, patch: Partial<Record<keyof Settings, num
   return readSettings(trx);
 }
 
-export function settingsJson(s: Settings): Record<string, number> {
+export function settingsJson(s: Settings): Record<string, number | string> {
   return {
     afterSalesDays: s.afterSalesDays,
     withdrawMinFen: Number(s.withdrawMinFen),
@@ -87,9 +104,10 @@ export function settingsJson(s: Settings): Record<string, number> {
     unpaidTimeoutMinutes: s.unpaidTimeoutMinutes,
     maxUnpaidOrders: s.maxUnpaidOrders,
     autoReceiveDays: s.autoReceiveDays,
+    periodKind: s.periodKind,
   };
 }
 
-export async function changeSettings(db: Db, patch: Partial<Record<keyof Settings, number>>): Promise<Settings> {
+export async function changeSettings(db: Db, patch: SettingsPatch): Promise<Settings> {
   return inTx(db, (trx) => updateSettings(trx, patch));
 }

@@ -1,6 +1,6 @@
-import { changeSettings, loadSettings, settingsJson, type Settings } from '../../platform/settings';
+import { PERIOD_KINDS, changeSettings, loadSettings, settingsJson, type SettingsPatch } from '../../platform/settings';
 import type { RouteModule } from '../context';
-import { int, obj, settingsSchema } from '../schemas';
+import { int, obj, settingsSchema, str } from '../schemas';
 import { staffRoute } from '../staff-route';
 
 /** The mall's settings: any staff member reads them, settings:write changes them. */
@@ -12,7 +12,7 @@ export const adminSettingsRoutes: RouteModule = async (app, ctx) => {
     environment: ctx.environment,
   }));
 
-  app.put<{ Body: Partial<Record<keyof Settings, number>> }>(
+  app.put<{ Body: SettingsPatch }>(
     '/api/admin/settings',
     staffRoute(
       'settings:write',
@@ -25,6 +25,7 @@ export const adminSettingsRoutes: RouteModule = async (app, ctx) => {
           unpaidTimeoutMinutes: int({ minimum: 0, maximum: 10080 }),
           maxUnpaidOrders: int({ minimum: 1, maximum: 100 }),
           autoReceiveDays: int({ minimum: 0, maximum: 90 }),
+          periodKind: str({ enum: [...PERIOD_KINDS] }),
         }),
       },
       settingsSchema,

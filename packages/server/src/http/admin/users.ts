@@ -1,5 +1,7 @@
 import { listShoppers, shopperDetail } from '../../incentives/shopper-profiles';
 import { inviteeTree } from '../../incentives/referrals';
+import { levelsOfUsers } from '../../incentives/member-levels';
+import { listAgencies } from '../../incentives/agents';
 import { paging, type RouteModule } from '../context';
 import { anyObject, bool, idParam, int, list, nullable, obj, pageQuery, str } from '../schemas';
 import { staffRoute } from '../staff-route';
@@ -13,6 +15,8 @@ const shopperRow = obj(
     merchant: bool,
     createdAt: str(),
     balanceFen: int(),
+    /** The member level's code; null before the shopper's first settled order. */
+    level: nullable(str()),
   },
   ['id', 'phone', 'inviteCode', 'referrerId', 'merchant', 'createdAt', 'balanceFen'],
 );
@@ -39,7 +43,13 @@ export const adminUserRoutes: RouteModule = async (app, ctx) => {
     ),
     async (request) => {
       const { page, pageSize } = paging(request.query);
-      return { ...(await listShoppers(db, { q: request.query.q, page, pageSize })), page, pageSize };
+      const found = await listShoppers(db, { q: request.query.q, page, pageSize });
+      const levels = await levelsOfUsers(
+        ctx.sequencer,
+        found.items.map((u) => u.id),
+      );
+      const items = found.items.map((u) => ({ ...u, level: levels.get(u.id) ?? null }));
+      return { ...found, items, page, pageSize };
     },
   );
 
@@ -47,13 +57,21 @@ export const adminUserRoutes: RouteModule = async (app, ctx) => {
     '/api/admin/users/:id',
     staffRoute(
       'users:read',
-      'One shopper with wallet, positions and cycle',
+      'One shopper with wallet, positions, cycle, level and agencies',
       { params: idParam },
       anyObject,
       undefined,
       ['user_not_found'],
     ),
-    async (request) => shopperDetail(db, request.params.id),
+    async (request) => {
+      const detail = await shopperDetail(db, request.params.id);
+      const levels = await levelsOfUsers(ctx.sequencer, [detail.user.id]);
+      return {
+        ...detail,
+        user: { ...detail.user, level: levels.get(detail.user.id) ?? null },
+        agencies: await listAgencies(db, detail.user.id),
+      };
+    },
   );
 
   app.get<{ Params: { id: string } }>(

@@ -1,6 +1,7 @@
 import { loadSettings, settingsJson } from '../../platform/settings';
 import { rulesView } from '../../incentives/rules';
 import { poolView, priceHistory } from '../../incentives/pool';
+import { projectPool } from '@mall/core';
 import type { RouteModule } from '../context';
 import { anyObject, arr, obj, publicShop, settingsSchema, str } from '../schemas';
 
@@ -49,4 +50,32 @@ export const shopRulesRoutes: RouteModule = async (app, ctx) => {
       return { campaign: pool.campaign, items: await priceHistory(db, pool.campaign, 200) };
     },
   );
+
+  app.get<{ Querystring: { campaign?: string } }>(
+    '/api/shop/pool/projection',
+    {
+      config: open,
+      schema: {
+        ...publicShop,
+        summary:
+          "Honest projection of a pool campaign from today's state, run by the engine on a fork: orders of today's average size until a position bought now exits, the same for the oldest open position, the promise against the cash",
+        querystring: campaignQuery,
+        response: { 200: anyObject },
+      },
+    },
+    async (request) => {
+      const pool = await poolView(db, request.query.campaign);
+      // A bounded horizon keeps the request short; null means the exit did not come within it.
+      const id = pool.campaign;
+      const projection =
+        id === null
+          ? undefined
+          : await ctx.sequencer.snapshot((engine) => projectPool(engine, id, { horizon: PROJECTION_HORIZON }));
+      return (
+        projection ?? { campaign: pool.campaign, horizon: PROJECTION_HORIZON, newPosition: null, oldestOpen: null }
+      );
+    },
+  );
 };
+
+const PROJECTION_HORIZON = 20_000;

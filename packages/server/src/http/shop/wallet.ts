@@ -1,14 +1,17 @@
 import { walletView } from '../../money/wallet';
+import { pendingRewards } from '../../incentives/pending';
 import { listWithdrawals, requestWithdrawalOnce } from '../../money/withdrawals';
 import { positionsView, redeem, redeemPreview } from '../../incentives/positions';
 import { loadSettings } from '../../platform/settings';
 import { fail } from '../../platform/errors';
 import { header, paging, shopperId, type RouteModule } from '../context';
 import {
+  arr,
   id,
   idempotencyKeyHeader,
   int,
   list,
+  nullable,
   obj,
   pageQuery,
   positionsSchema,
@@ -56,7 +59,45 @@ export const shopWalletRoutes: RouteModule = async (app, ctx) => {
       config: none,
       schema: { tags: shopTags, summary: 'Wallet balance and statement', response: { 200: walletSchema } },
     },
-    async (request) => walletView(db, await shopperId(ctx, request)),
+    async (request) => {
+      const user = await shopperId(ctx, request);
+      const wallet = await walletView(db, user);
+      return { ...wallet, pendingFen: (await pendingRewards(db, ctx.sequencer, user)).pendingFen };
+    },
+  );
+
+  app.get(
+    '/api/shop/me/pending',
+    {
+      config: none,
+      schema: {
+        tags: shopTags,
+        summary:
+          'What is owed but not paid yet: rewards of orders in the after-sales window (quoted as settlement will pay them) and cashback installments to come, with when each pays',
+        response: {
+          200: obj(
+            {
+              pendingFen: int(),
+              items: arr(
+                obj(
+                  {
+                    orderId: str(),
+                    reason: str(),
+                    label: nullable(obj({ zh: str(), en: str() })),
+                    amountFen: int(),
+                    kind: str({ enum: ['settlement', 'installment'] }),
+                    paysAt: str(),
+                  },
+                  ['orderId', 'reason', 'label', 'amountFen', 'kind', 'paysAt'],
+                ),
+              ),
+            },
+            ['pendingFen', 'items'],
+          ),
+        },
+      },
+    },
+    async (request) => pendingRewards(db, ctx.sequencer, await shopperId(ctx, request)),
   );
 
   app.get<{ Querystring: { campaign?: string } }>(

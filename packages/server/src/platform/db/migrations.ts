@@ -4,6 +4,7 @@ import { m0004 } from './migration-0004-operator';
 import { m0005Ops } from './migration-0005-ops';
 import { m0006Campaigns } from './migration-0006-campaigns';
 import { m0007 } from './migration-0007-checkout';
+import { m0008Modes } from './migration-0008-modes';
 
 /**
  * Numbered migrations, written once with Kysely's schema builder so the same file runs on SQLite and PostgreSQL.
@@ -336,6 +337,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0005_ops': m0005Ops,
   '0006_campaigns': m0006Campaigns,
   '0007_checkout': m0007,
+  '0008_modes': m0008Modes,
 };
 
 export const migrationProvider: MigrationProvider = {

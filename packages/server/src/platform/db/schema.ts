@@ -27,6 +27,7 @@ import type {
   PlanRecordsTable,
   PoolHistoryTable,
 } from './schema-incentives';
+import type { AgentsTable, MemberAuditTable, MemberLevelsTable, PeriodClosesTable } from './schema-modes';
 import type { OperationLogTable, PageLayoutsTable, RolesTable, UploadsTable } from './schema-operator';
 
 export type {
@@ -341,6 +342,10 @@ export interface Database {
   incentive_events: IncentiveEventsTable;
   plan_records: PlanRecordsTable;
   pool_history: PoolHistoryTable;
+  member_levels: MemberLevelsTable;
+  member_audit: MemberAuditTable;
+  agents: AgentsTable;
+  period_closes: PeriodClosesTable;
   idempotency: IdempotencyTable;
   locks: LocksTable;
   after_sales: AfterSalesTable;
