@@ -66,21 +66,25 @@ for (const backend of backends()) {
       expect(create.after?.id).toBe(productId);
     });
 
-    it('keeps settings, a plan acknowledgement and a withdrawal decision with their states', async () => {
+    it('keeps settings, a campaign acknowledgement and a withdrawal decision with their states', async () => {
       await t.api('PUT', '/api/admin/settings', { token: admin, body: { withdrawFeeBps: 100 } });
       const settings = (await log('?entity=settings')).items[0];
       expect(settings?.before?.withdrawFeeBps).toBe(0);
       expect(settings?.after?.withdrawFeeBps).toBe(100);
 
-      await t.api('PUT', '/api/admin/plans/referralCycle', { token: admin, body: { enabled: false } });
-      const on = await t.api('PUT', '/api/admin/plans/referralCycle', {
+      const paused = await t.api('POST', '/api/admin/campaigns/referralCycle/status', {
         token: admin,
-        body: { enabled: true, acknowledgeRisk: true },
+        body: { status: 'paused' },
       });
-      expect(on.status).toBe(200);
-      const ack = (await log('?action=plan.configure&entityId=referralCycle')).items[0];
-      expect(ack?.before?.enabled).toBe(false);
-      expect(ack?.after?.enabled).toBe(true);
+      expect(paused.status, JSON.stringify(paused.body)).toBe(200);
+      const on = await t.api('POST', '/api/admin/campaigns/referralCycle/status', {
+        token: admin,
+        body: { status: 'active', acknowledgeRisk: true },
+      });
+      expect(on.status, JSON.stringify(on.body)).toBe(200);
+      const ack = (await log('?action=campaign.status&entityId=referralCycle')).items[0];
+      expect(ack?.before?.status).toBe('paused');
+      expect(ack?.after?.status).toBe('active');
       expect(ack?.after?.acknowledgedBy).toBe('staff:admin');
 
       const finance = await staffToken(t, 'finance');

@@ -18,6 +18,10 @@ const ledgerEntry = obj(
     userId: nullable(str()),
     createdAt: str(),
     simulatedFen: int(),
+    /** The plan, campaign and parameter version that paid an engine transfer; null for the mall's own moves. */
+    plan: nullable(str()),
+    campaign: nullable(str()),
+    version: nullable(int()),
   },
   ['id', 'transferId', 'from', 'to', 'amountFen', 'reason', 'orderId', 'userId', 'createdAt', 'simulatedFen'],
 );
