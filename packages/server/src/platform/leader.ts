@@ -94,6 +94,8 @@ class AdvisoryLock {
   private timer: NodeJS.Timeout | undefined;
   private attempt: Promise<void> | undefined;
   private stopped = false;
+  /** A leader whose connection broke sits out a few tries, so a follower that is still connected takes over. */
+  private standDownUntil = 0;
   readonly key: string;
 
   constructor(
@@ -125,6 +127,7 @@ class AdvisoryLock {
         await this.client.query('select 1');
         return;
       }
+      if (Date.now() < this.standDownUntil) return;
       const answer = await this.client.query<{ ok: boolean }>(
         'select pg_try_advisory_lock(hashtextextended($1, 0)) as ok',
         [this.key],
@@ -150,6 +153,7 @@ class AdvisoryLock {
   private lost(client = this.client): void {
     if (client !== this.client) return;
     this.client = undefined;
+    if (this.held) this.standDownUntil = Date.now() + 3 * (this.options.retryMs ?? 5_000);
     this.setHeld(false);
     client?.end().catch(() => undefined);
   }
