@@ -1,3 +1,4 @@
+import { PLANS } from '@mall/core';
 /**
  * The storefront home page as a JSON document the operator arranges (店铺装修): an ordered list of sections, each with
  * typed configuration. `parseLayout` is the schema: it accepts exactly these shapes and says which field of which
@@ -162,7 +163,11 @@ export function parseLayout(value: unknown): Layout {
   return { sections: layout.sections.map((s, i) => section(s, i + 1)) };
 }
 
-/** What a new mall's home page shows: the page as it was before decoration existed. */
+/**
+ * What a new mall's home page shows: the page as it was before decoration existed. Its 礼包专区 holds the products of
+ * the registry's first high-risk plan (the consumer-merchant pack); ordinary goods with an ordinary plan (commission,
+ * cashback) stay with the rest.
+ */
 export const DEFAULT_LAYOUT: Layout = {
   sections: [
     {
@@ -174,7 +179,7 @@ export const DEFAULT_LAYOUT: Layout = {
     },
     { type: 'entries' },
     { type: 'categories', title: '', categoryIds: [] },
-    { type: 'campaign', title: '礼包专区', plan: '', text: '', imageUrl: '' },
+    { type: 'campaign', title: '礼包专区', plan: PLANS.find((p) => p.highRisk)?.code ?? '', text: '', imageUrl: '' },
     { type: 'products', title: '热门推荐', source: 'latest', limit: 20 },
   ],
 };
