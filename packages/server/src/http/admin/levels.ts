@@ -29,13 +29,9 @@ export const adminLevelRoutes: RouteModule = async (app, ctx) => {
   const db = ctx.store.db;
   const ladder = (rows: Awaited<ReturnType<typeof loadLevels>>) => ({ items: rows.map(levelJson) });
 
-  app.get(
-    '/api/admin/levels',
-    staffRoute('plans:read', 'Member levels, lowest first', {}, ladderSchema),
-    async () => {
-      return ladder(await loadLevels(db));
-    },
-  );
+  app.get('/api/admin/levels', staffRoute('plans:read', 'Member levels, lowest first', {}, ladderSchema), async () => {
+    return ladder(await loadLevels(db));
+  });
 
   app.post<{ Body: { code: string; name: string; minSpendFen: number } }>(
     '/api/admin/levels',
