@@ -58,6 +58,8 @@ describe.skipIf(!HAVE_BROWSER)('the cashier with real gateways in the browser', 
     const { page } = await h.shop();
     await useShopToken(h, page, token);
     const orderId = await checkout(h, page, '五常大米', phone);
+    // The channels come from the server after the cashier opens; the wallet is always offered, last.
+    await page.locator('[data-test=channel-wallet]').waitFor();
     const offered = await page
       .locator('[data-test^=channel-]')
       .evaluateAll((els) => els.map((e) => e.getAttribute('data-test')));
