@@ -214,9 +214,20 @@ async function checkout(
     .token as string;
   const product = (await call(url, 'POST', '/api/admin/products', admin, {
     title: '压测商品',
-    plans: ['referralCycle', 'appreciationPool'],
     skus: [{ name: '默认', priceFen: 100_000, costFen: 40_000, stock: 10_000_000 }],
-  })) as { product: { skus: { id: string }[] } };
+  })) as { product: { id: string; skus: { id: string }[] } };
+  // Products no longer name plans: the demo's two campaigns take the benchmark product into their scope.
+  for (const campaign of ['referralCycle', 'appreciationPool']) {
+    const current = (await call(url, 'GET', `/api/admin/campaigns/${campaign}`, admin)) as {
+      campaign: { scope: { products: string[]; categories: string[] } | null };
+    };
+    const scope = current.campaign.scope;
+    if (scope !== null) {
+      await call(url, 'PUT', `/api/admin/campaigns/${campaign}`, admin, {
+        scope: { products: [...scope.products, product.product.id], categories: scope.categories },
+      });
+    }
+  }
   const skuId = product.product.skus[0]?.id ?? '';
   const tokens: string[] = [];
   for (let i = 0; i < concurrency; i += 1) {
@@ -280,7 +291,7 @@ async function seedReceivedOrders(server: Target, n: number, round: number): Pro
   const db = server.store.db;
   const product = await db
     .selectFrom('products')
-    .select(['id'])
+    .select(['id', 'category_id'])
     .where('title', '=', '消费商礼包')
     .executeTakeFirstOrThrow();
   const sku = await db
@@ -340,7 +351,10 @@ async function seedReceivedOrders(server: Target, n: number, round: number): Pro
           sku_name: sku.name,
           price_fen: 100_000n,
           quantity: 1n,
-          plans: '["referralCycle","appreciationPool"]',
+          // Settlement reads each line at what was paid for it, and the category frozen at order time.
+          category_id: product.category_id,
+          paid_fen: 100_000n,
+          unit_price_fen: 100_000n,
         });
         transfers.push({
           id: `payment:bench:${orderId}`,
