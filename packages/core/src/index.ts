@@ -3,6 +3,7 @@ export * from './campaigns';
 export * from './effects';
 export * from './engine';
 export * from './exit-index';
+export * from './fair-draw';
 export * from './json';
 export * from './limits';
 export * from './money';
