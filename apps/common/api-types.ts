@@ -171,7 +171,7 @@ export interface WalletEntry {
   reason: string;
   orderId?: string | null;
   createdAt: string;
-  /** The campaign that paid a reward, and the reward's label from its plan. */
+  /** The campaign that paid a reward; the reason's label from core (a reward's from its plan). */
   plan?: string | null;
   campaign?: string | null;
   label?: { zh: string; en: string } | null;
@@ -359,6 +359,8 @@ export interface LedgerEntry {
   createdAt: string;
   campaign?: string | null;
   version?: number | null;
+  /** The reason's label from core's one table; null for a reason nobody declared (show the code). */
+  label: { zh: string; en: string } | null;
 }
 
 export interface PoolView {

@@ -28,6 +28,7 @@ export * from './pricing';
 export * from './compliance';
 export * from './projections';
 export * from './records';
+export * from './reason-labels';
 export * from './rules';
 export type { Members } from './members';
 export * from './catalog';

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { findPlan } from '@mall/core';
 import {
   backends,
   buyAndReceive,
@@ -95,6 +96,11 @@ for (const backend of backends()) {
         total: 1,
         items: [expect.objectContaining({ reason: 'referralCycle', amountFen: 10_000 })],
       });
+      // Every reason is labelled from core's one table: a reward by its plan, the mall's own moves too.
+      expect(ledger.body.items[0].label).toEqual(findPlan('referralCycle')?.rewardKinds.referralCycle);
+      const payments = await t.api('GET', '/api/admin/ledger?account=platform:escrow', { token: admin });
+      const payment = (payments.body.items as { reason: string; label: unknown }[]).find((e) => e.reason === 'payment');
+      expect(payment?.label).toEqual({ zh: '订单支付', en: 'Order payment' });
       const orders = await t.api('GET', '/api/admin/orders?status=settled', { token: admin });
       expect(orders.body.total).toBe(2);
       expect((orders.body.items as { userPhone: string }[]).map((o) => o.userPhone).sort()).toEqual(

@@ -8,7 +8,9 @@ import {
   gatewayAccount,
   isKnownAccount,
   isUserWalletAccount,
+  transferReasonLabel,
   type AccountAddress,
+  type Label,
   type TransferReason,
 } from '@mall/core';
 import { sql } from 'kysely';
@@ -325,6 +327,8 @@ export interface LedgerEntry {
   plan: string | null;
   campaign: string | null;
   version: bigint | null;
+  /** What the reason is called (core's one table of reason labels); null for a reason nobody declared. */
+  label: Label | null;
 }
 
 export function toLedgerEntry(r: {
@@ -355,6 +359,7 @@ export function toLedgerEntry(r: {
     plan: r.plan,
     campaign: r.campaign,
     version: r.version,
+    label: transferReasonLabel(r.reason),
   };
 }
 

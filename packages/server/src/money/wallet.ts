@@ -1,4 +1,4 @@
-import { planOfRewardKind, userWallet, type Label } from '@mall/core';
+import { transferReasonLabel, userWallet, type Label } from '@mall/core';
 import type { Db } from '../platform/db/database';
 import { accountState } from './ledger';
 
@@ -11,7 +11,7 @@ export interface WalletEntry {
   /** The campaign that paid a reward (its plan labels the reason), null for the mall's own movements. */
   plan: string | null;
   campaign: string | null;
-  /** A reward's label from the plan that pays it (core's registry); null for the mall's own movements. */
+  /** The reason's label from core (a reward's from the plan that pays it); null for a reason nobody declared. */
   label: Label | null;
 }
 
@@ -21,7 +21,7 @@ export function walletAddress(userId: string): `user:${string}:wallet` {
 
 /**
  * The wallet is a ledger account; its statement is the transfers touching it, signed from the shopper's side.
- * Rebates post at settlement, so pendingFen is 0: nothing is promised before an order's after-sales window closes.
+ * `pendingFen` is 0 here: money not yet in the ledger is quoted by `incentives/pending.ts`, which the route adds.
  */
 export async function walletView(
   db: Db,
@@ -51,7 +51,7 @@ export async function walletView(
       createdAt: r.created_at,
       plan: r.plan,
       campaign: r.campaign,
-      label: r.plan === null ? null : (planOfRewardKind(r.reason)?.label ?? null),
+      label: transferReasonLabel(r.reason),
     })),
   };
 }

@@ -22,8 +22,10 @@ const ledgerEntry = obj(
     plan: nullable(str()),
     campaign: nullable(str()),
     version: nullable(int()),
+    /** The reason's label from core's one table (null for a reason nobody declared: show the code). */
+    label: nullable(obj({ zh: str(), en: str() })),
   },
-  ['id', 'transferId', 'from', 'to', 'amountFen', 'reason', 'orderId', 'userId', 'createdAt', 'simulatedFen'],
+  ['id', 'transferId', 'from', 'to', 'amountFen', 'reason', 'orderId', 'userId', 'createdAt', 'simulatedFen', 'label'],
 );
 
 const WITHDRAWAL_SUMMARIES: Record<WithdrawalDecision, string> = {
