@@ -97,7 +97,9 @@ for (const backend of backends()) {
         items: [expect.objectContaining({ reason: 'referralCycle', amountFen: 10_000 })],
       });
       // Every reason is labelled from core's one table: a reward by its plan, the mall's own moves too.
-      expect(ledger.body.items[0].label).toEqual(findPlan('referralCycle')?.rewardKinds.referralCycle);
+      expect((ledger.body.items as { label: unknown }[])[0]?.label).toEqual(
+        findPlan('referralCycle')?.rewardKinds.referralCycle,
+      );
       const payments = await t.api('GET', '/api/admin/ledger?account=platform:escrow', { token: admin });
       const payment = (payments.body.items as { reason: string; label: unknown }[]).find((e) => e.reason === 'payment');
       expect(payment?.label).toEqual({ zh: '订单支付', en: 'Order payment' });
