@@ -103,6 +103,55 @@ for (const backend of backends()) {
       expect(decision?.after?.reason).toBe('信息不符');
     });
 
+    it('keeps promotions, the level ladder and what staff set on a shopper with their state before and after', async () => {
+      const created = await t.api('POST', '/api/admin/coupon-templates', {
+        token: admin,
+        body: {
+          name: '日志券',
+          scope: { kind: 'all' },
+          validity: { kind: 'daysFromClaim', days: 7 },
+          kind: 'fixed',
+          valueFen: 500,
+        },
+      });
+      expect(created.status, JSON.stringify(created.body)).toBe(200);
+      const templateId = (created.body.template as { id: string }).id;
+      await t.api('PUT', `/api/admin/coupon-templates/${templateId}`, { token: admin, body: { name: '改名券' } });
+      const coupon = (await log(`?entityId=${templateId}`)).items;
+      expect(coupon.map((e) => [e.action, e.entity])).toEqual([
+        ['coupon-template.update', 'couponTemplate'],
+        ['coupon-template.create', 'couponTemplate'],
+      ]);
+      expect([coupon[0]?.before?.name, coupon[0]?.after?.name]).toEqual(['日志券', '改名券']);
+
+      const levels = (await t.api('GET', '/api/admin/levels', { token: admin })).body.items as { code: string }[];
+      const top = levels[levels.length - 1]?.code ?? '';
+      const renamed = await t.api('PUT', `/api/admin/levels/${top}`, { token: admin, body: { name: '日志卡' } });
+      expect(renamed.status, JSON.stringify(renamed.body)).toBe(200);
+      const ladder = (await log('?action=level.update')).items[0];
+      expect(ladder?.entity).toBe('levels');
+      expect(JSON.stringify(ladder?.before)).not.toContain('日志卡');
+      expect(JSON.stringify(ladder?.after)).toContain('日志卡');
+
+      const { a } = await fundedInviter(t, admin);
+      expect(
+        (await t.api('PUT', `/api/admin/users/${a.id}/level`, { token: admin, body: { level: top } })).status,
+      ).toBe(200);
+      const appoint = await t.api('POST', `/api/admin/users/${a.id}/agent/appoint`, {
+        token: admin,
+        body: { region: ['广东省', '深圳市'] },
+      });
+      expect(appoint.status, JSON.stringify(appoint.body)).toBe(200);
+      const shopper = (await log(`?entityId=${a.id}`)).items;
+      expect(shopper.map((e) => [e.action, e.entity])).toEqual([
+        ['agent.appoint', 'shopper'],
+        ['user.level', 'shopper'],
+      ]);
+      expect(shopper[1]?.after?.level).toBe(top);
+      expect(shopper[0]?.before?.agencies).toEqual([]);
+      expect(shopper[0]?.after?.agencies).toEqual([expect.objectContaining({ region: ['广东省', '深圳市'] })]);
+    });
+
     it('logs jobs with their answer, skips refused writes, and never keeps a password', async () => {
       const before = (await log('')).total;
       const refused = await t.api('POST', '/api/admin/products/prd_missing/shelf', {

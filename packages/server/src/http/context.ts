@@ -46,7 +46,21 @@ export interface OperationSpec {
 }
 
 export type EntityKind =
-  'product' | 'category' | 'order' | 'withdrawal' | 'campaign' | 'settings' | 'staff' | 'role' | 'layout' | 'upload';
+  | 'product'
+  | 'category'
+  | 'order'
+  | 'withdrawal'
+  | 'campaign'
+  | 'settings'
+  | 'staff'
+  | 'role'
+  | 'layout'
+  | 'upload'
+  | 'couponTemplate'
+  | 'spendThreshold'
+  | 'flashSale'
+  | 'levels'
+  | 'shopper';
 
 export interface AppContext {
   store: Store;

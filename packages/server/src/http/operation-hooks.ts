@@ -35,6 +35,7 @@ export function operationHooks(scope: FastifyInstance, ctx: AppContext): void {
     // A staff member's own account (password, two-step sign-in) when the route names no other.
     if (spec.entity === 'staff') return [(await staffOf(ctx, request)).id];
     if (spec.entity === 'settings') return ['mall'];
+    if (spec.entity === 'levels') return ['ladder'];
     return [];
   }
 

@@ -9,6 +9,12 @@ import { getRole } from '../platform/identity/roles';
 import { getLayout } from '../commerce/page-layouts';
 import { findUpload } from '../platform/uploads';
 import { Failure } from '../platform/errors';
+import { listCouponTemplates } from '../commerce/checkout/coupon-templates';
+import { listSpendThresholds } from '../commerce/checkout/spend-thresholds';
+import { getFlashSale } from '../commerce/checkout/flash-sales';
+import { loadLevels } from '../incentives/level-ladder';
+import { levelsOfUsers } from '../incentives/member-levels';
+import { listAgencies } from '../incentives/agents';
 import type { AppContext, EntityKind } from './context';
 
 /** Reads an entity as the operation log keeps it; undefined when it does not exist (before a create). */
@@ -43,4 +49,13 @@ export const SNAPSHOTS: Record<EntityKind, Snapshot> = {
   role: (ctx, code) => getRole(ctx.store.db, code),
   layout: (ctx, key) => getLayout(ctx.store.db, key),
   upload: (ctx, id) => findUpload(ctx.store.db, id),
+  couponTemplate: async (ctx, id) => (await listCouponTemplates(ctx.store.db)).find((t) => t.id === id),
+  spendThreshold: async (ctx, id) => (await listSpendThresholds(ctx.store.db)).find((a) => a.id === id),
+  flashSale: (ctx, id) => orMissing(() => getFlashSale(ctx.store.db, id)),
+  levels: async (ctx) => ({ levels: await loadLevels(ctx.store.db) }),
+  // What staff change about a shopper by hand: the level they hold and the regions they are agent of.
+  shopper: async (ctx, id) => ({
+    level: (await levelsOfUsers(ctx.sequencer, [id])).get(id) ?? null,
+    agencies: await listAgencies(ctx.store.db, id),
+  }),
 };

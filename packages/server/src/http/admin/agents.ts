@@ -1,7 +1,7 @@
 import { appointAgent, dismissAgent, listAgents } from '../../incentives/agents';
 import { staffOf, type RouteModule } from '../context';
 import { arr, obj, str } from '../schemas';
-import { staffRoute } from '../staff-route';
+import { byParam, staffRoute } from '../staff-route';
 
 const region = arr(str({ minLength: 1, maxLength: 40 }), { minItems: 1, maxItems: 3 });
 const agentSchema = obj({ userId: str(), phone: str(), region: arr(str()), appointedAt: str() }, [
@@ -40,7 +40,7 @@ export const adminAgentRoutes: RouteModule = async (app, ctx) => {
         summary,
         { params: obj({ id: str({ minLength: 1, maxLength: 100 }) }, ['id']), body: obj({ region }, ['region']) },
         obj({ items: arr(agentSchema) }, ['items']),
-        { action: `agent.${action}`, entity: null },
+        { action: `agent.${action}`, entity: 'shopper', target: byParam() },
       ),
       async (request) => {
         const staff = await staffOf(ctx, request);

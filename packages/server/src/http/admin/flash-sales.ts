@@ -2,7 +2,7 @@ import { cancelFlashSale, createFlashSale, listFlashSales } from '../../commerce
 import { flashGate } from '../../commerce/orders';
 import type { RouteModule } from '../context';
 import { fen, id, idParam, int, list, obj, str } from '../schemas';
-import { staffRoute } from '../staff-route';
+import { answerId, byParam, staffRoute } from '../staff-route';
 import { flashSaleSchema } from '../checkout-schemas';
 
 interface FlashSaleBody {
@@ -55,7 +55,7 @@ export const adminFlashSaleRoutes: RouteModule = async (app, ctx) => {
         ),
       },
       saleAnswer,
-      { action: 'flash-sale.create', entity: null },
+      { action: 'flash-sale.create', entity: 'flashSale', answerTarget: answerId('flashSale') },
       ['sku_not_found', 'out_of_stock', 'invalid_parameter'],
     ),
     async (request) => {
@@ -80,7 +80,7 @@ export const adminFlashSaleRoutes: RouteModule = async (app, ctx) => {
       'End a flash sale now: units neither sold nor reserved go back to the SKU stock',
       { params: idParam },
       saleAnswer,
-      { action: 'flash-sale.cancel', entity: null },
+      { action: 'flash-sale.cancel', entity: 'flashSale', target: byParam() },
       ['flash_sale_not_found', 'flash_sale_not_running'],
     ),
     async (request) => {

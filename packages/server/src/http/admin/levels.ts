@@ -9,7 +9,7 @@ import {
 import { loadLevels } from '../../incentives/level-ladder';
 import { staffOf, type RouteModule } from '../context';
 import { arr, fen, int, obj, str } from '../schemas';
-import { staffRoute } from '../staff-route';
+import { byParam, staffRoute } from '../staff-route';
 
 const code = str({ minLength: 1, maxLength: 32, pattern: '^[A-Za-z0-9_-]+$' });
 const levelSchema = obj({ code: str(), name: str(), rank: int(), minSpendFen: int() }, [
@@ -46,7 +46,7 @@ export const adminLevelRoutes: RouteModule = async (app, ctx) => {
         ]),
       },
       ladderSchema,
-      { action: 'level.create', entity: null },
+      { action: 'level.create', entity: 'levels' },
     ),
     async (request) => {
       const staff = await staffOf(ctx, request);
@@ -67,7 +67,7 @@ export const adminLevelRoutes: RouteModule = async (app, ctx) => {
         body: obj({ name: str({ minLength: 1, maxLength: 20 }), minSpendFen: fen }),
       },
       ladderSchema,
-      { action: 'level.update', entity: null },
+      { action: 'level.update', entity: 'levels' },
     ),
     async (request) => {
       const staff = await staffOf(ctx, request);
@@ -84,7 +84,7 @@ export const adminLevelRoutes: RouteModule = async (app, ctx) => {
       'Put the levels in a new order, lowest first; refused once the ladder is in use',
       { body: obj({ codes: arr(code, { minItems: 1, maxItems: 50 }) }, ['codes']) },
       ladderSchema,
-      { action: 'level.reorder', entity: null },
+      { action: 'level.reorder', entity: 'levels' },
     ),
     async (request) => {
       const staff = await staffOf(ctx, request);
@@ -99,7 +99,7 @@ export const adminLevelRoutes: RouteModule = async (app, ctx) => {
       "Set a shopper's level by hand: a later setting replaces it, promotion by spend still lifts it",
       { params: obj({ id: str({ minLength: 1, maxLength: 100 }) }, ['id']), body: obj({ level: code }, ['level']) },
       obj({ userId: str(), level: str() }, ['userId', 'level']),
-      { action: 'user.level', entity: null },
+      { action: 'user.level', entity: 'shopper', target: byParam() },
     ),
     async (request) => {
       const staff = await staffOf(ctx, request);

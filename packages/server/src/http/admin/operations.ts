@@ -1,3 +1,4 @@
+import { SNAPSHOTS } from '../operation-snapshots';
 import { exportOperations, listOperations, operationActions, type Operation } from '../../platform/operation-log';
 import { SHEET_TYPES, writeSheet, type SheetFormat } from '../../platform/spreadsheet';
 import { paging, type RouteModule } from '../context';
@@ -72,7 +73,18 @@ export const adminOperationRoutes: RouteModule = async (app, ctx) => {
       'oplog:read',
       'The operation log, newest first, filtered by staff, action (prefix), entity, id, time and free text',
       { querystring: obj({ ...filterQuery, ...pageQuery }) },
-      obj({ items: arr(operationSchema), total: int(), page: int(), pageSize: int(), actions: arr(str()) }, ['items']),
+      obj(
+        {
+          items: arr(operationSchema),
+          total: int(),
+          page: int(),
+          pageSize: int(),
+          actions: arr(str()),
+          /** Every kind of entity the log can name (the filter's choices). */
+          entities: arr(str()),
+        },
+        ['items'],
+      ),
     ),
     async (request) => {
       const { page, pageSize } = paging(request.query);
@@ -81,6 +93,7 @@ export const adminOperationRoutes: RouteModule = async (app, ctx) => {
         page,
         pageSize,
         actions: await operationActions(db),
+        entities: Object.keys(SNAPSHOTS),
       };
     },
   );

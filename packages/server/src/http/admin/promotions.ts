@@ -7,7 +7,7 @@ import {
 import { listSpendThresholds, saveSpendThreshold } from '../../commerce/checkout/spend-thresholds';
 import type { RouteModule } from '../context';
 import { arr, bool, id, idParam, int, list, obj, str } from '../schemas';
-import { staffRoute } from '../staff-route';
+import { answerId, byParam, staffRoute } from '../staff-route';
 import {
   couponTemplateBody,
   couponTemplateInput,
@@ -57,7 +57,7 @@ export const adminPromotionRoutes: RouteModule = async (app, ctx) => {
       'Create a coupon template; its terms never change afterwards',
       { body: couponTemplateBody },
       templateAnswer,
-      { action: 'coupon-template.create', entity: null },
+      { action: 'coupon-template.create', entity: 'couponTemplate', answerTarget: answerId('template') },
       ['invalid_parameter'],
     ),
     async (request) => {
@@ -82,7 +82,7 @@ export const adminPromotionRoutes: RouteModule = async (app, ctx) => {
         }),
       },
       templateAnswer,
-      { action: 'coupon-template.update', entity: null },
+      { action: 'coupon-template.update', entity: 'couponTemplate', target: byParam() },
       ['coupon_template_not_found', 'invalid_parameter'],
     ),
     async (request) => {
@@ -103,7 +103,7 @@ export const adminPromotionRoutes: RouteModule = async (app, ctx) => {
       'Grant one coupon of a template to each shopper; refusals (sold out, limit) are listed',
       { params: idParam, body: obj({ userIds: arr(id(), { minItems: 1, maxItems: 500 }) }, ['userIds']) },
       obj({ granted: int(), refused: arr(obj({ userId: str(), code: str() })) }, ['granted', 'refused']),
-      { action: 'coupon-template.grant', entity: null },
+      { action: 'coupon-template.grant', entity: 'couponTemplate', target: byParam() },
       ['coupon_template_not_found'],
     ),
     async (request) => {
@@ -135,7 +135,7 @@ export const adminPromotionRoutes: RouteModule = async (app, ctx) => {
       'Create a 满减 activity',
       { body: spendThresholdBody },
       activityAnswer,
-      { action: 'spend-threshold.create', entity: null },
+      { action: 'spend-threshold.create', entity: 'spendThreshold', answerTarget: answerId('activity') },
       ['invalid_parameter'],
     ),
     async (request) => {
@@ -150,7 +150,7 @@ export const adminPromotionRoutes: RouteModule = async (app, ctx) => {
       'Edit or stop a 满减 activity; placed orders keep their discount',
       { params: idParam, body: spendThresholdBody },
       activityAnswer,
-      { action: 'spend-threshold.update', entity: null },
+      { action: 'spend-threshold.update', entity: 'spendThreshold', target: byParam() },
       ['activity_not_found', 'invalid_parameter'],
     ),
     async (request) => {
