@@ -30,17 +30,20 @@ describe('presaleQuote', () => {
     [1n, 10_000n, 30_000n, 99_900n, 20_000n, 69_900n, 79_900n],
     // 3 units: every figure x 3, nothing rounded.
     [3n, 30_000n, 90_000n, 299_700n, 60_000n, 209_700n, 239_700n],
-  ])('%s units: deposit %s counts as %s of %s (%s extra), balance %s, paid %s', (q, dep, counts, goods, inf, bal, tot) => {
-    expect(presaleQuote(terms, q)).toEqual({
-      quantity: q,
-      depositFen: dep,
-      countsAsFen: counts,
-      goodsFen: goods,
-      inflationFen: inf,
-      balanceFen: bal,
-      totalPaidFen: tot,
-    });
-  });
+  ])(
+    '%s units: deposit %s counts as %s of %s (%s extra), balance %s, paid %s',
+    (q, dep, counts, goods, inf, bal, tot) => {
+      expect(presaleQuote(terms, q)).toEqual({
+        quantity: q,
+        depositFen: dep,
+        countsAsFen: counts,
+        goodsFen: goods,
+        inflationFen: inf,
+        balanceFen: bal,
+        totalPaidFen: tot,
+      });
+    },
+  );
 
   it('without inflation the deposit counts for itself and the shopper pays the price', () => {
     const q = presaleQuote({ ...terms, countsAsFen: terms.depositFen }, 2n);
