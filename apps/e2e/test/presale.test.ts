@@ -68,7 +68,7 @@ describe.skipIf(!HAVE_BROWSER)('presale in the browser', () => {
       balanceEndsAt: minutes(180),
     });
     const token = await apiRegister(h, '13700990001');
-    await apiCall(h, 'POST', '/api/shop/addresses', token, {
+    await apiCall(h, 'POST', '/api/shop/me/addresses', token, {
       name: '预售买家',
       phone: '13700990001',
       region: ['北京市', '北京市', '东城区'],
