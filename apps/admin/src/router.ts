@@ -85,6 +85,12 @@ const routes: RouteRecordRaw[] = [
         meta: { title: 'promo.menu.flash', icon: 'AlarmClock', permission: 'catalog:read' },
       },
       {
+        path: 'promotions/presale',
+        name: 'presale',
+        component: () => import('./views/PresalesView.vue'),
+        meta: { title: 'presale.menu', icon: 'Tickets', permission: 'catalog:read' },
+      },
+      {
         path: 'promotions/freight',
         name: 'freight',
         component: () => import('./views/FreightTemplatesView.vue'),

@@ -46,6 +46,8 @@ export async function ensureBuilt(): Promise<void> {
 
 export interface Harness {
   url: string;
+  /** The running server, for tests that must let time pass on the database (e.g. a presale's balance window). */
+  server: Awaited<ReturnType<typeof startServer>>;
   browser: Browser;
   /** Console errors and page errors seen on every page, with the page's URL. */
   errors: string[];
@@ -121,6 +123,7 @@ export async function startHarness(
 
   return {
     url: server.url,
+    server,
     browser,
     errors,
     shop: () => open(SHOP_VIEWPORT, true),

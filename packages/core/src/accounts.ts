@@ -106,6 +106,8 @@ export type ServerTransferReason =
   | 'revenue'
   | 'refund'
   | 'late_payment_refund'
+  | 'presale_deposit_refund'
+  | 'presale_forfeit'
   | 'goodwill_refund'
   | 'shipping'
   | 'withdrawal'

@@ -1,6 +1,7 @@
 import { createI18n } from 'vue-i18n';
 import { currentLocale } from './http';
 import { promoEn, promoZh } from './promo-messages';
+import { presaleEn, presaleZh } from './presale-messages';
 
 const zh = {
   app: { name: '惠选商城', console: '管理后台' },
@@ -1392,7 +1393,10 @@ export const i18n = createI18n({
   fallbackLocale: 'zh-CN',
   missingWarn: false,
   fallbackWarn: false,
-  messages: { 'zh-CN': { ...zh, promo: promoZh }, en: { ...en, promo: promoEn } },
+  messages: {
+    'zh-CN': { ...zh, promo: promoZh, presale: presaleZh },
+    en: { ...en, promo: promoEn, presale: presaleEn },
+  },
 });
 
 export function setLocale(locale: 'zh-CN' | 'en'): void {

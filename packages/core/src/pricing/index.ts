@@ -4,3 +4,4 @@ export * from './freight';
 export * from './price-order';
 export * from './refund';
 export * from './terms';
+export * from './presale';

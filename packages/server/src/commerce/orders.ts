@@ -16,6 +16,7 @@ import { placeOrder } from './checkout/place-order';
 import { returnCoupon } from './checkout/coupons';
 import { closeEndedFlashSales, flashRemaining, releaseFlash } from './checkout/flash-sales';
 import { FlashGate } from './checkout/flash-gate';
+import { closePresaleWithOrder } from './checkout/presale-orders';
 
 export interface CreateOrderInput {
   items: CheckoutItem[];
@@ -152,6 +153,7 @@ export async function cancelOrder(
   note: string | null,
 ): Promise<{ saleId: string; quantity: bigint }[]> {
   const now = nowIso();
+  await closePresaleWithOrder(trx, orderId);
   await transition(trx, orderId, 'cancelled', actor, {}, 'created', note);
   const items = await trx
     .selectFrom('order_items')

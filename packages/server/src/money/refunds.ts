@@ -16,7 +16,8 @@ import { gatewayOf, isGatewayChannel } from './payments/gateways';
  * from anyone), `late_payment` for money that arrived for an order that could no longer be paid.
  */
 export type RefundRow = Selectable<RefundsTable>;
-export type RefundSource = 'escrow' | 'goodwill' | 'late_payment';
+/** `presale_deposit`: a presale deposit given back when the shopper cancels before the balance window opens. */
+export type RefundSource = 'escrow' | 'goodwill' | 'late_payment' | 'presale_deposit';
 export type RefundDestination = 'original' | 'wallet';
 
 /**
@@ -136,7 +137,9 @@ export async function claimRefundSucceeded(
           ? 'goodwill_refund'
           : refund.source === 'late_payment'
             ? 'late_payment_refund'
-            : 'refund',
+            : refund.source === 'presale_deposit'
+              ? 'presale_deposit_refund'
+              : 'refund',
       orderId: refund.order_id,
       userId,
       simulated: simulatedFen,

@@ -34,6 +34,7 @@ function nextRandomByte(): number {
 
 export type IdPrefix =
   | 'usr'
+  | 'pre'
   | 'stf'
   | 'ord'
   | 'pay'

@@ -124,6 +124,7 @@ export const shopOrderRoutes: RouteModule = async (app, ctx) => {
           'order_not_found',
           'order_transition_not_allowed',
           'order_expired',
+          'presale_balance_not_open',
           'channel_unavailable',
           'insufficient_balance',
           'openid_required',
@@ -161,10 +162,11 @@ export const shopOrderRoutes: RouteModule = async (app, ctx) => {
   app.post<{ Params: { id: string } }>(
     '/api/shop/orders/:id/cancel',
     {
-      config: { errors: ['order_not_found', 'order_transition_not_allowed'] },
+      config: { errors: ['order_not_found', 'order_transition_not_allowed', 'presale_deposit_paid'] },
       schema: {
         tags: shopTags,
-        summary: 'Cancel an unpaid order (releases stock)',
+        summary:
+          'Cancel an unpaid order (releases stock); a presale with its deposit paid is cancelled by presale-cancel',
         params: idParam,
         response: orderAnswer(),
       },

@@ -16,6 +16,7 @@ import {
   releaseOrder,
   restockLines,
 } from './records';
+import { depositSimulatedFen } from '../../commerce/checkout/presale-orders';
 
 /**
  * What happens when a refund is known to have reached the shopper (at once for the wallet and the sandbox, on the
@@ -43,6 +44,8 @@ export async function refundSucceeded(
       simulatedRefunded(order.amount_fen, order.simulated_fen, before);
   } else if (source === 'goodwill') {
     simulated = simulatedShare(refund.amount_fen, order.amount_fen, order.simulated_fen);
+  } else if (source === 'presale_deposit') {
+    simulated = await depositSimulatedFen(trx, refund.order_id);
   } else {
     // Late money is simulated exactly when it came through the sandbox.
     simulated = refund.channel === 'sandbox' ? refund.amount_fen : 0n;

@@ -73,7 +73,7 @@ export async function payThroughGateway(
       : undefined;
   if (channel === 'wechat_jsapi' && openid === undefined) fail('openid_required');
   const order = await inTx(db, async (trx) => {
-    const row = await payableOrder(trx, orderId, userId);
+    const row = await payableOrder(trx, orderId, userId, id);
     await insertPendingPayment(trx, id, orderId, userId, channel, row.amount_fen);
     const first = await trx
       .selectFrom('order_items')

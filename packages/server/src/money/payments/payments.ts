@@ -14,6 +14,7 @@ import { insertRefund } from '../refunds';
 import { refundSucceeded } from '../after-sales/refund-outcome';
 import type { JsapiPayParams } from './gateway';
 import { gatewayOf, isGatewayChannel } from './gateways';
+import { presaleAmountDue, presalePaymentLanded } from './presale-payments';
 
 const paymentByIdQuery = prepared((db, id: string) => db.selectFrom('payments').selectAll().where('id', '=', id));
 
@@ -72,12 +73,14 @@ export interface PaymentView {
   jsapiParams?: JsapiPayParams;
 }
 
-export async function payableOrder(trx: Tx, orderId: string, userId: string) {
+/** The order to pay with `amount_fen` set to what is due now: all of it, or a presale's deposit or balance. */
+export async function payableOrder(trx: Tx, orderId: string, userId: string, paymentId: string) {
   const order = (await orderByIdQuery(trx, orderId)).rows[0];
   if (!order || order.user_id !== userId) fail('order_not_found');
   if (order.status !== 'created') fail('order_transition_not_allowed', `${order.status} -> paid`);
   if (order.expires_at <= nowIso()) fail('order_expired');
-  return order;
+  const presaleDue = await presaleAmountDue(trx, orderId, paymentId);
+  return presaleDue === undefined ? order : { ...order, amount_fen: presaleDue };
 }
 
 /**
@@ -115,9 +118,9 @@ export async function createPayment(
   userId: string,
   channel: Channel,
 ): Promise<PaymentView> {
-  const order = await payableOrder(trx, orderId, userId);
-  const now = nowIso();
   const id = newId('pay');
+  const order = await payableOrder(trx, orderId, userId, id);
+  const now = nowIso();
   if (channel === 'wallet') {
     await insertPaymentQuery(trx, id, orderId, userId, channel, order.amount_fen, 'succeeded', now, now);
     let simulated = 0n;
@@ -140,7 +143,10 @@ export async function createPayment(
           now,
         )) ?? 0n;
     }
-    await markPaid(trx, orderId, id, `user:${userId}`, now, simulated);
+    const actor = `user:${userId}`;
+    const presale = await presalePaymentLanded(trx, id, orderId, actor, now, simulated);
+    if (presale === 'late') throw new Error(`presale payment ${id} is not due right after it was found due`);
+    if (presale === 'not_presale') await markPaid(trx, orderId, id, actor, now, simulated);
     return { id, orderId, channel, amountFen: order.amount_fen, status: 'succeeded' };
   }
   const provider = providers.get(channel);
@@ -202,7 +208,12 @@ export async function applyPaymentSuccess(
   }
   const order = (await orderStatusQuery(trx, payment.order_id)).rows[0];
   if (order === undefined) throw new Error(`payment ${paymentId} has no order ${payment.order_id}`);
-  if (order.status === 'created') {
+  const presale =
+    order.status === 'created'
+      ? await presalePaymentLanded(trx, paymentId, payment.order_id, `gateway:${channel}`, now, simulated)
+      : 'late';
+  if (presale === 'applied') return 'applied';
+  if (presale === 'not_presale') {
     await markPaid(trx, payment.order_id, paymentId, `gateway:${channel}`, now, simulated);
     return 'applied';
   }

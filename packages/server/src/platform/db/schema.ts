@@ -1,4 +1,5 @@
 import type { ColumnType } from 'kysely';
+import type { PresaleTables } from './schema-presale';
 import type {
   AfterSaleLinesTable,
   AfterSaleTransitionsTable,
@@ -318,7 +319,7 @@ export interface LocksTable {
   at: string;
 }
 
-export interface Database {
+export interface Database extends PresaleTables {
   kv: KvTable;
   settings: SettingsTable;
   users: UsersTable;

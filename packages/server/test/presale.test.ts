@@ -1,0 +1,331 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  ADDRESS,
+  backends,
+  expectLedgerHealthy,
+  fundedInviter,
+  idemKey,
+  registerShopper,
+  skuStock,
+  staffToken,
+  type TestServer,
+} from './helpers';
+import { inMinutes, product, setSettings } from './checkout-helpers';
+
+interface Presale {
+  id: string;
+  phase: string;
+  balanceFen: number;
+  totalPaidFen: number;
+  rules: { code: string; zh: string; en: string }[];
+}
+interface Order {
+  id: string;
+  status: string;
+  amountFen: number;
+  discountFen: number;
+  shippingFen: number;
+  items: { unitPriceFen: number; priceSource: string; paidFen: number }[];
+}
+
+for (const backend of backends()) {
+  describe(`presale (${backend.name})`, () => {
+    let t: TestServer;
+    let admin: string;
+    beforeAll(async () => {
+      t = await backend.start();
+      admin = await staffToken(t);
+      await setSettings(t, admin, { maxUnpaidOrders: 100, afterSalesDays: 0 });
+    });
+    afterAll(async () => {
+      if (t) await expectLedgerHealthy(t);
+      await t?.close();
+    });
+
+    /** Deposit window open now (for an hour), balance window an hour after it, both as a shopper would meet them. */
+    async function schedule(skuId: string, body: Record<string, unknown> = {}): Promise<Presale> {
+      const answer = await t.api('POST', '/api/admin/presales', {
+        token: admin,
+        body: {
+          skuId,
+          priceFen: 99_900,
+          depositFen: 10_000,
+          countsAsFen: 30_000,
+          depositStartsAt: inMinutes(-1),
+          depositEndsAt: inMinutes(60),
+          balanceStartsAt: inMinutes(120),
+          balanceEndsAt: inMinutes(180),
+          ...body,
+        },
+      });
+      expect(answer.status, JSON.stringify(answer.body)).toBe(200);
+      return answer.body.presale as Presale;
+    }
+
+    /** Time passes: the presale's balance window (and its orders' deadlines) move to [now + from, now + to). */
+    async function moveBalanceWindow(presaleId: string, fromMinutes: number, toMinutes: number): Promise<void> {
+      const db = t.server.store.db;
+      const window = { balance_starts_at: inMinutes(fromMinutes), balance_ends_at: inMinutes(toMinutes) };
+      await db
+        .updateTable('presales')
+        .set({ ...window, deposit_ends_at: inMinutes(fromMinutes) })
+        .where('id', '=', presaleId)
+        .execute();
+      await db.updateTable('presale_orders').set(window).where('presale_id', '=', presaleId).execute();
+      const orders = db
+        .selectFrom('presale_orders')
+        .select('order_id')
+        .where('presale_id', '=', presaleId)
+        .where('status', '=', 'deposit_paid');
+      await db.updateTable('orders').set({ expires_at: window.balance_ends_at }).where('id', 'in', orders).execute();
+    }
+
+    async function take(token: string, presaleId: string, quantity: number): Promise<Order> {
+      const answer = await t.api('POST', '/api/shop/presale-orders', {
+        token,
+        body: { presaleId, quantity, address: ADDRESS },
+        headers: { 'idempotency-key': idemKey() },
+      });
+      expect(answer.status, JSON.stringify(answer.body)).toBe(201);
+      return answer.body.order as Order;
+    }
+
+    async function pay(token: string, orderId: string, channel: 'sandbox' | 'wallet') {
+      const answer = await t.api('POST', `/api/shop/orders/${orderId}/pay`, { token, body: { channel } });
+      expect(answer.status, JSON.stringify(answer.body)).toBe(200);
+      const payment = answer.body.payment as { id: string; amountFen: number; status: string };
+      if (channel === 'sandbox') {
+        const ok = await t.api('POST', `/api/sandbox/payments/${payment.id}/succeed`);
+        expect(ok.status, JSON.stringify(ok.body)).toBe(200);
+      }
+      return payment;
+    }
+
+    const orderOf = async (token: string, id: string) =>
+      (await t.api('GET', `/api/shop/orders/${id}`, { token })).body.order as Order;
+    const partsOf = async (token: string, id: string) =>
+      (await t.api('GET', `/api/shop/orders/${id}/presale`, { token })).body.presaleOrder as {
+        status: string;
+        next: string;
+        depositFen: number;
+        balanceFen: number;
+      };
+    const transfersOf = (orderId: string) =>
+      t.server.store.db
+        .selectFrom('transfers')
+        .select(['from_account', 'to_account', 'amount_fen', 'reason'])
+        .where('order_id', '=', orderId)
+        .orderBy('created_at')
+        .orderBy('id')
+        .execute();
+
+    it('refuses broken terms and an overlapping presale, changing nothing', async () => {
+      const p = await product(t, admin, { priceFen: 120_000, stock: 5 });
+      const before = (await t.api('GET', '/api/admin/presales', { token: admin })).body.items as unknown[];
+      const low = await t.api('POST', '/api/admin/presales', {
+        token: admin,
+        body: {
+          skuId: p.skuId,
+          priceFen: 99_900,
+          depositFen: 10_000,
+          countsAsFen: 9_000,
+          depositStartsAt: inMinutes(-1),
+          depositEndsAt: inMinutes(60),
+          balanceStartsAt: inMinutes(30),
+          balanceEndsAt: inMinutes(180),
+        },
+      });
+      expect(low.status).toBe(422);
+      expect(low.body.error?.code).toBe('invalid_parameter');
+      expect(low.body.error?.message).toContain('counts_as_below_deposit');
+      expect(low.body.error?.message).toContain('balance_before_deposit_ends');
+      expect((await t.api('GET', '/api/admin/presales', { token: admin })).body.items).toHaveLength(before.length);
+      await schedule(p.skuId);
+      const again = await t.api('POST', '/api/admin/presales', {
+        token: admin,
+        body: {
+          skuId: p.skuId,
+          priceFen: 99_900,
+          depositFen: 10_000,
+          countsAsFen: 30_000,
+          depositStartsAt: inMinutes(100),
+          depositEndsAt: inMinutes(110),
+          balanceStartsAt: inMinutes(120),
+          balanceEndsAt: inMinutes(130),
+        },
+      });
+      expect(again.status).toBe(409);
+      expect(again.body.error?.code).toBe('presale_overlaps');
+    });
+
+    it('takes the deposit, holds the stock, charges the balance in its window, and ships and settles deposit + balance', async () => {
+      const { a } = await fundedInviter(t, admin); // 10,000 fen in a's wallet
+      const p = await product(t, admin, { priceFen: 120_000, stock: 5 });
+      const presale = await schedule(p.skuId);
+      // The product page's rules, before paying: 100 counts as 300, balance 699, 799 in all.
+      const shown = (await t.api('GET', `/api/shop/presales?productId=${p.productId}`)).body.items as Presale[];
+      expect(shown).toHaveLength(1);
+      expect(shown[0]).toMatchObject({ phase: 'deposit', balanceFen: 69_900, totalPaidFen: 79_900 });
+      expect(shown[0]!.rules.map((r) => r.code)).toEqual(['deposit', 'balance', 'refund', 'forfeit', 'promotions']);
+      expect(shown[0]!.rules[0]!.zh).toContain('定金 ¥100.00 抵 ¥300.00');
+
+      // One unit: the order is final from the start (799 paid, 200 of it the deposit's extra worth), unpaid.
+      const order = await take(a.token, presale.id, 1);
+      expect(order).toMatchObject({ status: 'created', amountFen: 79_900, discountFen: 20_000, shippingFen: 0 });
+      expect(order.items[0]).toMatchObject({ unitPriceFen: 99_900, priceSource: 'presale', paidFen: 79_900 });
+      expect(await skuStock(t, admin, p.productId)).toBe(4);
+
+      const deposit = await pay(a.token, order.id, 'wallet');
+      expect(deposit).toMatchObject({ amountFen: 10_000, status: 'succeeded' });
+      expect((await orderOf(a.token, order.id)).status).toBe('created');
+      expect(await partsOf(a.token, order.id)).toMatchObject({ status: 'deposit_paid', next: 'wait_balance' });
+      // Not cancellable as an unpaid order, and the balance is not due before its window.
+      const cancel = await t.api('POST', `/api/shop/orders/${order.id}/cancel`, { token: a.token });
+      expect(cancel.body.error?.code).toBe('presale_deposit_paid');
+      const early = await t.api('POST', `/api/shop/orders/${order.id}/pay`, {
+        token: a.token,
+        body: { channel: 'sandbox' },
+      });
+      expect(early.status).toBe(409);
+      expect(early.body.error?.code).toBe('presale_balance_not_open');
+      const ship = await t.api('POST', `/api/admin/orders/${order.id}/ship`, {
+        token: admin,
+        body: { carrier: 'SF', trackingNo: 'SF1' },
+      });
+      expect(ship.status).toBe(409);
+
+      await moveBalanceWindow(presale.id, -1, 60);
+      expect(await partsOf(a.token, order.id)).toMatchObject({ next: 'pay_balance' });
+      // Refunding the deposit is over once the balance window is open.
+      const refuse = await t.api('POST', `/api/shop/orders/${order.id}/presale-cancel`, { token: a.token });
+      expect(refuse.body.error?.code).toBe('presale_deposit_not_refundable');
+      const balance = await pay(a.token, order.id, 'sandbox');
+      expect(balance.amountFen).toBe(69_900);
+      expect((await orderOf(a.token, order.id)).status).toBe('paid');
+      expect(await partsOf(a.token, order.id)).toMatchObject({ status: 'balance_paid', next: 'none' });
+      expect(await skuStock(t, admin, p.productId)).toBe(4);
+
+      await t.api('POST', `/api/admin/orders/${order.id}/ship`, {
+        token: admin,
+        body: { carrier: 'SF', trackingNo: 'SF2' },
+      });
+      await t.api('POST', `/api/shop/orders/${order.id}/receive`, { token: a.token });
+      await t.api('POST', '/api/admin/settlement/run', { token: admin });
+      expect((await orderOf(a.token, order.id)).status).toBe('settled');
+      const moved = (await transfersOf(order.id)).map((x) => [
+        x.from_account,
+        x.to_account,
+        Number(x.amount_fen),
+        x.reason,
+      ]);
+      expect(moved).toEqual([
+        [`user:${a.id}:wallet`, 'platform:escrow', 10_000, 'payment'],
+        ['gateway:sandbox', 'platform:escrow', 69_900, 'payment'],
+        ['platform:escrow', 'platform:revenue', 79_900, 'revenue'],
+      ]);
+    });
+
+    it('forfeits a deposit whose balance window ended unpaid: escrow to revenue, order closed, stock back', async () => {
+      const s = await registerShopper(t);
+      const p = await product(t, admin, { priceFen: 120_000, stock: 5 });
+      const presale = await schedule(p.skuId);
+      const order = await take(s.token, presale.id, 2);
+      expect(order.amountFen).toBe(159_800); // 2 x 799
+      expect(await skuStock(t, admin, p.productId)).toBe(3);
+      const deposit = await pay(s.token, order.id, 'sandbox');
+      expect(deposit.amountFen).toBe(20_000);
+
+      // Still inside the balance window: nothing to forfeit.
+      await moveBalanceWindow(presale.id, -10, 10);
+      expect((await t.api('POST', '/api/admin/presales/forfeit-due', { token: admin })).body.forfeited).toBe(0);
+      // The window has ended unpaid; the unpaid-order sweep leaves the paid deposit to the presale's rules.
+      await moveBalanceWindow(presale.id, -20, -1);
+      await t.api('POST', '/api/admin/orders/expire-unpaid', { token: admin });
+      expect((await orderOf(s.token, order.id)).status).toBe('created');
+      const swept = await t.api('POST', '/api/admin/presales/forfeit-due', { token: admin });
+      expect(swept.body.forfeited).toBe(1);
+      expect((await t.api('POST', '/api/admin/presales/forfeit-due', { token: admin })).body.forfeited).toBe(0);
+      expect((await orderOf(s.token, order.id)).status).toBe('cancelled');
+      expect(await partsOf(s.token, order.id)).toMatchObject({ status: 'forfeited', next: 'none' });
+      expect(await skuStock(t, admin, p.productId)).toBe(5);
+      const moved = (await transfersOf(order.id)).map((x) => [
+        x.from_account,
+        x.to_account,
+        Number(x.amount_fen),
+        x.reason,
+      ]);
+      expect(moved).toEqual([
+        ['gateway:sandbox', 'platform:escrow', 20_000, 'payment'],
+        ['platform:escrow', 'platform:revenue', 20_000, 'presale_forfeit'],
+      ]);
+      const late = await t.api('POST', `/api/shop/orders/${order.id}/pay`, {
+        token: s.token,
+        body: { channel: 'sandbox' },
+      });
+      expect(late.body.error?.code).toBe('order_transition_not_allowed');
+
+      const watch = (await t.api('GET', '/api/admin/presales', { token: admin })).body.items as {
+        id: string;
+        counts: Record<string, number>;
+      }[];
+      expect(watch.find((w) => w.id === presale.id)?.counts).toMatchObject({
+        depositsPaid: 1,
+        balancesPaid: 0,
+        forfeited: 1,
+        forfeitedFen: 20_000,
+      });
+    });
+
+    it('refunds the deposit the way it came when cancelled before the balance window, and refunds a second deposit', async () => {
+      const s = await registerShopper(t);
+      const p = await product(t, admin, { priceFen: 120_000, stock: 5 });
+      const presale = await schedule(p.skuId);
+      const order = await take(s.token, presale.id, 1);
+      // Two cashier attempts, both paid at the gateway: the deposit is taken once, the other is late money.
+      const first = await t.api('POST', `/api/shop/orders/${order.id}/pay`, {
+        token: s.token,
+        body: { channel: 'sandbox' },
+      });
+      const second = await t.api('POST', `/api/shop/orders/${order.id}/pay`, {
+        token: s.token,
+        body: { channel: 'sandbox' },
+      });
+      for (const attempt of [first, second]) {
+        const id = (attempt.body.payment as { id: string }).id;
+        expect((await t.api('POST', `/api/sandbox/payments/${id}/succeed`)).status).toBe(200);
+      }
+      expect(await partsOf(s.token, order.id)).toMatchObject({ status: 'deposit_paid' });
+      const cancel = await t.api('POST', `/api/shop/orders/${order.id}/presale-cancel`, { token: s.token });
+      expect(cancel.status, JSON.stringify(cancel.body)).toBe(200);
+      expect((cancel.body.order as Order).status).toBe('cancelled');
+      expect(await partsOf(s.token, order.id)).toMatchObject({ status: 'deposit_refunded' });
+      expect(await skuStock(t, admin, p.productId)).toBe(5);
+      const moved = (await transfersOf(order.id)).map((x) => [
+        x.from_account,
+        x.to_account,
+        Number(x.amount_fen),
+        x.reason,
+      ]);
+      expect(moved).toEqual([
+        ['gateway:sandbox', 'platform:escrow', 10_000, 'payment'],
+        ['gateway:sandbox', 'platform:escrow', 10_000, 'payment'],
+        ['platform:escrow', 'gateway:sandbox', 10_000, 'late_payment_refund'],
+        ['platform:escrow', 'gateway:sandbox', 10_000, 'presale_deposit_refund'],
+      ]);
+    });
+
+    it('takes no deposit outside the deposit window', async () => {
+      const s = await registerShopper(t);
+      const p = await product(t, admin, { priceFen: 120_000, stock: 5 });
+      const presale = await schedule(p.skuId, { depositStartsAt: inMinutes(30), depositEndsAt: inMinutes(60) });
+      const answer = await t.api('POST', '/api/shop/presale-orders', {
+        token: s.token,
+        body: { presaleId: presale.id, quantity: 1, address: ADDRESS },
+        headers: { 'idempotency-key': idemKey() },
+      });
+      expect(answer.status).toBe(409);
+      expect(answer.body.error?.code).toBe('presale_not_open');
+      expect(await skuStock(t, admin, p.productId)).toBe(5);
+    });
+  });
+}
