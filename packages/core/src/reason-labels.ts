@@ -27,6 +27,8 @@ const SERVER_LABELS: Record<ServerTransferReason, Label> = {
   withdrawal_rejected: { zh: '提现退回', en: 'Withdrawal returned' },
   withdrawal_payout_submitted: { zh: '提现提交网关', en: 'Withdrawal sent to the gateway' },
   withdrawal_payout_failed: { zh: '提现打款失败退回', en: 'Withdrawal payout failed, returned' },
+  presale_deposit_refund: { zh: '预售定金退款', en: 'Presale deposit refunded' },
+  presale_forfeit: { zh: '预售定金不退（尾款未付）', en: 'Presale deposit kept (balance unpaid)' },
 };
 
 export function transferReasonLabel(reason: string): Label | null {
