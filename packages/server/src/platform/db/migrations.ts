@@ -5,6 +5,7 @@ import { m0005Ops } from './migration-0005-ops';
 import { m0006Campaigns } from './migration-0006-campaigns';
 import { m0007 } from './migration-0007-checkout';
 import { m0008Modes } from './migration-0008-modes';
+import { m0011BlindBox } from './migration-0011-blind-box';
 
 /**
  * Numbered migrations, written once with Kysely's schema builder so the same file runs on SQLite and PostgreSQL.
@@ -338,6 +339,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0006_campaigns': m0006Campaigns,
   '0007_checkout': m0007,
   '0008_modes': m0008Modes,
+  '0011_blind_box': m0011BlindBox,
 };
 
 export const migrationProvider: MigrationProvider = {
