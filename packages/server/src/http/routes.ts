@@ -14,6 +14,8 @@ import { shopCheckoutRoutes } from './shop/checkout';
 import { shopCouponRoutes } from './shop/coupons';
 import { adminPromotionRoutes } from './admin/promotions';
 import { adminFlashSaleRoutes } from './admin/flash-sales';
+import { adminBlindBoxRoutes } from './admin/blind-boxes';
+import { shopBlindBoxRoutes } from './shop/blind-boxes';
 import { adminFreightRoutes } from './admin/freight';
 import { shopMembershipRoutes } from './shop/membership';
 import { shopBoardRoutes } from './shop/boards';
@@ -63,6 +65,7 @@ const SHOP: readonly RouteModule[] = [
   shopCouponRoutes,
   shopMembershipRoutes,
   shopBoardRoutes,
+  shopBlindBoxRoutes,
 ];
 
 const ADMIN: readonly RouteModule[] = [
@@ -92,6 +95,7 @@ const ADMIN: readonly RouteModule[] = [
   adminLevelRoutes,
   adminAgentRoutes,
   adminPeriodRoutes,
+  adminBlindBoxRoutes,
 ];
 
 /** Shop routes need a shopper, admin routes a staff member, unless marked public; each area is its own scope. */
