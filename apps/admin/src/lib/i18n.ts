@@ -1,6 +1,7 @@
 import { createI18n } from 'vue-i18n';
 import { currentLocale } from './http';
 import { promoEn, promoZh } from './promo-messages';
+import { blindBoxEn, blindBoxZh } from './blind-box-messages';
 
 const zh = {
   app: { name: '惠选商城', console: '管理后台' },
@@ -1414,7 +1415,10 @@ export const i18n = createI18n({
   fallbackLocale: 'zh-CN',
   missingWarn: false,
   fallbackWarn: false,
-  messages: { 'zh-CN': { ...zh, promo: promoZh }, en: { ...en, promo: promoEn } },
+  messages: {
+    'zh-CN': { ...zh, promo: promoZh, blindBox: blindBoxZh },
+    en: { ...en, promo: promoEn, blindBox: blindBoxEn },
+  },
 });
 
 export function setLocale(locale: 'zh-CN' | 'en'): void {
