@@ -170,7 +170,12 @@ export async function placeOrder(
     };
   });
   await trx.insertInto('order_items').values(items).execute();
-  const boxLines = items.map((i) => ({ line: Number(i.line), skuId: i.sku_id, quantity: i.quantity, paidFen: i.paid_fen }));
+  const boxLines = items.map((i) => ({
+    line: Number(i.line),
+    skuId: i.sku_id,
+    quantity: i.quantity,
+    paidFen: i.paid_fen,
+  }));
   await placeBoxLines(trx, userId, orderId, boxLines, input.blindBoxSeed, now);
   const actor = `user:${userId}`;
   await recordCreation(trx, orderId, actor, now);
