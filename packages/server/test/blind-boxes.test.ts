@@ -141,6 +141,32 @@ for (const backend of backends()) {
       expect(observed).toBe(units);
     });
 
+    it("numbers one buyer's draws 1..n without gaps when several of their orders are paid at once", async () => {
+      const s = await series({});
+      await open(s.id);
+      const token = await adult();
+      const orders: string[] = [];
+      for (let i = 0; i < 4; i += 1) {
+        const placed = await order(t, token, { items: [{ skuId: s.skuId, quantity: 1 }], blindBoxSeed: 'rush' });
+        expect(placed.status, JSON.stringify(placed.body)).toBe(201);
+        orders.push((placed.body.order as { id: string }).id);
+      }
+      const payments = await Promise.all(
+        orders.map(async (id) => {
+          const pay = await t.api('POST', `/api/shop/orders/${id}/pay`, { token, body: { channel: 'sandbox' } });
+          return (pay.body.payment as { id: string }).id;
+        }),
+      );
+      // Every notification twice, all at once.
+      await Promise.all([...payments, ...payments].map((id) => t.api('POST', `/api/sandbox/payments/${id}/succeed`)));
+      const draws = (await t.api('GET', `/api/shop/blind-boxes/${s.id}`)).body.draws as Draw[];
+      expect(draws.map((d) => d.nonce).sort()).toEqual([1, 2, 3, 4]);
+      for (const id of orders) {
+        const own = await t.api('GET', `/api/shop/orders/${id}/blind-box-draws`, { token });
+        expect(own.body.draws).toHaveLength(1);
+      }
+    });
+
     it('refuses a shopper who says they are under 8, for good', async () => {
       const s = await series({});
       await open(s.id);

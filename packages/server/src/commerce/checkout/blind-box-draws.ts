@@ -231,14 +231,24 @@ function drawView(row: DrawRow): DrawView {
   };
 }
 
-/** Every draw of a series, oldest first (public: no shopper is named, only the seed each chose). */
-export async function seriesDraws(db: Db | Tx, seriesId: string, limit = 1000): Promise<DrawView[]> {
-  const rows = await drawQuery(db)
-    .where('blind_box_draws.series_id', '=', seriesId)
-    .orderBy('blind_box_draws.id')
-    .limit(limit)
-    .execute();
-  return rows.map(drawView);
+export const DRAW_PAGE = 1000;
+
+/**
+ * Draws of a series, a page at a time: oldest first after the draw id `after` (public verification walks them all),
+ * or the latest first (staff watching a series).
+ */
+export async function seriesDraws(
+  db: Db | Tx,
+  seriesId: string,
+  from: { after: string | undefined } | 'latest',
+): Promise<DrawView[]> {
+  let query = drawQuery(db).where('blind_box_draws.series_id', '=', seriesId);
+  if (from === 'latest') query = query.orderBy('blind_box_draws.id', 'desc');
+  else {
+    if (from.after !== undefined) query = query.where('blind_box_draws.id', '>', from.after);
+    query = query.orderBy('blind_box_draws.id');
+  }
+  return (await query.limit(DRAW_PAGE).execute()).map(drawView);
 }
 
 /** The draws of one of the shopper's orders (empty until it is paid). */

@@ -46,7 +46,7 @@ export const adminBlindBoxRoutes: RouteModule = async (app, ctx) => {
     ),
     async (request) => ({
       series: await getSeries(db, request.params.id),
-      draws: await seriesDraws(db, request.params.id),
+      draws: await seriesDraws(db, request.params.id, 'latest'),
     }),
   );
 

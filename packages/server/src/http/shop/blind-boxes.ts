@@ -1,7 +1,14 @@
 import { getSeries, listSeries } from '../../commerce/checkout/blind-boxes';
-import { ageAnswer, answerAge, orderDraws, seriesDraws, verifyDraw } from '../../commerce/checkout/blind-box-draws';
+import {
+  DRAW_PAGE,
+  ageAnswer,
+  answerAge,
+  orderDraws,
+  seriesDraws,
+  verifyDraw,
+} from '../../commerce/checkout/blind-box-draws';
 import { shopperId, type RouteModule } from '../context';
-import { arr, bool, idParam, obj, publicShop, shopTags, str } from '../schemas';
+import { arr, bool, id, idParam, obj, publicShop, shopTags, str } from '../schemas';
 import { blindBoxDrawSchema, blindBoxSeriesSchema, drawCheckSchema, publicDrawSchema } from '../blind-box-schemas';
 
 const ageSchema = obj({ answer: str({ enum: ['none', 'atLeast8', 'under8'] }) }, ['answer']);
@@ -31,20 +38,22 @@ export const shopBlindBoxRoutes: RouteModule = async (app, ctx) => {
     async () => ({ items: await listSeries(db, true) }),
   );
 
-  app.get<{ Params: { id: string } }>(
+  app.get<{ Params: { id: string }; Querystring: { after?: string } }>(
     '/api/shop/blind-boxes/:id',
     {
       config: { public: true, errors: ['blind_box_not_found'] },
       schema: {
         ...publicShop,
-        summary: 'One series with its draws (no shopper named), for the verify page',
+        summary: `One series with its draws (no shopper named), oldest first, ${DRAW_PAGE} a page: the next page starts after the last draw id given as \`after\``,
         params: idParam,
+        querystring: obj({ after: id() }),
         response: { 200: obj({ series: blindBoxSeriesSchema, draws: arr(publicDrawSchema) }, ['series', 'draws']) },
       },
     },
     async (request) => {
       const series = await getSeries(db, request.params.id, true);
-      return { series, draws: (await seriesDraws(db, series.id)).map(strip) };
+      const draws = await seriesDraws(db, series.id, { after: request.query.after });
+      return { series, draws: draws.map(strip) };
     },
   );
 
