@@ -1,7 +1,7 @@
-import { digestFromHex, drawIndex, drawMessage } from '@mall/core/fair-draw';
+import { reactive } from 'vue';
 import { api } from './http';
 
-/** Blind boxes as the storefront reads them, and the browser's own recomputation of a draw (WebCrypto + core). */
+/** Blind boxes as the storefront reads them (the browser's own recomputation of a draw is in blind-box-verify.ts). */
 export interface BlindBoxItem {
   index: number;
   name: string;
@@ -43,10 +43,16 @@ export interface BlindBoxDraw {
 }
 
 let cached: Promise<BlindBoxSeries[]> | null = null;
-/** The series on sale or closed (one request per page load: the home section, product page and checkout share it). */
+/** Products that are blind boxes on sale now, for the badge on product cards. */
+export const boxProductIds = reactive(new Set<string>());
+
+/** The series on sale or closed (one request per page load: the cards, home strip, product page and checkout share it). */
 export function blindBoxes(): Promise<BlindBoxSeries[]> {
   cached ??= api.get<{ items: BlindBoxSeries[] }>('/api/shop/blind-boxes').then(
-    (r) => r.items,
+    (r) => {
+      for (const s of r.items) if (s.status === 'open') boxProductIds.add(s.productId);
+      return r.items;
+    },
     () => {
       cached = null;
       return [];
@@ -66,40 +72,4 @@ export function chance(weight: number, total: number): string {
 export function newBuyerSeed(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(16));
   return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
-}
-
-const hex = (buffer: ArrayBuffer): string =>
-  Array.from(new Uint8Array(buffer), (b) => b.toString(16).padStart(2, '0')).join('');
-
-export interface BrowserCheck {
-  seedMatchesHash: boolean;
-  digest: string;
-  digestMatches: boolean;
-  itemIndex: number;
-  itemMatches: boolean;
-}
-
-/** Recomputes a draw here, without trusting the server: sha256(seed), HMAC-SHA256(seed, buyerSeed:nonce), mapping. */
-export async function checkInBrowser(
-  serverSeed: string,
-  seedHash: string,
-  draw: Pick<BlindBoxDraw, 'buyerSeed' | 'nonce' | 'digest' | 'itemIndex'>,
-  weights: readonly number[],
-): Promise<BrowserCheck> {
-  const encoder = new TextEncoder();
-  const seedBytes = encoder.encode(serverSeed);
-  const hash = hex(await crypto.subtle.digest('SHA-256', seedBytes));
-  const key = await crypto.subtle.importKey('raw', seedBytes, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
-  const digest = hex(await crypto.subtle.sign('HMAC', key, encoder.encode(drawMessage(draw.buyerSeed, draw.nonce))));
-  const itemIndex = drawIndex(
-    digestFromHex(digest),
-    weights.map((w) => BigInt(w)),
-  );
-  return {
-    seedMatchesHash: hash === seedHash,
-    digest,
-    digestMatches: digest === draw.digest,
-    itemIndex,
-    itemMatches: itemIndex === draw.itemIndex,
-  };
 }
