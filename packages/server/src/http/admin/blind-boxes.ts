@@ -13,9 +13,6 @@ interface SeriesBody {
   items: { name: string; valueFen: number; weight: number }[];
 }
 
-const NO_GUARANTEE =
-  '本系列无保底：每次抽取相互独立，概率如上表。 / No guarantee: every draw is independent, at the odds above.';
-
 /** Blind box series (盲盒) for staff: create with items and weights, open, close (reveals the seed), watch draws. */
 export const adminBlindBoxRoutes: RouteModule = async (app, ctx) => {
   const db = ctx.store.db;
@@ -87,7 +84,7 @@ export const adminBlindBoxRoutes: RouteModule = async (app, ctx) => {
         name: b.name,
         skuId: b.skuId,
         dailyCapFen: BigInt(b.dailyCapFen ?? 0),
-        guarantee: b.guarantee === undefined || b.guarantee === '' ? NO_GUARANTEE : b.guarantee,
+        guarantee: b.guarantee ?? '',
         items: b.items.map((i) => ({ name: i.name, valueFen: BigInt(i.valueFen), weight: BigInt(i.weight) })),
       });
       return { series };

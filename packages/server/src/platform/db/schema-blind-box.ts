@@ -12,7 +12,7 @@ export interface BlindBoxSeriesTable {
   seed_hash: string;
   /** Most a shopper may spend on this series per Asia/Shanghai day; 0: no cap. */
   daily_cap_fen: bigint;
-  /** The guarantee rule (保底) as shown before paying; every draw is independent, so the text says what is offered. */
+  /** The guarantee rule (保底) as shown before paying; empty: none (the storefront says every draw is independent). */
   guarantee: string;
   created_at: string;
   opened_at: string | null;
