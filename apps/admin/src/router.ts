@@ -91,6 +91,12 @@ const routes: RouteRecordRaw[] = [
         meta: { title: 'presale.menu', icon: 'Tickets', permission: 'catalog:read' },
       },
       {
+        path: 'promotions/blind-boxes',
+        name: 'blind-boxes',
+        component: () => import('./views/BlindBoxesView.vue'),
+        meta: { title: 'blindBox.menu', icon: 'Present', permission: 'catalog:read' },
+      },
+      {
         path: 'promotions/freight',
         name: 'freight',
         component: () => import('./views/FreightTemplatesView.vue'),

@@ -67,6 +67,13 @@ const routes: RouteRecordRaw[] = [
     meta: { auth: true },
   },
   { path: '/coupons', name: 'coupons', component: () => import('./views/MyCouponsView.vue'), meta: { auth: true } },
+  {
+    path: '/orders/:id/blind-box',
+    name: 'blind-box-result',
+    component: () => import('./views/BlindBoxResultView.vue'),
+    meta: { auth: true },
+  },
+  { path: '/blind-box/verify', name: 'blind-box-verify', component: () => import('./views/BlindBoxVerifyView.vue') },
   { path: '/:pathMatch(.*)*', redirect: '/' },
 ];
 

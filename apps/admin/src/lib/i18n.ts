@@ -2,6 +2,7 @@ import { createI18n } from 'vue-i18n';
 import { currentLocale } from './http';
 import { promoEn, promoZh } from './promo-messages';
 import { presaleEn, presaleZh } from './presale-messages';
+import { blindBoxEn, blindBoxZh } from './blind-box-messages';
 
 const zh = {
   app: { name: '惠选商城', console: '管理后台' },
@@ -1394,8 +1395,8 @@ export const i18n = createI18n({
   missingWarn: false,
   fallbackWarn: false,
   messages: {
-    'zh-CN': { ...zh, promo: promoZh, presale: presaleZh },
-    en: { ...en, promo: promoEn, presale: presaleEn },
+    'zh-CN': { ...zh, promo: promoZh, presale: presaleZh, blindBox: blindBoxZh },
+    en: { ...en, promo: promoEn, presale: presaleEn, blindBox: blindBoxEn },
   },
 });
 

@@ -5,6 +5,7 @@ import zhCN from 'vant/es/locale/lang/zh-CN';
 import { currentLocale } from './http';
 import { promoEn, promoZh } from './promo-messages';
 import { presaleEn, presaleZh } from './presale-messages';
+import { blindBoxEn, blindBoxZh } from './blind-box-messages';
 
 const zh = {
   app: { name: '惠选商城', slogan: '好物低价 · 分享有礼' },
@@ -823,8 +824,8 @@ export const i18n = createI18n({
   missingWarn: false,
   fallbackWarn: false,
   messages: {
-    'zh-CN': { ...zh, promo: promoZh, presale: presaleZh },
-    en: { ...en, promo: promoEn, presale: presaleEn },
+    'zh-CN': { ...zh, promo: promoZh, presale: presaleZh, blindBox: blindBoxZh },
+    en: { ...en, promo: promoEn, presale: presaleEn, blindBox: blindBoxEn },
   },
 });
 

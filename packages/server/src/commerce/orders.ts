@@ -25,6 +25,8 @@ export interface CreateOrderInput {
   addressId?: string | undefined;
   /** A coupon of the shopper's; absent or null: none. */
   couponId?: string | null | undefined;
+  /** The buyer's seed for blind box draws (required when the order has a blind box). */
+  blindBoxSeed?: string | undefined;
 }
 
 function requestHash(input: CreateOrderInput): string {
@@ -36,6 +38,8 @@ function requestHash(input: CreateOrderInput): string {
         : [input.address.name, input.address.phone, input.address.region, input.address.detail],
     addressId: input.addressId ?? null,
     couponId: input.couponId ?? null,
+    // Only when given, so the hashes of orders without a box stay what they were before blind boxes.
+    ...(input.blindBoxSeed === undefined ? {} : { blindBoxSeed: input.blindBoxSeed }),
   };
   return createHash('sha256').update(JSON.stringify(canonical)).digest('hex');
 }
@@ -116,7 +120,12 @@ export async function createOrder(
           ? fail('invalid_request', 'an address or an addressId is required')
           : await getAddress(trx, userId, input.addressId));
       const copy = { name: address.name, phone: address.phone, region: address.region, detail: address.detail };
-      const place = { items: input.items, address: copy, couponId: input.couponId ?? null };
+      const place = {
+        items: input.items,
+        address: copy,
+        couponId: input.couponId ?? null,
+        blindBoxSeed: input.blindBoxSeed,
+      };
       return placeOrder(trx, userId, orderId, key, hash, place, settings, nowIso());
     });
     outcome = 'kept';

@@ -16,6 +16,8 @@ import { adminPromotionRoutes } from './admin/promotions';
 import { adminFlashSaleRoutes } from './admin/flash-sales';
 import { adminPresaleRoutes } from './admin/presales';
 import { shopPresaleRoutes } from './shop/presales';
+import { adminBlindBoxRoutes } from './admin/blind-boxes';
+import { shopBlindBoxRoutes } from './shop/blind-boxes';
 import { adminFreightRoutes } from './admin/freight';
 import { shopMembershipRoutes } from './shop/membership';
 import { shopBoardRoutes } from './shop/boards';
@@ -66,6 +68,7 @@ const SHOP: readonly RouteModule[] = [
   shopMembershipRoutes,
   shopBoardRoutes,
   shopPresaleRoutes,
+  shopBlindBoxRoutes,
 ];
 
 const ADMIN: readonly RouteModule[] = [
@@ -96,6 +99,7 @@ const ADMIN: readonly RouteModule[] = [
   adminAgentRoutes,
   adminPeriodRoutes,
   adminPresaleRoutes,
+  adminBlindBoxRoutes,
 ];
 
 /** Shop routes need a shopper, admin routes a staff member, unless marked public; each area is its own scope. */

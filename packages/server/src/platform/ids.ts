@@ -57,7 +57,9 @@ export type IdPrefix =
   | 'cpt'
   | 'cpn'
   | 'spt'
-  | 'fls';
+  | 'fls'
+  | 'bbs'
+  | 'bbd';
 
 export function newId(prefix: IdPrefix): string {
   const ms = Date.now();

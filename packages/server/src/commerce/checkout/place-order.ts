@@ -10,6 +10,7 @@ import * as inventory from '../inventory';
 import { priceCheckout, type CheckoutItem, type CheckoutLine } from './pricing';
 import { useCoupon } from './coupons';
 import { commitFlash, reserveFlash } from './flash-sales';
+import { drawPaidBoxes, placeBoxLines } from './blind-box-draws';
 
 /**
  * Places an order inside its transaction: prices it again on the server (the quote is advice), checks the hoarding
@@ -20,6 +21,8 @@ export interface PlaceOrderInput {
   items: CheckoutItem[];
   address: Address;
   couponId: string | null;
+  /** The buyer's seed for the draws of blind box lines (SPEC 3.3). */
+  blindBoxSeed?: string | undefined;
 }
 
 const unpaidCountQuery = prepared((trx, userId: string, status: string) =>
@@ -72,7 +75,10 @@ async function checkHoarding(trx: Tx, userId: string, settings: Settings, lines:
   }
 }
 
-/** The stock of a paid order becomes sold: ordinary lines through the inventory, flash lines on their sale too. */
+/**
+ * The stock of a paid order becomes sold: ordinary lines through the inventory, flash lines on their sale too; its
+ * blind boxes draw their items (once: this runs in the transaction that makes the order paid).
+ */
 export async function commitOrderStock(trx: Tx, orderId: string): Promise<void> {
   const items = await trx
     .selectFrom('order_items')
@@ -81,6 +87,7 @@ export async function commitOrderStock(trx: Tx, orderId: string): Promise<void> 
     .execute();
   for (const item of items) await inventory.commit(trx, item.sku_id, item.quantity);
   await commitFlash(trx, orderId);
+  await drawPaidBoxes(trx, orderId);
 }
 
 export async function placeOrder(
@@ -163,6 +170,13 @@ export async function placeOrder(
     };
   });
   await trx.insertInto('order_items').values(items).execute();
+  const boxLines = items.map((i) => ({
+    line: Number(i.line),
+    skuId: i.sku_id,
+    quantity: i.quantity,
+    paidFen: i.paid_fen,
+  }));
+  await placeBoxLines(trx, userId, orderId, boxLines, input.blindBoxSeed, now);
   const actor = `user:${userId}`;
   await recordCreation(trx, orderId, actor, now);
   const transitions = [{ from: 'none', to: 'created', at: now, actor, note: null as string | null }];

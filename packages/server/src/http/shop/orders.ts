@@ -23,6 +23,7 @@ import {
   str,
 } from '../schemas';
 import { checkoutItemsSchema } from '../checkout-schemas';
+import { BUYER_SEED_PATTERN } from '../../commerce/checkout/blind-box-draws';
 
 const orderAnswer = () => ({ 200: obj({ order: orderSchema }) });
 
@@ -48,6 +49,11 @@ export const shopOrderRoutes: RouteModule = async (app, ctx) => {
           'flash_sale_not_running',
           'flash_sold_out',
           'flash_limit_exceeded',
+          'blind_box_not_open',
+          'blind_box_seed_required',
+          'blind_box_age_unconfirmed',
+          'blind_box_under_age',
+          'blind_box_daily_cap',
         ],
       },
       schema: {
@@ -61,6 +67,7 @@ export const shopOrderRoutes: RouteModule = async (app, ctx) => {
             address: addressSchema,
             addressId: id(),
             couponId: nullable(id()),
+            blindBoxSeed: str({ pattern: BUYER_SEED_PATTERN }),
           },
           ['items'],
         ),

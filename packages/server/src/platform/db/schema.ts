@@ -29,6 +29,13 @@ import type {
   PoolHistoryTable,
 } from './schema-incentives';
 import type { AgentsTable, MemberAuditTable, MemberLevelsTable, PeriodClosesTable } from './schema-modes';
+import type {
+  BlindBoxAgesTable,
+  BlindBoxDrawsTable,
+  BlindBoxItemsTable,
+  BlindBoxLinesTable,
+  BlindBoxSeriesTable,
+} from './schema-blind-box';
 import type { OperationLogTable, PageLayoutsTable, RolesTable, UploadsTable } from './schema-operator';
 
 export type {
@@ -368,4 +375,9 @@ export interface Database extends PresaleTables {
   spend_thresholds: SpendThresholdsTable;
   flash_sales: FlashSalesTable;
   flash_reservations: FlashReservationsTable;
+  blind_box_series: BlindBoxSeriesTable;
+  blind_box_items: BlindBoxItemsTable;
+  blind_box_lines: BlindBoxLinesTable;
+  blind_box_draws: BlindBoxDrawsTable;
+  blind_box_ages: BlindBoxAgesTable;
 }
