@@ -371,12 +371,30 @@ export interface PoolView {
 
 export interface Dashboard {
   salesFen: number;
+  /** Frozen cost of the units kept, and sales minus it (may be negative). */
+  costFen: number;
+  marginFen: number;
   orderCount: number;
   paidOrderCount: number;
   userCount: number;
   payoutsByPlan: Record<string, number>;
-  /** shareOfSalesBps: the plan's payout as a share of sales (null before any sale). */
-  plans: { code: string; title: Label; payoutFen: number; shareOfSalesBps?: number | null }[];
+  /** The plan's payout as a share of sales and of margin, floored bps (null while the base is not positive). */
+  plans: {
+    code: string;
+    title: Label;
+    payoutFen: number;
+    shareOfSalesBps?: number | null;
+    shareOfMarginBps?: number | null;
+  }[];
+  /** Each pool campaign's promise (cap - realized over open positions) against its cash; coverBps = cash / promise. */
+  poolPromises: {
+    campaign: string;
+    name: string;
+    cashFen: number;
+    promisedFen: number;
+    openPositions: number;
+    coverBps: number | null;
+  }[];
   campaigns: {
     id: string;
     name: string;
