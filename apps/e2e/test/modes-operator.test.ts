@@ -315,7 +315,9 @@ describe.skipIf(!HAVE_BROWSER)('an operator sets up every plan in the admin; sho
     await shopGoto(h, page, '/rules');
     for (const name of ['推广', '级差', '区域', '返利', '排队', '分红榜'])
       await page.locator('[data-test=rule-plan]', { hasText: `模式测试 ${name}` }).waitFor();
-    await page.locator('[data-test=rule-projection-appreciationPool]').waitFor();
+    const projection = page.locator('[data-test=rule-projection-appreciationPool]');
+    await projection.waitFor();
+    await projection.scrollIntoViewIfNeeded();
     await assertNoHorizontalScroll(page);
     await h.shot(page, 'shop-rules-modes');
 
@@ -327,6 +329,7 @@ describe.skipIf(!HAVE_BROWSER)('an operator sets up every plan in the admin; sho
     await expect.poll(() => admin.locator('[data-test=dash-margin]').textContent()).toContain('180.00');
     await expect.poll(() => admin.locator('[data-test=share-sales-queueRebate]').textContent()).toBe('10%');
     await expect.poll(() => admin.locator('[data-test=share-margin-queueRebate]').textContent()).toBe('11.11%');
+    await admin.locator('[data-test=dash-plan-shares]').scrollIntoViewIfNeeded();
     await h.shot(admin, 'admin-dashboard-margin');
     expect(h.errors).toEqual([]);
   }, 300_000);
