@@ -4,7 +4,6 @@ import type { JsapiParams } from './payment-types';
  * The HTTP API's answers as the web apps read them (amounts in fen, points in micro-points, as JSON numbers or,
  * where they may exceed 2^53, strings). One source for both apps: shop answers first, then the admin's.
  */
-import type { Fact, Label } from './plan-types';
 
 export type * from './plan-types';
 
@@ -69,13 +68,6 @@ export interface Position {
   status: string;
   valueFen: number;
   createdAt?: string;
-}
-
-export interface PricePoint {
-  at: string;
-  cashFen: number;
-  supplyUnits: number | string;
-  priceFenPerPoint: number | string;
 }
 
 export interface Settings {
@@ -363,39 +355,6 @@ export interface LedgerEntry {
   label: { zh: string; en: string } | null;
 }
 
-export interface PoolView {
-  campaign: string | null;
-  name: string | null;
-  cashFen: number;
-  supplyUnits: number | string;
-  priceFenPerPoint: number | string;
-}
-
-export interface Dashboard {
-  salesFen: number;
-  orderCount: number;
-  paidOrderCount: number;
-  userCount: number;
-  payoutsByPlan: Record<string, number>;
-  /** shareOfSalesBps: the plan's payout as a share of sales (null before any sale). */
-  plans: { code: string; title: Label; payoutFen: number; shareOfSalesBps?: number | null }[];
-  campaigns: {
-    id: string;
-    name: string;
-    plan: string;
-    planTitle: Label;
-    status: string;
-    version: number;
-    payoutFen: number;
-    kinds: { kind: string; label: Label; fen: number }[];
-    facts: Fact[];
-  }[];
-  pool: PoolView;
-  pools: PoolView[];
-  salesByDay: { day: string; salesFen: number; orders: number }[];
-  payoutsByDay: { day: string; kind: string; label: Label; count: number; paidFen: number }[];
-  priceHistory: Pick<PricePoint, 'at' | 'priceFenPerPoint'>[];
-}
-
 export type * from './check-types';
+export type * from './dashboard-types';
 export * from './payment-types';

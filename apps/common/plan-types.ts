@@ -52,6 +52,19 @@ export interface RulesSection {
     }[];
   };
   facts: Fact[];
+  /** A pool campaign's exit projection, computed by the engine from today's state; null for other plans. */
+  projection?: PoolProjectionView | null;
+}
+
+/** Orders of today's average size until a position bought now, and the oldest open one, exits (core's projectPool). */
+export interface PoolProjectionView {
+  campaign: string | null;
+  orderAmountFen: number;
+  promisedFen: number;
+  cashFen: number;
+  horizon: number;
+  newPosition: { units: number; capFen: number; ordersUntilExit: number | null } | null;
+  oldestOpen: { order: string; user: string; ordersUntilExit: number | null } | null;
 }
 
 export interface Rules {

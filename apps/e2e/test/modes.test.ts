@@ -84,7 +84,7 @@ describe.skipIf(!HAVE_BROWSER)('levels, campaigns and the shopper pages of issue
   it('an operator edits a level threshold; adding a level to a ladder in use is refused with a message', async () => {
     await admin.goto(`${h.url}/admin/#/levels`);
     const rows = admin.locator('[data-test=levels-table] .el-table__body tr');
-    await expect.poll(() => rows.count()).toBe(3);
+    await expect.poll(() => rows.count(), { timeout: 15_000 }).toBe(3);
     const silver = rows.filter({ hasText: 'silver' });
     await silver.locator('input[data-test=level-threshold]').fill('800');
     await silver.locator('.el-button', { hasText: '保存' }).click();

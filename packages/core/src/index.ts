@@ -6,6 +6,7 @@ export * from './exit-index';
 export * from './fair-draw';
 export * from './json';
 export * from './limits';
+export * from './margin';
 export * from './money';
 export * from './params';
 export * from './plan';

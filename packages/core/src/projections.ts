@@ -85,3 +85,23 @@ export function projectPool(
     horizon,
   };
 }
+
+/** A pool campaign's promise now: the sum of cap - realized over its open positions, against the cash it holds. */
+export interface PoolPromise {
+  campaign: string;
+  cashFen: bigint;
+  promisedFen: bigint;
+  openPositions: number;
+}
+
+export function poolPromise(engine: Engine, campaign: string): PoolPromise | undefined {
+  const entry = engine.entry(campaign);
+  if (entry === undefined || entry.ref.plan !== APPRECIATION_POOL) return undefined;
+  const pool = entry.instance as AppreciationPoolInstance;
+  return {
+    campaign,
+    cashFen: pool.state.cashFen,
+    promisedFen: pool.book.promisedFen,
+    openPositions: pool.book.openCount,
+  };
+}

@@ -191,7 +191,7 @@ export async function withBuyerPhones<T extends { userId: string }>(
   return orders.map((o) => ({ ...o, userPhone: phone.get(o.userId) ?? '' }));
 }
 
-const PAID_STATUSES = ['paid', 'shipped', 'received', 'settled', 'refunding'];
+export const PAID_STATUSES = ['paid', 'shipped', 'received', 'settled', 'refunding'];
 
 /** Sales over paid orders (money taken and not refunded), in total and by day of payment. */
 export async function salesFigures(db: Db | Tx) {

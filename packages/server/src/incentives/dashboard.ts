@@ -1,8 +1,9 @@
-import { PLANS, findPlan, mulDiv, planOfRewardKind } from '@mall/core';
+import { PLANS, findPlan, planOfRewardKind, poolPromise, shareOfBps, type PoolPromise } from '@mall/core';
 import { sql } from 'kysely';
 import type { Db } from '../platform/db/database';
 import { countShoppers } from '../platform/identity/shoppers';
 import { salesFigures } from '../commerce/order-views';
+import { marginFigures } from '../commerce/margin';
 import type { Sequencer } from './incentive-log';
 import { loadCampaigns } from './campaigns';
 import { poolViews, priceHistory } from './pool';
@@ -66,27 +67,48 @@ async function payoutFigures(db: Db) {
   };
 }
 
-/** Sales, payouts per plan and per campaign (from the registry's labels), each campaign's facts, the pools. */
+/** Sales, margin, payouts per plan and per campaign (from the registry's labels), each campaign's facts, the pools. */
 export async function dashboardView(db: Db, sequencer: Sequencer) {
   const sales = await salesFigures(db);
+  const margin = await marginFigures(db, sales.salesFen);
   const userCount = await countShoppers(db);
   const { payoutsByPlan, byCampaign, payoutsByDay } = await payoutFigures(db);
   const campaigns = await loadCampaigns(db);
-  const facts = await sequencer.snapshot((engine) => new Map(campaigns.map((c) => [c.id, engine.facts(c.id)])));
   const pools = await poolViews(db);
+  const { facts, promises } = await sequencer.snapshot((engine) => ({
+    facts: new Map(campaigns.map((c) => [c.id, engine.facts(c.id)])),
+    promises: pools.flatMap((p): PoolPromise[] => {
+      const promise = p.campaign === null ? undefined : poolPromise(engine, p.campaign);
+      return promise === undefined ? [] : [promise];
+    }),
+  }));
   const main = pools[0];
+  const names = new Map(pools.map((p) => [p.campaign, p.name]));
   return {
     salesFen: sales.salesFen,
+    costFen: margin.costFen,
+    marginFen: margin.marginFen,
     orderCount: sales.orderCount,
     paidOrderCount: sales.paidOrderCount,
     userCount,
     payoutsByPlan,
-    // Each plan's payout as a share of sales in bps, floored (null before any sale).
+    // Each plan's payout as a share of sales and of margin in bps, floored (null while the base is not positive).
     plans: PLANS.map((p) => {
       const payoutFen = payoutsByPlan[p.code] ?? 0n;
-      const shareOfSalesBps = sales.salesFen > 0n ? mulDiv(payoutFen, 10_000n, sales.salesFen) : null;
-      return { code: p.code, title: p.title, payoutFen, shareOfSalesBps };
+      return {
+        code: p.code,
+        title: p.title,
+        payoutFen,
+        shareOfSalesBps: shareOfBps(payoutFen, sales.salesFen),
+        shareOfMarginBps: shareOfBps(payoutFen, margin.marginFen),
+      };
     }),
+    // Every pool campaign's promise (cap - realized over open positions) against its cash, and the cover in bps.
+    poolPromises: promises.map((p) => ({
+      ...p,
+      name: names.get(p.campaign) ?? p.campaign,
+      coverBps: shareOfBps(p.cashFen, p.promisedFen),
+    })),
     campaigns: campaigns.map((c) => {
       const paid = byCampaign.get(c.id);
       const definition = findPlan(c.plan);

@@ -1,8 +1,9 @@
-import { CASHBACK, planOfRewardKind, userWallet, type Label } from '@mall/core';
+import { CASHBACK, parseAccount, planOfRewardKind, type Label } from '@mall/core';
 import type { Db } from '../platform/db/database';
 import { DAY_MS, nowIso } from '../platform/clock';
 import { decodeStored } from '../platform/json';
-import { loadSettings, type PeriodKind } from '../platform/settings';
+import { countPendingQuote } from '../platform/metrics';
+import { loadSettings, type PeriodKind, type Settings } from '../platform/settings';
 import { EffectBatch, type Sequencer } from './incentive-log';
 import { actingCampaigns, loadCampaigns } from './campaigns';
 import { loadLevels } from './level-ladder';
@@ -63,9 +64,111 @@ function installments(
   return items;
 }
 
+/** Quotes of the settlement to come, per user; kept for one engine state (see settlementQuotes). */
+interface QuoteCache {
+  key: string;
+  byUser: Map<string, PendingItem[]>;
+}
+const quoteCaches = new WeakMap<Sequencer, QuoteCache>();
+
+function push(byUser: Map<string, PendingItem[]>, user: string, items: PendingItem[]): void {
+  if (items.length === 0) return;
+  const list = byUser.get(user) ?? [];
+  list.push(...items);
+  byUser.set(user, list);
+}
+
+/**
+ * What settling every order still in its after-sales window will pay, per user, quoted on one fork of the engine for
+ * all users at once. The quote depends only on the engine's state (its last applied event: campaign edits, level
+ * changes and settlements are all log events), the open orders (which, received when, refunded how much), the level
+ * ladder (a new ladder rebuilds the engine without an event) and the settings the dates come from; it is kept under
+ * that key, so a burst of wallet reads forks once and the next event or open-order change makes a fresh quote.
+ */
+async function settlementQuotes(db: Db, sequencer: Sequencer, settings: Settings): Promise<Map<string, PendingItem[]>> {
+  const orders = await db
+    .selectFrom('orders')
+    .select(['id', 'user_id', 'address', 'paid_at', 'received_at', 'refunded_fen'])
+    .where('status', '=', 'received')
+    .orderBy('received_at')
+    .orderBy('id')
+    .limit(QUOTE_LIMIT)
+    .execute();
+  if (orders.length === 0) return new Map();
+  const ladder = await loadLevels(db);
+  const state = [
+    settings.afterSalesDays,
+    settings.periodKind,
+    JSON.stringify(ladder, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v)),
+    orders.map((o) => `${o.id}:${o.received_at ?? ''}:${o.refunded_fen}`).join(','),
+  ].join('|');
+  return sequencer.run(async (trx, _batch, engine) => {
+    const key = `${engine.seq}|${state}`;
+    const cached = quoteCaches.get(sequencer);
+    if (cached?.key === key) {
+      countPendingQuote('cached');
+      return cached.byUser;
+    }
+    countPendingQuote('forked');
+    const lines = await trx
+      .selectFrom('order_items')
+      .select(['order_id', 'line', 'product_id', 'category_id', 'paid_fen', 'refunded_fen'])
+      .where(
+        'order_id',
+        'in',
+        orders.map((o) => o.id),
+      )
+      .execute();
+    const campaigns = await loadCampaigns(trx);
+    const windowMs = settings.afterSalesDays * DAY_MS;
+    const byUser = new Map<string, PendingItem[]>();
+    const fork = engine.fork();
+    const batch = new EffectBatch(fork);
+    const at = nowIso();
+    await ensureJoined(
+      trx,
+      fork,
+      batch,
+      orders.map((o) => o.user_id),
+      at,
+    );
+    for (const order of orders) {
+      const event = settleEventOf(
+        order,
+        engineLines(lines.filter((l) => l.order_id === order.id)),
+        actingCampaigns(campaigns, order.paid_at ?? at),
+      );
+      const paysAt = new Date(Date.parse(order.received_at ?? at) + windowMs).toISOString();
+      for (const effect of batch.apply(event, at)) {
+        const to = effect.type === 'transfer' ? parseAccount(effect.to) : undefined;
+        if (effect.type === 'transfer' && to?.kind === 'wallet') {
+          const label = planOfRewardKind(effect.reason)?.label ?? null;
+          push(byUser, to.user, [
+            {
+              orderId: order.id,
+              reason: effect.reason,
+              label,
+              amountFen: effect.amountFen,
+              kind: 'settlement',
+              paysAt,
+            },
+          ]);
+        }
+        if (effect.type === 'record' && effect.plan === CASHBACK && effect.user !== undefined) {
+          // A schedule starts when its order settles: its installments come at the closes after that.
+          const after = periodEnds(settings.periodKind, 36, Date.parse(paysAt));
+          push(byUser, effect.user, installments(effect.key, effect.data as never, after));
+        }
+      }
+      promoteBySpend(fork, batch, ladder, [order.user_id], at);
+    }
+    quoteCaches.set(sequencer, { key, byUser });
+    return byUser;
+  });
+}
+
 export async function pendingRewards(db: Db, sequencer: Sequencer, user: string) {
   const settings = await loadSettings(db);
-  const wallet = userWallet(user);
   const items: PendingItem[] = [];
   const ends = periodEnds(settings.periodKind, 36, Date.now());
   const schedules = await db
@@ -78,67 +181,7 @@ export async function pendingRewards(db: Db, sequencer: Sequencer, user: string)
     const data = decodeStored(s.data) as { perFen: bigint; remainingFen: bigint; installmentsLeft: number };
     items.push(...installments(s.key, data, ends));
   }
-  const orders = await db
-    .selectFrom('orders')
-    .select(['id', 'user_id', 'address', 'paid_at', 'received_at'])
-    .where('status', '=', 'received')
-    .orderBy('received_at')
-    .orderBy('id')
-    .limit(QUOTE_LIMIT)
-    .execute();
-  if (orders.length > 0) {
-    const lines = await db
-      .selectFrom('order_items')
-      .select(['order_id', 'line', 'product_id', 'category_id', 'paid_fen', 'refunded_fen'])
-      .where(
-        'order_id',
-        'in',
-        orders.map((o) => o.id),
-      )
-      .execute();
-    const campaigns = await loadCampaigns(db);
-    const ladder = await loadLevels(db);
-    const windowMs = settings.afterSalesDays * DAY_MS;
-    await sequencer.run(async (trx, _batch, engine) => {
-      const fork = engine.fork();
-      const batch = new EffectBatch(fork);
-      const at = nowIso();
-      await ensureJoined(
-        trx,
-        fork,
-        batch,
-        orders.map((o) => o.user_id),
-        at,
-      );
-      for (const order of orders) {
-        const event = settleEventOf(
-          order,
-          engineLines(lines.filter((l) => l.order_id === order.id)),
-          actingCampaigns(campaigns, order.paid_at ?? at),
-        );
-        const paysAt = new Date(Date.parse(order.received_at ?? at) + windowMs).toISOString();
-        for (const effect of batch.apply(event, at)) {
-          if (effect.type === 'transfer' && effect.to === wallet) {
-            const label = planOfRewardKind(effect.reason)?.label ?? null;
-            items.push({
-              orderId: order.id,
-              reason: effect.reason,
-              label,
-              amountFen: effect.amountFen,
-              kind: 'settlement',
-              paysAt,
-            });
-          }
-          if (effect.type === 'record' && effect.plan === CASHBACK && effect.user === user) {
-            // A schedule starts when its order settles: its installments come at the closes after that.
-            const after = periodEnds(settings.periodKind, 36, Date.parse(paysAt));
-            items.push(...installments(effect.key, effect.data as never, after));
-          }
-        }
-        promoteBySpend(fork, batch, ladder, [order.user_id], at);
-      }
-    });
-  }
+  items.push(...((await settlementQuotes(db, sequencer, settings)).get(user) ?? []));
   items.sort((a, b) => (a.paysAt < b.paysAt ? -1 : a.paysAt > b.paysAt ? 1 : 0));
   return { pendingFen: items.reduce((sum, i) => sum + i.amountFen, 0n), items };
 }

@@ -21,7 +21,8 @@ export function walletAddress(userId: string): `user:${string}:wallet` {
 
 /**
  * The wallet is a ledger account; its statement is the transfers touching it, signed from the shopper's side.
- * `pendingFen` is 0 here: money not yet in the ledger is quoted by `incentives/pending.ts`, which the route adds.
+ * Its pendingFen is left 0 here: what is pending (rewards of orders still in the after-sales window, cashback
+ * installments to come) is a quote the engine makes (incentives/pending.ts), and the wallet route adds it.
  */
 export async function walletView(
   db: Db,

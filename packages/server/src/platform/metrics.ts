@@ -34,6 +34,17 @@ const payments = new Counter({
   registers: [processRegistry],
 });
 
+const pendingQuotes = new Counter({
+  name: 'mall_pending_quotes_total',
+  help: 'Pending-wallet quotes by how they were answered: forked (the engine was forked to settle the open orders) or cached (the quote of the same engine state was reused)',
+  labelNames: ['outcome'],
+  registers: [processRegistry],
+});
+
+export function countPendingQuote(outcome: 'forked' | 'cached'): void {
+  pendingQuotes.inc({ outcome });
+}
+
 export function observeRequest(method: string, route: string, statusCode: number, seconds: number): void {
   httpDuration.observe({ method, route, status_code: String(statusCode) }, seconds);
 }

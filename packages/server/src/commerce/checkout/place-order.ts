@@ -166,6 +166,7 @@ export async function placeOrder(
       coupon_discount_fen: p.couponDiscountFen,
       paid_fen: p.paidFen,
       category_id: line.categoryId,
+      cost_fen: line.skuCostFen * line.quantity,
       flash_sale_id: line.flashSale?.id ?? null,
     };
   });

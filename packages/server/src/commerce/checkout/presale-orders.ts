@@ -103,6 +103,7 @@ async function placePresaleOrder(
       'products.category_id',
       'skus.name as sku_name',
       'skus.price_fen as sku_price_fen',
+      'skus.cost_fen as sku_cost_fen',
     ])
     .where('presales.id', '=', input.presaleId)
     .executeTakeFirst();
@@ -175,6 +176,8 @@ async function placePresaleOrder(
       coupon_discount_fen: 0n,
       // What the line was paid in all, deposit + balance: refunds by line and the plans' scope use it.
       paid_fen: quote.totalPaidFen,
+      // The cost is frozen at order time like every other line, so the dashboard's margin stays what it was.
+      cost_fen: presale.sku_cost_fen * quantity,
       category_id: presale.category_id,
       flash_sale_id: null,
     })

@@ -35,6 +35,7 @@ const lineSelect = [
   'skus.id as sku_id',
   'skus.name as sku_name',
   'skus.price_fen',
+  'skus.cost_fen',
   'skus.weight_grams',
   'products.id as product_id',
   'products.title',
@@ -55,6 +56,8 @@ export interface CheckoutLine {
   purchaseLimit: bigint;
   quantity: bigint;
   skuPriceFen: bigint;
+  /** The SKU's unit cost now: the order line freezes quantity x this. */
+  skuCostFen: bigint;
   weightGrams: bigint;
   freightTemplateId: string | null;
   flashSale: FlashSalesTable | null;
@@ -106,6 +109,7 @@ export async function loadLines(db: Db | Tx, items: readonly CheckoutItem[], now
       purchaseLimit: row.purchase_limit,
       quantity: m.quantity,
       skuPriceFen: row.price_fen,
+      skuCostFen: row.cost_fen,
       weightGrams: row.weight_grams,
       freightTemplateId: row.freight_template_id,
       flashSale,

@@ -1,5 +1,5 @@
 import { loadSettings, settingsJson } from '../../platform/settings';
-import { rulesView } from '../../incentives/rules';
+import { PROJECTION_HORIZON, rulesView } from '../../incentives/rules';
 import { poolView, priceHistory } from '../../incentives/pool';
 import { projectPool } from '@mall/core';
 import type { RouteModule } from '../context';
@@ -26,7 +26,7 @@ export const shopRulesRoutes: RouteModule = async (app, ctx) => {
       schema: {
         ...publicShop,
         summary:
-          "The rules page (SPEC 3.4): each live campaign's rules section from core, with its parameters now and a worked example from today's state; ?campaign= for one",
+          "The rules page (SPEC 3.4): each live campaign's rules section from core, with its parameters now, a worked example from today's state and, for a pool, the engine's exit projection; ?campaign= for one",
         querystring: campaignQuery,
         response: { 200: anyObject },
       },
@@ -77,5 +77,3 @@ export const shopRulesRoutes: RouteModule = async (app, ctx) => {
     },
   );
 };
-
-const PROJECTION_HORIZON = 20_000;

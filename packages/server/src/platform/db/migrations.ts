@@ -5,6 +5,7 @@ import { m0005Ops } from './migration-0005-ops';
 import { m0006Campaigns } from './migration-0006-campaigns';
 import { m0007 } from './migration-0007-checkout';
 import { m0008Modes } from './migration-0008-modes';
+import { m0009LineCosts } from './migration-0009-line-costs';
 import { m0011BlindBox } from './migration-0011-blind-box';
 import { m0012Presale } from './migration-0012-presale';
 
@@ -340,6 +341,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0006_campaigns': m0006Campaigns,
   '0007_checkout': m0007,
   '0008_modes': m0008Modes,
+  '0009_line_costs': m0009LineCosts,
   '0011_blind_box': m0011BlindBox,
   '0012_presale': m0012Presale,
 };

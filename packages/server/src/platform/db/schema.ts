@@ -222,6 +222,8 @@ export interface OrderItemsTable {
   refunded_fen: DefaultedBigint;
   /** The product's category when the order was placed: campaigns scoped by category read it at settlement. */
   category_id: OptionalText;
+  /** Quantity x the SKU's cost when the order was placed (frozen: the dashboard's margin reads it). */
+  cost_fen: DefaultedBigint;
   /** The unit price charged: the SKU price or a special (flash) price. */
   unit_price_fen: DefaultedBigint;
   /** sku | flash | group | presale */
