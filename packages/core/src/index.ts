@@ -31,3 +31,4 @@ export * from './records';
 export * from './rules';
 export type { Members } from './members';
 export * from './catalog';
+export * from './group-buy';

@@ -5,6 +5,7 @@ import { m0005Ops } from './migration-0005-ops';
 import { m0006Campaigns } from './migration-0006-campaigns';
 import { m0007 } from './migration-0007-checkout';
 import { m0008Modes } from './migration-0008-modes';
+import { m0010GroupBuy } from './migration-0010-group-buy';
 
 /**
  * Numbered migrations, written once with Kysely's schema builder so the same file runs on SQLite and PostgreSQL.
@@ -338,6 +339,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0006_campaigns': m0006Campaigns,
   '0007_checkout': m0007,
   '0008_modes': m0008Modes,
+  '0010_group_buy': m0010GroupBuy,
 };
 
 export const migrationProvider: MigrationProvider = {

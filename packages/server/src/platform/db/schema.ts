@@ -28,6 +28,7 @@ import type {
   PoolHistoryTable,
 } from './schema-incentives';
 import type { AgentsTable, MemberAuditTable, MemberLevelsTable, PeriodClosesTable } from './schema-modes';
+import type { GroupBuyActivitiesTable, GroupBuyGroupsTable, GroupBuyMembersTable } from './schema-group-buy';
 import type { OperationLogTable, PageLayoutsTable, RolesTable, UploadsTable } from './schema-operator';
 
 export type {
@@ -367,4 +368,7 @@ export interface Database {
   spend_thresholds: SpendThresholdsTable;
   flash_sales: FlashSalesTable;
   flash_reservations: FlashReservationsTable;
+  group_buy_activities: GroupBuyActivitiesTable;
+  group_buy_groups: GroupBuyGroupsTable;
+  group_buy_members: GroupBuyMembersTable;
 }
