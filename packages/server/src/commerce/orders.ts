@@ -16,6 +16,7 @@ import { placeOrder } from './checkout/place-order';
 import { returnCoupon } from './checkout/coupons';
 import { closeEndedFlashSales, flashRemaining, releaseFlash } from './checkout/flash-sales';
 import { FlashGate } from './checkout/flash-gate';
+import { assertGroupOrderMayShip } from './group-buy/groups';
 
 export interface CreateOrderInput {
   items: CheckoutItem[];
@@ -217,14 +218,15 @@ export async function shipOrder(
   actor: string,
   shipment: { carrier: string; trackingNo: string },
 ): Promise<void> {
-  await inTx(db, (trx) =>
-    transition(
+  await inTx(db, async (trx) => {
+    await assertGroupOrderMayShip(trx, orderId);
+    return transition(
       trx,
       orderId,
       'shipped',
       actor,
       { shipped_at: nowIso(), carrier: shipment.carrier, tracking_no: shipment.trackingNo },
       'paid',
-    ),
-  );
+    );
+  });
 }

@@ -14,6 +14,8 @@ import { shopCheckoutRoutes } from './shop/checkout';
 import { shopCouponRoutes } from './shop/coupons';
 import { adminPromotionRoutes } from './admin/promotions';
 import { adminFlashSaleRoutes } from './admin/flash-sales';
+import { adminGroupBuyRoutes } from './admin/group-buy';
+import { shopGroupBuyRoutes } from './shop/group-buy';
 import { adminFreightRoutes } from './admin/freight';
 import { shopMembershipRoutes } from './shop/membership';
 import { shopBoardRoutes } from './shop/boards';
@@ -63,6 +65,7 @@ const SHOP: readonly RouteModule[] = [
   shopCouponRoutes,
   shopMembershipRoutes,
   shopBoardRoutes,
+  shopGroupBuyRoutes,
 ];
 
 const ADMIN: readonly RouteModule[] = [
@@ -88,6 +91,7 @@ const ADMIN: readonly RouteModule[] = [
   simulationRoutes,
   adminPromotionRoutes,
   adminFlashSaleRoutes,
+  adminGroupBuyRoutes,
   adminFreightRoutes,
   adminLevelRoutes,
   adminAgentRoutes,

@@ -336,3 +336,43 @@ export async function pendingRequestOf(db: Db, orderId: string): Promise<string>
   if (row === undefined) fail('refund_not_open');
   return row.id;
 }
+
+/**
+ * The system refunds a whole paid order through the channel that paid it (a failed group, a lottery group's losers):
+ * an approved refund-only request for every unit and the shipping, inside the caller's transaction, so the order,
+ * the stock and the ledger move the way every refund does. Returns a gateway refund to send after commit.
+ */
+export async function refundWholeOrder(
+  trx: Tx,
+  orderId: string,
+  actor: string,
+  reason: string,
+): Promise<string | undefined> {
+  const order = await lockOrder(trx, orderId);
+  if (order === undefined) throw new Error(`no order ${orderId} to refund`);
+  if (order.status !== 'paid') return undefined;
+  const lines = await priceLines(trx, order, undefined);
+  const now = nowIso();
+  const row: AfterSaleRow = {
+    id: newId('afs'),
+    order_id: orderId,
+    user_id: order.user_id,
+    kind: 'refund_only',
+    status: 'requested',
+    reason,
+    decision_note: null,
+    amount_fen: await requestAmount(trx, order, lines),
+    destination: 'original',
+    restock: 1n,
+    return_carrier: null,
+    return_tracking_no: null,
+    refund_id: null,
+    created_at: now,
+    updated_at: now,
+  };
+  await insertAfterSale(trx, row, lines, actor, reason);
+  await holdOrder(trx, order, actor, reason);
+  const held = await lockOrder(trx, orderId);
+  if (held === undefined) throw new Error(`order ${orderId} vanished`);
+  return issueRefund(trx, row, held, actor, { note: reason });
+}

@@ -14,6 +14,7 @@ import { insertRefund } from '../refunds';
 import { refundSucceeded } from '../after-sales/refund-outcome';
 import type { JsapiPayParams } from './gateway';
 import { gatewayOf, isGatewayChannel } from './gateways';
+import { claimGroupSeat, completeFilledGroup } from '../group-buy/group-payments';
 
 const paymentByIdQuery = prepared((db, id: string) => db.selectFrom('payments').selectAll().where('id', '=', id));
 
@@ -119,6 +120,9 @@ export async function createPayment(
   const now = nowIso();
   const id = newId('pay');
   if (channel === 'wallet') {
+    // A group order takes its seat before any money moves: no seat, no payment (and nothing changes).
+    const seat = await claimGroupSeat(trx, orderId, now);
+    if (seat.kind === 'refused') fail('group_full', seat.reason);
     await insertPaymentQuery(trx, id, orderId, userId, channel, order.amount_fen, 'succeeded', now, now);
     let simulated = 0n;
     if (order.amount_fen > 0n) {
@@ -141,6 +145,7 @@ export async function createPayment(
         )) ?? 0n;
     }
     await markPaid(trx, orderId, id, `user:${userId}`, now, simulated);
+    if (seat.kind === 'seated' && seat.fills) await completeFilledGroup(trx, seat.groupId);
     return { id, orderId, channel, amountFen: order.amount_fen, status: 'succeeded' };
   }
   const provider = providers.get(channel);
@@ -202,8 +207,11 @@ export async function applyPaymentSuccess(
   }
   const order = (await orderStatusQuery(trx, payment.order_id)).rows[0];
   if (order === undefined) throw new Error(`payment ${paymentId} has no order ${payment.order_id}`);
-  if (order.status === 'created') {
+  // A group order's payment counts only with a seat; one that finds its group full or closed is refunded below.
+  const seat = order.status === 'created' ? await claimGroupSeat(trx, payment.order_id, now) : undefined;
+  if (seat !== undefined && seat.kind !== 'refused') {
     await markPaid(trx, payment.order_id, paymentId, `gateway:${channel}`, now, simulated);
+    if (seat.kind === 'seated' && seat.fills) await completeFilledGroup(trx, seat.groupId);
     return 'applied';
   }
   if (amountFen > 0n) {
