@@ -4,6 +4,7 @@ import enUS from 'vant/es/locale/lang/en-US';
 import zhCN from 'vant/es/locale/lang/zh-CN';
 import { currentLocale } from './http';
 import { promoEn, promoZh } from './promo-messages';
+import { groupEn, groupZh } from './group-messages';
 
 const zh = {
   app: { name: '惠选商城', slogan: '好物低价 · 分享有礼' },
@@ -843,7 +844,7 @@ export const i18n = createI18n({
   fallbackLocale: 'zh-CN',
   missingWarn: false,
   fallbackWarn: false,
-  messages: { 'zh-CN': { ...zh, promo: promoZh }, en: { ...en, promo: promoEn } },
+  messages: { 'zh-CN': { ...zh, promo: promoZh, group: groupZh }, en: { ...en, promo: promoEn, group: groupEn } },
 });
 
 function applyVantLocale(locale: string): void {
