@@ -1,6 +1,7 @@
 import { createI18n } from 'vue-i18n';
 import { currentLocale } from './http';
 import { promoEn, promoZh } from './promo-messages';
+import { groupEn, groupZh } from './group-messages';
 
 const zh = {
   app: { name: '惠选商城', console: '管理后台' },
@@ -1414,7 +1415,7 @@ export const i18n = createI18n({
   fallbackLocale: 'zh-CN',
   missingWarn: false,
   fallbackWarn: false,
-  messages: { 'zh-CN': { ...zh, promo: promoZh }, en: { ...en, promo: promoEn } },
+  messages: { 'zh-CN': { ...zh, promo: promoZh, group: groupZh }, en: { ...en, promo: promoEn, group: groupEn } },
 });
 
 export function setLocale(locale: 'zh-CN' | 'en'): void {
