@@ -101,6 +101,11 @@ for (const backend of backends()) {
         body: { carrier: 'SF', trackingNo: 'SF00000002' },
       });
       expect(held.body.error?.code).toBe('group_not_complete');
+      const asked = await t.api('POST', `/api/shop/orders/${memberOrder}/after-sales`, {
+        token: member.token,
+        body: { kind: 'refund_only', reason: '不想等了' },
+      });
+      expect(asked.body.error?.code).toBe('group_not_complete');
 
       const expired = await t.api('POST', `/api/admin/groups/${opened.groupId}/expire`, { token: admin });
       expect(expired.status, JSON.stringify(expired.body)).toBe(200);

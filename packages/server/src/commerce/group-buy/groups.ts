@@ -222,3 +222,17 @@ export async function assertGroupOrderMayShip(db: Db | Tx, orderId: string): Pro
   if (row === undefined) return;
   if (!groupOrderMayShip(row.group_status as GroupStatus, row.status)) fail('group_not_complete');
 }
+
+/**
+ * While its group is open a member's order cannot go to after-sales: the seat it holds decides whether the group
+ * fills, and the group itself refunds every member if it fails.
+ */
+export async function assertGroupOrderOutOfOpenGroup(db: Db | Tx, orderId: string): Promise<void> {
+  const row = await db
+    .selectFrom('group_buy_members')
+    .innerJoin('group_buy_groups', 'group_buy_groups.id', 'group_buy_members.group_id')
+    .select('group_buy_groups.status')
+    .where('group_buy_members.order_id', '=', orderId)
+    .executeTakeFirst();
+  if (row?.status === 'open') fail('group_not_complete');
+}

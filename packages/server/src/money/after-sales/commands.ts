@@ -23,6 +23,7 @@ import {
 } from './records';
 import { refundSucceeded } from './refund-outcome';
 import { baseStatus, priceLines, requestAmount, type LineRequest } from './request-amounts';
+import { assertGroupOrderOutOfOpenGroup } from '../../commerce/group-buy/groups';
 
 /**
  * After-sales commands (售后): each runs in one transaction that starts by locking the order, then calls the gateway
@@ -51,6 +52,7 @@ export async function openAfterSale(
     if (!['paid', 'shipped', 'received', 'refunding'].includes(order.status)) {
       fail('order_transition_not_allowed', `${order.status} -> refunding`);
     }
+    await assertGroupOrderOutOfOpenGroup(trx, orderId);
     const base = baseStatus(order);
     if (!kindAllowed(input.kind, base)) fail('after_sale_kind_not_allowed', `${input.kind} of a ${base} order`);
     const lines = await priceLines(trx, order, input.lines);
