@@ -156,6 +156,27 @@ for (const backend of backends()) {
       ]);
     });
 
+    it('cancels the unpaid joiners when a group fills, so their orders can no longer be paid', async () => {
+      const p = await product(t, admin, { priceFen: 3000, stock: 10 });
+      const activityId = await groupBuy(t, admin, { skuId: p.skuId, priceFen: 2000, groupSize: 2 });
+      const leader = await registerShopper(t);
+      const opened = await openGroup(t, leader.token, activityId);
+      await sandboxPay(t, leader.token, opened.orderId);
+      const [a, b] = await Promise.all([registerShopper(t), registerShopper(t)]);
+      if (a === undefined || b === undefined) throw new Error('no shoppers');
+      const orderA = ((await joinGroup(t, a.token, opened.groupId)).body.order as { id: string }).id;
+      const orderB = ((await joinGroup(t, b.token, opened.groupId)).body.order as { id: string }).id;
+      await sandboxPay(t, a.token, orderA);
+      expect((await groupView(t, opened.groupId)).status).toBe('succeeded');
+      expect((await orderOf(t, b.token, orderB)).status).toBe('cancelled');
+      const pay = await t.api('POST', `/api/shop/orders/${orderB}/pay`, {
+        token: b.token,
+        body: { channel: 'wallet' },
+      });
+      expect(pay.status).toBe(409);
+      expect((await joinGroup(t, b.token, opened.groupId)).body.error?.code).toBe('group_not_open');
+    });
+
     it('draws a lottery group from the committed seed, refunds the losers with a consolation coupon, and anyone can recompute it', async () => {
       const p = await product(t, admin, { priceFen: 9900, stock: 10 });
       const templateId = await couponTemplate(t, admin, { kind: 'fixed', valueFen: 500, thresholdFen: 0 });
