@@ -156,6 +156,36 @@ for (const backend of backends()) {
       ]);
     });
 
+    it('refuses unusable activity terms and changes nothing', async () => {
+      const p = await product(t, admin, { priceFen: 3000, stock: 10 });
+      const before = ((await t.api('GET', '/api/admin/group-buys', { token: admin })).body.items as unknown[]).length;
+      const body = {
+        skuId: p.skuId,
+        priceFen: 1000,
+        groupSize: 3,
+        hours: 24,
+        startsAt: new Date().toISOString(),
+        endsAt: new Date(Date.now() + 3_600_000).toISOString(),
+      };
+      const tooManyWinners = await t.api('POST', '/api/admin/group-buys', {
+        token: admin,
+        body: { ...body, lotteryWinners: 3 },
+      });
+      expect(tooManyWinners.status).toBe(422);
+      expect(tooManyWinners.body.error?.code).toBe('invalid_parameter');
+      const free = await t.api('POST', '/api/admin/group-buys', { token: admin, body: { ...body, priceFen: 0 } });
+      expect(free.status).toBeGreaterThanOrEqual(400);
+      expect(free.status).toBeLessThan(500);
+      const backwards = await t.api('POST', '/api/admin/group-buys', {
+        token: admin,
+        body: { ...body, endsAt: body.startsAt, startsAt: body.endsAt },
+      });
+      expect(backwards.body.error?.code).toBe('invalid_parameter');
+      expect(((await t.api('GET', '/api/admin/group-buys', { token: admin })).body.items as unknown[]).length).toBe(
+        before,
+      );
+    });
+
     it('cancels the unpaid joiners when a group fills, so their orders can no longer be paid', async () => {
       const p = await product(t, admin, { priceFen: 3000, stock: 10 });
       const activityId = await groupBuy(t, admin, { skuId: p.skuId, priceFen: 2000, groupSize: 2 });

@@ -147,7 +147,8 @@ export async function createGroupBuyActivity(db: Db, input: GroupBuyActivityInpu
     lotteryWinners: input.lotteryWinners,
   });
   if (problem !== null) fail('invalid_parameter', problem);
-  if (input.priceFen < 0n) fail('invalid_parameter', 'priceFen must be at least 0');
+  // A 0-fen order is paid without a payment, and only a payment takes a seat: a group price is at least 1 fen.
+  if (input.priceFen < 1n) fail('invalid_parameter', 'priceFen must be at least 1');
   if (input.consolationTemplateId !== null && input.lotteryWinners === 0)
     fail('invalid_parameter', 'a consolation coupon needs a lottery group');
   const sku = await db.selectFrom('skus').select(['id', 'product_id']).where('id', '=', input.skuId).executeTakeFirst();

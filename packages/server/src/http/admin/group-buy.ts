@@ -7,7 +7,7 @@ import { getGroupView, listGroups } from '../../commerce/group-buy/group-views';
 import { expireGroupNow } from '../../money/group-buy/group-jobs';
 import type { GroupStatus } from '@mall/core';
 import type { RouteModule } from '../context';
-import { arr, fen, id, idParam, int, list, nullable, obj, str } from '../schemas';
+import { arr, id, idParam, int, list, nullable, obj, positiveFen, str } from '../schemas';
 import { staffRoute } from '../staff-route';
 import { groupBuyActivitySchema, groupSchema } from '../group-buy-schemas';
 
@@ -49,7 +49,7 @@ export const adminGroupBuyRoutes: RouteModule = async (app, ctx) => {
         body: obj(
           {
             skuId: id(),
-            priceFen: fen,
+            priceFen: positiveFen,
             groupSize: int({ minimum: 2, maximum: 100 }),
             hours: int({ minimum: 1, maximum: 720 }),
             lotteryWinners: int({ minimum: 0, maximum: 99 }),

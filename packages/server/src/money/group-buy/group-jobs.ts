@@ -28,14 +28,11 @@ export async function expireGroups(db: Db, gateways: GatewayRegistry, limit = 20
   let failed = 0;
   for (const { id } of due) {
     const refunds = await inTx(db, (trx) => failExpiredGroup(trx, id, nowIso()));
-    if (refunds.length > 0 || (await statusOf(db, id)) === 'failed') failed += 1;
+    if (refunds === null) continue;
+    failed += 1;
     await sendGroupRefunds(db, gateways, refunds);
   }
   return failed;
-}
-
-async function statusOf(db: Db, id: string): Promise<string | undefined> {
-  return (await db.selectFrom('group_buy_groups').select('status').where('id', '=', id).executeTakeFirst())?.status;
 }
 
 /** Staff end an open group now (its deadline moves to now), as the timer would at its deadline. */
@@ -55,7 +52,7 @@ export async function expireGroupNow(db: Db, gateways: GatewayRegistry, id: stri
     }
     return failExpiredGroup(trx, id, now);
   });
-  await sendGroupRefunds(db, gateways, refunds);
+  await sendGroupRefunds(db, gateways, refunds ?? []);
 }
 
 /** After a gateway payment committed: the refunds a group's draw started in that transaction go to the gateway now. */

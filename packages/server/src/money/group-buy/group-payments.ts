@@ -174,9 +174,10 @@ async function setMembers(trx: Tx, orderIds: readonly string[], status: string):
 
 /**
  * An open group past its deadline fails: the status flip is the claim (once, whoever runs it), every paid member is
- * refunded through the channel that paid, unpaid joiners are cancelled. Returns the gateway refunds to send.
+ * refunded through the channel that paid, unpaid joiners are cancelled. Returns the gateway refunds to send, or null
+ * when the group was not this call's to fail.
  */
-export async function failExpiredGroup(trx: Tx, groupId: string, now: string): Promise<string[]> {
+export async function failExpiredGroup(trx: Tx, groupId: string, now: string): Promise<string[] | null> {
   const claimed = await trx
     .updateTable('group_buy_groups')
     .set({ status: 'failed', closed_at: now })
@@ -185,7 +186,7 @@ export async function failExpiredGroup(trx: Tx, groupId: string, now: string): P
     .where('expires_at', '<=', now)
     .where(sql<boolean>`paid_count < size`)
     .executeTakeFirst();
-  if (claimed.numUpdatedRows !== 1n) return [];
+  if (claimed.numUpdatedRows !== 1n) return null;
   const refunds: string[] = [];
   for (const m of await seatedMembers(trx, groupId)) {
     const refundId = await refundWholeOrder(trx, m.order_id, ACTOR, '拼团失败自动退款 / group failed: refunded');
