@@ -97,6 +97,12 @@ const routes: RouteRecordRaw[] = [
         meta: { title: 'blindBox.menu', icon: 'Present', permission: 'catalog:read' },
       },
       {
+        path: 'promotions/group-buys',
+        name: 'group-buys',
+        component: () => import('./views/GroupBuysView.vue'),
+        meta: { title: 'group.menu', icon: 'User', permission: 'catalog:read' },
+      },
+      {
         path: 'promotions/freight',
         name: 'freight',
         component: () => import('./views/FreightTemplatesView.vue'),

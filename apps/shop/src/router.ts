@@ -13,6 +13,7 @@ const routes: RouteRecordRaw[] = [
   { path: '/login', name: 'login', component: () => import('./views/LoginView.vue') },
   { path: '/register', name: 'register', component: () => import('./views/RegisterView.vue') },
   { path: '/product/:id', name: 'product', component: () => import('./views/ProductView.vue') },
+  { path: '/group/:id', name: 'group', component: () => import('./views/GroupView.vue') },
   { path: '/checkout', name: 'checkout', component: () => import('./views/CheckoutView.vue'), meta: { auth: true } },
   { path: '/cashier/:id', name: 'cashier', component: () => import('./views/CashierView.vue'), meta: { auth: true } },
   { path: '/pay/sandbox/:paymentId', name: 'sandbox', component: () => import('./views/SandboxPayView.vue') },

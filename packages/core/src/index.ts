@@ -33,3 +33,4 @@ export * from './reason-labels';
 export * from './rules';
 export type { Members } from './members';
 export * from './catalog';
+export * from './group-buy';

@@ -10,6 +10,7 @@ import { seedDemo } from './demo/seed';
 import { runSettlement } from './incentives/settlement';
 import { expireUnpaid } from './commerce/orders';
 import { forfeitUnpaidBalances } from './money/presale-deposits';
+import { expireGroups } from './money/group-buy/group-jobs';
 import { autoConfirmReceipts } from './commerce/receipts';
 import { paymentsConfigFromEnv, type PaymentsConfig } from './money/payments/config';
 import { GatewayRegistry } from './money/payments/gateways';
@@ -291,6 +292,8 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     leads.every('settlement', options.settlementIntervalMs ?? 60_000, settleNow);
     leads.every('unpaid expiry', options.expiryIntervalMs ?? 30_000, () => expireUnpaid(store.db));
     leads.every('presale forfeits', options.expiryIntervalMs ?? 30_000, () => forfeitUnpaidBalances(store.db));
+    // Groups past their deadline fail and refund their members; the status flip makes it once across processes.
+    leads.every('group expiry', options.expiryIntervalMs ?? 30_000, () => expireGroups(store.db, gateways));
     leads.every('housekeeping', options.housekeepingIntervalMs ?? 3_600_000, () => housekeeping(store.db));
     // The period_closes row makes a close happen once, also if a former leader is still inside its run.
     leads.every('period close', options.periodIntervalMs ?? 60_000, () => closeDuePeriod(store.db, sequencer));

@@ -3,6 +3,7 @@ import { currentLocale } from './http';
 import { promoEn, promoZh } from './promo-messages';
 import { presaleEn, presaleZh } from './presale-messages';
 import { blindBoxEn, blindBoxZh } from './blind-box-messages';
+import { groupEn, groupZh } from './group-messages';
 
 const zh = {
   app: { name: '惠选商城', console: '管理后台' },
@@ -1417,8 +1418,8 @@ export const i18n = createI18n({
   missingWarn: false,
   fallbackWarn: false,
   messages: {
-    'zh-CN': { ...zh, promo: promoZh, presale: presaleZh, blindBox: blindBoxZh },
-    en: { ...en, promo: promoEn, presale: presaleEn, blindBox: blindBoxEn },
+    'zh-CN': { ...zh, promo: promoZh, presale: presaleZh, blindBox: blindBoxZh, group: groupZh },
+    en: { ...en, promo: promoEn, presale: presaleEn, blindBox: blindBoxEn, group: groupEn },
   },
 });
 

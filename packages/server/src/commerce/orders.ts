@@ -17,6 +17,7 @@ import { returnCoupon } from './checkout/coupons';
 import { closeEndedFlashSales, flashRemaining, releaseFlash } from './checkout/flash-sales';
 import { FlashGate } from './checkout/flash-gate';
 import { closePresaleWithOrder } from './checkout/presale-orders';
+import { assertGroupOrderMayShip } from './group-buy/groups';
 
 export interface CreateOrderInput {
   items: CheckoutItem[];
@@ -228,14 +229,15 @@ export async function shipOrder(
   actor: string,
   shipment: { carrier: string; trackingNo: string },
 ): Promise<void> {
-  await inTx(db, (trx) =>
-    transition(
+  await inTx(db, async (trx) => {
+    await assertGroupOrderMayShip(trx, orderId);
+    return transition(
       trx,
       orderId,
       'shipped',
       actor,
       { shipped_at: nowIso(), carrier: shipment.carrier, tracking_no: shipment.trackingNo },
       'paid',
-    ),
-  );
+    );
+  });
 }

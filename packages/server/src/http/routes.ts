@@ -18,6 +18,8 @@ import { adminPresaleRoutes } from './admin/presales';
 import { shopPresaleRoutes } from './shop/presales';
 import { adminBlindBoxRoutes } from './admin/blind-boxes';
 import { shopBlindBoxRoutes } from './shop/blind-boxes';
+import { adminGroupBuyRoutes } from './admin/group-buy';
+import { shopGroupBuyRoutes } from './shop/group-buy';
 import { adminFreightRoutes } from './admin/freight';
 import { shopMembershipRoutes } from './shop/membership';
 import { shopBoardRoutes } from './shop/boards';
@@ -69,6 +71,7 @@ const SHOP: readonly RouteModule[] = [
   shopBoardRoutes,
   shopPresaleRoutes,
   shopBlindBoxRoutes,
+  shopGroupBuyRoutes,
 ];
 
 const ADMIN: readonly RouteModule[] = [
@@ -94,6 +97,7 @@ const ADMIN: readonly RouteModule[] = [
   simulationRoutes,
   adminPromotionRoutes,
   adminFlashSaleRoutes,
+  adminGroupBuyRoutes,
   adminFreightRoutes,
   adminLevelRoutes,
   adminAgentRoutes,

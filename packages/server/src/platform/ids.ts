@@ -33,6 +33,8 @@ function nextRandomByte(): number {
 }
 
 export type IdPrefix =
+  | 'gba'
+  | 'grp'
   | 'usr'
   | 'pre'
   | 'stf'

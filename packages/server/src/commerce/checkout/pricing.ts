@@ -26,6 +26,8 @@ export interface CheckoutItem {
   quantity: number;
   /** Buy this line in a running flash sale, at its price. */
   flashSaleId?: string | undefined;
+  /** A price the server resolved itself (a group order at its group price); never taken from a request body. */
+  groupPriceFen?: bigint | undefined;
 }
 
 /** At most this many units of one SKU in one order, counted after duplicate lines are merged. */
@@ -61,17 +63,26 @@ export interface CheckoutLine {
   weightGrams: bigint;
   freightTemplateId: string | null;
   flashSale: FlashSalesTable | null;
+  groupPriceFen: bigint | null;
 }
 
 /** Merges lines of one SKU (and one sale) and loads them, in SKU order so stock rows are always locked alike. */
 export async function loadLines(db: Db | Tx, items: readonly CheckoutItem[], now: string): Promise<CheckoutLine[]> {
   if (items.length === 0) fail('invalid_request', 'an order needs at least one item');
-  const merged = new Map<string, { skuId: string; flashSaleId: string | undefined; quantity: bigint }>();
+  const merged = new Map<
+    string,
+    { skuId: string; flashSaleId: string | undefined; groupPriceFen: bigint | undefined; quantity: bigint }
+  >();
   for (const item of items) {
     if (!Number.isSafeInteger(item.quantity) || item.quantity < 1)
       fail('invalid_request', 'quantity must be a positive integer');
-    const key = `${item.skuId}\u0000${item.flashSaleId ?? ''}`;
-    const entry = merged.get(key) ?? { skuId: item.skuId, flashSaleId: item.flashSaleId, quantity: 0n };
+    const key = `${item.skuId}\u0000${item.flashSaleId ?? ''}\u0000${item.groupPriceFen ?? ''}`;
+    const entry = merged.get(key) ?? {
+      skuId: item.skuId,
+      flashSaleId: item.flashSaleId,
+      groupPriceFen: item.groupPriceFen,
+      quantity: 0n,
+    };
     entry.quantity += BigInt(item.quantity);
     merged.set(key, entry);
   }
@@ -113,6 +124,7 @@ export async function loadLines(db: Db | Tx, items: readonly CheckoutItem[], now
       weightGrams: row.weight_grams,
       freightTemplateId: row.freight_template_id,
       flashSale,
+      groupPriceFen: m.groupPriceFen ?? null,
     });
   }
   return lines;
@@ -125,7 +137,12 @@ function pricingLines(lines: readonly CheckoutLine[]): PricingLine[] {
     categoryIds: l.categoryId === null ? [] : [l.categoryId],
     quantity: l.quantity,
     skuPriceFen: l.skuPriceFen,
-    specialPrice: l.flashSale === null ? null : { source: 'flash', priceFen: l.flashSale.price_fen },
+    specialPrice:
+      l.flashSale !== null
+        ? { source: 'flash', priceFen: l.flashSale.price_fen }
+        : l.groupPriceFen !== null
+          ? { source: 'group', priceFen: l.groupPriceFen }
+          : null,
   }));
 }
 
@@ -142,7 +159,7 @@ async function freightFor(db: Db | Tx, lines: readonly CheckoutLine[], region: r
       templateId: l.freightTemplateId,
       quantity: l.quantity,
       unitWeightGrams: l.weightGrams,
-      amountFen: (l.flashSale === null ? l.skuPriceFen : l.flashSale.price_fen) * l.quantity,
+      amountFen: (l.flashSale?.price_fen ?? l.groupPriceFen ?? l.skuPriceFen) * l.quantity,
     })),
     region,
   );

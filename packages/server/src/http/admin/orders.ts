@@ -51,7 +51,7 @@ export const adminOrderRoutes: RouteModule = async (app, ctx) => {
       },
       orderAnswer(),
       { action: 'order.ship', entity: 'order', target: byParam() },
-      ['order_not_found', 'order_transition_not_allowed', 'unknown_carrier'],
+      ['order_not_found', 'order_transition_not_allowed', 'unknown_carrier', 'group_not_complete'],
     ),
     async (request) => {
       const staff = await staffOf(ctx, request);

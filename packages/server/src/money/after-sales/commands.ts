@@ -23,6 +23,7 @@ import {
 } from './records';
 import { refundSucceeded } from './refund-outcome';
 import { baseStatus, priceLines, requestAmount, type LineRequest } from './request-amounts';
+import { assertGroupOrderOutOfOpenGroup } from '../../commerce/group-buy/groups';
 
 /**
  * After-sales commands (售后): each runs in one transaction that starts by locking the order, then calls the gateway
@@ -51,6 +52,7 @@ export async function openAfterSale(
     if (!['paid', 'shipped', 'received', 'refunding'].includes(order.status)) {
       fail('order_transition_not_allowed', `${order.status} -> refunding`);
     }
+    await assertGroupOrderOutOfOpenGroup(trx, orderId);
     const base = baseStatus(order);
     if (!kindAllowed(input.kind, base)) fail('after_sale_kind_not_allowed', `${input.kind} of a ${base} order`);
     const lines = await priceLines(trx, order, input.lines);
@@ -335,4 +337,44 @@ export async function pendingRequestOf(db: Db, orderId: string): Promise<string>
     .executeTakeFirst();
   if (row === undefined) fail('refund_not_open');
   return row.id;
+}
+
+/**
+ * The system refunds a whole paid order through the channel that paid it (a failed group, a lottery group's losers):
+ * an approved refund-only request for every unit and the shipping, inside the caller's transaction, so the order,
+ * the stock and the ledger move the way every refund does. Returns a gateway refund to send after commit.
+ */
+export async function refundWholeOrder(
+  trx: Tx,
+  orderId: string,
+  actor: string,
+  reason: string,
+): Promise<string | undefined> {
+  const order = await lockOrder(trx, orderId);
+  if (order === undefined) throw new Error(`no order ${orderId} to refund`);
+  if (order.status !== 'paid') return undefined;
+  const lines = await priceLines(trx, order, undefined);
+  const now = nowIso();
+  const row: AfterSaleRow = {
+    id: newId('afs'),
+    order_id: orderId,
+    user_id: order.user_id,
+    kind: 'refund_only',
+    status: 'requested',
+    reason,
+    decision_note: null,
+    amount_fen: await requestAmount(trx, order, lines),
+    destination: 'original',
+    restock: 1n,
+    return_carrier: null,
+    return_tracking_no: null,
+    refund_id: null,
+    created_at: now,
+    updated_at: now,
+  };
+  await insertAfterSale(trx, row, lines, actor, reason);
+  await holdOrder(trx, order, actor, reason);
+  const held = await lockOrder(trx, orderId);
+  if (held === undefined) throw new Error(`order ${orderId} vanished`);
+  return issueRefund(trx, row, held, actor, { note: reason });
 }

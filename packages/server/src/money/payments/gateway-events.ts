@@ -4,6 +4,7 @@ import { applyPaymentSuccess } from './payments';
 import { checkAgainstPayment, type GatewayName, type NotificationEvent, type PaymentChannel } from './gateway';
 import { isGatewayChannel, type GatewayRegistry } from './gateways';
 import { submitRefund } from './gateway-refunds';
+import { sendRefundsOfPaymentGroup } from '../group-buy/group-jobs';
 
 export type PaymentOutcome = 'applied' | 'duplicate' | 'refunded_late' | 'payment_not_found' | 'amount_mismatch';
 
@@ -45,6 +46,7 @@ export async function applyGatewayPayment(
       .execute();
     for (const r of refunds) await submitRefund(db, gateways, r.id);
   }
+  if (outcome === 'applied') await sendRefundsOfPaymentGroup(db, gateways, event.outTradeNo);
   return outcome;
 }
 

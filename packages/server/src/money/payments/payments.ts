@@ -15,6 +15,7 @@ import { refundSucceeded } from '../after-sales/refund-outcome';
 import type { JsapiPayParams } from './gateway';
 import { gatewayOf, isGatewayChannel } from './gateways';
 import { presaleAmountDue, presalePaymentLanded } from './presale-payments';
+import { claimGroupSeat, completeFilledGroup } from '../group-buy/group-payments';
 
 const paymentByIdQuery = prepared((db, id: string) => db.selectFrom('payments').selectAll().where('id', '=', id));
 
@@ -122,6 +123,9 @@ export async function createPayment(
   const order = await payableOrder(trx, orderId, userId, id);
   const now = nowIso();
   if (channel === 'wallet') {
+    // A group order takes its seat before any money moves: no seat, no payment (and nothing changes).
+    const seat = await claimGroupSeat(trx, orderId, now);
+    if (seat.kind === 'refused') fail('group_full', seat.reason);
     await insertPaymentQuery(trx, id, orderId, userId, channel, order.amount_fen, 'succeeded', now, now);
     let simulated = 0n;
     if (order.amount_fen > 0n) {
@@ -146,7 +150,10 @@ export async function createPayment(
     const actor = `user:${userId}`;
     const presale = await presalePaymentLanded(trx, id, orderId, actor, now, simulated);
     if (presale === 'late') throw new Error(`presale payment ${id} is not due right after it was found due`);
-    if (presale === 'not_presale') await markPaid(trx, orderId, id, actor, now, simulated);
+    if (presale === 'not_presale') {
+      await markPaid(trx, orderId, id, actor, now, simulated);
+      if (seat.kind === 'seated' && seat.fills) await completeFilledGroup(trx, seat.groupId);
+    }
     return { id, orderId, channel, amountFen: order.amount_fen, status: 'succeeded' };
   }
   const provider = providers.get(channel);
@@ -214,8 +221,13 @@ export async function applyPaymentSuccess(
       : 'late';
   if (presale === 'applied') return 'applied';
   if (presale === 'not_presale') {
-    await markPaid(trx, payment.order_id, paymentId, `gateway:${channel}`, now, simulated);
-    return 'applied';
+    // A group order's payment counts only with a seat; one that finds its group full or closed is refunded below.
+    const seat = await claimGroupSeat(trx, payment.order_id, now);
+    if (seat.kind !== 'refused') {
+      await markPaid(trx, payment.order_id, paymentId, `gateway:${channel}`, now, simulated);
+      if (seat.kind === 'seated' && seat.fills) await completeFilledGroup(trx, seat.groupId);
+      return 'applied';
+    }
   }
   if (amountFen > 0n) {
     // The money goes back where it came from: at once for the sandbox, through the gateway's refund API for a real

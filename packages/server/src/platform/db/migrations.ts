@@ -6,6 +6,7 @@ import { m0006Campaigns } from './migration-0006-campaigns';
 import { m0007 } from './migration-0007-checkout';
 import { m0008Modes } from './migration-0008-modes';
 import { m0009LineCosts } from './migration-0009-line-costs';
+import { m0010GroupBuy } from './migration-0010-group-buy';
 import { m0011BlindBox } from './migration-0011-blind-box';
 import { m0012Presale } from './migration-0012-presale';
 
@@ -342,6 +343,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0007_checkout': m0007,
   '0008_modes': m0008Modes,
   '0009_line_costs': m0009LineCosts,
+  '0010_group_buy': m0010GroupBuy,
   '0011_blind_box': m0011BlindBox,
   '0012_presale': m0012Presale,
 };

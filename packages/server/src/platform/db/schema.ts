@@ -36,6 +36,7 @@ import type {
   BlindBoxLinesTable,
   BlindBoxSeriesTable,
 } from './schema-blind-box';
+import type { GroupBuyActivitiesTable, GroupBuyGroupsTable, GroupBuyMembersTable } from './schema-group-buy';
 import type { OperationLogTable, PageLayoutsTable, RolesTable, UploadsTable } from './schema-operator';
 
 export type {
@@ -382,4 +383,7 @@ export interface Database extends PresaleTables {
   blind_box_lines: BlindBoxLinesTable;
   blind_box_draws: BlindBoxDrawsTable;
   blind_box_ages: BlindBoxAgesTable;
+  group_buy_activities: GroupBuyActivitiesTable;
+  group_buy_groups: GroupBuyGroupsTable;
+  group_buy_members: GroupBuyMembersTable;
 }
