@@ -47,6 +47,8 @@ export interface Directory {
   spendFen(userIndex: number): bigint;
   /** Effective level (position in the level list), or -1 without one. */
   levelOf(userIndex: number): number;
+  /** Visits, in join order, every shopper whose effective level is one of `levels`, without reading the others. */
+  membersAtLevels(levels: readonly number[], visit: (userIndex: number, level: number) => void): void;
   levelCount(): number;
   /** How many shoppers hold each effective level right now. */
   levelMembers(level: number): number;

@@ -66,16 +66,15 @@ function instance(env: PlanEnv, state: State): DividendPoolInstance {
     const perLevel = state.weights.map((w) => (D * w) / W);
     if (perLevel.every((a) => a === 0n)) return 0n;
     let paid = 0n;
-    const users = directory.userCount();
     // The hot loop of a close over a million members: one transfer object per payee, built inline with the id
-    // prefix and accounts computed once (pushCredit would rebuild them per payee).
+    // prefix and accounts computed once (pushCredit would rebuild them per payee). Only the levels that are paid
+    // are visited, so members at a level without weight cost nothing.
     const prefix = `dividend:${campaign.id}:${period}:`;
     const { plan, id: campaignId, version } = campaign;
-    for (let u = 0; u < users; u += 1) {
-      const level = directory.levelOf(u);
-      if (level < 0) continue;
+    const paidLevels: number[] = [];
+    for (let l = 0; l < perLevel.length; l += 1) if ((perLevel[l] as bigint) > 0n) paidLevels.push(l);
+    directory.membersAtLevels(paidLevels, (u, level) => {
       const amountFen = perLevel[level] as bigint;
-      if (amountFen === 0n) continue;
       const user = directory.userId(u);
       out.push({
         type: 'transfer',
@@ -91,7 +90,7 @@ function instance(env: PlanEnv, state: State): DividendPoolInstance {
         user,
       });
       paid += amountFen;
-    }
+    });
     return paid;
   }
 
