@@ -102,6 +102,13 @@ export class Members implements Directory {
       }
     }
   }
+  agentsAlong(region: readonly string[], visit: (tier: number, agents: readonly number[]) => void): void {
+    let node: RegionNode | undefined = this.agents;
+    for (let t = 1; t <= region.length; t += 1) {
+      node = node?.children.get(region[t - 1] as string);
+      visit(t, node?.agents ?? NO_AGENTS);
+    }
+  }
   walletOf(userIndex: number): AccountAddress {
     let wallet = this.wallets[userIndex];
     if (wallet === undefined) {
