@@ -139,6 +139,8 @@ interface Row {
   seconds: number;
   ordersPerSecond: number;
   nsPerOrder: number;
+  /** CPU time (user + system, all threads: GC helpers included) per order: steadier than wall time on a shared machine. */
+  cpuNsPerOrder: number;
   exits: number;
   open: number;
 }
@@ -159,14 +161,17 @@ function runSize(n: number, setup: Setup = 'two'): Row {
   if (all) appointAgents(engine, n);
   const events = all ? allPlanEvents(0, n) : settleEvents(0, n);
   let exits = 0;
+  const cpuStarted = process.cpuUsage();
   const started = process.hrtime.bigint();
   for (const event of events) exits += countExits(engine.apply(event));
   const elapsedNs = Number(process.hrtime.bigint() - started);
+  const cpu = process.cpuUsage(cpuStarted);
   return {
     orders: n,
     seconds: elapsedNs / 1e9,
     ordersPerSecond: (n * 1e9) / elapsedNs,
     nsPerOrder: elapsedNs / n,
+    cpuNsPerOrder: ((cpu.user + cpu.system) * 1000) / n,
     exits,
     open: (engine.campaign(APPRECIATION_POOL) as AppreciationPoolInstance | undefined)?.openCount ?? 0,
   };
@@ -211,14 +216,35 @@ const format = (n: number, digits = 0): string =>
  * Median of several runs: a fresh engine's first settlements also pay for tier-up and map growth. The setups run
  * interleaved (two, eight, eight heavier, two, ...) so that the machine's drift hits them alike.
  */
-function medianRuns(n: number): { two: Row; all: Row; heavy: Row } {
+interface Spread {
+  min: number;
+  median: number;
+  max: number;
+}
+
+function medianRuns(n: number): {
+  two: Row;
+  all: Row;
+  heavy: Row;
+  ratios: { wall: Spread; cpu: Spread; heavyCpu: Spread };
+} {
   const repeats = n <= 100_000 ? 5 : 3;
   const runs: Record<Setup, Row[]> = { two: [], all: [], heavy: [] };
   for (let i = 0; i < repeats; i += 1) {
     for (const setup of ['two', 'all', 'heavy'] as const) runs[setup].push(runSize(n, setup));
   }
   const median = (list: Row[]): Row => list.sort((a, b) => a.nsPerOrder - b.nsPerOrder)[(repeats - 1) >> 1] as Row;
-  return { two: median(runs.two), all: median(runs.all), heavy: median(runs.heavy) };
+  const mid = (xs: number[]): number => xs.sort((a, b) => a - b)[(xs.length - 1) >> 1] as number;
+  // Ratios pair by pair (run i of each setup ran back to back), so a drift of the machine's speed cancels out.
+  const pairs = (setup: Setup, figure: 'nsPerOrder' | 'cpuNsPerOrder'): number[] =>
+    runs[setup].map((r, i) => r[figure] / (runs.two[i] as Row)[figure]);
+  const spread = (xs: number[]): Spread => ({ min: Math.min(...xs), median: mid([...xs]), max: Math.max(...xs) });
+  const ratios = {
+    wall: spread(pairs('all', 'nsPerOrder')),
+    cpu: spread(pairs('all', 'cpuNsPerOrder')),
+    heavyCpu: spread(pairs('heavy', 'cpuNsPerOrder')),
+  };
+  return { two: median([...runs.two]), all: median([...runs.all]), heavy: median([...runs.heavy]), ratios };
 }
 
 // Warm the JIT on separate engines so the smallest size is not timing the compiler.
@@ -228,12 +254,15 @@ runSize(20_000, 'heavy');
 const measured = sizes.map((n) => {
   const m = medianRuns(n);
   process.stderr.write(
-    `settled ${format(n)} orders: two plans ${format(m.two.nsPerOrder)} ns/order, eight ${format(m.all.nsPerOrder)}, eight with cashback in 3 ${format(m.heavy.nsPerOrder)}\n`,
+    `settled ${format(n)} orders: two plans ${format(m.two.nsPerOrder)} ns/order, eight ${format(m.all.nsPerOrder)}, eight with cashback in 3 ${format(m.heavy.nsPerOrder)}; eight / two pairs: wall ${spreadText(m.ratios.wall)}, CPU ${spreadText(m.ratios.cpu)}\n`,
   );
   return m;
 });
 const rows = measured.map((m) => m.two);
-const allRows = measured.map((m) => ({ row: m.all, heavy: m.heavy }));
+function spreadText(s: Spread): string {
+  return `${format(s.min, 2)} / ${format(s.median, 2)} / ${format(s.max, 2)}x`;
+}
+const allRows = measured.map((m) => ({ row: m.all, heavy: m.heavy, ratios: m.ratios }));
 interface CloseRow {
   basis: 'level' | 'ranking';
   members: number;
@@ -289,11 +318,11 @@ const lines = [
   '',
   `**All eight plans on vs the two original plans, in the same run** (median as below). Eight plans at default parameters: referral cycle, promotion commission, level differential (3 levels from 0, 3,000 and 10,000 yuan, rates 1/2/3%; 1 shopper in 100 set to the second level), regional agent (one agent per path of ${PROVINCES} provinces x ${CITIES} cities x ${DISTRICTS} districts; 9 orders in 10 carry a region), cashback (one installment), queue rebate, dividend by level (weights 0, 1, 2: the shoppers at the second level are paid), appreciation pool; a period closes every ${format(PERIOD_ORDERS)} orders and the closes are inside the timing. The last columns pay cashback in 3 installments instead (two more credits and records per order at later closes):`,
   '',
-  '| settled orders | two plans ns/order | eight plans ns/order | eight / two | eight plans orders/s | cashback in 3: ns/order | / two |',
-  '|---:|---:|---:|---:|---:|---:|---:|',
-  ...allRows.map(({ row: r, heavy }, i) => {
+  '| settled orders | two plans ns/order | eight plans ns/order | eight / two | eight plans orders/s | cashback in 3: ns/order | / two | two plans CPU ns/order | eight plans CPU ns/order | eight / two CPU, pairs min / median / max | cashback in 3 / two CPU, pairs |',
+  '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+  ...allRows.map(({ row: r, heavy, ratios }, i) => {
     const two = rows[i] as Row;
-    return `| ${format(r.orders)} | ${format(two.nsPerOrder)} | ${format(r.nsPerOrder)} | ${format(r.nsPerOrder / two.nsPerOrder, 2)}x | ${format(r.ordersPerSecond)} | ${format(heavy.nsPerOrder)} | ${format(heavy.nsPerOrder / two.nsPerOrder, 2)}x |`;
+    return `| ${format(r.orders)} | ${format(two.nsPerOrder)} | ${format(r.nsPerOrder)} | ${format(r.nsPerOrder / two.nsPerOrder, 2)}x | ${format(r.ordersPerSecond)} | ${format(heavy.nsPerOrder)} | ${format(heavy.nsPerOrder / two.nsPerOrder, 2)}x | ${format(two.cpuNsPerOrder)} | ${format(r.cpuNsPerOrder)} | ${spreadText(ratios.cpu)} | ${spreadText(ratios.heavyCpu)} |`;
   }),
   '',
   `**A dividend period close over ${format(members)} members** (median of 3 closes, each after a period in which every member settled one order): by level every member holds a weighted level and is paid (one transfer each); by ranking the top 10 come from the kept top-N list, no member list is sorted:`,

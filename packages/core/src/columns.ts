@@ -83,3 +83,40 @@ export class IntColumn {
     this.data[index] = value;
   }
 }
+
+/** A growable set of small non-negative integers, one bit each, read 32 at a time in ascending order. */
+export class BitColumn {
+  private data: Int32Array;
+
+  constructor(capacity = 32) {
+    this.data = new Int32Array(capacity);
+  }
+
+  /** Bits 32w to 32w + 31 (bit i of the word is member 32w + i); 0 past the end. */
+  word(w: number): number {
+    return w < this.data.length ? (this.data[w] as number) : 0;
+  }
+
+  set(index: number): void {
+    const w = index >>> 5;
+    if (w >= this.data.length) {
+      let capacity = this.data.length * 2;
+      while (capacity <= w) capacity *= 2;
+      const next = new Int32Array(capacity);
+      next.set(this.data);
+      this.data = next;
+    }
+    this.data[w] = (this.data[w] as number) | (1 << (index & 31));
+  }
+
+  clear(index: number): void {
+    const w = index >>> 5;
+    if (w < this.data.length) this.data[w] = (this.data[w] as number) & ~(1 << (index & 31));
+  }
+
+  clone(): BitColumn {
+    const copy = new BitColumn(this.data.length);
+    copy.data.set(this.data);
+    return copy;
+  }
+}

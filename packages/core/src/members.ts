@@ -1,5 +1,6 @@
 import { userWallet, type AccountAddress } from './accounts';
-import { BigIntColumn, IntColumn } from './columns';
+import { BigIntColumn, BitColumn, IntColumn } from './columns';
+import { intDiv } from './integers';
 import type { Directory, Level } from './plan';
 
 /**
@@ -23,10 +24,15 @@ export class Members implements Directory {
   private orderUsers = new IntColumn();
   /** Regional agents as a tree of region parts: no key strings are built per order, only short parts looked up. */
   private agents: RegionNode = newNode();
-  private wallets: string[] = [];
+  /** Wallet address per shopper, built on first credit; one slot pushed per join keeps the array packed (a write
+   * far past the end would turn it into a slow dictionary). */
+  private wallets: (string | undefined)[] = [];
+  /** One bitset per effective level: a close by level visits only the shoppers of the levels it pays. */
+  private levelBits: BitColumn[];
 
   constructor(readonly levels: readonly Level[]) {
     this.levelCounts = levels.map(() => 0);
+    this.levelBits = levels.map(() => new BitColumn());
   }
 
   fork(): Members {
@@ -44,6 +50,7 @@ export class Members implements Directory {
     copy.orderUsers = this.orderUsers.clone();
     copy.agents = copyNode(this.agents);
     copy.wallets = this.wallets.slice();
+    copy.levelBits = this.levelBits.map((bits) => bits.clone());
     return copy;
   }
 
@@ -80,6 +87,28 @@ export class Members implements Directory {
     for (let t = 0; t < tier && node !== undefined; t += 1) node = node.children.get(region[t] as string);
     return node?.agents ?? NO_AGENTS;
   }
+  membersAtLevels(levels: readonly number[], visit: (userIndex: number, level: number) => void): void {
+    const sets = levels.map((l) => this.levelBits[l]).filter((b): b is BitColumn => b !== undefined);
+    if (sets.length === 0) return;
+    const words = intDiv(this.userIds.length + 31, 32);
+    for (let w = 0; w < words; w += 1) {
+      let bits = 0;
+      for (let k = 0; k < sets.length; k += 1) bits |= (sets[k] as BitColumn).word(w);
+      while (bits !== 0) {
+        const lowest = bits & -bits;
+        const u = w * 32 + 31 - Math.clz32(lowest);
+        visit(u, this.effectiveLevel.get(u) - 1);
+        bits ^= lowest;
+      }
+    }
+  }
+  agentsAlong(region: readonly string[], visit: (tier: number, agents: readonly number[]) => void): void {
+    let node: RegionNode | undefined = this.agents;
+    for (let t = 1; t <= region.length; t += 1) {
+      node = node?.children.get(region[t - 1] as string);
+      visit(t, node?.agents ?? NO_AGENTS);
+    }
+  }
   walletOf(userIndex: number): AccountAddress {
     let wallet = this.wallets[userIndex];
     if (wallet === undefined) {
@@ -111,6 +140,7 @@ export class Members implements Directory {
     const index = this.userIds.length;
     this.userIndexMap.set(user, index);
     this.userIds.push(user);
+    this.wallets.push(undefined);
     if (referrerIndex >= 0) this.referrers.set(index, referrerIndex + 1);
     // With a first level at minSpendFen 0, every shopper holds it from joining (SPEC 3.5).
     this.updateSpendLevel(index);
@@ -175,8 +205,14 @@ export class Members implements Directory {
     const next = admin > bySpend ? admin : bySpend;
     const before = this.effectiveLevel.get(userIndex);
     if (next === before) return;
-    if (before > 0) this.levelCounts[before - 1] = (this.levelCounts[before - 1] ?? 0) - 1;
-    if (next > 0) this.levelCounts[next - 1] = (this.levelCounts[next - 1] ?? 0) + 1;
+    if (before > 0) {
+      this.levelCounts[before - 1] = (this.levelCounts[before - 1] ?? 0) - 1;
+      this.levelBits[before - 1]?.clear(userIndex);
+    }
+    if (next > 0) {
+      this.levelCounts[next - 1] = (this.levelCounts[next - 1] ?? 0) + 1;
+      this.levelBits[next - 1]?.set(userIndex);
+    }
     this.effectiveLevel.set(userIndex, next);
   }
 }

@@ -47,11 +47,15 @@ export interface Directory {
   spendFen(userIndex: number): bigint;
   /** Effective level (position in the level list), or -1 without one. */
   levelOf(userIndex: number): number;
+  /** Visits, in join order, every shopper whose effective level is one of `levels`, without reading the others. */
+  membersAtLevels(levels: readonly number[], visit: (userIndex: number, level: number) => void): void;
   levelCount(): number;
   /** How many shoppers hold each effective level right now. */
   levelMembers(level: number): number;
   /** Agents appointed to the first `tier` parts of a region path, in appointment order. */
   agentsOf(region: readonly string[], tier: number): readonly number[];
+  /** The agents of every tier of a region path (tier 1 first, empty lists included), walking the path once. */
+  agentsAlong(region: readonly string[], visit: (tier: number, agents: readonly number[]) => void): void;
   /** The shopper's wallet account (built once per shopper: credits are the hottest path). */
   walletOf(userIndex: number): AccountAddress;
 }
@@ -167,6 +171,15 @@ export function definePlan<S extends ParamSchema, I extends PlanInstance>(
 }
 
 /**
+ * The start of a campaign's transfer ids, `reason:campaign:` and an optional fixed head of the cause ("1:"). Plans
+ * build it once per instance and add the order id per transfer: the id is then one string per transfer instead of
+ * one per template part, and ids are built for every credit, the hottest allocation in settlement.
+ */
+export function transferIdPrefix(campaign: CampaignRef, reason: EngineTransferReason, head = ''): string {
+  return `${reason}:${campaign.id}:${head}`;
+}
+
+/**
  * Pushes a transfer caused by a campaign. The id is `reason:campaign:cause`: campaign ids hold no ':', and
  * callers put the variable-length order id last in `cause`, so two causes never share an id.
  */
@@ -181,9 +194,24 @@ export function pushTransfer(
   order: string | null,
   user?: string,
 ): void {
+  pushTransferWithId(out, `${reason}:${campaign.id}:${cause}`, campaign, reason, from, to, amountFen, order, user);
+}
+
+/** pushTransfer with the id already built (from `transferIdPrefix`). */
+export function pushTransferWithId(
+  out: Effect[],
+  id: string,
+  campaign: CampaignRef,
+  reason: EngineTransferReason,
+  from: AccountAddress,
+  to: AccountAddress,
+  amountFen: bigint,
+  order: string | null,
+  user?: string,
+): void {
   out.push({
     type: 'transfer',
-    id: `${reason}:${campaign.id}:${cause}`,
+    id,
     plan: campaign.plan,
     campaign: campaign.id,
     version: campaign.version,
@@ -209,9 +237,35 @@ export function pushCredit(
   order: string | null,
 ): void {
   if (amountFen === 0n) return;
+  pushCreditWithId(
+    out,
+    `${kind}:${campaign.id}:${cause}`,
+    campaign,
+    kind,
+    from,
+    directory,
+    userIndex,
+    amountFen,
+    order,
+  );
+}
+
+/** pushCredit with the id already built (from `transferIdPrefix`). */
+export function pushCreditWithId(
+  out: Effect[],
+  id: string,
+  campaign: CampaignRef,
+  kind: RewardKind,
+  from: AccountAddress,
+  directory: Directory,
+  userIndex: number,
+  amountFen: bigint,
+  order: string | null,
+): void {
+  if (amountFen === 0n) return;
   out.push({
     type: 'transfer',
-    id: `${kind}:${campaign.id}:${cause}`,
+    id,
     plan: campaign.plan,
     campaign: campaign.id,
     version: campaign.version,

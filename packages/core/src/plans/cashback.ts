@@ -2,7 +2,16 @@ import { PLATFORM_REVENUE, campaignAccount } from '../accounts';
 import { BigIntColumn, IntColumn } from '../columns';
 import type { Effect } from '../effects';
 import { formatYuan, share } from '../money';
-import { definePlan, pushCredit, pushRecord, pushTransfer, type PlanEnv, type PlanInstance } from '../plan';
+import {
+  definePlan,
+  pushCredit,
+  pushCreditWithId,
+  pushRecord,
+  pushTransferWithId,
+  transferIdPrefix,
+  type PlanEnv,
+  type PlanInstance,
+} from '../plan';
 import { bpsText } from './format';
 
 export const CASHBACK = 'cashback';
@@ -60,6 +69,8 @@ interface State {
 function instance(env: PlanEnv, state: State): CashbackInstance {
   const { campaign, directory } = env;
   const reserve = campaignAccount(campaign.id, 'cashback');
+  const firstId = transferIdPrefix(campaign, 'cashback', '1:');
+  const reserveId = transferIdPrefix(campaign, 'cashbackReserve');
 
   function record(s: number, out: Effect[]): void {
     const user = directory.userId(state.userOf.get(s));
@@ -92,11 +103,11 @@ function instance(env: PlanEnv, state: State): CashbackInstance {
       if (total === 0n) return;
       const n = state.installments;
       if (n === 1) {
-        pushCredit(
+        pushCreditWithId(
           out,
+          firstId + order.order,
           campaign,
           'cashback',
-          `1:${order.order}`,
           PLATFORM_REVENUE,
           directory,
           order.userIndex,
@@ -106,11 +117,11 @@ function instance(env: PlanEnv, state: State): CashbackInstance {
         return;
       }
       const per = total / BigInt(n);
-      pushCredit(
+      pushCreditWithId(
         out,
+        firstId + order.order,
         campaign,
         'cashback',
-        `1:${order.order}`,
         PLATFORM_REVENUE,
         directory,
         order.userIndex,
@@ -118,18 +129,28 @@ function instance(env: PlanEnv, state: State): CashbackInstance {
         order.order,
       );
       // What is still owed moves into the campaign's reserve, so paid + pending = total is visible in the ledger.
-      pushTransfer(out, campaign, 'cashbackReserve', order.order, PLATFORM_REVENUE, reserve, total - per, order.order);
+      const owed = total - per;
+      pushTransferWithId(
+        out,
+        reserveId + order.order,
+        campaign,
+        'cashbackReserve',
+        PLATFORM_REVENUE,
+        reserve,
+        owed,
+        order.order,
+      );
       const s = state.count;
       state.count += 1;
       state.orderOf.set(s, order.orderIndex);
       state.userOf.set(s, order.userIndex);
       state.totalFen.set(s, total);
       state.perFen.set(s, per);
-      state.remainingFen.set(s, total - per);
+      state.remainingFen.set(s, owed);
       state.left.set(s, n - 1);
       state.paid.set(s, 1);
       state.open.push(s);
-      state.pendingFen += total - per;
+      state.pendingFen += owed;
       record(s, out);
     },
     periodClose(_period, out) {

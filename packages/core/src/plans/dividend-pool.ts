@@ -2,7 +2,15 @@ import { PLATFORM_REVENUE, campaignAccount } from '../accounts';
 import { BigIntColumn } from '../columns';
 import type { Effect } from '../effects';
 import { formatYuan, share } from '../money';
-import { definePlan, pushCredit, pushRecord, pushTransfer, type PlanEnv, type PlanInstance } from '../plan';
+import {
+  definePlan,
+  pushCredit,
+  pushRecord,
+  pushTransferWithId,
+  transferIdPrefix,
+  type PlanEnv,
+  type PlanInstance,
+} from '../plan';
 import { bpsText } from './format';
 import { TopList } from './top-list';
 
@@ -53,6 +61,7 @@ interface State {
 function instance(env: PlanEnv, state: State): DividendPoolInstance {
   const { campaign, directory } = env;
   const account = campaignAccount(campaign.id, 'dividend');
+  const accrualId = transferIdPrefix(campaign, 'dividendAccrual');
 
   /** By level: every shopper in join order whose level weight w > 0 gets floor(D * w / W). */
   function payByLevel(period: number, out: Effect[]): bigint {
@@ -65,17 +74,17 @@ function instance(env: PlanEnv, state: State): DividendPoolInstance {
     // floor(D * w / W) depends only on the level: compute it once per level, then walk members in join order.
     const perLevel = state.weights.map((w) => (D * w) / W);
     if (perLevel.every((a) => a === 0n)) return 0n;
-    let paid = 0n;
-    const users = directory.userCount();
+    // Payees are counted per level and the total paid computed once: no bigint sum per payee.
+    const payees = perLevel.map(() => 0);
     // The hot loop of a close over a million members: one transfer object per payee, built inline with the id
-    // prefix and accounts computed once (pushCredit would rebuild them per payee).
+    // prefix and accounts computed once (pushCredit would rebuild them per payee). Only the levels that are paid
+    // are visited, so members at a level without weight cost nothing.
     const prefix = `dividend:${campaign.id}:${period}:`;
     const { plan, id: campaignId, version } = campaign;
-    for (let u = 0; u < users; u += 1) {
-      const level = directory.levelOf(u);
-      if (level < 0) continue;
+    const paidLevels: number[] = [];
+    for (let l = 0; l < perLevel.length; l += 1) if ((perLevel[l] as bigint) > 0n) paidLevels.push(l);
+    directory.membersAtLevels(paidLevels, (u, level) => {
       const amountFen = perLevel[level] as bigint;
-      if (amountFen === 0n) continue;
       const user = directory.userId(u);
       out.push({
         type: 'transfer',
@@ -90,8 +99,10 @@ function instance(env: PlanEnv, state: State): DividendPoolInstance {
         order: null,
         user,
       });
-      paid += amountFen;
-    }
+      payees[level] = (payees[level] as number) + 1;
+    });
+    let paid = 0n;
+    for (let l = 0; l < perLevel.length; l += 1) paid += BigInt(payees[l] as number) * (perLevel[l] as bigint);
     return paid;
   }
 
@@ -124,7 +135,16 @@ function instance(env: PlanEnv, state: State): DividendPoolInstance {
     settle(order, amountFen, out) {
       const accrued = share(amountFen, state.accrue);
       if (accrued > 0n) {
-        pushTransfer(out, campaign, 'dividendAccrual', order.order, PLATFORM_REVENUE, account, accrued, order.order);
+        pushTransferWithId(
+          out,
+          accrualId + order.order,
+          campaign,
+          'dividendAccrual',
+          PLATFORM_REVENUE,
+          account,
+          accrued,
+          order.order,
+        );
         state.cashFen += accrued;
       }
       const u = order.userIndex;

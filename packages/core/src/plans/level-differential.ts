@@ -1,6 +1,6 @@
 import { PLATFORM_REVENUE } from '../accounts';
 import { formatYuan, share } from '../money';
-import { definePlan, pushCredit, type PlanEnv, type PlanInstance } from '../plan';
+import { definePlan, pushCreditWithId, transferIdPrefix, type PlanEnv, type PlanInstance } from '../plan';
 import { bpsText } from './format';
 
 export const LEVEL_DIFFERENTIAL = 'levelDifferential';
@@ -18,6 +18,11 @@ const schema = {
 function instance(env: PlanEnv, initial: readonly bigint[]): PlanInstance {
   const { campaign, directory } = env;
   let rates = initial;
+  const ids = [
+    '',
+    transferIdPrefix(campaign, 'levelDifferential', '1:'),
+    transferIdPrefix(campaign, 'levelDifferential', '2:'),
+  ];
   const rateOf = (user: number): bigint => {
     const level = directory.levelOf(user);
     return level < 0 ? 0n : (rates[level] ?? 0n);
@@ -31,11 +36,11 @@ function instance(env: PlanEnv, initial: readonly bigint[]): PlanInstance {
       for (let depth = 1; depth <= 2 && r >= 0; depth += 1) {
         const rate = rateOf(r);
         if (rate > paid) {
-          pushCredit(
+          pushCreditWithId(
             out,
+            (ids[depth] as string) + order.order,
             campaign,
             'levelDifferential',
-            `${depth}:${order.order}`,
             PLATFORM_REVENUE,
             directory,
             r,

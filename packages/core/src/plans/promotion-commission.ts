@@ -1,6 +1,13 @@
 import { PLATFORM_REVENUE } from '../accounts';
 import { formatYuan, share } from '../money';
-import { definePlan, pushCredit, type Directory, type PlanEnv, type PlanInstance } from '../plan';
+import {
+  definePlan,
+  pushCreditWithId,
+  transferIdPrefix,
+  type Directory,
+  type PlanEnv,
+  type PlanInstance,
+} from '../plan';
 import { bpsText } from './format';
 
 export const PROMOTION_COMMISSION = 'promotionCommission';
@@ -45,6 +52,8 @@ function instance(env: PlanEnv, initial: Rates): PlanInstance {
   const { campaign } = env;
   const directory: Directory = env.directory;
   let rates = initial;
+  const id1 = transferIdPrefix(campaign, 'promotionCommission', '1:');
+  const id2 = transferIdPrefix(campaign, 'promotionCommission', '2:');
   return {
     campaign,
     settle(order, amountFen, out) {
@@ -52,11 +61,11 @@ function instance(env: PlanEnv, initial: Rates): PlanInstance {
       if (r1 < 0) return;
       // A skipped person's share stays with the platform: no roll-up to the next level (SPEC 3.5).
       if (!rates.buyersOnly || directory.spendFen(r1) > 0n) {
-        pushCredit(
+        pushCreditWithId(
           out,
+          id1 + order.order,
           campaign,
           'promotionCommission',
-          `1:${order.order}`,
           PLATFORM_REVENUE,
           directory,
           r1,
@@ -66,11 +75,11 @@ function instance(env: PlanEnv, initial: Rates): PlanInstance {
       }
       const r2 = directory.referrerOf(r1);
       if (r2 >= 0 && (!rates.buyersOnly || directory.spendFen(r2) > 0n)) {
-        pushCredit(
+        pushCreditWithId(
           out,
+          id2 + order.order,
           campaign,
           'promotionCommission',
-          `2:${order.order}`,
           PLATFORM_REVENUE,
           directory,
           r2,

@@ -2,7 +2,7 @@ import { PLATFORM_REVENUE } from '../accounts';
 import { BigIntColumn, IntColumn } from '../columns';
 import type { Effect } from '../effects';
 import { formatYuan, share } from '../money';
-import { definePlan, pushCredit, pushRecord, type PlanEnv, type PlanInstance } from '../plan';
+import { definePlan, pushCreditWithId, pushRecord, transferIdPrefix, type PlanEnv, type PlanInstance } from '../plan';
 import { bpsText } from './format';
 
 export const QUEUE_REBATE = 'queueRebate';
@@ -54,6 +54,7 @@ interface State {
 
 function instance(env: PlanEnv, state: State): QueueRebateInstance {
   const { campaign, directory } = env;
+  const idPrefix = transferIdPrefix(campaign, 'queueRebate');
 
   function record(e: number, out: Effect[]): void {
     const user = directory.userId(state.userOf.get(e));
@@ -93,11 +94,11 @@ function instance(env: PlanEnv, state: State): QueueRebateInstance {
         const take = budget < remaining ? budget : remaining;
         const entryOrder = directory.orderId(state.orderOf.get(e));
         // The reward names the order of the entry being repaid; the id ends with the paying order.
-        pushCredit(
+        pushCreditWithId(
           out,
+          `${idPrefix}${e}:${order.order}`,
           campaign,
           'queueRebate',
-          `${e}:${order.order}`,
           PLATFORM_REVENUE,
           directory,
           state.userOf.get(e),

@@ -1,6 +1,6 @@
 import { PLATFORM_REVENUE } from '../accounts';
 import { formatYuan, share } from '../money';
-import { definePlan, pushCredit, type PlanEnv, type PlanInstance } from '../plan';
+import { definePlan, pushCreditWithId, transferIdPrefix, type PlanEnv, type PlanInstance } from '../plan';
 import { bpsText } from './format';
 
 export const REGIONAL_AGENT = 'regionalAgent';
@@ -36,25 +36,36 @@ function tiersOf(params: Readonly<Record<string, unknown>>): bigint[] {
 function instance(env: PlanEnv, initial: readonly bigint[]): PlanInstance {
   const { campaign, directory } = env;
   let tiers = initial;
+  // Id prefixes `regionalAgent:campaign:t.k:` per tier and agent place, built on first use.
+  const ids: string[][] = [[], [], [], []];
+  const idOf = (t: number, k: number): string => {
+    const row = ids[t] as string[];
+    let id = row[k];
+    if (id === undefined) {
+      id = transferIdPrefix(campaign, 'regionalAgent', `${t}.${k}:`);
+      row[k] = id;
+    }
+    return id;
+  };
   return {
     campaign,
     settle(order, amountFen, out) {
       const region = order.region;
       // An order without a region pays no agent.
       if (region === undefined) return;
-      for (let t = 1; t <= region.length; t += 1) {
-        const agents = directory.agentsOf(region, t);
+      // The region path is walked once for all tiers (agentsOf per tier would walk it again from the top).
+      directory.agentsAlong(region, (t, agents) => {
         const n = agents.length;
-        if (n === 0) continue;
+        if (n === 0) return;
         // Equal parts, floored; the remainder stays with the platform.
         const each = share(amountFen, tiers[t - 1] ?? 0n) / BigInt(n);
         for (let k = 0; k < n; k += 1) {
           const agent = agents[k] as number;
-          pushCredit(
+          pushCreditWithId(
             out,
+            idOf(t, k) + order.order,
             campaign,
             'regionalAgent',
-            `${t}.${k}:${order.order}`,
             PLATFORM_REVENUE,
             directory,
             agent,
@@ -62,7 +73,7 @@ function instance(env: PlanEnv, initial: readonly bigint[]): PlanInstance {
             order.order,
           );
         }
-      }
+      });
     },
     reconfigure(params) {
       tiers = tiersOf(params);
