@@ -13,6 +13,7 @@ import {
 import pg from 'pg';
 import type { Database } from './schema';
 import { migrationProvider } from './migrations';
+import { useNamedStatements } from './pg-named';
 
 export type Tx = Transaction<Database>;
 export type Db = Kysely<Database>;
@@ -57,6 +58,7 @@ export function openStore(url: string | undefined): Store {
             : pg.types.getTypeParser(oid, format ?? 'text')) as typeof pg.types.getTypeParser,
       },
     });
+    pool.on('connect', useNamedStatements);
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     return {
       db,

@@ -1,5 +1,6 @@
 import { createQueryId, type Compilable, type Insertable, type QueryResult, type RootOperationNode } from 'kysely';
 import type { Database } from './schema';
+import { nameStatement } from './pg-named';
 import { rawWriterOf, type Db, type Tx } from './database';
 
 const SENTINEL = '\u0000mall-param-';
@@ -32,6 +33,7 @@ export function prepared<A extends unknown[], O>(
       for (let i = 0; i < args.length; i += 1)
         if (!slots.includes(i)) throw new Error(`prepared query: argument ${i} is not a parameter of ${compiled.sql}`);
       plan = { sql: compiled.sql, query: compiled.query, slots };
+      if (dialect === 'PostgresAdapter') nameStatement(plan.sql);
       plans.set(dialect, plan);
     }
     const parameters = plan.slots.map((s) => (typeof s === 'number' ? args[s] : s.value));
