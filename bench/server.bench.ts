@@ -15,6 +15,7 @@ import { parseArgs } from 'node:util';
 import { sql } from 'kysely';
 import pg from 'pg';
 import { newId } from '../packages/server/src/platform/ids';
+import { RawConnection, type RawAnswer } from './raw-http';
 import { postCreditsBulk, type TransferInput } from '../packages/server/src/money/ledger';
 import { inTx, openStore, type Store } from '../packages/server/src/platform/db/database';
 
@@ -238,36 +239,51 @@ async function checkout(
   }
   let next = 0;
   const latencies: number[] = [];
-  const one = async (token: string, measured: boolean): Promise<void> => {
+  const target = new URL(url);
+  // The checkout loop's own client: one bare keep-alive socket per shopper, requests written as prepared text.
+  const connections = tokens.map(() => new RawConnection(target.hostname, Number(target.port)));
+  const json = 'content-type: application/json\r\n';
+  const orderBody = JSON.stringify({ items: [{ skuId, quantity: 1 }], address: ADDRESS });
+  const payBody = JSON.stringify({ channel: 'sandbox' });
+  const expect = (answer: RawAnswer, what: string): Record<string, unknown> => {
+    if (answer.status >= 300) throw new Error(`${what}: ${answer.status} ${answer.body}`);
+    return JSON.parse(answer.body) as Record<string, unknown>;
+  };
+  const one = async (i: number, measured: boolean): Promise<void> => {
+    const connection = connections[i]!;
+    const auth = `authorization: Bearer ${tokens[i]}\r\n`;
     const started = performance.now();
-    const created = (await call(
-      url,
-      'POST',
-      '/api/shop/orders',
-      token,
-      { items: [{ skuId, quantity: 1 }], address: ADDRESS },
-      { 'idempotency-key': newId('evt') },
-    )) as { order: { id: string } };
-    const pay = (await call(url, 'POST', `/api/shop/orders/${created.order.id}/pay`, token, {
-      channel: 'sandbox',
-    })) as { payment: { id: string } };
-    await call(url, 'POST', `/api/sandbox/payments/${pay.payment.id}/succeed`, undefined);
+    const created = expect(
+      await connection.request(
+        'POST',
+        '/api/shop/orders',
+        `${auth}${json}idempotency-key: ${newId('evt')}\r\n`,
+        orderBody,
+      ),
+      'create order',
+    ) as { order: { id: string } };
+    const pay = expect(
+      await connection.request('POST', `/api/shop/orders/${created.order.id}/pay`, `${auth}${json}`, payBody),
+      'pay',
+    ) as { payment: { id: string } };
+    expect(await connection.request('POST', `/api/sandbox/payments/${pay.payment.id}/succeed`, ''), 'notify');
     if (measured) latencies.push(performance.now() - started);
   };
   // Warm-up: JIT, statement caches, connection pools.
-  await Promise.all(tokens.map((token) => one(token, false)));
+  await Promise.all(tokens.map((_, i) => one(i, false)));
   const started = performance.now();
   const cpuBefore = process.cpuUsage();
   const serverCpuBefore = server.cpuMs();
   const dbCpuBefore = await databaseCpuMs(server.store);
   await Promise.all(
-    tokens.map(async (token) => {
+    tokens.map(async (_, i) => {
       while (next < count) {
         next += 1;
-        await one(token, true);
+        await one(i, true);
       }
     }),
   );
+  for (const connection of connections) connection.close();
   const seconds = (performance.now() - started) / 1000;
   const cpu = process.cpuUsage(cpuBefore);
   const serverCpu = server.cpuMs() - serverCpuBefore;
@@ -462,7 +478,7 @@ function table(results: Result[]): string {
   const lines = [
     `Machine: ${machine()}. Command: \`npm run bench:server -- --checkout ${CHECKOUTS} --concurrency ${CONCURRENCY} --settle ${SETTLE} --rounds ${ROUNDS}${WORKERS > 1 ? ` --workers ${WORKERS}` : ''}\`${process.env.BENCH_DATABASE_URL ? ' with `BENCH_DATABASE_URL` set' : ''}. Run ${new Date().toISOString().slice(0, 16)}Z.`,
     '',
-    'Checkout = `POST /api/shop/orders` + `POST /api/shop/orders/{id}/pay` (sandbox) + `POST /api/sandbox/payments/{id}/succeed` (which signs and posts the gateway notification to the notify endpoint): three HTTP requests and three durable transactions per order, over loopback, by concurrent shoppers; the server runs as its own process (`mall start`), the load generator (keep-alive node:http) in the benchmark process; both share the 2 cores. Settlement = one `POST /api/admin/settlement/run` per round over freshly seeded received 1000-yuan gift-pack orders (fan-out-3 referral tree, both seed plans), batches of 1000 orders per transaction, writing ledger transfers, positions, pool state, referral progress, transitions and the event log. SQLite runs with WAL and `synchronous=FULL`.',
+    'Checkout = `POST /api/shop/orders` + `POST /api/shop/orders/{id}/pay` (sandbox) + `POST /api/sandbox/payments/{id}/succeed` (which signs and posts the gateway notification to the notify endpoint): three HTTP requests and three durable transactions per order, over loopback, by concurrent shoppers; the server runs as its own process (`mall start`), the load generator (bare keep-alive sockets, `bench/raw-http.ts`) in the benchmark process; both share the 2 cores. Settlement = one `POST /api/admin/settlement/run` per round over freshly seeded received 1000-yuan gift-pack orders (fan-out-3 referral tree, both seed plans), batches of 1000 orders per transaction, writing ledger transfers, positions, pool state, referral progress, transitions and the event log. SQLite runs with WAL and `synchronous=FULL`.',
     '',
     '| database | checkouts | checkout/s | p50 ms | p99 ms | server CPU ms/checkout | database CPU ms/checkout | client CPU ms/checkout | settled orders | settle s | settled orders/s (median) | rounds | audit s | audit |',
     '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---|',

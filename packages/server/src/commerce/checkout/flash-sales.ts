@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Db, Tx } from '../../platform/db/database';
+import { prepared } from '../../platform/db/prepared';
 import { inTx } from '../../platform/db/database';
 import { fail } from '../../platform/errors';
 import { newId } from '../../platform/ids';
@@ -248,14 +249,18 @@ export async function reserveFlash(
 }
 
 /** The order was paid: its reservation becomes sold on the sale (the SKU's side is the ordinary commit). */
-export async function commitFlash(trx: Tx, orderId: string): Promise<void> {
-  const held = await trx
+// Run for every paid order, flash sale or not: a prepared query.
+const commitReservationsQuery = prepared((trx, orderId: string) =>
+  trx
     .updateTable('flash_reservations')
     .set({ status: 'paid' })
     .where('order_id', '=', orderId)
     .where('status', '=', 'reserved')
-    .returning(['sale_id', 'quantity'])
-    .execute();
+    .returning(['sale_id', 'quantity']),
+);
+
+export async function commitFlash(trx: Tx, orderId: string): Promise<void> {
+  const held = (await commitReservationsQuery(trx, orderId)).rows;
   for (const r of held)
     await trx
       .updateTable('flash_sales')

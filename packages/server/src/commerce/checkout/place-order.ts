@@ -2,7 +2,7 @@ import type { Tx } from '../../platform/db/database';
 import { isPostgres } from '../../platform/db/database';
 import { fail } from '../../platform/errors';
 import { MINUTE_MS, isoPlusMs } from '../../platform/clock';
-import { prepared } from '../../platform/db/prepared';
+import { prepared, preparedInsert } from '../../platform/db/prepared';
 import type { Settings } from '../../platform/settings';
 import { recordCreation, transition } from '../order-machine';
 import type { Address, OrderView } from '../order-views';
@@ -32,6 +32,9 @@ const unpaidCountQuery = prepared((trx, userId: string, status: string) =>
     .where('user_id', '=', userId)
     .where('status', '=', status),
 );
+
+const insertOrder = preparedInsert('orders');
+const insertOrderItem = preparedInsert('order_items');
 
 const lockUserQuery = prepared((trx, userId: string) =>
   trx.selectFrom('users').select('id').where('id', '=', userId).forUpdate(),
@@ -120,35 +123,32 @@ export async function placeOrder(
   const couponId = priced.coupon?.applied === true ? priced.coupon.couponId : null;
   if (couponId !== null) await useCoupon(trx, couponId, userId, orderId, now);
   const address = JSON.stringify(input.address);
-  await trx
-    .insertInto('orders')
-    .values({
-      id: orderId,
-      user_id: userId,
-      status: 'created',
-      amount_fen: priced.totalFen,
-      subtotal_fen: priced.subtotalFen,
-      discount_fen: priced.discountFen,
-      shipping_fen: priced.shippingFen,
-      coupon_id: couponId,
-      threshold_activity_id: priced.threshold?.applied === true ? priced.threshold.activityId : null,
-      address,
-      idempotency_key: key,
-      request_hash: hash,
-      created_at: now,
-      expires_at: isoPlusMs(now, timeoutMs),
-      paid_at: null,
-      shipped_at: null,
-      received_at: null,
-      settled_at: null,
-      carrier: null,
-      tracking_no: null,
-      payment_id: null,
-      refund_status: null,
-      refund_reason: null,
-      refund_from: null,
-    })
-    .execute();
+  await insertOrder(trx, {
+    id: orderId,
+    user_id: userId,
+    status: 'created',
+    amount_fen: priced.totalFen,
+    subtotal_fen: priced.subtotalFen,
+    discount_fen: priced.discountFen,
+    shipping_fen: priced.shippingFen,
+    coupon_id: couponId,
+    threshold_activity_id: priced.threshold?.applied === true ? priced.threshold.activityId : null,
+    address,
+    idempotency_key: key,
+    request_hash: hash,
+    created_at: now,
+    expires_at: isoPlusMs(now, timeoutMs),
+    paid_at: null,
+    shipped_at: null,
+    received_at: null,
+    settled_at: null,
+    carrier: null,
+    tracking_no: null,
+    payment_id: null,
+    refund_status: null,
+    refund_reason: null,
+    refund_from: null,
+  });
   const items = lines.map((line, i) => {
     const p = priced.lines[i]!;
     return {
@@ -170,7 +170,7 @@ export async function placeOrder(
       flash_sale_id: line.flashSale?.id ?? null,
     };
   });
-  await trx.insertInto('order_items').values(items).execute();
+  for (const item of items) await insertOrderItem(trx, item);
   const boxLines = items.map((i) => ({
     line: Number(i.line),
     skuId: i.sku_id,

@@ -10,6 +10,7 @@ import {
   type SpendThresholdActivity,
 } from '@mall/core';
 import type { Db, Tx } from '../../platform/db/database';
+import { prepared } from '../../platform/db/prepared';
 import { fail } from '../../platform/errors';
 import { loadFreightTemplates } from './freight-templates';
 import { runningSpendThresholds } from './spend-thresholds';
@@ -47,6 +48,15 @@ const lineSelect = [
   'products.freight_template_id',
   'products.image_url',
 ] as const;
+
+// Most orders hold one SKU: that shape is a prepared query (the IN list of several has a shape per count).
+const oneSkuLineQuery = prepared((db, skuId: string) =>
+  db
+    .selectFrom('skus')
+    .innerJoin('products', 'products.id', 'skus.product_id')
+    .select(lineSelect)
+    .where('skus.id', '=', skuId),
+);
 
 export interface CheckoutLine {
   skuId: string;
@@ -90,12 +100,16 @@ export async function loadLines(db: Db | Tx, items: readonly CheckoutItem[], now
   for (const m of merged.values()) perSku.set(m.skuId, (perSku.get(m.skuId) ?? 0n) + m.quantity);
   for (const units of perSku.values())
     if (units > MAX_UNITS_PER_SKU) fail('invalid_request', `at most ${MAX_UNITS_PER_SKU} units of one SKU per order`);
-  const rows = await db
-    .selectFrom('skus')
-    .innerJoin('products', 'products.id', 'skus.product_id')
-    .select(lineSelect)
-    .where('skus.id', 'in', [...perSku.keys()])
-    .execute();
+  const skuIds = [...perSku.keys()];
+  const rows =
+    skuIds.length === 1
+      ? (await oneSkuLineQuery(db, skuIds[0]!)).rows
+      : await db
+          .selectFrom('skus')
+          .innerJoin('products', 'products.id', 'skus.product_id')
+          .select(lineSelect)
+          .where('skus.id', 'in', skuIds)
+          .execute();
   const bySku = new Map(rows.map((r) => [r.sku_id, r]));
   const lines: CheckoutLine[] = [];
   for (const key of [...merged.keys()].sort()) {

@@ -5,6 +5,7 @@ import {
   type SpendThresholdTier,
 } from '@mall/core';
 import type { Db, Tx } from '../../platform/db/database';
+import { prepared } from '../../platform/db/prepared';
 import { inTx } from '../../platform/db/database';
 import { fail } from '../../platform/errors';
 import { newId } from '../../platform/ids';
@@ -50,16 +51,20 @@ function activityOf(row: Row): SpendThresholdActivity {
 }
 
 /** The activities running at `now`, oldest first. */
-export async function runningSpendThresholds(db: Db | Tx, now: string): Promise<SpendThresholdActivity[]> {
-  const found = await db
+// Read by every checkout and quote: a prepared query.
+const runningQuery = prepared((db, now: string) =>
+  db
     .selectFrom('spend_thresholds')
     .selectAll()
     .where('status', '=', 'active')
     .where('starts_at', '<=', now)
     .where('ends_at', '>', now)
     .orderBy('created_at')
-    .orderBy('id')
-    .execute();
+    .orderBy('id'),
+);
+
+export async function runningSpendThresholds(db: Db | Tx, now: string): Promise<SpendThresholdActivity[]> {
+  const found = (await runningQuery(db, now)).rows;
   return found.map(activityOf);
 }
 

@@ -1,10 +1,19 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import BetterSqlite from 'better-sqlite3';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, type SqliteDatabase, type Transaction } from 'kysely';
+import {
+  Kysely,
+  Migrator,
+  PostgresDialect,
+  SqliteDialect,
+  type QueryResult,
+  type SqliteDatabase,
+  type Transaction,
+} from 'kysely';
 import pg from 'pg';
 import type { Database } from './schema';
 import { migrationProvider } from './migrations';
+import { useNamedStatements } from './pg-named';
 
 export type Tx = Transaction<Database>;
 export type Db = Kysely<Database>;
@@ -49,6 +58,7 @@ export function openStore(url: string | undefined): Store {
             : pg.types.getTypeParser(oid, format ?? 'text')) as typeof pg.types.getTypeParser,
       },
     });
+    pool.on('connect', useNamedStatements);
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     return {
       db,
@@ -69,21 +79,22 @@ export function openStore(url: string | undefined): Store {
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
   // Kysely prepares every query afresh; better-sqlite3 statements are reusable, so keep them by SQL text.
-  const statements = new Map<string, ReturnType<typeof sqlite.prepare>>();
-  const database: SqliteDatabase = {
-    close: () => sqlite.close(),
-    prepare: (text: string) => {
-      let statement = statements.get(text);
-      if (statement === undefined) {
-        if (statements.size >= 1000) statements.clear();
-        statement = sqlite.prepare(text);
-        statements.set(text, statement);
-      }
-      return statement;
-    },
+  const statements = new Map<string, BetterSqlite.Statement>();
+  const statementFor = (text: string): BetterSqlite.Statement => {
+    let statement = statements.get(text);
+    if (statement === undefined) {
+      if (statements.size >= 1000) statements.clear();
+      statement = sqlite.prepare(text);
+      statements.set(text, statement);
+    }
+    return statement;
   };
+  const database: SqliteDatabase = { close: () => sqlite.close(), prepare: statementFor };
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
-  const raw: RawWriter = { run: (text, params) => database.prepare(text).run(params) as unknown };
+  const raw: RawWriter = {
+    run: (text, params) => statementFor(text).run(params) as unknown,
+    execute: (text, params) => executeOn(statementFor(text), params),
+  };
   groupCommitters.set(db, new GroupCommitter(db, raw));
   return { db, dialect: 'sqlite', where: `sqlite:${path}`, close: () => db.destroy() };
 }
@@ -206,6 +217,15 @@ const groupCommitters = new WeakMap<Db, GroupCommitter>();
  */
 export interface RawWriter {
   run(text: string, params: readonly unknown[]): unknown;
+  /** One statement with Kysely's result shape (rows for a reader, affected rows otherwise), without its pipeline. */
+  execute<O>(text: string, params: readonly unknown[]): QueryResult<O>;
+}
+
+/** What Kysely's SQLite driver answers for a statement, computed the same way. */
+function executeOn<O>(statement: BetterSqlite.Statement, params: readonly unknown[]): QueryResult<O> {
+  if (statement.reader) return { rows: statement.all(params) as O[] };
+  const { changes, lastInsertRowid } = statement.run(params);
+  return { numAffectedRows: BigInt(changes), insertId: BigInt(lastInsertRowid), rows: [] };
 }
 const rawHandles = new WeakMap<Tx, RawWriter>();
 
