@@ -45,7 +45,12 @@ export async function presaleOrderOf(
   orderId: string,
 ): Promise<{ presaleOrder: PresaleOrder; presale: Presale; serverTime: string } | null> {
   try {
-    return await api.get(`/api/shop/orders/${encodeURIComponent(orderId)}/presale`);
+    const res = await api.get<{ presaleOrder: PresaleOrder | null; presale: Presale | null; serverTime: string }>(
+      `/api/shop/orders/${encodeURIComponent(orderId)}/presale`,
+    );
+    return res.presaleOrder === null || res.presale === null
+      ? null
+      : { presaleOrder: res.presaleOrder, presale: res.presale, serverTime: res.serverTime };
   } catch {
     return null;
   }

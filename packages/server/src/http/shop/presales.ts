@@ -20,6 +20,7 @@ import {
   idParam,
   int,
   list,
+  nullable,
   obj,
   orderSchema,
   publicShop,
@@ -116,17 +117,21 @@ export const shopPresaleRoutes: RouteModule = async (app, ctx) => {
       config: { errors: ['order_not_found'] },
       schema: {
         tags: shopTags,
-        summary: "A presale order's parts: deposit and balance, what is paid, what the shopper can do next, the rules",
+        summary:
+          "A presale order's parts: deposit and balance, what is paid, what the shopper can do next, the rules (both null for an order that is not a presale)",
         params: idParam,
-        response: { 200: obj({ presaleOrder: presaleOrderSchema, presale: presaleSchema, serverTime: str() }) },
+        response: {
+          200: obj({ presaleOrder: nullable(presaleOrderSchema), presale: nullable(presaleSchema), serverTime: str() }),
+        },
       },
     },
     async (request) => {
       const userId = await shopperId(ctx, request);
       await assertOrderOwner(db, request.params.id, userId);
       const row = await presaleOrderOf(db, request.params.id);
-      if (row === undefined) fail('order_not_found', 'not a presale order');
       const now = nowIso();
+      // Every order page asks; an ordinary order is an answer (no presale), not a missing resource.
+      if (row === undefined) return { presaleOrder: null, presale: null, serverTime: now };
       return {
         presaleOrder: presaleOrderView(row, Date.parse(now)),
         presale: await getPresale(db, row.presale_id),
