@@ -356,13 +356,18 @@ for (const backend of backends()) {
         .orderBy('created_at')
         .execute();
     /** A presale of `quantity` units, its deposit paid by `depositBy`, its balance by the sandbox: the order is paid. */
-    async function paidPresale(token: string, quantity: number, depositBy: 'wallet' | 'wechat_native') {
+    async function paidPresale(
+      token: string,
+      quantity: number,
+      depositBy: 'wallet' | 'wechat_native',
+      balanceBy: 'sandbox' | 'wechat_native' = 'sandbox',
+    ) {
       const p = await product(t, admin, { priceFen: 120_000, stock: 5 });
       const presale = await schedule(p.skuId);
       const order = await take(token, presale.id, quantity);
       const deposit = await pay(token, order.id, depositBy);
       await moveBalanceWindow(presale.id, -1, 60);
-      const balance = await pay(token, order.id, 'sandbox');
+      const balance = await pay(token, order.id, balanceBy);
       expect((await orderOf(token, order.id)).status).toBe('paid');
       return { p, order, deposit, balance };
     }
@@ -522,6 +527,41 @@ for (const backend of backends()) {
         .where('reason', '=', 'revenue')
         .execute();
       expect(revenue).toEqual([{ amount_fen: 79_900n, simulated_fen: 59_900n }]);
+      await expectLedgerHealthy(t);
+    });
+
+    it('retries only the failed piece while the other is still at WeChat, and is refunded when that one lands', async () => {
+      const s = await registerShopper(t);
+      const { order, deposit, balance } = await paidPresale(s.token, 1, 'wechat_native', 'wechat_native');
+      const asked = await ask(s.token, order.id, { kind: 'refund_only', reason: '不想要了' });
+      const request = asked.body.afterSale as AfterSale;
+      expect(((await act(request.id, 'approve')).body.afterSale as AfterSale).status).toBe('refunding');
+      const at = (paymentId: string) =>
+        [...m.double.wechat.refunds.values()].filter((r) => r.outTradeNo === paymentId);
+      expect([at(balance.id).map((r) => r.refundFen), at(deposit.id).map((r) => r.refundFen)]).toEqual([
+        [69_900],
+        [10_000],
+      ]);
+      expect(await m.double.wechat.completeRefund(at(deposit.id)[0]!.outRefundNo, 'CLOSED')?.done).toBe(true);
+      const failed = (await t.api('GET', `/api/admin/after-sales/${request.id}`, { token: admin })).body
+        .afterSale as AfterSale;
+      expect(failed.status).toBe('refund_failed');
+      // The balance is still on its way: the retry gives back the deposit only, and waits for the balance.
+      const retried = await act(request.id, 'retry-refund', { destination: 'wallet' });
+      expect(retried.status, JSON.stringify(retried.body)).toBe(200);
+      expect((retried.body.afterSale as AfterSale).status).toBe('refunding');
+      expect((await refundsOf(order.id)).map((x) => [x.to_account, x.amount_fen])).toEqual([
+        [`user:${s.id}:wallet`, 10_000n],
+      ]);
+      expect(await m.double.wechat.completeRefund(at(balance.id)[0]!.outRefundNo, 'SUCCESS')?.done).toBe(true);
+      const done = (await t.api('GET', `/api/admin/after-sales/${request.id}`, { token: admin })).body
+        .afterSale as AfterSale;
+      expect(done.status).toBe('refunded');
+      expect((await orderOf(s.token, order.id)).status).toBe('refunded');
+      expect((await refundsOf(order.id)).map((x) => [x.to_account, x.amount_fen]).sort()).toEqual([
+        ['gateway:wechat', 69_900n],
+        [`user:${s.id}:wallet`, 10_000n],
+      ]);
       await expectLedgerHealthy(t);
     });
   });

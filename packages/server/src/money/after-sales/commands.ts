@@ -23,7 +23,7 @@ import {
 } from './records';
 import { refundSucceeded } from './refund-outcome';
 import { baseStatus, priceLines, requestAmount, type LineRequest } from './request-amounts';
-import { refundedForRequest, splitRefund } from './refund-split';
+import { coveredForRequest, splitRefund } from './refund-split';
 import { assertGroupOrderOutOfOpenGroup } from '../../commerce/group-buy/groups';
 
 /**
@@ -117,7 +117,7 @@ async function issueRefund(
     return [];
   }
   // A presale order was paid twice: its refund is split over its payments (refund-split.ts says in what order).
-  const pieces = await splitRefund(trx, order, amount - (await refundedForRequest(trx, request.id)));
+  const pieces = await splitRefund(trx, order, amount - (await coveredForRequest(trx, request.id)));
   const refunds = [];
   for (const piece of pieces) {
     const refund = await insertRefund(trx, {

@@ -54,6 +54,7 @@ async function roomOf(trx: Tx, payment: PaymentRow): Promise<bigint> {
 
 /** Splits `amountFen` over the order's payments, latest first; more than all of them have left is refused. */
 export async function splitRefund(trx: Tx, order: OrderRow, amountFen: bigint): Promise<RefundPiece[]> {
+  if (amountFen <= 0n) fail('refund_exceeds_paid', 'nothing is left to refund');
   const payments = await payingPayments(trx, order);
   if (payments.length === 1) return [{ payment: payments[0]!, amountFen }];
   const pieces: RefundPiece[] = [];
@@ -81,13 +82,16 @@ export async function paymentSimulatedFen(trx: Tx, order: OrderRow, paymentId: s
   return undefined;
 }
 
-/** What the request's earlier refunds already gave back (a retry refunds only the rest). */
-export async function refundedForRequest(trx: Tx, afterSaleId: string): Promise<bigint> {
+/**
+ * What the request's earlier refunds gave back or are still giving back (a piece still at its gateway when another
+ * failed): a retry refunds only the rest, so no part is refunded twice.
+ */
+export async function coveredForRequest(trx: Tx, afterSaleId: string): Promise<bigint> {
   const row = await trx
     .selectFrom('refunds')
     .select((eb) => eb.fn.coalesce(eb.fn.sum<bigint>('amount_fen'), eb.val(0n)).as('fen'))
     .where('after_sale_id', '=', afterSaleId)
-    .where('status', '=', 'succeeded')
+    .where('status', 'in', ['succeeded', 'processing'])
     .executeTakeFirstOrThrow();
   return BigInt(row.fen);
 }
