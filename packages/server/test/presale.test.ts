@@ -536,8 +536,7 @@ for (const backend of backends()) {
       const asked = await ask(s.token, order.id, { kind: 'refund_only', reason: '不想要了' });
       const request = asked.body.afterSale as AfterSale;
       expect(((await act(request.id, 'approve')).body.afterSale as AfterSale).status).toBe('refunding');
-      const at = (paymentId: string) =>
-        [...m.double.wechat.refunds.values()].filter((r) => r.outTradeNo === paymentId);
+      const at = (paymentId: string) => [...m.double.wechat.refunds.values()].filter((r) => r.outTradeNo === paymentId);
       expect([at(balance.id).map((r) => r.refundFen), at(deposit.id).map((r) => r.refundFen)]).toEqual([
         [69_900],
         [10_000],

@@ -129,7 +129,10 @@ async function issueRefund(
       source: request.kind === 'goodwill' ? 'goodwill' : 'escrow',
       destination,
     });
-    refunds.push({ id: refund.id, viaGateway: refundTarget(piece.payment.channel, destination, order.user_id).gateway });
+    refunds.push({
+      id: refund.id,
+      viaGateway: refundTarget(piece.payment.channel, destination, order.user_id).gateway,
+    });
   }
   const first = refunds[0]!.id;
   if (request.status === 'refunding') {
@@ -353,12 +356,7 @@ export async function pendingRequestOf(db: Db, orderId: string): Promise<string>
  * an approved refund-only request for every unit and the shipping, inside the caller's transaction, so the order,
  * the stock and the ledger move the way every refund does. Returns a gateway refund to send after commit.
  */
-export async function refundWholeOrder(
-  trx: Tx,
-  orderId: string,
-  actor: string,
-  reason: string,
-): Promise<string[]> {
+export async function refundWholeOrder(trx: Tx, orderId: string, actor: string, reason: string): Promise<string[]> {
   const order = await lockOrder(trx, orderId);
   if (order === undefined) throw new Error(`no order ${orderId} to refund`);
   if (order.status !== 'paid') return [];
