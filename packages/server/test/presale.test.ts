@@ -11,6 +11,7 @@ import {
   type TestServer,
 } from './helpers';
 import { inMinutes, product, setSettings } from './checkout-helpers';
+import { payAtGateway, startPaidMall, type PaidMall } from './gateway-helpers';
 
 interface Presale {
   id: string;
@@ -30,16 +31,19 @@ interface Order {
 
 for (const backend of backends()) {
   describe(`presale (${backend.name})`, () => {
+    let m: PaidMall;
     let t: TestServer;
     let admin: string;
     beforeAll(async () => {
-      t = await backend.start();
+      // The real WeChat Pay provider against the local gateway double, beside the sandbox and the wallet.
+      m = await startPaidMall(backend);
+      t = m.t;
       admin = await staffToken(t);
       await setSettings(t, admin, { maxUnpaidOrders: 100, afterSalesDays: 0 });
     });
     afterAll(async () => {
       if (t) await expectLedgerHealthy(t);
-      await t?.close();
+      await m?.close();
     });
 
     /** Deposit window open now (for an hour), balance window an hour after it, both as a shopper would meet them. */
@@ -90,7 +94,7 @@ for (const backend of backends()) {
       return answer.body.order as Order;
     }
 
-    async function pay(token: string, orderId: string, channel: 'sandbox' | 'wallet') {
+    async function pay(token: string, orderId: string, channel: 'sandbox' | 'wallet' | 'wechat_native') {
       const answer = await t.api('POST', `/api/shop/orders/${orderId}/pay`, { token, body: { channel } });
       expect(answer.status, JSON.stringify(answer.body)).toBe(200);
       const payment = answer.body.payment as { id: string; amountFen: number; status: string };
@@ -98,6 +102,7 @@ for (const backend of backends()) {
         const ok = await t.api('POST', `/api/sandbox/payments/${payment.id}/succeed`);
         expect(ok.status, JSON.stringify(ok.body)).toBe(200);
       }
+      if (channel === 'wechat_native') await payAtGateway(m, channel, payment.id);
       return payment;
     }
 
@@ -326,6 +331,237 @@ for (const backend of backends()) {
       expect(answer.status).toBe(409);
       expect(answer.body.error?.code).toBe('presale_not_open');
       expect(await skuStock(t, admin, p.productId)).toBe(5);
+    });
+
+    // After-sales of a presale order paid twice: the refund is split over the two payments, the balance first.
+    type AfterSale = { id: string; status: string; amountFen: number; refund: { id: string; status: string } | null };
+    const ask = (token: string, orderId: string, body: object) =>
+      t.api('POST', `/api/shop/orders/${orderId}/after-sales`, { token, body });
+    const act = (id: string, action: string, body: object = {}) =>
+      t.api('POST', `/api/admin/after-sales/${id}/${action}`, { token: admin, body });
+    const refundsOf = (orderId: string) =>
+      t.server.store.db
+        .selectFrom('transfers')
+        .select(['from_account', 'to_account', 'amount_fen', 'simulated_fen'])
+        .where('order_id', '=', orderId)
+        .where('reason', '=', 'refund')
+        .orderBy('created_at')
+        .orderBy('id')
+        .execute();
+    const paymentsOf = (orderId: string) =>
+      t.server.store.db
+        .selectFrom('payments')
+        .select(['id', 'channel', 'amount_fen', 'refunded_fen', 'status'])
+        .where('order_id', '=', orderId)
+        .orderBy('created_at')
+        .execute();
+    /** A presale of `quantity` units, its deposit paid by `depositBy`, its balance by the sandbox: the order is paid. */
+    async function paidPresale(
+      token: string,
+      quantity: number,
+      depositBy: 'wallet' | 'wechat_native',
+      balanceBy: 'sandbox' | 'wechat_native' = 'sandbox',
+    ) {
+      const p = await product(t, admin, { priceFen: 120_000, stock: 5 });
+      const presale = await schedule(p.skuId);
+      const order = await take(token, presale.id, quantity);
+      const deposit = await pay(token, order.id, depositBy);
+      await moveBalanceWindow(presale.id, -1, 60);
+      const balance = await pay(token, order.id, balanceBy);
+      expect((await orderOf(token, order.id)).status).toBe('paid');
+      return { p, order, deposit, balance };
+    }
+
+    it('refunds a whole paid presale order before shipping: the sandbox balance first, then the wallet deposit', async () => {
+      const { a } = await fundedInviter(t, admin); // 10,000 fen in a's wallet
+      const { p, order, deposit, balance } = await paidPresale(a.token, 1, 'wallet');
+      const depositMove = (await transfersOf(order.id)).find((x) => x.reason === 'payment' && x.amount_fen === 10_000n);
+      const depositSimulated = (
+        await t.server.store.db
+          .selectFrom('transfers')
+          .select('simulated_fen')
+          .where('order_id', '=', order.id)
+          .where('from_account', '=', depositMove?.from_account ?? '')
+          .executeTakeFirstOrThrow()
+      ).simulated_fen;
+      const asked = await ask(a.token, order.id, { kind: 'refund_only', reason: '不想要了' });
+      expect(asked.status, JSON.stringify(asked.body)).toBe(200);
+      const request = asked.body.afterSale as AfterSale;
+      expect(request.amountFen).toBe(79_900);
+      const approved = await act(request.id, 'approve');
+      expect(approved.status, JSON.stringify(approved.body)).toBe(200);
+      expect((approved.body.afterSale as AfterSale).status).toBe('refunded');
+      expect((await orderOf(a.token, order.id)).status).toBe('refunded');
+      expect(await skuStock(t, admin, p.productId)).toBe(5);
+      // Each payment back through its own channel, each carrying the simulated money it brought.
+      expect(await refundsOf(order.id)).toEqual([
+        { from_account: 'platform:escrow', to_account: 'gateway:sandbox', amount_fen: 69_900n, simulated_fen: 69_900n },
+        {
+          from_account: 'platform:escrow',
+          to_account: `user:${a.id}:wallet`,
+          amount_fen: 10_000n,
+          simulated_fen: depositSimulated,
+        },
+      ]);
+      expect(await paymentsOf(order.id)).toEqual([
+        { id: deposit.id, channel: 'wallet', amount_fen: 10_000n, refunded_fen: 10_000n, status: 'refunded' },
+        { id: balance.id, channel: 'sandbox', amount_fen: 69_900n, refunded_fen: 69_900n, status: 'refunded' },
+      ]);
+      const wallet = await t.server.store.db
+        .selectFrom('accounts')
+        .select('balance_fen')
+        .where('address', '=', `user:${a.id}:wallet`)
+        .executeTakeFirstOrThrow();
+      expect(wallet.balance_fen).toBe(10_000n);
+      await expectLedgerHealthy(t);
+    });
+
+    it('refunds a whole presale order through the sandbox and WeChat Pay, refunded when WeChat confirms the deposit', async () => {
+      const s = await registerShopper(t);
+      const { p, order, deposit } = await paidPresale(s.token, 1, 'wechat_native');
+      const asked = await ask(s.token, order.id, { kind: 'refund_only', reason: '不想要了' });
+      const request = asked.body.afterSale as AfterSale;
+      expect(((await act(request.id, 'approve')).body.afterSale as AfterSale).status).toBe('refunding');
+      const atWechat = [...m.double.wechat.refunds.values()].filter((r) => r.outTradeNo === deposit.id);
+      expect(atWechat.map((r) => r.refundFen)).toEqual([10_000]);
+      expect(await m.double.wechat.completeRefund(atWechat[0]!.outRefundNo, 'SUCCESS')?.done).toBe(true);
+      const done = (await t.api('GET', `/api/admin/after-sales/${request.id}`, { token: admin })).body
+        .afterSale as AfterSale;
+      expect(done.status).toBe('refunded');
+      expect((await orderOf(s.token, order.id)).status).toBe('refunded');
+      expect(await skuStock(t, admin, p.productId)).toBe(5);
+      expect(await refundsOf(order.id)).toEqual([
+        { from_account: 'platform:escrow', to_account: 'gateway:sandbox', amount_fen: 69_900n, simulated_fen: 69_900n },
+        { from_account: 'platform:escrow', to_account: 'gateway:wechat', amount_fen: 10_000n, simulated_fen: 0n },
+      ]);
+      await expectLedgerHealthy(t);
+    });
+
+    it('refunds a returned presale order through the sandbox and WeChat Pay; a failed WeChat refund is retried for what is left', async () => {
+      const s = await registerShopper(t);
+      const { p, order, deposit, balance } = await paidPresale(s.token, 1, 'wechat_native');
+      await t.api('POST', `/api/admin/orders/${order.id}/ship`, {
+        token: admin,
+        body: { carrier: 'SF', trackingNo: 'SF-PRE-1' },
+      });
+      await t.api('POST', `/api/shop/orders/${order.id}/receive`, { token: s.token });
+      const asked = await ask(s.token, order.id, { kind: 'return_refund', reason: '尺码不合适' });
+      const request = asked.body.afterSale as AfterSale;
+      expect(request.amountFen).toBe(79_900);
+      expect(((await act(request.id, 'approve')).body.afterSale as AfterSale).status).toBe('awaiting_return');
+      await t.api('POST', `/api/shop/after-sales/${request.id}/return-shipment`, {
+        token: s.token,
+        body: { carrier: '顺丰', trackingNo: 'SF-RET-1' },
+      });
+      // The sandbox balance is back at once; the WeChat deposit waits for WeChat, so the request is still refunding.
+      const received = await act(request.id, 'receive-return');
+      expect(received.status, JSON.stringify(received.body)).toBe(200);
+      expect((received.body.afterSale as AfterSale).status).toBe('refunding');
+      const atWechat = () => [...m.double.wechat.refunds.values()].filter((r) => r.outTradeNo === deposit.id);
+      expect(atWechat().map((r) => r.refundFen)).toEqual([10_000]);
+      expect([...m.double.wechat.refunds.values()].filter((r) => r.outTradeNo === balance.id)).toEqual([]);
+      expect((await refundsOf(order.id)).map((x) => [x.to_account, x.amount_fen])).toEqual([
+        ['gateway:sandbox', 69_900n],
+      ]);
+      expect((await t.api('POST', '/api/admin/settlement/run', { token: admin })).body.settled).toBe(0);
+
+      // WeChat closes it: the request waits in refund_failed showing that refund; the sandbox part stays refunded.
+      expect(await m.double.wechat.completeRefund(atWechat()[0]!.outRefundNo, 'CLOSED')?.done).toBe(true);
+      const failed = (await t.api('GET', `/api/admin/after-sales/${request.id}`, { token: admin })).body
+        .afterSale as AfterSale;
+      expect(failed).toMatchObject({ status: 'refund_failed', refund: { id: atWechat()[0]!.outRefundNo } });
+      expect((await orderOf(s.token, order.id)).status).toBe('refunding');
+      expect((await t.api('POST', '/api/admin/settlement/run', { token: admin })).body.settled).toBe(0);
+
+      // Staff retry to the wallet (the double, like WeChat, keeps the closed refund's room): only the deposit is left.
+      const retried = await act(request.id, 'retry-refund', { destination: 'wallet' });
+      expect(retried.status, JSON.stringify(retried.body)).toBe(200);
+      expect((retried.body.afterSale as AfterSale).status).toBe('refunded');
+      expect(atWechat()).toHaveLength(1);
+      expect((await orderOf(s.token, order.id)).status).toBe('refunded');
+      expect(await skuStock(t, admin, p.productId)).toBe(5);
+      expect(await refundsOf(order.id)).toEqual([
+        { from_account: 'platform:escrow', to_account: 'gateway:sandbox', amount_fen: 69_900n, simulated_fen: 69_900n },
+        { from_account: 'platform:escrow', to_account: `user:${s.id}:wallet`, amount_fen: 10_000n, simulated_fen: 0n },
+      ]);
+      expect((await paymentsOf(order.id)).map((x) => [x.channel, x.refunded_fen, x.status])).toEqual([
+        ['wechat_native', 10_000n, 'refunded'],
+        ['sandbox', 69_900n, 'refunded'],
+      ]);
+      await expectLedgerHealthy(t);
+    });
+
+    it('refunds a part smaller than the balance from the balance alone, and settles the rest with its exact simulated part', async () => {
+      const s = await registerShopper(t);
+      const { order, deposit, balance } = await paidPresale(s.token, 2, 'wechat_native');
+      expect([deposit.amountFen, balance.amountFen]).toEqual([20_000, 139_800]);
+      const asked = await ask(s.token, order.id, {
+        kind: 'refund_only',
+        reason: '只要一件',
+        lines: [{ line: 0, quantity: 1 }],
+      });
+      const request = asked.body.afterSale as AfterSale;
+      expect(request.amountFen).toBe(79_900);
+      expect(((await act(request.id, 'approve')).body.afterSale as AfterSale).status).toBe('refunded');
+      expect([...m.double.wechat.refunds.values()].filter((r) => r.outTradeNo === deposit.id)).toEqual([]);
+      expect(await refundsOf(order.id)).toEqual([
+        { from_account: 'platform:escrow', to_account: 'gateway:sandbox', amount_fen: 79_900n, simulated_fen: 79_900n },
+      ]);
+      expect((await paymentsOf(order.id)).map((x) => [x.channel, x.refunded_fen, x.status])).toEqual([
+        ['wechat_native', 0n, 'succeeded'],
+        ['sandbox', 79_900n, 'succeeded'],
+      ]);
+      expect((await orderOf(s.token, order.id)).status).toBe('paid');
+      await t.api('POST', `/api/admin/orders/${order.id}/ship`, {
+        token: admin,
+        body: { carrier: 'SF', trackingNo: 'SF-PRE-2' },
+      });
+      await t.api('POST', `/api/shop/orders/${order.id}/receive`, { token: s.token });
+      await t.api('POST', '/api/admin/settlement/run', { token: admin });
+      expect((await orderOf(s.token, order.id)).status).toBe('settled');
+      // What stays: the real 200 deposit and 599 of simulated balance, exactly what escrow holds of this order.
+      const revenue = await t.server.store.db
+        .selectFrom('transfers')
+        .select(['amount_fen', 'simulated_fen'])
+        .where('order_id', '=', order.id)
+        .where('reason', '=', 'revenue')
+        .execute();
+      expect(revenue).toEqual([{ amount_fen: 79_900n, simulated_fen: 59_900n }]);
+      await expectLedgerHealthy(t);
+    });
+
+    it('retries only the failed piece while the other is still at WeChat, and is refunded when that one lands', async () => {
+      const s = await registerShopper(t);
+      const { order, deposit, balance } = await paidPresale(s.token, 1, 'wechat_native', 'wechat_native');
+      const asked = await ask(s.token, order.id, { kind: 'refund_only', reason: '不想要了' });
+      const request = asked.body.afterSale as AfterSale;
+      expect(((await act(request.id, 'approve')).body.afterSale as AfterSale).status).toBe('refunding');
+      const at = (paymentId: string) => [...m.double.wechat.refunds.values()].filter((r) => r.outTradeNo === paymentId);
+      expect([at(balance.id).map((r) => r.refundFen), at(deposit.id).map((r) => r.refundFen)]).toEqual([
+        [69_900],
+        [10_000],
+      ]);
+      expect(await m.double.wechat.completeRefund(at(deposit.id)[0]!.outRefundNo, 'CLOSED')?.done).toBe(true);
+      const failed = (await t.api('GET', `/api/admin/after-sales/${request.id}`, { token: admin })).body
+        .afterSale as AfterSale;
+      expect(failed.status).toBe('refund_failed');
+      // The balance is still on its way: the retry gives back the deposit only, and waits for the balance.
+      const retried = await act(request.id, 'retry-refund', { destination: 'wallet' });
+      expect(retried.status, JSON.stringify(retried.body)).toBe(200);
+      expect((retried.body.afterSale as AfterSale).status).toBe('refunding');
+      expect((await refundsOf(order.id)).map((x) => [x.to_account, x.amount_fen])).toEqual([
+        [`user:${s.id}:wallet`, 10_000n],
+      ]);
+      expect(await m.double.wechat.completeRefund(at(balance.id)[0]!.outRefundNo, 'SUCCESS')?.done).toBe(true);
+      const done = (await t.api('GET', `/api/admin/after-sales/${request.id}`, { token: admin })).body
+        .afterSale as AfterSale;
+      expect(done.status).toBe('refunded');
+      expect((await orderOf(s.token, order.id)).status).toBe('refunded');
+      expect((await refundsOf(order.id)).map((x) => [x.to_account, x.amount_fen]).sort()).toEqual([
+        ['gateway:wechat', 69_900n],
+        [`user:${s.id}:wallet`, 10_000n],
+      ]);
+      await expectLedgerHealthy(t);
     });
   });
 }

@@ -3,7 +3,7 @@ import type { Tx } from '../platform/db/database';
 import { DAY_MS, nowIso } from '../platform/clock';
 import type { EffectBatch, Sequencer } from './incentive-log';
 import { ACCOUNTS, type TransferInput } from '../money/ledger';
-import { simulatedRefunded } from '../money/refunds';
+import { escrowSimulatedRefunded } from '../money/refunds';
 import { actingCampaigns, loadCampaigns } from './campaigns';
 import { loadSettings } from '../platform/settings';
 import { settleReceived } from '../commerce/order-machine';
@@ -163,6 +163,10 @@ async function settleBatch(trx: Tx, batch: EffectBatch, engine: Engine, limit: n
     orders.map((o) => o.user_id),
     now,
   );
+  const refundedSimulated = await escrowSimulatedRefunded(
+    trx,
+    orders.filter((o) => o.refunded_fen > 0n).map((o) => o.id),
+  );
   const revenue: TransferInput[] = [];
   for (const order of orders) {
     // What was refunded before settlement (after-sales by line) already left escrow: the rest is revenue, and the
@@ -177,7 +181,7 @@ async function settleBatch(trx: Tx, batch: EffectBatch, engine: Engine, limit: n
         reason: 'revenue',
         orderId: order.id,
         userId: order.user_id,
-        simulated: order.simulated_fen - simulatedRefunded(order.amount_fen, order.simulated_fen, order.refunded_fen),
+        simulated: order.simulated_fen - (refundedSimulated.get(order.id) ?? 0n),
       });
     }
     // An order paid before the time it settled: its campaigns are those active now whose window holds its payment.

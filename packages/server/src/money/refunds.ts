@@ -32,6 +32,28 @@ export function simulatedRefunded(amountFen: bigint, simulatedFen: bigint, refun
   return (simulatedFen * refundedFen + amountFen - 1n) / amountFen;
 }
 
+/**
+ * The simulated money the orders' escrow refunds carried back, per order: what settlement or closing leaves out of
+ * the simulated part of what stays in escrow. For an order paid once it equals `simulatedRefunded` of its refunded
+ * total (the steps telescope); for an order paid several times (a presale) each refund carried its own payment's
+ * share, so only the sum is exact.
+ */
+export async function escrowSimulatedRefunded(db: Db | Tx, orderIds: readonly string[]): Promise<Map<string, bigint>> {
+  const sums = new Map<string, bigint>();
+  for (let i = 0; i < orderIds.length; i += 500) {
+    const rows = await db
+      .selectFrom('refunds')
+      .select((eb) => ['order_id', eb.fn.sum<bigint>('simulated_fen').as('fen')])
+      .where('order_id', 'in', orderIds.slice(i, i + 500))
+      .where('source', '=', 'escrow')
+      .where('status', '=', 'succeeded')
+      .groupBy('order_id')
+      .execute();
+    for (const r of rows) sums.set(r.order_id, BigInt(r.fen));
+  }
+  return sums;
+}
+
 /** The simulated share of one stand-alone amount out of an order (goodwill): rounded up, never above the amount. */
 export function simulatedShare(amountFen: bigint, orderFen: bigint, orderSimulatedFen: bigint): bigint {
   const part = simulatedRefunded(orderFen, orderSimulatedFen, amountFen);

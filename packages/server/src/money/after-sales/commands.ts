@@ -23,6 +23,7 @@ import {
 } from './records';
 import { refundSucceeded } from './refund-outcome';
 import { baseStatus, priceLines, requestAmount, type LineRequest } from './request-amounts';
+import { coveredForRequest, splitRefund } from './refund-split';
 import { assertGroupOrderOutOfOpenGroup } from '../../commerce/group-buy/groups';
 
 /**
@@ -92,7 +93,7 @@ async function issueRefund(
   order: OrderRow,
   actor: string,
   choice: RefundChoice,
-): Promise<string | undefined> {
+): Promise<string[]> {
   const destination = choice.destination ?? (request.destination as RefundDestination);
   const restock = choice.restock === undefined ? request.restock : choice.restock ? 1n : 0n;
   let amount = request.amount_fen;
@@ -113,37 +114,48 @@ async function issueRefund(
     await applyLineRefunds(trx, order.id, lines);
     if (restock === 1n) await restockLines(trx, order.id, lines);
     await releaseOrder(trx, order.id, actor, `after-sales ${moved.id} refunded`);
-    return undefined;
+    return [];
   }
-  if (order.payment_id === null) throw new Error(`order ${order.id} has no payment to refund`);
-  const payment = await trx.selectFrom('payments').selectAll().where('id', '=', order.payment_id).executeTakeFirst();
-  if (payment === undefined) throw new Error(`order ${order.id} has no payment ${order.payment_id}`);
-  const refund = await insertRefund(trx, {
-    orderId: order.id,
-    paymentId: payment.id,
-    afterSaleId: request.id,
-    channel: payment.channel,
-    amountFen: amount,
-    source: request.kind === 'goodwill' ? 'goodwill' : 'escrow',
-    destination,
-  });
+  // A presale order was paid twice: its refund is split over its payments (refund-split.ts says in what order).
+  const pieces = await splitRefund(trx, order, amount - (await coveredForRequest(trx, request.id)));
+  const refunds = [];
+  for (const piece of pieces) {
+    const refund = await insertRefund(trx, {
+      orderId: order.id,
+      paymentId: piece.payment.id,
+      afterSaleId: request.id,
+      channel: piece.payment.channel,
+      amountFen: piece.amountFen,
+      source: request.kind === 'goodwill' ? 'goodwill' : 'escrow',
+      destination,
+    });
+    refunds.push({
+      id: refund.id,
+      viaGateway: refundTarget(piece.payment.channel, destination, order.user_id).gateway,
+    });
+  }
+  const first = refunds[0]!.id;
   if (request.status === 'refunding') {
     // A goodwill request is born refunding: it only learns its refund's number.
     await trx
       .updateTable('after_sales')
-      .set({ ...fields, refund_id: refund.id })
+      .set({ ...fields, refund_id: first })
       .where('id', '=', request.id)
       .execute();
   } else {
-    await moveAfterSale(trx, request, 'refunding', actor, { ...fields, refund_id: refund.id }, choice.note ?? null);
+    await moveAfterSale(trx, request, 'refunding', actor, { ...fields, refund_id: first }, choice.note ?? null);
   }
-  if (refundTarget(payment.channel, destination, order.user_id).gateway !== undefined) return refund.id;
-  await refundSucceeded(trx, refund.id, null, actor);
-  return undefined;
+  // Wallet and sandbox pieces land now; the request is refunded when its last piece has (gateways confirm later).
+  for (const r of refunds) if (r.viaGateway === undefined) await refundSucceeded(trx, r.id, null, actor);
+  return refunds.filter((r) => r.viaGateway !== undefined).map((r) => r.id);
 }
 
-async function afterCommit(db: Db, gateways: GatewayRegistry, refundId: string | undefined): Promise<void> {
-  if (refundId !== undefined) await submitRefund(db, gateways, refundId);
+/**
+ * Sends each gateway refund after the commit, every one even when an earlier one failed: each is its own refund of
+ * its own payment, and a failed one leaves the request in `refund_failed` for staff to retry (only what is left).
+ */
+async function afterCommit(db: Db, gateways: GatewayRegistry, refundIds: readonly string[]): Promise<void> {
+  for (const id of refundIds) await submitRefund(db, gateways, id);
 }
 
 /** The operator approves: a refund request is refunded now; a return request waits for the goods. */
@@ -154,7 +166,7 @@ export async function approveAfterSale(
   actor: string,
   choice: RefundChoice,
 ): Promise<void> {
-  const refundId = await inTx(db, async (trx) => {
+  const refundIds = await inTx(db, async (trx) => {
     const { request, order } = await lockAfterSale(trx, id);
     if (request.status !== 'requested') fail('after_sale_transition_not_allowed', `${request.status} -> approved`);
     if (request.kind === 'return_refund') {
@@ -166,11 +178,11 @@ export async function approveAfterSale(
         { decision_note: choice.note ?? null },
         choice.note ?? null,
       );
-      return undefined;
+      return [];
     }
     return issueRefund(trx, request, order, actor, choice);
   });
-  await afterCommit(db, gateways, refundId);
+  await afterCommit(db, gateways, refundIds);
 }
 
 export async function rejectAfterSale(db: Db, id: string, actor: string, note: string): Promise<void> {
@@ -252,12 +264,12 @@ export async function confirmReturnReceived(
   actor: string,
   choice: RefundChoice,
 ): Promise<void> {
-  const refundId = await inTx(db, async (trx) => {
+  const refundIds = await inTx(db, async (trx) => {
     const { request, order } = await lockAfterSale(trx, id);
     if (request.status !== 'returning') fail('after_sale_transition_not_allowed', `${request.status} -> refunding`);
     return issueRefund(trx, request, order, actor, { ...choice, restock: choice.restock ?? true });
   });
-  await afterCommit(db, gateways, refundId);
+  await afterCommit(db, gateways, refundIds);
 }
 
 /** Staff try a failed refund again: through the gateway (a new refund number) or to the wallet. */
@@ -268,12 +280,12 @@ export async function retryRefund(
   actor: string,
   choice: RefundChoice,
 ): Promise<void> {
-  const refundId = await inTx(db, async (trx) => {
+  const refundIds = await inTx(db, async (trx) => {
     const { request, order } = await lockAfterSale(trx, id);
     if (request.status !== 'refund_failed') fail('after_sale_transition_not_allowed', `${request.status} -> refunding`);
     return issueRefund(trx, request, order, actor, choice);
   });
-  await afterCommit(db, gateways, refundId);
+  await afterCommit(db, gateways, refundIds);
 }
 
 /**
@@ -287,7 +299,7 @@ export async function goodwillRefund(
   actor: string,
   input: { amountFen: bigint; reason: string; destination: RefundDestination },
 ): Promise<string> {
-  const { id, refundId } = await inTx(db, async (trx) => {
+  const { id, refundIds } = await inTx(db, async (trx) => {
     const order = await lockOrder(trx, orderId);
     if (order === undefined) fail('order_not_found');
     if (order.status !== 'settled') fail('after_sale_kind_not_allowed', `goodwill of a ${order.status} order`);
@@ -319,9 +331,9 @@ export async function goodwillRefund(
       updated_at: now,
     };
     await insertAfterSale(trx, row, [], actor, input.reason);
-    return { id: row.id, refundId: await issueRefund(trx, row, order, actor, {}) };
+    return { id: row.id, refundIds: await issueRefund(trx, row, order, actor, {}) };
   });
-  await afterCommit(db, gateways, refundId);
+  await afterCommit(db, gateways, refundIds);
   return id;
 }
 
@@ -344,15 +356,10 @@ export async function pendingRequestOf(db: Db, orderId: string): Promise<string>
  * an approved refund-only request for every unit and the shipping, inside the caller's transaction, so the order,
  * the stock and the ledger move the way every refund does. Returns a gateway refund to send after commit.
  */
-export async function refundWholeOrder(
-  trx: Tx,
-  orderId: string,
-  actor: string,
-  reason: string,
-): Promise<string | undefined> {
+export async function refundWholeOrder(trx: Tx, orderId: string, actor: string, reason: string): Promise<string[]> {
   const order = await lockOrder(trx, orderId);
   if (order === undefined) throw new Error(`no order ${orderId} to refund`);
-  if (order.status !== 'paid') return undefined;
+  if (order.status !== 'paid') return [];
   const lines = await priceLines(trx, order, undefined);
   const now = nowIso();
   const row: AfterSaleRow = {

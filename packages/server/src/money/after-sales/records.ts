@@ -9,7 +9,7 @@ import { transition, type OrderStatus } from '../../commerce/order-machine';
 import * as inventory from '../../commerce/inventory';
 import { returnCoupon } from '../../commerce/checkout/coupons';
 import { ACCOUNTS, postTransfer } from '../ledger';
-import { simulatedRefunded } from '../refunds';
+import { escrowSimulatedRefunded } from '../refunds';
 import { OPEN_STATUSES, canMove, type AfterSaleStatus } from './machine';
 
 /**
@@ -223,8 +223,8 @@ async function closeRefundedOrder(trx: Tx, orderId: string): Promise<void> {
   const now = nowIso();
   const kept = order.amount_fen - order.refunded_fen;
   if (kept > 0n) {
-    const simulated =
-      order.simulated_fen - simulatedRefunded(order.amount_fen, order.simulated_fen, order.refunded_fen);
+    const refunded = (await escrowSimulatedRefunded(trx, [orderId])).get(orderId) ?? 0n;
+    const simulated = order.simulated_fen - refunded;
     await postTransfer(
       trx,
       {

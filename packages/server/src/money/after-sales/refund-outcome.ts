@@ -5,8 +5,10 @@ import {
   getRefund,
   simulatedRefunded,
   simulatedShare,
+  type RefundRow,
   type RefundSource,
 } from '../refunds';
+import { paymentSimulatedFen, pendingForRequest } from './refund-split';
 import {
   afterSaleLines,
   applyLineRefunds,
@@ -15,8 +17,35 @@ import {
   moveAfterSale,
   releaseOrder,
   restockLines,
+  type OrderRow,
 } from './records';
 import { depositSimulatedFen } from '../../commerce/checkout/presale-orders';
+
+/**
+ * The simulated part of an escrow refund, cumulative so every step carries its share and the last carries the rest:
+ * over the order for an order paid once, over the refund's own payment for an order paid several times (a wallet
+ * deposit gives back real money, a sandbox balance simulated money, each as it came).
+ */
+async function escrowSimulated(trx: Tx, order: OrderRow, refund: RefundRow): Promise<bigint> {
+  const own = await paymentSimulatedFen(trx, order, refund.payment_id);
+  if (own === undefined) {
+    const before = order.refunded_fen;
+    return (
+      simulatedRefunded(order.amount_fen, order.simulated_fen, before + refund.amount_fen) -
+      simulatedRefunded(order.amount_fen, order.simulated_fen, before)
+    );
+  }
+  const payment = await trx
+    .selectFrom('payments')
+    .select(['amount_fen', 'refunded_fen'])
+    .where('id', '=', refund.payment_id)
+    .executeTakeFirstOrThrow();
+  const before = payment.refunded_fen;
+  return (
+    simulatedRefunded(payment.amount_fen, own, before + refund.amount_fen) -
+    simulatedRefunded(payment.amount_fen, own, before)
+  );
+}
 
 /**
  * What happens when a refund is known to have reached the shopper (at once for the wallet and the sandbox, on the
@@ -38,10 +67,7 @@ export async function refundSucceeded(
   const source = refund.source as RefundSource;
   let simulated: bigint;
   if (source === 'escrow') {
-    const before = order.refunded_fen;
-    simulated =
-      simulatedRefunded(order.amount_fen, order.simulated_fen, before + refund.amount_fen) -
-      simulatedRefunded(order.amount_fen, order.simulated_fen, before);
+    simulated = await escrowSimulated(trx, order, refund);
   } else if (source === 'goodwill') {
     simulated = simulatedShare(refund.amount_fen, order.amount_fen, order.simulated_fen);
   } else if (source === 'presale_deposit') {
@@ -60,6 +86,9 @@ export async function refundSucceeded(
   }
   if (refund.after_sale_id !== null) {
     const request = await findAfterSale(trx, refund.after_sale_id);
+    // A request split over several payments is refunded with its last piece; one whose other piece failed waits in
+    // refund_failed for the retry, which refunds only what is left.
+    if (request.status !== 'refunding' || (await pendingForRequest(trx, request.id)) > 0) return 'applied';
     if (request.kind !== 'goodwill') {
       const lines = await afterSaleLines(trx, request.id);
       await applyLineRefunds(trx, order.id, lines);
@@ -87,7 +116,10 @@ export async function refundFailed(
   if (!(await claimRefundFailed(trx, refundId, reason))) return 'duplicate';
   if (refund.after_sale_id !== null) {
     const request = await findAfterSale(trx, refund.after_sale_id);
-    await moveAfterSale(trx, request, 'refund_failed', actor, {}, reason.slice(0, 500));
+    // The failed piece is the one the request shows; a second failed piece of one request finds it failed already.
+    if (request.status === 'refunding') {
+      await moveAfterSale(trx, request, 'refund_failed', actor, { refund_id: refundId }, reason.slice(0, 500));
+    }
   }
   if (refund.source === 'late_payment') {
     await trx

@@ -153,8 +153,7 @@ export async function completeFilledGroup(trx: Tx, groupId: string): Promise<str
   await setMembers(trx, outcome.keep, 'kept');
   const refunds: string[] = [];
   for (const orderId of outcome.refund) {
-    const refundId = await refundWholeOrder(trx, orderId, ACTOR, '拼团抽奖未中签退款 / lottery group: not drawn');
-    if (refundId !== undefined) refunds.push(refundId);
+    refunds.push(...(await refundWholeOrder(trx, orderId, ACTOR, '拼团抽奖未中签退款 / lottery group: not drawn')));
     await setMembers(trx, [orderId], 'refunded');
     const member = members.find((m) => m.order_id === orderId);
     if (member !== undefined) await consolation(trx, activity.consolation_template_id, member.user_id);
@@ -189,8 +188,7 @@ export async function failExpiredGroup(trx: Tx, groupId: string, now: string): P
   if (claimed.numUpdatedRows !== 1n) return null;
   const refunds: string[] = [];
   for (const m of await seatedMembers(trx, groupId)) {
-    const refundId = await refundWholeOrder(trx, m.order_id, ACTOR, '拼团失败自动退款 / group failed: refunded');
-    if (refundId !== undefined) refunds.push(refundId);
+    refunds.push(...(await refundWholeOrder(trx, m.order_id, ACTOR, '拼团失败自动退款 / group failed: refunded')));
     await setMembers(trx, [m.order_id], 'refunded');
   }
   await dropPendingMembers(trx, groupId, 'group failed');
