@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   ADDRESS,
   backends,
+  createOrder,
   expectLedgerHealthy,
   fundedInviter,
   idemKey,
@@ -331,6 +332,20 @@ for (const backend of backends()) {
       expect(answer.status).toBe(409);
       expect(answer.body.error?.code).toBe('presale_not_open');
       expect(await skuStock(t, admin, p.productId)).toBe(5);
+    });
+
+    it("answers an ordinary order's presale question with nulls, and another shopper's with 404", async () => {
+      const s = await registerShopper(t);
+      const other = await registerShopper(t);
+      const p = await product(t, admin, { priceFen: 5_000, stock: 5 });
+      const placed = await createOrder(t, s.token, p.skuId);
+      expect(placed.status, JSON.stringify(placed.body)).toBe(201);
+      const id = (placed.body.order as { id: string }).id;
+      const mine = await t.api('GET', `/api/shop/orders/${id}/presale`, { token: s.token });
+      expect(mine.status).toBe(200);
+      expect(mine.body).toMatchObject({ presaleOrder: null, presale: null });
+      const theirs = await t.api('GET', `/api/shop/orders/${id}/presale`, { token: other.token });
+      expect(theirs.status).toBe(404);
     });
 
     // After-sales of a presale order paid twice: the refund is split over the two payments, the balance first.
