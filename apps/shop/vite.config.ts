@@ -4,6 +4,7 @@ import Components from 'unplugin-vue-components/vite';
 import { VantResolver } from '@vant/auto-import-resolver';
 import { precompress } from '../common/vite-precompress.ts';
 import { vantIconFont } from './build/vant-icon-font.ts';
+import { vantPlaceholder } from './build/vant-placeholder.ts';
 
 export default defineConfig({
   base: '/',
@@ -12,6 +13,7 @@ export default defineConfig({
     // Each view imports the Vant components (and their CSS) it uses, so a route's chunk carries only those.
     Components({ resolvers: [VantResolver()], dirs: [], dts: false }),
     vantIconFont('/'),
+    vantPlaceholder(),
     precompress(),
   ],
   define: {
