@@ -39,8 +39,10 @@ export default defineConfig({
             {
               priority: 10,
               name: 'ui',
-              // Not @vant/area-data: the region list (about 160 kB) is its own chunk, loaded by the address form.
-              test: /node_modules[\\/](@vant(?=[\\/](?!area-data))|vant[\\/]es[\\/](utils|composables|locale|style|config-provider|icon|badge|loading|button|cell|cell-group|nav-bar|empty|tag|popup|overlay|toast|dialog|field|notice-bar|lazyload|tabbar|tabbar-item))[\\/]|[\\/]src[\\/]components[\\/]|[\\/]common[\\/]money\.ts|plugin-vue:export-helper/,
+              // Not @vant/area-data: the region list (about 160 kB) is its own chunk, loaded by the address form. Nor
+              // the components of one page only (the checkout's coupon sheet, the product's promotions, the points
+              // projection): they travel with that page.
+              test: /node_modules[\\/](@vant(?=[\\/](?!area-data))|vant[\\/]es[\\/](utils|composables|locale|style|config-provider|icon|badge|loading|button|cell|cell-group|nav-bar|empty|tag|popup|overlay|toast|dialog|field|notice-bar|lazyload|tabbar|tabbar-item))[\\/]|[\\/]src[\\/]components[\\/](?!CouponPicker|PoolProjection|ProductPromotions)|[\\/]common[\\/]money\.ts|plugin-vue:export-helper/,
             },
           ],
         },
