@@ -4,6 +4,7 @@ import Components from 'unplugin-vue-components/vite';
 import { VantResolver } from '@vant/auto-import-resolver';
 import { precompress } from '../common/vite-precompress.ts';
 import { vantIconFont } from './build/vant-icon-font.ts';
+import { vantPlaceholder } from './build/vant-placeholder.ts';
 
 export default defineConfig({
   base: '/',
@@ -12,6 +13,7 @@ export default defineConfig({
     // Each view imports the Vant components (and their CSS) it uses, so a route's chunk carries only those.
     Components({ resolvers: [VantResolver()], dirs: [], dts: false }),
     vantIconFont('/'),
+    vantPlaceholder(),
     precompress(),
   ],
   define: {
@@ -37,8 +39,10 @@ export default defineConfig({
             {
               priority: 10,
               name: 'ui',
-              // Not @vant/area-data: the region list (about 160 kB) is its own chunk, loaded by the address form.
-              test: /node_modules[\\/](@vant(?=[\\/](?!area-data))|vant[\\/]es[\\/](utils|composables|locale|style|config-provider|icon|badge|loading|button|cell|cell-group|nav-bar|empty|tag|popup|overlay|toast|dialog|field|notice-bar|lazyload|tabbar|tabbar-item))[\\/]|[\\/]src[\\/]components[\\/]|[\\/]common[\\/]money\.ts|plugin-vue:export-helper/,
+              // Not @vant/area-data: the region list (about 160 kB) is its own chunk, loaded by the address form. Nor
+              // the components of one page only (the checkout's coupon sheet, the product's promotions, the points
+              // projection): they travel with that page.
+              test: /node_modules[\\/](@vant(?=[\\/](?!area-data))|vant[\\/]es[\\/](utils|composables|locale|style|config-provider|icon|badge|loading|button|cell|cell-group|nav-bar|empty|tag|popup|overlay|toast|dialog|field|notice-bar|lazyload|tabbar|tabbar-item))[\\/]|[\\/]src[\\/]components[\\/](?!CouponPicker|PoolProjection|ProductPromotions)|[\\/]common[\\/]money\.ts|plugin-vue:export-helper/,
             },
           ],
         },

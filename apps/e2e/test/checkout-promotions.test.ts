@@ -157,6 +157,8 @@ describe.skipIf(!HAVE_BROWSER)('checkout promotions in the browser', () => {
     await h.shot(page, 'shop-checkout-coupon');
 
     await page.click('[data-test=checkout-coupon]');
+    // The coupon sheet's code loads on its first opening: wait for the sheet before counting its choices.
+    await page.locator('[data-test=coupon-none]').waitFor();
     await expect(page.locator('[data-test=coupon-choice]').count()).resolves.toBe(1);
     await page.click('[data-test=coupon-none]');
     await expect.poll(() => text(page, '[data-test=checkout-total]')).toBe('¥97.90');

@@ -1,6 +1,6 @@
 import { createRouter, createWebHashHistory, type RouteRecordRaw } from 'vue-router';
 import { session } from './lib/http';
-import { productPath, startGet } from './lib/early-get';
+import { addressesPath, productPath, startGet } from './lib/early-get';
 // The landing page ships with the entry: loading it on demand would cost a phone one more round trip before the
 // first paint. Every other page is its own chunk.
 import HomeView from './views/HomeView.vue';
@@ -87,5 +87,7 @@ export const router = createRouter({
 router.beforeEach((to) => {
   if (to.meta.auth && !session.token) return { name: 'login', query: { redirect: to.fullPath } };
   if (to.name === 'product') startGet(productPath(String(to.params.id)));
+  // The checkout quotes for the chosen address: its address book travels while the page's code loads.
+  if (to.name === 'checkout') startGet(addressesPath);
   return true;
 });

@@ -23,3 +23,5 @@ export function takeGet<T>(path: string): Promise<T> {
 }
 
 export const productPath = (id: string): string => `/api/shop/products/${encodeURIComponent(id)}`;
+
+export const addressesPath = '/api/shop/me/addresses';
