@@ -49,6 +49,8 @@ export interface OrderItem {
   paidFen?: number;
   refundedQuantity?: number;
   refundedFen?: number;
+  /** Where the unit price came from: the SKU, a flash sale, a group buy or a presale. */
+  priceSource?: 'sku' | 'flash' | 'group' | 'presale';
 }
 
 export interface Transition {

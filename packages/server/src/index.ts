@@ -42,6 +42,11 @@ export interface StartOptions {
   host?: string;
   adminPassword?: string;
   seedDemo?: boolean;
+  /**
+   * With the demo data, also the checkout promotions' demo (a group buy with a paid group, a lottery group, a blind
+   * box, a presale); default true. Tests of exact dashboard figures turn it off: it adds a paid order.
+   */
+  seedPromotions?: boolean;
   logLevel?: string;
   /** Login/register attempts per IP per minute (default 60). */
   authRateLimitPerMinute?: number;
@@ -202,7 +207,12 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     const codeSecret = await installationSecret(store, 'login_code_secret');
     const sequencer = new Sequencer(store.db);
     const seeded =
-      production || options.seedDemo === false ? undefined : await seedDemo(store.db, sequencer, options.adminPassword);
+      production || options.seedDemo === false
+        ? undefined
+        : await seedDemo(store.db, sequencer, options.adminPassword, {
+            promotions: options.seedPromotions ?? true,
+            sandboxSecret: secret,
+          });
     // Rebuild the in-memory engine from the event log now, so a corrupt log fails the start, not a checkout.
     await sequencer.snapshot(() => undefined);
 

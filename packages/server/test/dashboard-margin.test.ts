@@ -40,7 +40,8 @@ for (const backend of backends()) {
     let admin: string;
     let inviter: Awaited<ReturnType<typeof fundedInviter>>;
     beforeAll(async () => {
-      t = await backend.start();
+      // Exact figures from an empty till: without the promotions' demo, whose group leader has paid an order.
+      t = await backend.start({ seedPromotions: false });
       admin = await staffToken(t);
     });
     afterAll(async () => {

@@ -32,7 +32,7 @@ for (const backend of backends()) {
       const campaign = page.sections[3] as Resolved;
       expect(campaign.products?.map((p) => p.title)).toEqual(['消费商礼包']);
       const rest = page.sections[4] as Resolved;
-      expect(rest.products?.length).toBe(6);
+      expect(rest.products?.length).toBe(8);
       expect(rest.products?.some((p) => p.title === '消费商礼包')).toBe(false);
       expect(rest.products?.[0]?.skus[0]).not.toHaveProperty('costFen');
     });

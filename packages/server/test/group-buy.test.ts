@@ -1,7 +1,7 @@
 import { createHash, createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { drawMessage, drawWinners } from '@mall/core';
-import { backends, expectLedgerHealthy, registerShopper, skuStock, type TestServer } from './helpers';
+import { backends, expectLedgerHealthy, fundedInviter, registerShopper, skuStock, type TestServer } from './helpers';
 import { couponTemplate, product, setSettings } from './checkout-helpers';
 import { startPaidMall, type PaidMall } from './gateway-helpers';
 import {
@@ -120,6 +120,90 @@ for (const backend of backends()) {
       expect(await skuStock(t, admin, p.productId)).toBe(10);
       const again = await t.api('POST', `/api/admin/groups/${opened.groupId}/expire`, { token: admin });
       expect(again.body.error?.code).toBe('group_not_open');
+    });
+
+    it('refunds a WeChat Pay leader through the WeChat refund API when the group expires, once the refund succeeds', async () => {
+      const p = await product(t, admin, { priceFen: 4000, stock: 10 });
+      const activityId = await groupBuy(t, admin, { skuId: p.skuId, priceFen: 2200, groupSize: 3 });
+      const leader = await registerShopper(t);
+      const opened = await openGroup(t, leader.token, activityId);
+      const wechat = await startPay(t, leader.token, opened.orderId, 'wechat_native');
+      expect(await m.double.wechat.pay(wechat.id)?.done).toBe(true);
+      const member = await registerShopper(t);
+      const memberOrder = ((await joinGroup(t, member.token, opened.groupId)).body.order as { id: string }).id;
+      await sandboxPay(t, member.token, memberOrder);
+      expect(await groupView(t, opened.groupId)).toMatchObject({ status: 'open', paidCount: 2 });
+
+      const expired = await t.api('POST', `/api/admin/groups/${opened.groupId}/expire`, { token: admin });
+      expect(expired.status, JSON.stringify(expired.body)).toBe(200);
+      expect(expired.body.group).toMatchObject({ status: 'failed', paidCount: 2 });
+      // The refund was asked of WeChat for the whole payment; money leaves escrow only when WeChat says it is done.
+      const asked = [...m.double.wechat.refunds.values()].filter((r) => r.outTradeNo === wechat.id);
+      expect(asked.map((r) => r.refundFen)).toEqual([2200]);
+      const moved = async (orderId: string) =>
+        (await refundsOf(t, orderId)).map((r) => [r.from_account, r.to_account, r.amount_fen]);
+      expect(await moved(opened.orderId)).toEqual([]);
+      expect(await m.double.wechat.completeRefund(asked[0]?.outRefundNo ?? '', 'SUCCESS')?.done).toBe(true);
+      expect((await orderOf(t, leader.token, opened.orderId)).status).toBe('refunded');
+      expect(await moved(opened.orderId)).toEqual([['platform:escrow', 'gateway:wechat', 2200n]]);
+      expect((await orderOf(t, member.token, memberOrder)).status).toBe('refunded');
+      expect(await moved(memberOrder)).toEqual([['platform:escrow', 'gateway:sandbox', 2200n]]);
+      expect(await skuStock(t, admin, p.productId)).toBe(10);
+      // A second delivery of WeChat's notification moves nothing twice.
+      expect(await m.double.wechat.completeRefund(asked[0]?.outRefundNo ?? '', 'SUCCESS')?.done).toBe(true);
+      expect(await moved(opened.orderId)).toEqual([['platform:escrow', 'gateway:wechat', 2200n]]);
+    });
+
+    it('refuses a wallet payment that finds its group full with 409 group_full, and moves no money', async () => {
+      const p = await product(t, admin, { priceFen: 5000, stock: 10 });
+      const activityId = await groupBuy(t, admin, { skuId: p.skuId, priceFen: 3000, groupSize: 2 });
+      const leader = await registerShopper(t);
+      const opened = await openGroup(t, leader.token, activityId);
+      await sandboxPay(t, leader.token, opened.orderId);
+      // Two shoppers with 10,000 fen in their wallets race for the one seat left.
+      const payers = [(await fundedInviter(t, admin)).a, (await fundedInviter(t, admin)).a];
+      const orders: string[] = [];
+      for (const s of payers) {
+        const joined = await joinGroup(t, s.token, opened.groupId);
+        expect(joined.status, JSON.stringify(joined.body)).toBe(201);
+        orders.push((joined.body.order as { id: string }).id);
+      }
+      const wallet = async (userId: string) =>
+        (
+          await t.server.store.db
+            .selectFrom('accounts')
+            .select('balance_fen')
+            .where('address', '=', `user:${userId}:wallet`)
+            .executeTakeFirstOrThrow()
+        ).balance_fen;
+      const pays = await Promise.all(
+        payers.map((s, i) =>
+          t.api('POST', `/api/shop/orders/${orders[i] ?? ''}/pay`, { token: s.token, body: { channel: 'wallet' } }),
+        ),
+      );
+      expect(pays.map((x) => x.status).sort()).toEqual([200, 409]);
+      const lost = pays.findIndex((x) => x.status === 409);
+      const loser = payers[lost];
+      const loserOrder = orders[lost] ?? '';
+      const winner = payers[1 - lost];
+      if (loser === undefined || winner === undefined) throw new Error('no payers');
+      expect(pays[lost]?.body.error?.code).toBe('group_full');
+      expect(await groupView(t, opened.groupId)).toMatchObject({ status: 'succeeded', paidCount: 2 });
+      expect(await wallet(winner.id)).toBe(7000n);
+      expect(await wallet(loser.id)).toBe(10_000n);
+      const db = t.server.store.db;
+      const loserMoves = await db.selectFrom('transfers').select('id').where('order_id', '=', loserOrder).execute();
+      expect(loserMoves).toEqual([]);
+      expect(await db.selectFrom('payments').select('id').where('order_id', '=', loserOrder).execute()).toEqual([]);
+      expect((await orderOf(t, loser.token, loserOrder)).status).toBe('cancelled');
+      // Asking again answers the same and still moves nothing.
+      const again = await t.api('POST', `/api/shop/orders/${loserOrder}/pay`, {
+        token: loser.token,
+        body: { channel: 'wallet' },
+      });
+      expect(again.status).toBe(409);
+      expect(again.body.error?.code).toBe('group_full');
+      expect(await wallet(loser.id)).toBe(10_000n);
     });
 
     it('fails a group at its deadline by the timer, and refunds a payment that lands after it', async () => {

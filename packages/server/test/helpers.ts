@@ -26,6 +26,8 @@ export interface StartTestOptions {
   adminPassword?: string;
   /** Default: demo data in demo mode, none in production. */
   seedDemo?: boolean;
+  /** Default true: with the demo data, the promotions' demo too (it adds a paid group order). */
+  seedPromotions?: boolean;
   sms?: SmsSender;
   trustProxy?: boolean | number | string;
   connectionTimeoutMs?: number;
@@ -150,6 +152,7 @@ async function launch(
     port: 0,
     adminPassword: options.adminPassword ?? ADMIN_PASSWORD,
     seedDemo: options.seedDemo ?? environment === 'demo',
+    ...(options.seedPromotions === undefined ? {} : { seedPromotions: options.seedPromotions }),
     environment,
     logLevel: 'silent',
     authRateLimitPerMinute: options.authRateLimitPerMinute ?? 10_000,

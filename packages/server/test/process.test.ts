@@ -147,7 +147,8 @@ if (backends().some((b) => b.name === 'sqlite')) {
       ).json()) as {
         items: { account: string; balanceFen: number }[];
       };
-      expect(accounts.items.find((a) => a.account === 'platform:escrow')?.balanceFen).toBe(300_000);
+      // The paid orders of this test, and the demo group leader's 6,990 fen (seeded, paid, the group still open).
+      expect(accounts.items.find((a) => a.account === 'platform:escrow')?.balanceFen).toBe(306_990);
       second.child.kill('SIGTERM');
       expect(await exited(second.child)).toBe(0);
       expect(second.output()).toContain('SIGTERM: shutting down');

@@ -38,16 +38,17 @@ for (const backend of backends()) {
       const dashboard = await t.api('GET', '/api/admin/dashboard', { token: admin });
       expect(dashboard.status).toBe(200);
       expect(dashboard.body).toMatchObject({
-        salesFen: 200_000,
-        paidOrderCount: 2,
-        // The two shoppers of this test and the demo's three regional agents.
-        userCount: 5,
+        // Two gift packs, and the demo group leader's order (the rice at its 6,990-fen group price).
+        salesFen: 206_990,
+        paidOrderCount: 3,
+        // The two shoppers of this test, the demo's three regional agents and its group leader.
+        userCount: 6,
         payoutsByPlan: { referralCycle: 10_000, appreciationPool: 0 },
       });
       const campaigns = dashboard.body.campaigns as { id: string; payoutFen: number; facts: { key: string }[] }[];
-      // Payout as a share of sales: 10,000 of 200,000 fen is 500 bps.
+      // Payout as a share of sales: 10,000 of 206,990 fen is 483.1 bps, floored to 483.
       const planShares = dashboard.body.plans as { code: string; shareOfSalesBps: number | null }[];
-      expect(planShares.find((p) => p.code === 'referralCycle')?.shareOfSalesBps).toBe(500);
+      expect(planShares.find((p) => p.code === 'referralCycle')?.shareOfSalesBps).toBe(483);
       expect(planShares.find((p) => p.code === 'cashback')?.shareOfSalesBps).toBe(0);
       // The gift pack's two campaigns paid; the ordinary goods' campaigns (issue 9's demo) had no order yet.
       expect(new Map(campaigns.map((c) => [c.id, c.payoutFen]))).toEqual(
@@ -61,7 +62,7 @@ for (const backend of backends()) {
         ]),
       );
       expect(campaigns.find((c) => c.id === 'referralCycle')?.facts.map((f) => f.key)).toEqual(['merchants']);
-      expect((dashboard.body.salesByDay as { salesFen: number }[]).reduce((s, d) => s + d.salesFen, 0)).toBe(200_000);
+      expect((dashboard.body.salesByDay as { salesFen: number }[]).reduce((s, d) => s + d.salesFen, 0)).toBe(206_990);
       const pool = await t.api('GET', '/api/admin/pool', { token: admin });
       expect(pool.body).toMatchObject({ cashFen: 60_000, supplyUnits: 357_000_000 });
       expect((pool.body.priceHistory as unknown[]).length).toBe(2);

@@ -6,6 +6,7 @@ import { hashPassword } from '../platform/passwords';
 import type { Sequencer } from '../incentives/incentive-log';
 import { createCampaignIn, setCampaignStatusIn } from '../incentives/campaign-commands';
 import { seedLevels, seedModes } from './seed-modes';
+import { PROMO_PRODUCTS, seedPromotions, type PromotionSkus } from './seed-promotions';
 
 /**
  * Demo data, written once (a `seeded` flag in kv): a catalog around the 1000-yuan gift pack, two campaigns on it
@@ -104,8 +105,18 @@ const CAMPAIGNS = [
   { id: 'appreciationPool', plan: 'appreciationPool', name: '礼包消费增值 Gift pack appreciation pool' },
 ] as const;
 
-/** Runs under the sequencer (campaigns are events in the incentive log), in one transaction with everything else. */
-export async function seedDemo(db: Db, sequencer: Sequencer, adminPassword?: string): Promise<SeedResult> {
+/**
+ * Runs under the sequencer (campaigns are events in the incentive log), in one transaction with everything else;
+ * then, on the start that seeded, the checkout promotions (seed-promotions.ts) through their own domain functions.
+ * `sandboxSecret` is the installation's sandbox gateway secret, so the demo group's payment is signed as the
+ * sandbox would sign it; `promotions: false` leaves the promotions out (their products are still in the catalog).
+ */
+export async function seedDemo(
+  db: Db,
+  sequencer: Sequencer,
+  adminPassword?: string,
+  promotions: { promotions: boolean; sandboxSecret?: string | undefined } = { promotions: true },
+): Promise<SeedResult> {
   // Only a generated demo password is kept (so restarts can print it); one given by MALL_ADMIN_PASSWORD never is.
   const stored = await db.selectFrom('kv').select('value').where('key', '=', 'demo_admin_password').executeTakeFirst();
   const generated =
@@ -116,15 +127,15 @@ export async function seedDemo(db: Db, sequencer: Sequencer, adminPassword?: str
     const seeded = await trx.selectFrom('kv').select('value').where('key', '=', 'seeded').executeTakeFirst();
     if (seeded === undefined) await seedLevels(trx);
   });
-  return sequencer.run(async (trx, batch, engine) => {
+  const result = await sequencer.run(async (trx, batch, engine) => {
     const seeded = await trx.selectFrom('kv').select('value').where('key', '=', 'seeded').executeTakeFirst();
     if (seeded) {
       if (adminPassword !== undefined && hash !== undefined) {
         for (const name of ['admin', 'operator', 'finance']) await setStaffPassword(trx, name, hash);
         await trx.deleteFrom('kv').where('key', '=', 'demo_admin_password').execute();
-        return { adminPassword, seededNow: false };
+        return { adminPassword, seededNow: false, promotionSkus: undefined };
       }
-      return { adminPassword: stored?.value, seededNow: false };
+      return { adminPassword: stored?.value, seededNow: false, promotionSkus: undefined };
     }
     if (password === undefined || hash === undefined) throw new Error('no password for the demo staff');
     await createStaff(trx, 'admin', hash, 'admin');
@@ -140,7 +151,9 @@ export async function seedDemo(db: Db, sequencer: Sequencer, adminPassword?: str
     const categories = [];
     for (const name of CATEGORIES) categories.push(await createCategory(trx, name));
     const productIds = new Map<string, string>();
-    for (const p of PRODUCTS) {
+    const skuIds = new Map<string, string>();
+    // The promotions' own products are catalog like the rest, but no incentive campaign covers them.
+    for (const p of [...PRODUCTS, ...PROMO_PRODUCTS]) {
       const saved = await saveProduct(trx, undefined, {
         title: p.title,
         subtitle: p.subtitle,
@@ -151,18 +164,28 @@ export async function seedDemo(db: Db, sequencer: Sequencer, adminPassword?: str
         skus: [{ name: p.sku, priceFen: p.price, costFen: p.cost, stock: p.stock }],
       });
       productIds.set(p.key, saved.id);
+      skuIds.set(p.key, saved.skus[0]?.id ?? '');
     }
     const gift = productIds.get('gift') ?? '';
     for (const c of CAMPAIGNS) {
       await createCampaignIn(trx, batch, engine, { ...c, scope: { products: [gift] } }, 'seed');
       await setCampaignStatusIn(trx, c.id, 'active', true, 'seed');
     }
-    const ordinary = [...productIds.entries()].filter(([key]) => key !== 'gift').map(([, id]) => id);
+    const ordinary = PRODUCTS.filter((p) => p.key !== 'gift').map((p) => productIds.get(p.key) ?? '');
     await seedModes(trx, batch, engine, ordinary);
     await batch.write(trx, new Date().toISOString());
     await trx.insertInto('kv').values({ key: 'seeded', value: new Date().toISOString() }).execute();
-    return { adminPassword: password, seededNow: true };
+    const promotionSkus: PromotionSkus = {
+      groupBuy: skuIds.get('rice') ?? '',
+      lotteryGroup: skuIds.get('tea') ?? '',
+      blindBox: skuIds.get('blindbox') ?? '',
+      presale: skuIds.get('crab') ?? '',
+    };
+    return { adminPassword: password, seededNow: true, promotionSkus };
   });
+  if (result.promotionSkus !== undefined && promotions.promotions)
+    await seedPromotions(db, result.promotionSkus, promotions.sandboxSecret);
+  return { adminPassword: result.adminPassword, seededNow: result.seededNow };
 }
 
 const COLORS: Record<string, string> = {
@@ -177,8 +200,9 @@ const COLORS: Record<string, string> = {
 
 /** Small product pictures drawn on the fly, so the demo needs no image files. */
 export function productSvg(key: string): string | undefined {
-  const color = COLORS[key];
-  const product = PRODUCTS.find((p) => p.key === key);
+  const promo = PROMO_PRODUCTS.find((p) => p.key === key);
+  const color = promo?.color ?? COLORS[key];
+  const product = promo ?? PRODUCTS.find((p) => p.key === key);
   if (color === undefined || product === undefined) return undefined;
   const label = product.title.slice(0, 6);
   return `<svg xmlns="http://www.w3.org/2000/svg" width="400" height="400" viewBox="0 0 400 400"><rect width="400" height="400" fill="${color}"/><circle cx="200" cy="160" r="80" fill="#ffffff" opacity="0.25"/><text x="200" y="300" font-size="40" text-anchor="middle" fill="#ffffff" font-family="sans-serif">${label}</text></svg>`;

@@ -131,6 +131,7 @@ export const shopOrderRoutes: RouteModule = async (app, ctx) => {
           'order_not_found',
           'order_transition_not_allowed',
           'order_expired',
+          'group_full',
           'presale_balance_not_open',
           'channel_unavailable',
           'insufficient_balance',

@@ -63,6 +63,23 @@ export async function claimGroupSeat(trx: Tx, orderId: string, at: string): Prom
   return { kind: 'refused', reason };
 }
 
+/**
+ * Why an order that is no longer payable cannot be paid, when the reason is its group: its place was dropped because
+ * the group filled first. On SQLite a payment that lost the race for the last seat runs after the winner and finds
+ * its order already cancelled; this makes it the same `group_full` a PostgreSQL payment blocked on the group's row
+ * gets from the seat claim.
+ */
+export async function droppedFromFullGroup(trx: Tx, orderId: string): Promise<boolean> {
+  const row = await trx
+    .selectFrom('group_buy_members')
+    .innerJoin('group_buy_groups', 'group_buy_groups.id', 'group_buy_members.group_id')
+    .select(['group_buy_groups.paid_count', 'group_buy_groups.size'])
+    .where('group_buy_members.order_id', '=', orderId)
+    .where('group_buy_members.status', '=', 'cancelled')
+    .executeTakeFirst();
+  return row !== undefined && row.paid_count >= row.size;
+}
+
 /** An unpaid member leaves: its order is cancelled (unless something else already moved it) and its row says so. */
 async function dropUnpaidMember(trx: Tx, orderId: string, note: string): Promise<void> {
   const order = await trx.selectFrom('orders').select('status').where('id', '=', orderId).executeTakeFirst();

@@ -15,7 +15,7 @@ import { refundSucceeded } from '../after-sales/refund-outcome';
 import type { JsapiPayParams } from './gateway';
 import { gatewayOf, isGatewayChannel } from './gateways';
 import { presaleAmountDue, presalePaymentLanded } from './presale-payments';
-import { claimGroupSeat, completeFilledGroup } from '../group-buy/group-payments';
+import { claimGroupSeat, completeFilledGroup, droppedFromFullGroup } from '../group-buy/group-payments';
 
 const paymentByIdQuery = prepared((db, id: string) => db.selectFrom('payments').selectAll().where('id', '=', id));
 
@@ -78,7 +78,11 @@ export interface PaymentView {
 export async function payableOrder(trx: Tx, orderId: string, userId: string, paymentId: string) {
   const order = (await orderByIdQuery(trx, orderId)).rows[0];
   if (!order || order.user_id !== userId) fail('order_not_found');
-  if (order.status !== 'created') fail('order_transition_not_allowed', `${order.status} -> paid`);
+  if (order.status !== 'created') {
+    if (order.status === 'cancelled' && (await droppedFromFullGroup(trx, orderId)))
+      fail('group_full', 'the group filled before this payment');
+    fail('order_transition_not_allowed', `${order.status} -> paid`);
+  }
   if (order.expires_at <= nowIso()) fail('order_expired');
   const presaleDue = await presaleAmountDue(trx, orderId, paymentId);
   return presaleDue === undefined ? order : { ...order, amount_fen: presaleDue };
