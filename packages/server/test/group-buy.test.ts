@@ -81,6 +81,13 @@ for (const backend of backends()) {
         body: { carrier: 'SF', trackingNo: 'SF00000001' },
       });
       expect(ship.status, JSON.stringify(ship.body)).toBe(200);
+      const waiting = await fetch(`${t.url}/api/admin/orders/export?status=paid`, {
+        headers: { authorization: `Bearer ${admin}` },
+      });
+      const listed = await waiting.text();
+      // The succeeded group's other kept member waits to ship; the one just shipped is no longer paid.
+      expect(listed).toContain(group.members[0]?.orderId ?? 'none');
+      expect(listed).not.toContain(kept);
     });
 
     it('holds the goods of an open group and refunds every member through its own channel when it expires', async () => {
@@ -101,6 +108,12 @@ for (const backend of backends()) {
         body: { carrier: 'SF', trackingNo: 'SF00000002' },
       });
       expect(held.body.error?.code).toBe('group_not_complete');
+      // Nor does the warehouse export list it for picking while the group may still fail.
+      const exported = await fetch(`${t.url}/api/admin/orders/export?status=paid`, {
+        headers: { authorization: `Bearer ${admin}` },
+      });
+      expect(exported.status).toBe(200);
+      expect(await exported.text()).not.toContain(memberOrder);
       const asked = await t.api('POST', `/api/shop/orders/${memberOrder}/after-sales`, {
         token: member.token,
         body: { kind: 'refund_only', reason: '不想等了' },

@@ -1,6 +1,6 @@
 import type { Db } from '../platform/db/database';
 import { Failure, fail } from '../platform/errors';
-import { formatScaled } from '@mall/core';
+import { formatScaled, groupOrderMayShip, type GroupStatus } from '@mall/core';
 import { badText } from '../platform/spreadsheet';
 import { TRACKING_NO, carrierName, findCarrier } from './carriers';
 import { shipOrder } from './orders';
@@ -128,12 +128,18 @@ export const EXPORT_HEADER = [
   '运单号 trackingNo',
 ];
 
-/** One row per order line, for picking and packing: by default the paid orders waiting to ship, oldest first. */
+/**
+ * One row per order line, for picking and packing: by default the paid orders waiting to ship, oldest first. A paid
+ * group-buy order whose group has not succeeded (or whose lottery seat was lost) is left out: shipping would refuse
+ * it, and the warehouse should not pick goods that may yet be refunded.
+ */
 export async function warehouseRows(db: Db, status: string, limit = 20_000): Promise<string[][]> {
   const lines = await db
     .selectFrom('orders')
     .innerJoin('order_items', 'order_items.order_id', 'orders.id')
     .leftJoin('skus', 'skus.id', 'order_items.sku_id')
+    .leftJoin('group_buy_members', 'group_buy_members.order_id', 'orders.id')
+    .leftJoin('group_buy_groups', 'group_buy_groups.id', 'group_buy_members.group_id')
     .select([
       'orders.id',
       'orders.status',
@@ -147,6 +153,8 @@ export async function warehouseRows(db: Db, status: string, limit = 20_000): Pro
       'order_items.quantity',
       'order_items.price_fen',
       'skus.code',
+      'group_buy_groups.status as group_status',
+      'group_buy_members.status as member_status',
     ])
     .where('orders.status', '=', status)
     .orderBy('orders.created_at')
@@ -155,7 +163,13 @@ export async function warehouseRows(db: Db, status: string, limit = 20_000): Pro
     .limit(limit)
     .execute();
   const yuan = (fen: bigint): string => formatScaled(fen, 100n, 2, false);
-  return lines.map((l) => {
+  const shippable = lines.filter(
+    (l) =>
+      status !== 'paid' ||
+      l.group_status === null ||
+      groupOrderMayShip(l.group_status as GroupStatus, l.member_status ?? ''),
+  );
+  return shippable.map((l) => {
     const address = JSON.parse(l.address) as Partial<Address>;
     return [
       l.id,
