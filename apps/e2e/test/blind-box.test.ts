@@ -119,6 +119,15 @@ describe.skipIf(!HAVE_BROWSER)('blind box in the browser', () => {
     await assertNoHorizontalScroll(page);
     await h.shot(page, 'shop-blind-box-result');
 
+    // Staff answering this shopper see the drawn item in the order's drawer.
+    const orderId = /#\/orders\/([^/]+)\/blind-box/.exec(page.url())?.[1] ?? '';
+    expect(orderId).not.toBe('');
+    await admin.goto(`${h.url}/admin/#/orders`);
+    await admin.locator('[data-test=orders-table] .el-table__body tr', { hasText: orderId }).first().click();
+    await expect.poll(() => admin.locator('[data-test=order-drawn-item]').first().textContent()).toBe(drawn);
+    await admin.keyboard.press('Escape');
+    await admin.goto(`${h.url}/admin/#/promotions/blind-boxes`);
+
     // Before the close the seed is secret: the verify page says so.
     await page.click('[data-test=verify-draw]');
     await page.waitForURL(/#\/blind-box\/verify/);

@@ -105,6 +105,15 @@ for (const backend of backends()) {
       expect((mine.body.draws as Draw[]).map((d) => d.nonce)).toEqual([1]);
       const stranger = await t.api('GET', `/api/shop/orders/${firstOrder}/blind-box-draws`, { token: silent });
       expect(stranger.status).toBe(404);
+      // Staff read any order's draws (the console's order drawer shows the drawn item); shoppers cannot use the route.
+      const staff = await t.api('GET', `/api/admin/orders/${firstOrder}/blind-box-draws`, { token: admin });
+      expect((staff.body.draws as Draw[]).map((d) => [d.nonce, d.digest])).toEqual(
+        (mine.body.draws as Draw[]).map((d) => [d.nonce, d.digest]),
+      );
+      const asShopper = await t.api('GET', `/api/admin/orders/${firstOrder}/blind-box-draws`, { token: early });
+      expect(asShopper.status).toBe(401);
+      const missing = await t.api('GET', '/api/admin/orders/no-such-order/blind-box-draws', { token: admin });
+      expect([missing.status, missing.body.error?.code]).toEqual([404, 'order_not_found']);
 
       // An unpaid box would draw after the reveal: closing waits for it.
       const unpaid = await order(t, early, { items: [{ skuId: s.skuId, quantity: 1 }], blindBoxSeed: 'late' });

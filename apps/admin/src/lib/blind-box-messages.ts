@@ -28,6 +28,7 @@ export const blindBoxZh = {
   nonce: 'nonce',
   order: '订单',
   result: '结果',
+  orderDraws: '盲盒抽取结果',
   time: '时间',
   invalid: '请填写名称、规格，以及至少 2 个款式（价值为金额，权重为非负整数且总和大于 0）',
 };
@@ -61,6 +62,7 @@ export const blindBoxEn: typeof blindBoxZh = {
   nonce: 'nonce',
   order: 'Order',
   result: 'Result',
+  orderDraws: 'Blind box draws',
   time: 'Time',
   invalid: 'Give a name, a SKU and at least 2 items (values are amounts, weights whole numbers ≥ 0 summing above 0)',
 };

@@ -251,10 +251,10 @@ export async function seriesDraws(
   return (await query.limit(DRAW_PAGE).execute()).map(drawView);
 }
 
-/** The draws of one of the shopper's orders (empty until it is paid). */
-export async function orderDraws(db: Db | Tx, orderId: string, userId: string): Promise<DrawView[]> {
+/** The draws of an order (empty until it is paid): a shopper's own order, or any order for staff (`userId` null). */
+export async function orderDraws(db: Db | Tx, orderId: string, userId: string | null): Promise<DrawView[]> {
   const owner = await db.selectFrom('orders').select('user_id').where('id', '=', orderId).executeTakeFirst();
-  if (owner === undefined || owner.user_id !== userId) fail('order_not_found');
+  if (owner === undefined || (userId !== null && owner.user_id !== userId)) fail('order_not_found');
   const rows = await drawQuery(db)
     .where('blind_box_draws.order_id', '=', orderId)
     .orderBy('blind_box_draws.unit')

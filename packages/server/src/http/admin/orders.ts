@@ -1,9 +1,11 @@
 import { expireUnpaid } from '../../commerce/orders';
 import { shipWithCarrier } from '../../commerce/shipping';
 import { getOrderView, listOrders, withBuyerPhones } from '../../commerce/order-views';
+import { orderDraws } from '../../commerce/checkout/blind-box-draws';
+import { blindBoxDrawSchema } from '../blind-box-schemas';
 import { approveAfterSale, pendingRequestOf, rejectAfterSale } from '../../money/after-sales/commands';
 import { paging, staffOf, type RouteModule } from '../context';
-import { bool, idParam, int, list, obj, orderSchema, pageQuery, str } from '../schemas';
+import { arr, bool, idParam, int, list, obj, orderSchema, pageQuery, str } from '../schemas';
 import { byParam, staffRoute } from '../staff-route';
 
 /** Orders for staff: list and read with the buyer's phone, ship, decide refunds, run the timers' jobs now. */
@@ -35,6 +37,19 @@ export const adminOrderRoutes: RouteModule = async (app, ctx) => {
       const [order] = await withBuyerPhones(db, [await getOrderView(db, request.params.id)]);
       return { order };
     },
+  );
+
+  app.get<{ Params: { id: string } }>(
+    '/api/admin/orders/:id/blind-box-draws',
+    staffRoute(
+      'orders:read',
+      'The blind-box draws of one order (empty for other orders and until paid): the item each box drew',
+      { params: idParam },
+      obj({ draws: arr(blindBoxDrawSchema) }, ['draws']),
+      undefined,
+      ['order_not_found'],
+    ),
+    async (request) => ({ draws: await orderDraws(db, request.params.id, null) }),
   );
 
   app.post<{ Params: { id: string }; Body: { carrier: string; trackingNo: string } }>(
