@@ -343,8 +343,9 @@ for (const backend of backends()) {
       );
     });
 
-    it('keeps a request whose gateway refund failed open (no settlement) until staff refund it to the wallet', async () => {
-      const product = await makeProduct(t, m.admin, { priceFen: 4321, stock: 10 });
+    /** A received WeChat order whose approved refund WeChat closed: the request is left `refund_failed`. */
+    async function closedWechatRefund(priceFen: number) {
+      const product = await makeProduct(t, m.admin, { priceFen, stock: 10 });
       const shopper = await registerShopper(t);
       const paid = await paidAndShipped(m, shopper.token, product.skuId, 'wechat_h5');
       await t.api('POST', `/api/shop/orders/${paid.orderId}/receive`, { token: shopper.token });
@@ -369,6 +370,24 @@ for (const backend of backends()) {
       const failed = (await t.api('GET', `/api/admin/after-sales/${id}`, { token: m.admin })).body
         .afterSale as AfterSale;
       expect(failed).toMatchObject({ status: 'refund_failed', refund: { status: 'failed' } });
+      return { shopper, paid, id, refundNo };
+    }
+
+    it('retries a refund WeChat closed through WeChat again: the closed one moved no money, so the whole amount is refundable', async () => {
+      const { shopper, paid, id, refundNo } = await closedWechatRefund(2468);
+      const retried = await act(id, 'retry-refund', { destination: 'original' });
+      const again = retried.body.afterSale as AfterSale;
+      expect(again.status, JSON.stringify(retried.body)).toBe('refunding');
+      const secondNo = again.refund?.id ?? '';
+      expect(secondNo).not.toBe(refundNo);
+      expect(await m.double.wechat.completeRefund(secondNo, 'SUCCESS')?.done).toBe(true);
+      expect(await orderStatus(t, shopper.token, paid.orderId)).toBe('refunded');
+      const trade = [...m.double.wechat.orders.values()].find((o) => o.totalFen === 2468);
+      expect(trade?.refundedFen).toBe(2468);
+    });
+
+    it('keeps a request whose gateway refund failed open (no settlement) until staff refund it to the wallet', async () => {
+      const { shopper, paid, id } = await closedWechatRefund(4321);
       expect((await t.api('POST', '/api/admin/settlement/run', { token: m.admin })).body.settled).toBe(0);
       const retried = await act(id, 'retry-refund', { destination: 'wallet' });
       expect((retried.body.afterSale as AfterSale).status).toBe('refunded');

@@ -319,8 +319,10 @@ export function wechatDouble(setup: WechatDoubleSetup) {
     ) {
       const r = refunds.get(outRefundNo);
       if (r === undefined) throw new Error(`no refund ${outRefundNo}`);
-      r.status = status;
       const o = orders.get(r.outTradeNo);
+      // A closed refund moved no money: its amount is refundable again (an ABNORMAL one stays held for manual handling).
+      if (o !== undefined && status === 'CLOSED' && r.status !== 'CLOSED') o.refundedFen -= r.refundFen;
+      r.status = status;
       if (o !== undefined && status === 'SUCCESS') o.state = 'REFUND';
       const resource = {
         mchid: setup.mchid,
