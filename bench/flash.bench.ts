@@ -4,7 +4,8 @@
  * readers load a product page, to show the rest of the mall still answering during the rush. Counts every answer by
  * status and code (a 5xx or a dropped connection is a failure), checks the durable truth afterwards (the sale's sold
  * count, the paid flash orders, nothing left reserved), on SQLite and, with BENCH_DATABASE_URL, on PostgreSQL.
- * Usage: npm run bench:flash [-- --shoppers 10000 --units 100 --sockets 512 --no-write]
+ * Usage: npm run bench:flash [-- --shoppers 10000 --units 100 --sockets 512 --runs 3 --no-write]
+ * Each database runs `--runs` times (a fresh server and database each time) so the table shows the spread.
  * Writes its table into docs/benchmarks.md between the bench:flash markers (creates them at the end if missing).
  */
 import { spawn } from 'node:child_process';
@@ -24,6 +25,7 @@ const { values } = parseArgs({
     units: { type: 'string', default: '100' },
     sockets: { type: 'string', default: '512' },
     readers: { type: 'string', default: '4' },
+    runs: { type: 'string', default: '3' },
     'no-write': { type: 'boolean', default: false },
   },
 });
@@ -31,6 +33,7 @@ const SHOPPERS = Math.min(Math.max(1, Number(values.shoppers)), 50_000);
 const UNITS = Math.min(Math.max(1, Number(values.units)), 10_000);
 const SOCKETS = Math.min(Math.max(1, Number(values.sockets)), 2_000);
 const READERS = Math.min(Math.max(1, Number(values.readers)), 32);
+const RUNS = Math.min(Math.max(1, Number(values.runs)), 9);
 const PASSWORD = 'bench-password';
 const START_LOAD = (loadavg()[0] ?? 0).toFixed(1);
 const ADDRESS = { name: '秒杀', phone: '13800000000', region: ['浙江省', '杭州市', '西湖区'], detail: '1 号' };
@@ -183,6 +186,7 @@ async function seedShoppers(store: Store, n: number): Promise<string[]> {
 
 interface Result {
   database: string;
+  run: number;
   shoppers: number;
   units: number;
   created: number;
@@ -213,7 +217,7 @@ async function readPages(url: string, path: string, until: () => boolean, latenc
   );
 }
 
-async function runOn(database: string, databaseUrl: string): Promise<Result> {
+async function runOn(database: string, run: number, databaseUrl: string): Promise<Result> {
   const server = await launch(databaseUrl);
   try {
     const url = server.url;
@@ -303,6 +307,7 @@ async function runOn(database: string, databaseUrl: string): Promise<Result> {
     codes.delete('flash_sold_out');
     return {
       database,
+      run,
       shoppers: SHOPPERS,
       units: UNITS,
       created,
@@ -324,19 +329,36 @@ async function runOn(database: string, databaseUrl: string): Promise<Result> {
   }
 }
 
+/** min / median / max of one figure over a database's runs. */
+function spread(results: Result[], pick: (r: Result) => number, digits: number): string {
+  const sorted = results.map(pick).sort((a, b) => a - b);
+  const at = (i: number) => (sorted[i] ?? 0).toFixed(digits);
+  return `${at(0)} / ${at(Math.floor((sorted.length - 1) / 2))} / ${at(sorted.length - 1)}`;
+}
+
 function table(results: Result[]): string {
   const f1 = (n: number) => n.toFixed(1);
+  const databases = [...new Set(results.map((r) => r.database))];
   return [
-    `Machine: ${cpus().length} × ${cpus()[0]?.model.split(' ').slice(0, 2).join(' ') ?? 'CPU'}, Node ${process.version}, load average ${START_LOAD} at the start (shared machine). Command: \`npm run bench:flash -- --shoppers ${SHOPPERS} --units ${UNITS} --sockets ${SOCKETS} --readers ${READERS}\`${results.length > 1 ? ' with `BENCH_DATABASE_URL` set' : ''}. Run ${new Date().toISOString().slice(0, 16)}Z.`,
+    `Machine: ${cpus().length} × ${cpus()[0]?.model.split(' ').slice(0, 2).join(' ') ?? 'CPU'}, Node ${process.version}, load average ${START_LOAD} at the start (shared machine). Command: \`npm run bench:flash -- --shoppers ${SHOPPERS} --units ${UNITS} --sockets ${SOCKETS} --readers ${READERS} --runs ${RUNS}\`${databases.includes('PostgreSQL') ? ' with `BENCH_DATABASE_URL` set' : ''}. Run ${new Date().toISOString().slice(0, 16)}Z.`,
     '',
     `${SHOPPERS} signed-in shoppers (written to the database beforehand) each send one \`POST /api/shop/orders\` for 1 unit of a running flash sale of ${UNITS} units (per-user limit 1), all at once from one process over loopback (keep-alive, at most ${SOCKETS} sockets open; the rest wait in the client, and their wait counts in the latency). Every 201 pays at once (\`/pay\` sandbox + the signed notification). ${READERS} readers load a product page (\`GET /api/shop/products/{id}\`) in a loop, 2 s before the rush (idle) and during it. The server is its own process (\`mall start\`); both share the 2 cores.`,
     '',
-    '| database | shoppers | units | orders created | paid | sold out (409) | other refusals | 5xx / dropped | rush s | order p50 ms | order p99 ms | page p99 idle ms | page p50 / p99 under rush ms (reads) | durable after |',
-    '|---|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---|---|',
+    '| database | run | shoppers | units | orders created | paid | sold out (409) | other refusals | 5xx / dropped | rush s | order p50 ms | order p99 ms | page p99 idle ms | page p50 / p99 under rush ms (reads) | durable after |',
+    '|---|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---|---|',
     ...results.map(
       (r) =>
-        `| ${r.database} | ${r.shoppers} | ${r.units} | ${r.created} | ${r.paid} | ${r.soldOut} | ${r.otherRefusals} | ${r.failures} | ${r.seconds.toFixed(2)} | ${f1(r.p50Ms)} | ${f1(r.p99Ms)} | ${f1(r.pageIdleP99Ms)} | ${f1(r.pageRushP50Ms)} / ${f1(r.pageRushP99Ms)} (${r.pageReads}) | ${r.durable} |`,
+        `| ${r.database} | ${r.run} | ${r.shoppers} | ${r.units} | ${r.created} | ${r.paid} | ${r.soldOut} | ${r.otherRefusals} | ${r.failures} | ${r.seconds.toFixed(2)} | ${f1(r.p50Ms)} | ${f1(r.p99Ms)} | ${f1(r.pageIdleP99Ms)} | ${f1(r.pageRushP50Ms)} / ${f1(r.pageRushP99Ms)} (${r.pageReads}) | ${r.durable} |`,
     ),
+    '',
+    'Spread over the runs (min / median / max):',
+    '',
+    '| database | runs | rush s | order p99 ms | page p99 under rush ms |',
+    '|---|---:|---|---|---|',
+    ...databases.map((database) => {
+      const mine = results.filter((r) => r.database === database);
+      return `| ${database} | ${mine.length} | ${spread(mine, (r) => r.seconds, 2)} | ${spread(mine, (r) => r.p99Ms, 1)} | ${spread(mine, (r) => r.pageRushP99Ms, 1)} |`;
+    }),
   ].join('\n');
 }
 
@@ -354,23 +376,27 @@ function writeSection(text: string): void {
 
 async function main(): Promise<void> {
   const results: Result[] = [];
-  const dir = mkdtempSync(join(tmpdir(), 'mall-flash-'));
-  try {
-    results.push(await runOn('SQLite', `sqlite:${join(dir, 'bench.db')}`));
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
+  for (let run = 1; run <= RUNS; run += 1) {
+    const dir = mkdtempSync(join(tmpdir(), 'mall-flash-'));
+    try {
+      results.push(await runOn('SQLite', run, `sqlite:${join(dir, 'bench.db')}`));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   }
   const pgUrl = process.env.BENCH_DATABASE_URL;
   if (pgUrl !== undefined && pgUrl !== '') {
-    const schema = `flash_${Date.now().toString(36)}`;
-    const client = new pg.Client({ connectionString: pgUrl });
-    await client.connect();
-    await client.query(`create schema ${schema}`);
-    try {
-      results.push(await runOn('PostgreSQL', `${pgUrl}${pgUrl.includes('?') ? '&' : '?'}schema=${schema}`));
-    } finally {
-      await client.query(`drop schema ${schema} cascade`);
-      await client.end();
+    for (let run = 1; run <= RUNS; run += 1) {
+      const schema = `flash_${Date.now().toString(36)}`;
+      const client = new pg.Client({ connectionString: pgUrl });
+      await client.connect();
+      await client.query(`create schema ${schema}`);
+      try {
+        results.push(await runOn('PostgreSQL', run, `${pgUrl}${pgUrl.includes('?') ? '&' : '?'}schema=${schema}`));
+      } finally {
+        await client.query(`drop schema ${schema} cascade`);
+        await client.end();
+      }
     }
   }
   const text = table(results);
