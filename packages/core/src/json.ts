@@ -94,7 +94,47 @@ export function stringifyJson(value: JsonValue, step = '  '): string {
  * result can be written out without ever being one string.
  */
 export function emitJson(value: JsonValue, emit: (part: string) => void, step = '  '): void {
-  const out: Out = { text: '', emit };
-  write(value, '', step, out);
-  if (out.text !== '') emit(out.text);
+  const writer = new JsonWriter(emit, step);
+  writer.value(value, '');
+  writer.end();
+}
+
+/**
+ * For writers that lay out part of a document themselves (a result with 200,000 rewards need not become a tree
+ * first): raw text goes straight in, values are written as stringifyJson would at the given indent, and the text is
+ * handed to `emit` in pieces of about 64 Ki characters between items.
+ */
+export class JsonWriter {
+  private readonly out: Out;
+
+  constructor(
+    emit: (part: string) => void,
+    readonly step = '  ',
+  ) {
+    this.out = { text: '', emit };
+  }
+
+  /** Text the caller has formatted (punctuation, literals); it must be valid where it goes. */
+  raw(text: string): void {
+    this.out.text += text;
+  }
+
+  /** `"key": ` as the writer spells keys. */
+  key(key: string): void {
+    this.out.text += quotedKey(key);
+  }
+
+  value(value: JsonValue, indent: string): void {
+    write(value, indent, this.step, this.out);
+  }
+
+  /** Marks the end of an item: a full buffer is handed out here, never in the middle of one. */
+  itemDone(): void {
+    afterItem(this.out);
+  }
+
+  end(): void {
+    if (this.out.text !== '') this.out.emit?.(this.out.text);
+    this.out.text = '';
+  }
 }
