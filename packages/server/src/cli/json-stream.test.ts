@@ -96,6 +96,16 @@ describe('readJsonFile', () => {
     );
   });
 
+  it('refuses an empty list item however the chunks fall (a chunk ending just after a comma once let it through)', () => {
+    for (const text of ['{"events": [1,,2]}', '{"events": [1, ,2]}', '{"events": [1,]}', '{"a": [{"x": 1},]}']) {
+      for (let chunk = 1; chunk <= text.length; chunk += 1) {
+        const result = read(text, chunk);
+        expect(result.ok, `${text} in chunks of ${chunk}`).toBe(false);
+        if (!result.ok) expect(result.error).toBeInstanceOf(JsonStreamError);
+      }
+    }
+  });
+
   it('keeps "__proto__" an ordinary key, as JSON.parse does', () => {
     const result = read('{"__proto__": [1, {"__proto__": 2}], "events": []}', 4);
     expect(result.ok).toBe(true);

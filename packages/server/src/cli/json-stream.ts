@@ -150,9 +150,15 @@ function readArray(cursor: Cursor, take: (item: unknown) => void): void {
   let depth = 0;
   let lastComma = -1;
   const flush = (to: number): void => {
+    const items = text.slice(batchStart, to);
+    // "[]" parses, but here it stands between two commas (a chunk ended after the first) or after one: not JSON.
+    if (/^[ \n\r\t]*$/.test(items)) {
+      cursor.at = to;
+      fail(cursor, 'expected a list item');
+    }
     let parsed: unknown[];
     try {
-      parsed = JSON.parse(`[${text.slice(batchStart, to)}]`) as unknown[];
+      parsed = JSON.parse(`[${items}]`) as unknown[];
     } catch (error) {
       cursor.at = batchStart;
       fail(cursor, `in the list items from here: ${(error as Error).message}`);

@@ -99,7 +99,10 @@ describe('streamScenario', () => {
   });
 
   it('gives the bytes the whole-file path gives for generated scenarios with every plan, compact or indented', () => {
-    const doc = generated(400, PLANS.map((p) => p.code));
+    const doc = generated(
+      400,
+      PLANS.map((p) => p.code),
+    );
     for (const indent of [undefined, 2]) {
       const text = JSON.stringify(doc, null, indent);
       expect(streamed(file(text))).toEqual({ ...whole(text), streamed: true });
@@ -107,7 +110,8 @@ describe('streamScenario', () => {
   });
 
   it('reads a file whose fields come after its events whole, with the same result', () => {
-    const text = '{"events": [{"type": "join", "user": "A"}, {"type": "settle", "user": "A", "order": "a1", "amountFen": 100000}], "plans": {"appreciationPool": {}}}';
+    const text =
+      '{"events": [{"type": "join", "user": "A"}, {"type": "settle", "user": "A", "order": "a1", "amountFen": 100000}], "plans": {"appreciationPool": {}}}';
     expect(streamed(file(text))).toEqual({ ...whole(text), streamed: false });
     const levelsLast = `{"plans": {"cashback": {}}, "events": [{"type": "join", "user": "A"}], "levels": []}`;
     expect(streamed(file(levelsLast))).toEqual({ ...whole(levelsLast), streamed: false });
