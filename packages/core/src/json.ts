@@ -39,53 +39,112 @@ function afterItem(out: Out): void {
   }
 }
 
-function write(value: JsonValue, indent: string, step: string, out: Out): void {
-  if (value === null || typeof value === 'boolean' || typeof value === 'number' || typeof value === 'string') {
-    out.text += JSON.stringify(value);
-  } else if (typeof value === 'bigint') {
-    out.text += value.toString();
+/** The punctuation around items at one depth, made once per depth and indent step, not once per object. */
+interface Depth {
+  /** "[\n" or "{\n" and the items' indent. */
+  openList: string;
+  openObject: string;
+  /** ",\n" and the items' indent. */
+  separator: string;
+  /** A newline, the indent of the enclosing line, and "]" or "}". */
+  closeList: string;
+  closeObject: string;
+}
+
+const layouts = new Map<string, Depth[]>();
+
+function depthFor(step: string, depth: number): Depth {
+  let depths = layouts.get(step);
+  if (depths === undefined) {
+    depths = [];
+    layouts.set(step, depths);
+  }
+  let found = depths[depth];
+  if (found === undefined) {
+    const indent = step.repeat(depth);
+    const inner = indent + step;
+    found = {
+      openList: `[\n${inner}`,
+      openObject: `{\n${inner}`,
+      separator: `,\n${inner}`,
+      closeList: `\n${indent}]`,
+      closeObject: `\n${indent}}`,
+    };
+    depths[depth] = found;
+  }
+  return found;
+}
+
+function write(value: JsonValue, depth: number, step: string, out: Out): void {
+  switch (typeof value) {
+    case 'string':
+    case 'number':
+    case 'boolean':
+      out.text += JSON.stringify(value);
+      return;
+    case 'bigint':
+      out.text += value.toString();
+      return;
+    default:
+  }
+  if (value === null) {
+    out.text += 'null';
   } else if (Array.isArray(value)) {
     const items = value as readonly JsonValue[];
     if (items.length === 0) {
       out.text += '[]';
       return;
     }
-    const inner = indent + step;
-    const separator = `,\n${inner}`;
-    out.text += `[\n${inner}`;
+    const at = depthFor(step, depth);
+    out.text += at.openList;
     for (let i = 0; i < items.length; i += 1) {
-      if (i > 0) out.text += separator;
-      write(items[i] as JsonValue, inner, step, out);
+      if (i > 0) out.text += at.separator;
+      write(items[i] as JsonValue, depth + 1, step, out);
       afterItem(out);
     }
-    out.text += `\n${indent}]`;
-  } else {
+    out.text += at.closeList;
+  } else if (value instanceof Map) {
     // A Map keeps its insertion order for every key; a plain object would list integer-like keys ("9", "10") first.
-    const map = value instanceof Map ? (value as ReadonlyMap<string, JsonValue>) : undefined;
-    const object = value as { readonly [key: string]: JsonValue };
-    const keys = map === undefined ? Object.keys(object) : [...map.keys()];
-    if (keys.length === 0) {
+    const map = value as ReadonlyMap<string, JsonValue>;
+    if (map.size === 0) {
       out.text += '{}';
       return;
     }
-    const inner = indent + step;
-    const separator = `,\n${inner}`;
-    out.text += `{\n${inner}`;
-    for (let i = 0; i < keys.length; i += 1) {
-      const key = keys[i] as string;
-      if (i > 0) out.text += separator;
+    const at = depthFor(step, depth);
+    out.text += at.openObject;
+    let first = true;
+    for (const [key, item] of map) {
+      if (!first) out.text += at.separator;
+      first = false;
       out.text += quotedKey(key);
-      write((map === undefined ? object[key] : map.get(key)) as JsonValue, inner, step, out);
+      write(item, depth + 1, step, out);
       afterItem(out);
     }
-    out.text += `\n${indent}}`;
+    out.text += at.closeObject;
+  } else {
+    const object = value as { readonly [key: string]: JsonValue };
+    const at = depthFor(step, depth);
+    let first = true;
+    // for-in lists own keys in Object.keys order without making the list (plain data has no enumerable inherited keys).
+    for (const key in object) {
+      out.text += first ? at.openObject : at.separator;
+      first = false;
+      out.text += quotedKey(key);
+      write(object[key] as JsonValue, depth + 1, step, out);
+      afterItem(out);
+    }
+    if (first) {
+      out.text += '{}';
+      return;
+    }
+    out.text += at.closeObject;
   }
 }
 
 /** Key order is insertion order, so callers build objects in the order the contract lists them. */
 export function stringifyJson(value: JsonValue, step = '  '): string {
   const out: Out = { text: '', emit: undefined };
-  write(value, '', step, out);
+  write(value, 0, step, out);
   return out.text;
 }
 
@@ -95,7 +154,7 @@ export function stringifyJson(value: JsonValue, step = '  '): string {
  */
 export function emitJson(value: JsonValue, emit: (part: string) => void, step = '  '): void {
   const writer = new JsonWriter(emit, step);
-  writer.value(value, '');
+  writer.value(value, 0);
   writer.end();
 }
 
@@ -124,8 +183,9 @@ export class JsonWriter {
     this.out.text += quotedKey(key);
   }
 
-  value(value: JsonValue, indent: string): void {
-    write(value, indent, this.step, this.out);
+  /** `depth`: how many indent steps the line the value starts on has. */
+  value(value: JsonValue, depth: number): void {
+    write(value, depth, this.step, this.out);
   }
 
   /** Marks the end of an item: a full buffer is handed out here, never in the middle of one. */

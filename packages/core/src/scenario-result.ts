@@ -147,7 +147,7 @@ export function writeResult(result: ScenarioResult, emit: (part: string) => void
     writer.key(key);
     if (slot === WALLETS) writeWallets(writer, result.wallets);
     else if (slot === REWARDS) writeRewards(writer, result);
-    else writer.value(slot, '  ');
+    else writer.value(slot, 1);
     writer.itemDone();
   }
   writer.raw('\n}');
