@@ -1,6 +1,26 @@
 import { JsonWriter, type JsonValue } from './json';
 import { PLANS } from './plans/registry';
-import type { Reward, ScenarioResult } from './scenario';
+import type { RewardKind } from './effects';
+import type { Engine } from './engine';
+import type { ScenarioForm } from './scenario-events';
+
+export interface Reward {
+  kind: RewardKind | 'rejected';
+  user: string;
+  /** null for a dividend. */
+  order: string | null;
+  amountFen: bigint;
+  campaign: string | null;
+  version: number | null;
+}
+
+export interface ScenarioResult {
+  form: ScenarioForm;
+  wallets: Map<string, bigint>;
+  rewards: Reward[];
+  /** The engine after the last event (facts, rules, projections). */
+  engine: Engine;
+}
 
 /**
  * Unicode code point order (SPEC 4). JavaScript compares UTF-16 units, which agrees except where a surrogate
@@ -111,6 +131,18 @@ function writeWallets(writer: JsonWriter, wallets: ReadonlyMap<string, bigint>):
   writer.raw('\n  }');
 }
 
+// A handful of kinds, quoted once each rather than once per reward.
+const quotedKinds = new Map<string, string>();
+
+function quotedKind(kind: string): string {
+  let quoted = quotedKinds.get(kind);
+  if (quoted === undefined) {
+    quoted = q(kind);
+    quotedKinds.set(kind, quoted);
+  }
+  return quoted;
+}
+
 function writeRewards(writer: JsonWriter, result: ScenarioResult): void {
   const { rewards } = result;
   if (rewards.length === 0) {
@@ -123,8 +155,8 @@ function writeRewards(writer: JsonWriter, result: ScenarioResult): void {
     const r = rewards[i] as Reward;
     const order = r.order === null ? 'null' : q(r.order);
     const head = campaigns
-      ? `"kind": ${q(r.kind)},\n      "campaign": ${r.campaign === null ? 'null' : q(r.campaign)},\n      "version": ${r.version === null ? 'null' : q(r.version)},\n      `
-      : `"kind": ${q(r.kind)},\n      `;
+      ? `"kind": ${quotedKind(r.kind)},\n      "campaign": ${r.campaign === null ? 'null' : q(r.campaign)},\n      "version": ${r.version === null ? 'null' : q(r.version)},\n      `
+      : `"kind": ${quotedKind(r.kind)},\n      `;
     writer.raw(
       `${i > 0 ? ',\n    ' : ''}{\n      ${head}"user": ${q(r.user)},\n      "order": ${order},\n      "amountFen": ${r.amountFen.toString()}\n    }`,
     );

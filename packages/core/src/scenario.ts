@@ -4,10 +4,11 @@ import { Engine, EngineInputError, type EngineEvent } from './engine';
 import type { PlanRuntimeOptions } from './plan';
 import { ScenarioError, type ScenarioForm } from './scenario-events';
 import { ScenarioEventParser, parseScenarioHeader } from './scenario-parser';
+import type { Reward, ScenarioResult } from './scenario-result';
 
 export { ScenarioError, type ScenarioForm } from './scenario-events';
 export { ScenarioEventParser, parseScenarioHeader, type ScenarioHeader } from './scenario-parser';
-export { compareCodePoints, resultToJson, writeResult } from './scenario-result';
+export { compareCodePoints, resultToJson, writeResult, type Reward, type ScenarioResult } from './scenario-result';
 
 /** A scenario file (SPEC 4, plus the campaigns form of docs/scenario.md) after validation. */
 export interface Scenario {
@@ -44,24 +45,6 @@ export function parseScenarioText(text: string): Scenario {
     throw new ScenarioError('malformed_json', `malformed JSON: ${(error as Error).message}`);
   }
   return parseScenario(raw);
-}
-
-export interface Reward {
-  kind: RewardKind | 'rejected';
-  user: string;
-  /** null for a dividend. */
-  order: string | null;
-  amountFen: bigint;
-  campaign: string | null;
-  version: number | null;
-}
-
-export interface ScenarioResult {
-  form: ScenarioForm;
-  wallets: Map<string, bigint>;
-  rewards: Reward[];
-  /** The engine after the last event (facts, rules, projections). */
-  engine: Engine;
 }
 
 export interface RunObserver {

@@ -72,7 +72,7 @@ describe('readJsonFile', () => {
     );
   });
 
-  it('gives what JSON.parse gives for lists of events, where "},{\"type\"" also appears inside items', () => {
+  it('gives what JSON.parse gives for lists of events, where the pattern },{"type" also appears inside items', () => {
     // The reader guesses where a chunk's items end from that pattern; nested lists of objects with a "type" fool it.
     const leaf = fc.record({ type: fc.string(), amountFen: fc.integer() });
     const item = fc.oneof(
