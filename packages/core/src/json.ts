@@ -123,19 +123,20 @@ function write(value: JsonValue, depth: number, step: string, out: Out): void {
     out.text += at.closeObject;
   } else {
     const object = value as { readonly [key: string]: JsonValue };
+    // Own keys only, as JSON.stringify lists them (for-in would add enumerable inherited ones).
+    const keys = Object.keys(object);
+    if (keys.length === 0) {
+      out.text += '{}';
+      return;
+    }
     const at = depthFor(step, depth);
-    let first = true;
-    // for-in lists own keys in Object.keys order without making the list (plain data has no enumerable inherited keys).
-    for (const key in object) {
-      out.text += first ? at.openObject : at.separator;
-      first = false;
+    out.text += at.openObject;
+    for (let i = 0; i < keys.length; i += 1) {
+      const key = keys[i] as string;
+      if (i > 0) out.text += at.separator;
       out.text += quotedKey(key);
       write(object[key] as JsonValue, depth + 1, step, out);
       afterItem(out);
-    }
-    if (first) {
-      out.text += '{}';
-      return;
     }
     out.text += at.closeObject;
   }

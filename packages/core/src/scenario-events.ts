@@ -139,7 +139,7 @@ export function parseEvent(raw: unknown, index: number, form: ScenarioForm): Eng
     throw new ScenarioError('unknown_event', `unknown event type ${JSON.stringify(type)}`, index);
   }
   const allowed = (form === 'campaigns' ? CAMPAIGNS_FIELDS : PLANS_FIELDS).get(type as string) as ReadonlySet<string>;
-  for (const key in event) {
+  for (const key of Object.keys(event)) {
     if (!allowed.has(key)) {
       throw new ScenarioError('invalid_event', `unknown field ${key} in a ${String(type)} event`, index);
     }
