@@ -39,53 +39,113 @@ function afterItem(out: Out): void {
   }
 }
 
-function write(value: JsonValue, indent: string, step: string, out: Out): void {
-  if (value === null || typeof value === 'boolean' || typeof value === 'number' || typeof value === 'string') {
-    out.text += JSON.stringify(value);
-  } else if (typeof value === 'bigint') {
-    out.text += value.toString();
+/** The punctuation around items at one depth, made once per depth and indent step, not once per object. */
+interface Depth {
+  /** "[\n" or "{\n" and the items' indent. */
+  openList: string;
+  openObject: string;
+  /** ",\n" and the items' indent. */
+  separator: string;
+  /** A newline, the indent of the enclosing line, and "]" or "}". */
+  closeList: string;
+  closeObject: string;
+}
+
+const layouts = new Map<string, Depth[]>();
+
+function depthFor(step: string, depth: number): Depth {
+  let depths = layouts.get(step);
+  if (depths === undefined) {
+    depths = [];
+    layouts.set(step, depths);
+  }
+  let found = depths[depth];
+  if (found === undefined) {
+    const indent = step.repeat(depth);
+    const inner = indent + step;
+    found = {
+      openList: `[\n${inner}`,
+      openObject: `{\n${inner}`,
+      separator: `,\n${inner}`,
+      closeList: `\n${indent}]`,
+      closeObject: `\n${indent}}`,
+    };
+    depths[depth] = found;
+  }
+  return found;
+}
+
+function write(value: JsonValue, depth: number, step: string, out: Out): void {
+  switch (typeof value) {
+    case 'string':
+    case 'number':
+    case 'boolean':
+      out.text += JSON.stringify(value);
+      return;
+    case 'bigint':
+      out.text += value.toString();
+      return;
+    default:
+  }
+  if (value === null) {
+    out.text += 'null';
   } else if (Array.isArray(value)) {
     const items = value as readonly JsonValue[];
     if (items.length === 0) {
       out.text += '[]';
       return;
     }
-    const inner = indent + step;
-    const separator = `,\n${inner}`;
-    out.text += `[\n${inner}`;
+    const at = depthFor(step, depth);
+    out.text += at.openList;
     for (let i = 0; i < items.length; i += 1) {
-      if (i > 0) out.text += separator;
-      write(items[i] as JsonValue, inner, step, out);
+      if (i > 0) out.text += at.separator;
+      write(items[i] as JsonValue, depth + 1, step, out);
       afterItem(out);
     }
-    out.text += `\n${indent}]`;
-  } else {
+    out.text += at.closeList;
+  } else if (value instanceof Map) {
     // A Map keeps its insertion order for every key; a plain object would list integer-like keys ("9", "10") first.
-    const map = value instanceof Map ? (value as ReadonlyMap<string, JsonValue>) : undefined;
+    const map = value as ReadonlyMap<string, JsonValue>;
+    if (map.size === 0) {
+      out.text += '{}';
+      return;
+    }
+    const at = depthFor(step, depth);
+    out.text += at.openObject;
+    let first = true;
+    for (const [key, item] of map) {
+      if (!first) out.text += at.separator;
+      first = false;
+      out.text += quotedKey(key);
+      write(item, depth + 1, step, out);
+      afterItem(out);
+    }
+    out.text += at.closeObject;
+  } else {
     const object = value as { readonly [key: string]: JsonValue };
-    const keys = map === undefined ? Object.keys(object) : [...map.keys()];
+    // Own keys only, as JSON.stringify lists them (for-in would add enumerable inherited ones).
+    const keys = Object.keys(object);
     if (keys.length === 0) {
       out.text += '{}';
       return;
     }
-    const inner = indent + step;
-    const separator = `,\n${inner}`;
-    out.text += `{\n${inner}`;
+    const at = depthFor(step, depth);
+    out.text += at.openObject;
     for (let i = 0; i < keys.length; i += 1) {
       const key = keys[i] as string;
-      if (i > 0) out.text += separator;
+      if (i > 0) out.text += at.separator;
       out.text += quotedKey(key);
-      write((map === undefined ? object[key] : map.get(key)) as JsonValue, inner, step, out);
+      write(object[key] as JsonValue, depth + 1, step, out);
       afterItem(out);
     }
-    out.text += `\n${indent}}`;
+    out.text += at.closeObject;
   }
 }
 
 /** Key order is insertion order, so callers build objects in the order the contract lists them. */
 export function stringifyJson(value: JsonValue, step = '  '): string {
   const out: Out = { text: '', emit: undefined };
-  write(value, '', step, out);
+  write(value, 0, step, out);
   return out.text;
 }
 
@@ -94,7 +154,48 @@ export function stringifyJson(value: JsonValue, step = '  '): string {
  * result can be written out without ever being one string.
  */
 export function emitJson(value: JsonValue, emit: (part: string) => void, step = '  '): void {
-  const out: Out = { text: '', emit };
-  write(value, '', step, out);
-  if (out.text !== '') emit(out.text);
+  const writer = new JsonWriter(emit, step);
+  writer.value(value, 0);
+  writer.end();
+}
+
+/**
+ * For writers that lay out part of a document themselves (a result with 200,000 rewards need not become a tree
+ * first): raw text goes straight in, values are written as stringifyJson would at the given indent, and the text is
+ * handed to `emit` in pieces of about 64 Ki characters between items.
+ */
+export class JsonWriter {
+  private readonly out: Out;
+
+  constructor(
+    emit: (part: string) => void,
+    readonly step = '  ',
+  ) {
+    this.out = { text: '', emit };
+  }
+
+  /** Text the caller has formatted (punctuation, literals); it must be valid where it goes. */
+  raw(text: string): void {
+    this.out.text += text;
+  }
+
+  /** `"key": ` as the writer spells keys. */
+  key(key: string): void {
+    this.out.text += quotedKey(key);
+  }
+
+  /** `depth`: how many indent steps the line the value starts on has. */
+  value(value: JsonValue, depth: number): void {
+    write(value, depth, this.step, this.out);
+  }
+
+  /** Marks the end of an item: a full buffer is handed out here, never in the middle of one. */
+  itemDone(): void {
+    afterItem(this.out);
+  }
+
+  end(): void {
+    if (this.out.text !== '') this.out.emit?.(this.out.text);
+    this.out.text = '';
+  }
 }

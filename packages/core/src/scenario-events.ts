@@ -37,6 +37,18 @@ const EVENT_FIELDS: Record<string, Shape> = {
   campaign: { required: ['type', 'id'], optional: [], campaignsOnly: ['plan', 'params', 'products', 'categories'] },
 };
 
+// The fields each event type accepts in each form, made once: a scenario checks 200,000 events against them.
+function fieldSets(form: ScenarioForm): ReadonlyMap<string, ReadonlySet<string>> {
+  const sets = new Map<string, ReadonlySet<string>>();
+  for (const [type, shape] of Object.entries(EVENT_FIELDS)) {
+    const extra = form === 'campaigns' ? (shape.campaignsOnly ?? []) : [];
+    sets.set(type, new Set([...shape.required, ...shape.optional, ...extra]));
+  }
+  return sets;
+}
+const PLANS_FIELDS = fieldSets('plans');
+const CAMPAIGNS_FIELDS = fieldSets('campaigns');
+
 function idField(event: Record<string, unknown>, field: string, index: number): string {
   const value = event[field];
   if (typeof value !== 'string' || value.length === 0) {
@@ -126,9 +138,9 @@ export function parseEvent(raw: unknown, index: number, form: ScenarioForm): Eng
   if (shape === undefined || (type === 'campaign' && form === 'plans')) {
     throw new ScenarioError('unknown_event', `unknown event type ${JSON.stringify(type)}`, index);
   }
-  const allowed = [...shape.required, ...shape.optional, ...(form === 'campaigns' ? (shape.campaignsOnly ?? []) : [])];
+  const allowed = (form === 'campaigns' ? CAMPAIGNS_FIELDS : PLANS_FIELDS).get(type as string) as ReadonlySet<string>;
   for (const key of Object.keys(event)) {
-    if (!allowed.includes(key)) {
+    if (!allowed.has(key)) {
       throw new ScenarioError('invalid_event', `unknown field ${key} in a ${String(type)} event`, index);
     }
   }

@@ -83,6 +83,32 @@ describe('mall simulate', () => {
     });
   });
 
+  it('prints the same result whether the fields come before or after the events, from a file or standard input', () => {
+    const events = [
+      { type: 'join', user: 'A' },
+      { type: 'join', user: 'B', referrer: 'A' },
+      { type: 'settle', user: 'A', order: 'a1', amountFen: 100000 },
+      { type: 'settle', user: 'B', order: 'b1', amountFen: 100000 },
+    ];
+    const plans = { referralCycle: {}, appreciationPool: {} };
+    const first = JSON.stringify({ plans, events });
+    // The events first: the reader cannot run them as they come and reads the text again (standard input: kept).
+    const last = JSON.stringify({ events, plans });
+    const runs = [
+      mall(['simulate', '--scenario', scenarioFile(first)]),
+      mall(['simulate', '--scenario', scenarioFile(last)]),
+      mall(['simulate', '--scenario', '-'], first),
+      mall(['simulate', '--scenario', '-'], last),
+    ];
+    for (const run of runs) expect(run.status, run.stderr).toBe(0);
+    const rewards = (JSON.parse(runs[0]?.stdout ?? '{}') as Result).rewards;
+    expect(rewards.length).toBeGreaterThan(0);
+    for (const run of runs) expect(run.stdout).toBe(runs[0]?.stdout);
+    const refused = mall(['simulate', '--scenario', '-'], JSON.stringify({ events, plans, extra: 1 }));
+    expect(refused.status).toBe(2);
+    expect(refused.stderr).toMatch(/unknown top-level field extra/);
+  });
+
   it.each([
     ['malformed JSON', '{"plans": {', /malformed JSON/],
     [

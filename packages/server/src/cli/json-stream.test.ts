@@ -72,6 +72,40 @@ describe('readJsonFile', () => {
     );
   });
 
+  it('gives what JSON.parse gives for lists of events, where the pattern },{"type" also appears inside items', () => {
+    // The reader guesses where a chunk's items end from that pattern; nested lists of objects with a "type" fool it.
+    const leaf = fc.record({ type: fc.string(), amountFen: fc.integer() });
+    const item = fc.oneof(
+      leaf,
+      fc.record({ type: fc.constantFrom('settle', '},{"type"'), lines: fc.array(leaf, { maxLength: 4 }) }),
+      fc.jsonValue(),
+    );
+    fc.assert(
+      fc.property(
+        fc.array(item, { maxLength: 60 }),
+        fc.constantFrom(undefined, 1),
+        fc.integer({ min: 1, max: 300 }),
+        (events, indent, chunk) => {
+          const text = JSON.stringify({ plans: {}, events, after: [{ type: 1 }, { type: 2 }] }, null, indent);
+          expect(read(text, chunk)).toEqual({ ok: true, value: JSON.parse(text) });
+          const broken = text.replace(/\},\{"type"(?![^]*\},\{"type")/, '},,{"type"');
+          if (broken !== text) expect(read(broken, chunk).ok).toBe(false);
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
+  it('refuses an empty list item however the chunks fall (a chunk ending just after a comma once let it through)', () => {
+    for (const text of ['{"events": [1,,2]}', '{"events": [1, ,2]}', '{"events": [1,]}', '{"a": [{"x": 1},]}']) {
+      for (let chunk = 1; chunk <= text.length; chunk += 1) {
+        const result = read(text, chunk);
+        expect(result.ok, `${text} in chunks of ${chunk}`).toBe(false);
+        if (!result.ok) expect(result.error).toBeInstanceOf(JsonStreamError);
+      }
+    }
+  });
+
   it('keeps "__proto__" an ordinary key, as JSON.parse does', () => {
     const result = read('{"__proto__": [1, {"__proto__": 2}], "events": []}', 4);
     expect(result.ok).toBe(true);

@@ -123,16 +123,26 @@ function closingQuote(text: string, open: number): number {
 }
 
 /**
- * A list, read a chunk at a time: the scan only tracks strings and brackets to find the commas between items, and
- * the complete items of each chunk go to JSON.parse together (one call per chunk, not per item). The unfinished item
- * at the end of a chunk is carried into the next and scanned again from its start.
+ * Where the complete items of `text[from..]` probably end: the last `},{"type"` (how scenario files write one event
+ * after another). Only a guess: the caller checks it by parsing, and a wrong guess cannot parse (it would cut
+ * through a string or a nested list).
  */
-function readArray(cursor: Cursor): unknown[] {
-  const items: unknown[] = [];
+function guessBoundary(text: string, from: number, before: number): number {
+  const at = text.lastIndexOf('},{"type"', before);
+  return at < from ? -1 : at + 1;
+}
+
+/**
+ * A list, read a chunk at a time; `take` gets its items in order. The complete items of each chunk go to JSON.parse
+ * together (one call per chunk, not per item). Where they end is first guessed (guessBoundary) and checked by that
+ * parse; when the guess fails, a scan that tracks strings and brackets finds the commas between items, which also
+ * finds where malformed text goes wrong. The unfinished item at the end of a chunk is carried into the next.
+ */
+function readArray(cursor: Cursor, take: (item: unknown) => void): void {
   expectChar(cursor, '[');
   if (peek(cursor) === 0x5d) {
     cursor.at += 1;
-    return items;
+    return;
   }
   let text = cursor.text;
   let i = cursor.at;
@@ -140,15 +150,40 @@ function readArray(cursor: Cursor): unknown[] {
   let depth = 0;
   let lastComma = -1;
   const flush = (to: number): void => {
+    const items = text.slice(batchStart, to);
+    // "[]" parses, but here it stands between two commas (a chunk ended after the first) or after one: not JSON.
+    if (/^[ \n\r\t]*$/.test(items)) {
+      cursor.at = to;
+      fail(cursor, 'expected a list item');
+    }
     let parsed: unknown[];
     try {
-      parsed = JSON.parse(`[${text.slice(batchStart, to)}]`) as unknown[];
+      parsed = JSON.parse(`[${items}]`) as unknown[];
     } catch (error) {
       cursor.at = batchStart;
       fail(cursor, `in the list items from here: ${(error as Error).message}`);
     }
-    for (const item of parsed) items.push(item);
+    for (let k = 0; k < parsed.length; k += 1) take(parsed[k]);
   };
+  const tryGuess = (): void => {
+    let before = text.length;
+    for (let tries = 0; tries < 2; tries += 1) {
+      const comma = guessBoundary(text, batchStart, before);
+      if (comma === -1) return;
+      let parsed: unknown[] | undefined;
+      try {
+        parsed = JSON.parse(`[${text.slice(batchStart, comma)}]`) as unknown[];
+      } catch {
+        before = comma - 2;
+        continue;
+      }
+      batchStart = comma + 1;
+      i = batchStart;
+      for (let k = 0; k < parsed.length; k += 1) take(parsed[k]);
+      return;
+    }
+  };
+  tryGuess();
   for (;;) {
     while (i < text.length) {
       const code = text.charCodeAt(i);
@@ -167,7 +202,7 @@ function readArray(cursor: Cursor): unknown[] {
           }
           flush(i);
           cursor.at = i + 1;
-          return items;
+          return;
         }
         depth -= 1;
       } else if (code === 0x2c && depth === 0) lastComma = i;
@@ -187,18 +222,29 @@ function readArray(cursor: Cursor): unknown[] {
     batchStart = 0;
     depth = 0;
     lastComma = -1;
+    tryGuess();
   }
 }
 
-function readDocument(cursor: Cursor): unknown {
+/** What a reader does with the top-level object's values, in the order of the text. */
+export interface DocumentHandler {
+  /** A value, parsed whole (lists too, unless `list` takes them). */
+  value(key: string, value: unknown): void;
+  /** A list value is starting: return a function to take its items one at a time, or undefined to have it whole. */
+  list?(key: string): ((item: unknown) => void) | undefined;
+  /** Each piece of text as it is read (a reader of standard input keeps them to read it again). */
+  text?: ((text: string) => void) | undefined;
+}
+
+/** Reads a document into `handler`; a document that is not an object is returned whole instead. */
+function readDocument(cursor: Cursor, handler: DocumentHandler): { value: unknown } | undefined {
   if (peek(cursor) !== 0x7b) {
     // Not an object (so not a scenario): parse it whole and let the caller say what is wrong with it.
     if (peek(cursor) === -1) fail(cursor, 'the text is empty');
     const value = parseText(cursor, valueText(cursor));
     if (peek(cursor) !== -1) fail(cursor, 'text after the end of the document');
-    return value;
+    return { value };
   }
-  const document: Record<string, unknown> = {};
   expectChar(cursor, '{');
   if (peek(cursor) === 0x7d) cursor.at += 1;
   else {
@@ -208,7 +254,15 @@ function readDocument(cursor: Cursor): unknown {
       expectChar(cursor, ':');
       const start = peek(cursor);
       if (start === -1) fail(cursor, 'the text ends before a value');
-      setOwn(document, key, start === 0x5b ? readArray(cursor) : parseText(cursor, valueText(cursor)));
+      if (start === 0x5b) {
+        const take = handler.list?.(key);
+        if (take !== undefined) readArray(cursor, take);
+        else {
+          const items: unknown[] = [];
+          readArray(cursor, (item) => items.push(item));
+          handler.value(key, items);
+        }
+      } else handler.value(key, parseText(cursor, valueText(cursor)));
       const next = peek(cursor);
       cursor.at += 1;
       if (next === 0x7d) break;
@@ -216,11 +270,18 @@ function readDocument(cursor: Cursor): unknown {
     }
   }
   if (peek(cursor) !== -1) fail(cursor, 'text after the end of the document');
-  return document;
+  return undefined;
 }
 
-/** Reads the JSON document in `file` ("-" or 0: standard input). */
-export function readJsonFile(file: string | 0, chunkBytes = CHUNK_BYTES): unknown {
+/**
+ * Reads the JSON document in `file` ("-" or 0: standard input) into `handler`, a chunk at a time. Returns the
+ * document when it is not an object (the handler then hears nothing), undefined when it is.
+ */
+export function readJsonStream(
+  file: string | 0,
+  handler: DocumentHandler,
+  chunkBytes = CHUNK_BYTES,
+): { value: unknown } | undefined {
   const fd = file === '-' || file === 0 ? 0 : openSync(file, 'r');
   const decoder = new StringDecoder('utf8');
   const buffer = Buffer.allocUnsafe(chunkBytes);
@@ -246,17 +307,26 @@ export function readJsonFile(file: string | 0, chunkBytes = CHUNK_BYTES): unknow
       if (bytes === 0) {
         done = true;
         this.text = decoder.end();
+        handler.text?.(this.text);
         return this.text.length > 0;
       }
       this.text = decoder.write(buffer.subarray(0, bytes));
+      handler.text?.(this.text);
       return true;
     },
   };
   try {
-    return readDocument(cursor);
+    return readDocument(cursor, handler);
   } finally {
     if (fd !== 0) closeSync(fd);
   }
+}
+
+/** Reads the JSON document in `file` ("-" or 0: standard input): the value JSON.parse would give for its text. */
+export function readJsonFile(file: string | 0, chunkBytes = CHUNK_BYTES): unknown {
+  const document: Record<string, unknown> = {};
+  const other = readJsonStream(file, { value: (key, value) => setOwn(document, key, value) }, chunkBytes);
+  return other === undefined ? document : other.value;
 }
 
 /**

@@ -8,14 +8,20 @@ import {
   formatSummary,
   generateScenario,
   parseScenario,
-  resultToJson,
   runScenario,
+  ScenarioRun,
+  writeResult,
+  type EngineEvent,
   type GenerateOptions,
   type ParamSchema,
+  type PlanRuntimeOptions,
   type Scenario,
+  type ScenarioHeader,
+  type ScenarioResult,
 } from '@mall/core';
 import { Progress } from './progress';
-import { JsonStreamError, readJsonFile, writeJson } from './json-stream';
+import { JsonStreamError } from './json-stream';
+import { streamScenario, type EventSink, type StreamedScenario } from './scenario-stream';
 
 const DEFAULT_PLANS = Object.keys(DEFAULT_GENERATE.plans).join(',');
 
@@ -146,18 +152,68 @@ function generatorOptions(values: Record<string, string | boolean | string[] | u
   return completeGenerateOptions(options, schemas);
 }
 
-/** Reads the scenario in pieces (see json-stream.ts): a large file's text is never held whole. */
-function readScenario(file: string): Scenario {
-  let raw: unknown;
+/**
+ * The result JSON and a newline on standard output, in pieces of about 64 KiB as they are made; to a file or a pipe
+ * Node writes standard output synchronously on Linux, so nothing piles up.
+ */
+function writeResultOut(result: ScenarioResult): void {
+  writeResult(result, (part) => process.stdout.write(part));
+  process.stdout.write('\n');
+}
+
+/** Reads a scenario file as streamScenario does, with read failures said as the command says them. */
+function streamFile(file: string, start: (header: ScenarioHeader) => EventSink): StreamedScenario {
   try {
-    raw = readJsonFile(file === '-' ? 0 : file);
+    return streamScenario(file, start);
   } catch (error) {
     if (error instanceof JsonStreamError) throw new ScenarioError('malformed_json', error.message);
-    throw new UsageError(
-      `cannot read scenario ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
-    );
+    if (error instanceof Error && 'syscall' in error) {
+      throw new UsageError(
+        `cannot read scenario ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+      );
+    }
+    throw error;
   }
-  return parseScenario(raw);
+}
+
+/** Reads the scenario in pieces, keeping only the checked events (json-stream.ts, scenario-stream.ts). */
+function readScenario(file: string): Scenario {
+  const events: EngineEvent[] = [];
+  const read = streamFile(file, () => (event) => events.push(event));
+  if (!read.streamed) return read.scenario;
+  const { form, config } = read.header;
+  return read.error === undefined ? { form, config, events } : { form, config, events, error: read.error };
+}
+
+/**
+ * Runs a scenario file through the engine as it is read: neither the raw events nor the checked ones are held,
+ * only the engine and what the result needs. Throws the errors runScenario(parseScenario(whole file)) would.
+ */
+function runFile(file: string, options: PlanRuntimeOptions): ScenarioResult {
+  const progress = new Progress(undefined, 'simulate');
+  const onEvent = (index: number): void => {
+    if ((index & 0x3fff) === 0) progress.update(index);
+  };
+  let run: ScenarioRun | undefined;
+  const read = streamFile(file, (header) => {
+    const started = new ScenarioRun(header.config, header.form, { onEvent }, options);
+    run = started;
+    return (event) => started.apply(event);
+  });
+  if (!read.streamed) {
+    const whole = new Progress(read.scenario.events.length, 'simulate');
+    const result = runScenario(
+      read.scenario,
+      { onEvent: (index) => (index & 0x3fff) === 0 && whole.update(index) },
+      options,
+    );
+    whole.done();
+    return result;
+  }
+  if (read.error !== undefined) throw read.error;
+  const finished = run as ScenarioRun;
+  progress.done(finished.applied);
+  return finished.result();
 }
 
 export async function run(argv: string[]): Promise<number> {
@@ -204,6 +260,15 @@ export async function run(argv: string[]): Promise<number> {
     const marginBps = values['margin-bps'] === undefined ? undefined : bps('margin-bps', values['margin-bps']);
     if (marginBps !== undefined && !values.summary) throw new UsageError('--margin-bps only goes with --summary');
 
+    if (values['emit-scenario'] && !values.generate) {
+      throw new UsageError('--emit-scenario only goes with --generate');
+    }
+    const options: PlanRuntimeOptions = { exitDetection: detection };
+    if (!values.generate && !values.summary) {
+      writeResultOut(runFile(values.scenario as string, options));
+      return 0;
+    }
+
     let scenario: Scenario;
     if (values.generate) {
       const generated = generateScenario(generatorOptions(values));
@@ -212,10 +277,7 @@ export async function run(argv: string[]): Promise<number> {
         process.stdout.write(`${JSON.stringify(generated)}\n`);
         return 0;
       }
-    } else {
-      if (values['emit-scenario']) throw new UsageError('--emit-scenario only goes with --generate');
-      scenario = readScenario(values.scenario as string);
-    }
+    } else scenario = readScenario(values.scenario as string);
 
     const total = scenario.events.length;
     const progress = new Progress(total, 'simulate');
@@ -228,11 +290,11 @@ export async function run(argv: string[]): Promise<number> {
           if ((index & 0x3fff) === 0) progress.update(index);
         },
       },
-      { exitDetection: detection },
+      options,
     );
     progress.done();
     if (collector) process.stdout.write(formatSummary(collector.result(result.engine), { marginBps }));
-    else writeJson(resultToJson(result));
+    else writeResultOut(result);
     return 0;
   } catch (error) {
     if (error instanceof ScenarioError || error instanceof UsageError) {

@@ -1,0 +1,184 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import {
+  ScenarioError,
+  ScenarioRun,
+  generateScenario,
+  completeGenerateOptions,
+  DEFAULT_GENERATE,
+  PLANS,
+  parseScenario,
+  resultToJson,
+  runScenario,
+  stringifyJson,
+  writeResult,
+  type ParamSchema,
+} from '@mall/core';
+import { afterAll, describe, expect, it } from 'vitest';
+import { JsonStreamError } from './json-stream';
+import { streamScenario } from './scenario-stream';
+
+const root = new URL('../../../../', import.meta.url).pathname;
+const dir = mkdtempSync(join(tmpdir(), 'mall-scenario-stream-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+let files = 0;
+
+function file(text: string): string {
+  const path = join(dir, `scenario-${(files += 1)}.json`);
+  writeFileSync(path, text);
+  return path;
+}
+
+/** What `mall simulate --scenario FILE` prints, or the error it names, when the events run as they are read. */
+function streamed(path: string): { text: string; streamed: boolean } | { error: string } {
+  try {
+    let run: ScenarioRun | undefined;
+    const read = streamScenario(path, (header) => {
+      const started = new ScenarioRun(header.config, header.form);
+      run = started;
+      return (event) => started.apply(event);
+    });
+    const result = read.streamed ? (run as ScenarioRun).result() : runScenario(read.scenario);
+    if (read.streamed && read.error !== undefined) throw read.error;
+    const pieces: string[] = [];
+    writeResult(result, (piece) => pieces.push(piece));
+    return { text: pieces.join(''), streamed: read.streamed };
+  } catch (error) {
+    if (error instanceof ScenarioError || error instanceof JsonStreamError) return { error: error.message };
+    throw error;
+  }
+}
+
+/** The same from the whole text: JSON.parse, parseScenario, runScenario, resultToJson, stringifyJson. */
+function whole(text: string): { text: string } | { error: string } {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    return { error: 'malformed' };
+  }
+  try {
+    return { text: stringifyJson(resultToJson(runScenario(parseScenario(raw)))) };
+  } catch (error) {
+    if (error instanceof ScenarioError) return { error: error.message };
+    throw error;
+  }
+}
+
+function generated(orders: number, plans: string[]): unknown {
+  const schemas = new Map<string, ParamSchema>(PLANS.map((p) => [p.code, p.params]));
+  const options = completeGenerateOptions(
+    {
+      ...DEFAULT_GENERATE,
+      orders,
+      plans: Object.fromEntries(plans.map((code) => [code, {}])),
+      products: 4,
+      levelsFen: [0, 300000, 1000000],
+      regions: { provinces: 2, cities: 2, districts: 2 },
+      agents: 4,
+      periodOrders: 50,
+      redeemBps: 1000,
+      repeatBps: 2000,
+      setLevelBps: 500,
+    },
+    schemas,
+  );
+  return generateScenario(options);
+}
+
+describe('streamScenario', () => {
+  it('gives the bytes the whole-file path gives for the examples (SPEC worked example, mode library, campaigns form)', () => {
+    for (const name of ['seed', 'referral-cycle', 'pool-redeem', 'mode-library', 'campaigns']) {
+      const text = readFileSync(join(root, 'examples', `${name}.json`), 'utf8');
+      const expected = whole(text);
+      expect('text' in expected, name).toBe(true);
+      expect(streamed(file(text))).toEqual({ ...expected, streamed: true });
+    }
+  });
+
+  it('gives the bytes the whole-file path gives for generated scenarios with every plan, compact or indented', () => {
+    const doc = generated(
+      400,
+      PLANS.map((p) => p.code),
+    );
+    for (const indent of [undefined, 2]) {
+      const text = JSON.stringify(doc, null, indent);
+      expect(streamed(file(text))).toEqual({ ...whole(text), streamed: true });
+    }
+  });
+
+  it('reads a file whose fields come after its events whole, with the same result', () => {
+    const text =
+      '{"events": [{"type": "join", "user": "A"}, {"type": "settle", "user": "A", "order": "a1", "amountFen": 100000}], "plans": {"appreciationPool": {}}}';
+    expect(streamed(file(text))).toEqual({ ...whole(text), streamed: false });
+    const levelsLast = `{"plans": {"cashback": {}}, "events": [{"type": "join", "user": "A"}], "levels": []}`;
+    expect(streamed(file(levelsLast))).toEqual({ ...whole(levelsLast), streamed: false });
+  });
+
+  it('names the error the whole-file path names, whichever comes first in the file', () => {
+    const join = '{"type": "join", "user": "A"}';
+    const buy = '{"type": "settle", "user": "A", "order": "a1", "amountFen": 100}';
+    const cases = [
+      // an event the engine refuses (an unknown user), then one malformed: the refusal, as it comes first
+      `{"plans": {"referralCycle": {}}, "events": [{"type": "settle", "user": "B", "order": "b1", "amountFen": 1}, {"type": "x"}]}`,
+      // a malformed event, then one the engine would refuse: the malformed one
+      `{"plans": {"referralCycle": {}}, "events": [${join}, {"type": "x"}, {"type": "settle", "user": "B", "order": "b1", "amountFen": 1}]}`,
+      // a bad header: nothing after it counts
+      `{"plans": {"referralCycle": {"ratesBps": [20000]}}, "events": [{"type": "x"}]}`,
+      `{"plans": {"referralCycle": {}}, "events": [${join}, ${buy}, ${buy}]}`,
+      `{"plans": {"referralCycle": {}}, "events": [${join}, {"type": "x"}], "extra": 1}`,
+      `{"plans": {"referralCycle": {}}, "events": [${join}], "campaigns": []}`,
+      `{"plans": {"referralCycle": {}}, "events": 5}`,
+      `{"plans": {"referralCycle": {}}}`,
+      `[1, 2]`,
+    ];
+    for (const text of cases) {
+      const expected = whole(text);
+      expect('error' in expected, text).toBe(true);
+      expect(streamed(file(text)), text).toMatchObject(expected);
+    }
+  });
+
+  it('reports malformed JSON after an event the engine refuses as malformed JSON, as the whole-file path does', () => {
+    const text = `{"plans": {"referralCycle": {}}, "events": [{"type": "settle", "user": "B", "order": "b1", "amountFen": 1}, {"type": "join" "user": "A"}]}`;
+    const result = streamed(file(text));
+    expect(result).toMatchObject({ error: expect.stringMatching(/^malformed JSON at character \d+/) as unknown });
+  });
+
+  it('agrees with the whole-file path for random key orders and broken events', () => {
+    const events = fc.array(
+      fc.oneof(
+        fc.constantFrom(
+          { type: 'join', user: 'A' },
+          { type: 'join', user: 'B', referrer: 'A' },
+          { type: 'settle', user: 'A', order: 'a1', amountFen: 1000 },
+          { type: 'settle', user: 'B', order: 'b1', amountFen: 1000 },
+          { type: 'redeem', user: 'A', order: 'a1', units: 1 },
+          { type: 'teleport' },
+          { type: 'join', user: '},{"type": "join", "user": "Z"}' },
+        ),
+      ),
+      { maxLength: 12 },
+    );
+    const fields = fc.shuffledSubarray(['plans', 'levels', 'events', 'extra'], { minLength: 1 });
+    fc.assert(
+      fc.property(events, fields, fc.constantFrom(undefined, 1), (list, keys, indent) => {
+        const values: Record<string, unknown> = {
+          plans: { referralCycle: {}, appreciationPool: {} },
+          levels: [],
+          events: list,
+          extra: true,
+        };
+        const doc = Object.fromEntries(keys.map((key) => [key, values[key]]));
+        const text = JSON.stringify(doc, null, indent);
+        const result = streamed(file(text));
+        const expected = whole(text);
+        if ('text' in result) expect({ text: result.text }).toEqual(expected);
+        else expect(result).toEqual(expected);
+      }),
+      { numRuns: 150 },
+    );
+  });
+});
