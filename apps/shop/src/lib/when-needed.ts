@@ -1,17 +1,20 @@
 /**
- * Rendering below the fold after the first paint. Each part waiting here is rendered when it comes near the viewport
- * or, failing that, in the browser's idle time, one part per idle period and in page order: on a phone a whole page
- * rendered at once is one long task that blocks the first tap, while parts of a section each are short.
+ * Rendering a page in parts after its first paint: one part per task, each after the frame that drew the one before,
+ * parts near the viewport first, then the rest in page order. On a phone a page rendered at once is one long task
+ * that blocks the first tap (Lighthouse's Total Blocking Time); one part (a strip, two rows of cards) with its
+ * layout is a short one. The parts follow each other at once rather than waiting for idle time, so the page is
+ * complete within a few frames and nothing is still rendering when the shopper starts to scroll.
  */
 interface Waiting {
   el: Element;
   render: () => void;
+  near: boolean;
 }
 
 const queue: Waiting[] = [];
 let observer: IntersectionObserver | undefined;
-let idleScheduled = false;
-// Near enough that a part scrolled to is drawn before it shows, far enough not to draw the next screen at once.
+let planned = false;
+// Near enough that a part scrolled to is drawn before it shows.
 const NEAR = '150px 0px';
 
 function settle(part: Waiting): void {
@@ -20,44 +23,38 @@ function settle(part: Waiting): void {
   observer?.unobserve(part.el);
 }
 
-function whenIdle(run: () => void): void {
-  // Safari has no requestIdleCallback: a timer after the current work is the closest.
-  if (typeof requestIdleCallback === 'function') requestIdleCallback(run, { timeout: 1500 });
-  else setTimeout(run, 50);
-}
-
-function scheduleIdle(): void {
-  if (idleScheduled || queue.length === 0) return;
-  idleScheduled = true;
-  whenIdle(() => {
-    idleScheduled = false;
-    const next = queue[0];
-    if (next !== undefined) {
-      settle(next);
-      next.render();
-    }
-    scheduleIdle();
-  });
-}
-
-function near(entries: IntersectionObserverEntry[]): void {
-  for (const entry of entries) {
-    if (!entry.isIntersecting) continue;
-    const part = queue.find((p) => p.el === entry.target);
-    if (part === undefined) continue;
+function next(): void {
+  planned = false;
+  const part = queue.find((p) => p.near) ?? queue[0];
+  if (part !== undefined) {
     settle(part);
     part.render();
   }
+  plan();
 }
 
-/** Calls `render` once, when `el` (the part's placeholder) nears the viewport or the browser is idle; returns a cancel. */
+/** The next part after the next frame (the last part laid out and painted), in a task of its own. */
+function plan(): void {
+  if (planned || queue.length === 0) return;
+  planned = true;
+  requestAnimationFrame(() => setTimeout(next, 0));
+}
+
+function onIntersect(entries: IntersectionObserverEntry[]): void {
+  for (const entry of entries) {
+    const part = queue.find((p) => p.el === entry.target);
+    if (part !== undefined) part.near = entry.isIntersecting;
+  }
+}
+
+/** Calls `render` once, in its turn after the first paint (see above); returns a cancel. */
 export function whenNeeded(el: Element, render: () => void): () => void {
-  const part: Waiting = { el, render };
+  const part: Waiting = { el, render, near: false };
   queue.push(part);
   if (typeof IntersectionObserver === 'function') {
-    observer ??= new IntersectionObserver(near, { rootMargin: NEAR });
+    observer ??= new IntersectionObserver(onIntersect, { rootMargin: NEAR });
     observer.observe(el);
   }
-  scheduleIdle();
+  plan();
   return () => settle(part);
 }
