@@ -20,3 +20,9 @@ export function useEnvironment(load: () => Promise<{ environment?: string }>): R
   );
   return environment;
 }
+
+/** The environment as another answer already told it (the storefront's home carries it): no request of its own. */
+export function knowEnvironment(value: string | undefined): void {
+  environment.value = value === 'production' ? 'production' : 'demo';
+  loading ??= Promise.resolve();
+}

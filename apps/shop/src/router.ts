@@ -1,6 +1,7 @@
-import { createRouter, createWebHashHistory, type RouteRecordRaw } from 'vue-router';
+import { START_LOCATION, createRouter, createWebHashHistory, type RouteRecordRaw } from 'vue-router';
 import { session } from './lib/http';
 import { addressesPath, productPath, startGet } from './lib/early-get';
+import { homePath } from './lib/home';
 // The landing page ships with the entry: loading it on demand would cost a phone one more round trip before the
 // first paint. Every other page is its own chunk.
 import HomeView from './views/HomeView.vue';
@@ -81,11 +82,15 @@ const routes: RouteRecordRaw[] = [
 export const router = createRouter({
   history: createWebHashHistory(),
   routes,
-  scrollBehavior: () => ({ top: 0 }),
+  // Not on the first navigation: the page is at the top already, and scrolling there lays the page out in the middle
+  // of its first render (a forced layout of the whole page on a phone that has not painted yet).
+  scrollBehavior: (_to, from) => (from === START_LOCATION ? false : { top: 0 }),
 });
 
 router.beforeEach((to) => {
   if (to.meta.auth && !session.token) return { name: 'login', query: { redirect: to.fullPath } };
+  // The home's one answer travels while the page renders its frame (not in the admin's preview: it posts a draft).
+  if (to.name === 'home' && to.query.preview !== '1') startGet(homePath);
   if (to.name === 'product') startGet(productPath(String(to.params.id)));
   // The checkout quotes for the chosen address: its address book travels while the page's code loads.
   if (to.name === 'checkout') startGet(addressesPath);

@@ -46,11 +46,24 @@ let cached: Promise<BlindBoxSeries[]> | null = null;
 /** Products that are blind boxes on sale now, for the badge on product cards. */
 export const boxProductIds = reactive(new Set<string>());
 
-/** The series on sale or closed (one request per page load: the cards, home strip, product page and checkout share it). */
+let badgesKnown = false;
+
+/** Blind boxes on sale as another answer listed them (the home's): their cards' badges need no request of their own. */
+export function knowOpenSeries(open: readonly BlindBoxSeries[]): void {
+  for (const s of open) if (s.status === 'open') boxProductIds.add(s.productId);
+  badgesKnown = true;
+}
+
+/** The badges of product cards: asked once per page load, unless an answer already told them. */
+export function loadBoxBadges(): void {
+  if (!badgesKnown) void blindBoxes();
+}
+
+/** The series on sale or closed (one request per page load: the cards, product page and checkout share it). */
 export function blindBoxes(): Promise<BlindBoxSeries[]> {
   cached ??= api.get<{ items: BlindBoxSeries[] }>('/api/shop/blind-boxes').then(
     (r) => {
-      for (const s of r.items) if (s.status === 'open') boxProductIds.add(s.productId);
+      knowOpenSeries(r.items);
       return r.items;
     },
     () => {

@@ -1,4 +1,4 @@
-import { onBeforeUnmount, ref } from 'vue';
+import { onScopeDispose, ref, watch, type Ref } from 'vue';
 
 /**
  * A clock that follows the server's: the answer's `serverTime` sets the offset, so a phone whose clock is wrong still
@@ -11,11 +11,29 @@ export function syncServerTime(serverTime: string): void {
   if (!Number.isNaN(server)) offsetMs.value = server - Date.now();
 }
 
-/** Now on the server's clock, ticking every second while the component lives. */
-export function useServerNow() {
+/**
+ * Now on the server's clock, ticking every second while `active` says a countdown is on screen at that time (always,
+ * by default) and the component lives. A strip with nothing to count down keeps no timer: a phone's CPU would wake
+ * up every second for nothing, and every tick re-renders the strip.
+ */
+export function useServerNow(active: (now: number) => boolean = () => true): Ref<number> {
   const now = ref(Date.now() + offsetMs.value);
-  const timer = setInterval(() => (now.value = Date.now() + offsetMs.value), 1000);
-  onBeforeUnmount(() => clearInterval(timer));
+  let timer: ReturnType<typeof setInterval> | undefined;
+  const stop = (): void => {
+    clearInterval(timer);
+    timer = undefined;
+  };
+  watch(
+    () => active(now.value),
+    (on) => {
+      if (!on) return stop();
+      now.value = Date.now() + offsetMs.value;
+      timer ??= setInterval(() => (now.value = Date.now() + offsetMs.value), 1000);
+    },
+    { immediate: true },
+  );
+  // The component's scope (or any effect scope) ends: its timer with it.
+  onScopeDispose(stop);
   return now;
 }
 
