@@ -130,6 +130,55 @@ const markPaidQuery = prepared((trx, orderId: string, at: string, paymentId: str
     .where('status', '=', 'created'),
 );
 
+// created -> paid for an order whose payment is no presale part and that is no group order: those two kinds have
+// their own steps (deposit and balance, the group seat) and take the general path.
+const markPlainPaidQuery = prepared(
+  (trx, orderId: string, at: string, paymentId: string, simulatedFen: bigint, presalePaymentId: string) =>
+    trx
+      .updateTable('orders')
+      .set({ status: 'paid', paid_at: at, payment_id: paymentId, simulated_fen: simulatedFen })
+      .where('id', '=', orderId)
+      .where('status', '=', 'created')
+      .where((eb) =>
+        eb.not(
+          eb.exists(
+            eb
+              .selectFrom('presale_payments')
+              .select('presale_payments.payment_id')
+              .where('presale_payments.payment_id', '=', presalePaymentId),
+          ),
+        ),
+      )
+      .where((eb) =>
+        eb.not(
+          eb.exists(
+            eb
+              .selectFrom('group_buy_members')
+              .select('group_buy_members.order_id')
+              .whereRef('group_buy_members.order_id', '=', 'orders.id'),
+          ),
+        ),
+      ),
+);
+
+/**
+ * created -> paid in one statement when the landed payment is an ordinary one (not a presale part, not for a group
+ * order), with its transition row; false (nothing changed) otherwise, and the caller takes the general path.
+ */
+export async function markPlainOrderPaid(
+  trx: Tx,
+  orderId: string,
+  paymentId: string,
+  actor: string,
+  at: string,
+  simulatedFen: bigint,
+): Promise<boolean> {
+  const moved = await markPlainPaidQuery(trx, orderId, at, paymentId, simulatedFen, paymentId);
+  if (moved.numAffectedRows !== 1n) return false;
+  await recordTransition(trx, orderId, 'created', 'paid', actor, nowIso());
+  return true;
+}
+
 /**
  * created -> paid, the checkout's hot path: one prepared conditional UPDATE and the transition row. A lost race goes
  * through transition() to report the order's actual state.

@@ -3,6 +3,7 @@ import { isPostgres } from '../../platform/db/database';
 import { fail } from '../../platform/errors';
 import { MINUTE_MS, isoPlusMs } from '../../platform/clock';
 import { prepared, preparedInsert } from '../../platform/db/prepared';
+import { isTrue } from '../../platform/db/sql-truth';
 import type { Settings } from '../../platform/settings';
 import { recordCreation, transition } from '../order-machine';
 import type { Address, OrderView } from '../order-views';
@@ -38,6 +39,27 @@ const insertOrderItem = preparedInsert('order_items');
 
 const lockUserQuery = prepared((trx, userId: string) =>
   trx.selectFrom('users').select('id').where('id', '=', userId).forUpdate(),
+);
+
+/** A paid order's lines, with whether each is a flash line (its sale id) or a blind box (a box line exists). */
+const orderStockQuery = prepared((trx, orderId: string) =>
+  trx
+    .selectFrom('order_items')
+    .select((eb) => [
+      'order_items.sku_id',
+      'order_items.quantity',
+      'order_items.flash_sale_id',
+      eb
+        .exists(
+          eb
+            .selectFrom('blind_box_lines')
+            .select('blind_box_lines.line')
+            .whereRef('blind_box_lines.order_id', '=', 'order_items.order_id')
+            .whereRef('blind_box_lines.line', '=', 'order_items.line'),
+        )
+        .as('blind_box'),
+    ])
+    .where('order_items.order_id', '=', orderId),
 );
 
 /** Statuses in which an order still holds its goods for the shopper (counted against a purchase limit). */
@@ -83,14 +105,11 @@ async function checkHoarding(trx: Tx, userId: string, settings: Settings, lines:
  * blind boxes draw their items (once: this runs in the transaction that makes the order paid).
  */
 export async function commitOrderStock(trx: Tx, orderId: string): Promise<void> {
-  const items = await trx
-    .selectFrom('order_items')
-    .select(['sku_id', 'quantity'])
-    .where('order_id', '=', orderId)
-    .execute();
+  const items = (await orderStockQuery(trx, orderId)).rows;
   for (const item of items) await inventory.commit(trx, item.sku_id, item.quantity);
-  await commitFlash(trx, orderId);
-  await drawPaidBoxes(trx, orderId);
+  // Most orders have neither: their lines say so, and the flash and blind-box steps cost no statement then.
+  if (items.some((item) => item.flash_sale_id !== null)) await commitFlash(trx, orderId);
+  if (items.some((item) => isTrue(item.blind_box))) await drawPaidBoxes(trx, orderId);
 }
 
 export async function placeOrder(
@@ -171,13 +190,16 @@ export async function placeOrder(
     };
   });
   for (const item of items) await insertOrderItem(trx, item);
-  const boxLines = items.map((i) => ({
-    line: Number(i.line),
-    skuId: i.sku_id,
-    quantity: i.quantity,
-    paidFen: i.paid_fen,
-  }));
-  await placeBoxLines(trx, userId, orderId, boxLines, input.blindBoxSeed, now);
+  // The line query said which SKUs are blind boxes: an order with none skips the series read and its checks.
+  if (lines.some((line) => line.blindBox)) {
+    const boxLines = items.map((i) => ({
+      line: Number(i.line),
+      skuId: i.sku_id,
+      quantity: i.quantity,
+      paidFen: i.paid_fen,
+    }));
+    await placeBoxLines(trx, userId, orderId, boxLines, input.blindBoxSeed, now);
+  }
   const actor = `user:${userId}`;
   await recordCreation(trx, orderId, actor, now);
   const transitions = [{ from: 'none', to: 'created', at: now, actor, note: null as string | null }];
