@@ -4,8 +4,9 @@ import { fail } from '../../platform/errors';
 import { MINUTE_MS, isoPlusMs } from '../../platform/clock';
 import { prepared, preparedInsert } from '../../platform/db/prepared';
 import { isTrue } from '../../platform/db/sql-truth';
+import { preparedInsertChain } from '../../platform/db/prepared-chain';
 import type { Settings } from '../../platform/settings';
-import { recordCreation, transition } from '../order-machine';
+import { creationRow, recordCreation, transition } from '../order-machine';
 import type { Address, OrderView } from '../order-views';
 import * as inventory from '../inventory';
 import { priceCheckout, type CheckoutItem, type CheckoutLine } from './pricing';
@@ -36,6 +37,7 @@ const unpaidCountQuery = prepared((trx, userId: string, status: string) =>
 
 const insertOrder = preparedInsert('orders');
 const insertOrderItem = preparedInsert('order_items');
+const insertOrderChain = preparedInsertChain(['orders', 'order_items', 'order_transitions'] as const);
 
 const lockUserQuery = prepared((trx, userId: string) =>
   trx.selectFrom('users').select('id').where('id', '=', userId).forUpdate(),
@@ -112,6 +114,26 @@ export async function commitOrderStock(trx: Tx, orderId: string): Promise<void> 
   if (items.some((item) => isTrue(item.blind_box))) await drawPaidBoxes(trx, orderId);
 }
 
+/** The line query said which SKUs are blind boxes: an order with none skips the series read and its checks. */
+async function placeNewOrderBoxes(
+  trx: Tx,
+  userId: string,
+  orderId: string,
+  items: readonly { line: bigint; sku_id: string; quantity: bigint; paid_fen: bigint }[],
+  seed: string | undefined,
+  boxes: boolean,
+  now: string,
+): Promise<void> {
+  if (!boxes) return;
+  const boxLines = items.map((i) => ({
+    line: Number(i.line),
+    skuId: i.sku_id,
+    quantity: i.quantity,
+    paidFen: i.paid_fen,
+  }));
+  await placeBoxLines(trx, userId, orderId, boxLines, seed, now);
+}
+
 export async function placeOrder(
   trx: Tx,
   userId: string,
@@ -142,7 +164,7 @@ export async function placeOrder(
   const couponId = priced.coupon?.applied === true ? priced.coupon.couponId : null;
   if (couponId !== null) await useCoupon(trx, couponId, userId, orderId, now);
   const address = JSON.stringify(input.address);
-  await insertOrder(trx, {
+  const orderRow = {
     id: orderId,
     user_id: userId,
     status: 'created',
@@ -167,7 +189,7 @@ export async function placeOrder(
     refund_status: null,
     refund_reason: null,
     refund_from: null,
-  });
+  };
   const items = lines.map((line, i) => {
     const p = priced.lines[i]!;
     return {
@@ -189,19 +211,17 @@ export async function placeOrder(
       flash_sale_id: line.flashSale?.id ?? null,
     };
   });
-  for (const item of items) await insertOrderItem(trx, item);
-  // The line query said which SKUs are blind boxes: an order with none skips the series read and its checks.
-  if (lines.some((line) => line.blindBox)) {
-    const boxLines = items.map((i) => ({
-      line: Number(i.line),
-      skuId: i.sku_id,
-      quantity: i.quantity,
-      paidFen: i.paid_fen,
-    }));
-    await placeBoxLines(trx, userId, orderId, boxLines, input.blindBoxSeed, now);
-  }
   const actor = `user:${userId}`;
-  await recordCreation(trx, orderId, actor, now);
+  const boxes = lines.some((line) => line.blindBox);
+  if (isPostgres(trx) && items.length === 1 && !boxes) {
+    // The common order (one line, no box) on PostgreSQL: order, line and first transition in one round trip.
+    await insertOrderChain(trx, [orderRow, items[0]!, creationRow(orderId, actor, now)]);
+  } else {
+    await insertOrder(trx, orderRow);
+    for (const item of items) await insertOrderItem(trx, item);
+    await placeNewOrderBoxes(trx, userId, orderId, items, boxes ? input.blindBoxSeed : undefined, boxes, now);
+    await recordCreation(trx, orderId, actor, now);
+  }
   const transitions = [{ from: 'none', to: 'created', at: now, actor, note: null as string | null }];
   let status = 'created';
   let paidAt: string | null = null;
