@@ -1,4 +1,5 @@
-import type { Tx } from '../platform/db/database';
+import { sql } from 'kysely';
+import { isPostgres, type Tx } from '../platform/db/database';
 import { prepared } from '../platform/db/prepared';
 import { bulkWriter } from '../platform/db/bulk';
 import { fail } from '../platform/errors';
@@ -73,6 +74,11 @@ export async function recordCreation(trx: Tx, orderId: string, actor: string, at
   await recordTransition(trx, orderId, 'none', 'created', actor, at);
 }
 
+/** The same first row, for a caller that inserts it together with the order (one statement on PostgreSQL). */
+export function creationRow(orderId: string, actor: string, at: string) {
+  return { id: newId('trn'), order_id: orderId, from_status: 'none', to_status: 'created', actor, at, note: null };
+}
+
 /** Columns a transition may set beside the status. */
 export type TransitionFields = Partial<{
   paid_at: string;
@@ -129,6 +135,118 @@ const markPaidQuery = prepared((trx, orderId: string, at: string, paymentId: str
     .where('id', '=', orderId)
     .where('status', '=', 'created'),
 );
+
+// created -> paid for an order whose payment is no presale part and that is no group order: those two kinds have
+// their own steps (deposit and balance, the group seat) and take the general path.
+const markPlainPaidQuery = prepared(
+  (trx, orderId: string, at: string, paymentId: string, simulatedFen: bigint, presalePaymentId: string) =>
+    trx
+      .updateTable('orders')
+      .set({ status: 'paid', paid_at: at, payment_id: paymentId, simulated_fen: simulatedFen })
+      .where('id', '=', orderId)
+      .where('status', '=', 'created')
+      .where((eb) =>
+        eb.not(
+          eb.exists(
+            eb
+              .selectFrom('presale_payments')
+              .select('presale_payments.payment_id')
+              .where('presale_payments.payment_id', '=', presalePaymentId),
+          ),
+        ),
+      )
+      .where((eb) =>
+        eb.not(
+          eb.exists(
+            eb
+              .selectFrom('group_buy_members')
+              .select('group_buy_members.order_id')
+              .whereRef('group_buy_members.order_id', '=', 'orders.id'),
+          ),
+        ),
+      ),
+);
+
+// On PostgreSQL the move and its transition row are one statement (a data-modifying CTE): one round trip less.
+const markPlainPaidPgQuery = prepared(
+  (
+    trx,
+    orderId: string,
+    at: string,
+    paymentId: string,
+    simulatedFen: bigint,
+    presalePaymentId: string,
+    transitionId: string,
+    actor: string,
+    recordedAt: string,
+  ) =>
+    trx
+      .with('moved', (qc) =>
+        qc
+          .updateTable('orders')
+          .set({ status: 'paid', paid_at: at, payment_id: paymentId, simulated_fen: simulatedFen })
+          .where('id', '=', orderId)
+          .where('status', '=', 'created')
+          .where((eb) =>
+            eb.not(
+              eb.exists(
+                eb
+                  .selectFrom('presale_payments')
+                  .select('presale_payments.payment_id')
+                  .where('presale_payments.payment_id', '=', presalePaymentId),
+              ),
+            ),
+          )
+          .where((eb) =>
+            eb.not(
+              eb.exists(
+                eb
+                  .selectFrom('group_buy_members')
+                  .select('group_buy_members.order_id')
+                  .whereRef('group_buy_members.order_id', '=', 'orders.id'),
+              ),
+            ),
+          )
+          .returning('orders.id'),
+      )
+      .insertInto('order_transitions')
+      .columns(['id', 'order_id', 'from_status', 'to_status', 'actor', 'at', 'note'])
+      .expression((eb) =>
+        eb
+          .selectFrom('moved')
+          .select((s) => [
+            s.val(transitionId).as('id'),
+            'moved.id as order_id',
+            s.val('created').as('from_status'),
+            s.val('paid').as('to_status'),
+            s.val(actor).as('actor'),
+            s.val(recordedAt).as('at'),
+            sql<null>`null`.as('note'),
+          ]),
+      ),
+);
+
+/**
+ * created -> paid in one statement when the landed payment is an ordinary one (not a presale part, not for a group
+ * order), with its transition row; false (nothing changed) otherwise, and the caller takes the general path.
+ */
+export async function markPlainOrderPaid(
+  trx: Tx,
+  orderId: string,
+  paymentId: string,
+  actor: string,
+  at: string,
+  simulatedFen: bigint,
+): Promise<boolean> {
+  if (isPostgres(trx)) {
+    const row = [orderId, at, paymentId, simulatedFen, paymentId, newId('trn'), actor, nowIso()] as const;
+    return (await markPlainPaidPgQuery(trx, ...row)).numAffectedRows === 1n;
+  }
+  const moved = await markPlainPaidQuery(trx, orderId, at, paymentId, simulatedFen, paymentId);
+  if (moved.numAffectedRows !== 1n) return false;
+  await recordTransition(trx, orderId, 'created', 'paid', actor, nowIso());
+  return true;
+}
 
 /**
  * created -> paid, the checkout's hot path: one prepared conditional UPDATE and the transition row. A lost race goes

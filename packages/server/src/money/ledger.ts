@@ -17,6 +17,7 @@ import { sql } from 'kysely';
 import type { Db, Tx } from '../platform/db/database';
 import { isPostgres } from '../platform/db/database';
 import { bulkWriter } from '../platform/db/bulk';
+import { addToAccount, addToBothAccounts } from './account-deltas';
 import { fail } from '../platform/errors';
 import { prepared } from '../platform/db/prepared';
 
@@ -96,22 +97,6 @@ export function simulatedPart(
     return amountFen > real ? min(amountFen - (real > 0n ? real : 0n), simulated) : 0n;
   }
   return balanceFen > 0n ? min(amountFen, ceilDiv(amountFen * simulated, balanceFen)) : min(amountFen, simulated);
-}
-
-const addToAccountQuery = prepared((trx, address: string, deltaFen: bigint, simulatedDeltaFen: bigint) =>
-  trx
-    .insertInto('accounts')
-    .values({ address, balance_fen: deltaFen, simulated_fen: simulatedDeltaFen })
-    .onConflict((oc) =>
-      oc.column('address').doUpdateSet({
-        balance_fen: sql`accounts.balance_fen + excluded.balance_fen`,
-        simulated_fen: sql`accounts.simulated_fen + excluded.simulated_fen`,
-      }),
-    ),
-);
-
-async function addToAccount(trx: Tx, address: string, deltaFen: bigint, simulatedDeltaFen: bigint): Promise<void> {
-  await addToAccountQuery(trx, address, deltaFen, simulatedDeltaFen);
 }
 
 const debitWalletQuery = prepared(
@@ -212,6 +197,10 @@ export async function postTransfer(trx: Tx, t: TransferInput, at: string): Promi
     t.version === undefined ? null : BigInt(t.version),
   );
   if (inserted.numAffectedRows !== 1n) return undefined;
+  if (!wallet && t.from !== t.to) {
+    await addToBothAccounts(trx, t.from, -t.amountFen, -simulated, t.to, t.amountFen, simulated);
+    return simulated;
+  }
   if (wallet) await debitWallet(trx, t.from, t.amountFen, simulated);
   else await addToAccount(trx, t.from, -t.amountFen, -simulated);
   await addToAccount(trx, t.to, t.amountFen, simulated);

@@ -3,8 +3,10 @@ import { isPostgres } from '../../platform/db/database';
 import { fail } from '../../platform/errors';
 import { MINUTE_MS, isoPlusMs } from '../../platform/clock';
 import { prepared, preparedInsert } from '../../platform/db/prepared';
+import { isTrue } from '../../platform/db/sql-truth';
+import { preparedInsertChain } from '../../platform/db/prepared-chain';
 import type { Settings } from '../../platform/settings';
-import { recordCreation, transition } from '../order-machine';
+import { creationRow, recordCreation, transition } from '../order-machine';
 import type { Address, OrderView } from '../order-views';
 import * as inventory from '../inventory';
 import { priceCheckout, type CheckoutItem, type CheckoutLine } from './pricing';
@@ -35,9 +37,31 @@ const unpaidCountQuery = prepared((trx, userId: string, status: string) =>
 
 const insertOrder = preparedInsert('orders');
 const insertOrderItem = preparedInsert('order_items');
+const insertOrderChain = preparedInsertChain(['orders', 'order_items', 'order_transitions'] as const);
 
 const lockUserQuery = prepared((trx, userId: string) =>
   trx.selectFrom('users').select('id').where('id', '=', userId).forUpdate(),
+);
+
+/** A paid order's lines, with whether each is a flash line (its sale id) or a blind box (a box line exists). */
+const orderStockQuery = prepared((trx, orderId: string) =>
+  trx
+    .selectFrom('order_items')
+    .select((eb) => [
+      'order_items.sku_id',
+      'order_items.quantity',
+      'order_items.flash_sale_id',
+      eb
+        .exists(
+          eb
+            .selectFrom('blind_box_lines')
+            .select('blind_box_lines.line')
+            .whereRef('blind_box_lines.order_id', '=', 'order_items.order_id')
+            .whereRef('blind_box_lines.line', '=', 'order_items.line'),
+        )
+        .as('blind_box'),
+    ])
+    .where('order_items.order_id', '=', orderId),
 );
 
 /** Statuses in which an order still holds its goods for the shopper (counted against a purchase limit). */
@@ -83,14 +107,31 @@ async function checkHoarding(trx: Tx, userId: string, settings: Settings, lines:
  * blind boxes draw their items (once: this runs in the transaction that makes the order paid).
  */
 export async function commitOrderStock(trx: Tx, orderId: string): Promise<void> {
-  const items = await trx
-    .selectFrom('order_items')
-    .select(['sku_id', 'quantity'])
-    .where('order_id', '=', orderId)
-    .execute();
+  const items = (await orderStockQuery(trx, orderId)).rows;
   for (const item of items) await inventory.commit(trx, item.sku_id, item.quantity);
-  await commitFlash(trx, orderId);
-  await drawPaidBoxes(trx, orderId);
+  // Most orders have neither: their lines say so, and the flash and blind-box steps cost no statement then.
+  if (items.some((item) => item.flash_sale_id !== null)) await commitFlash(trx, orderId);
+  if (items.some((item) => isTrue(item.blind_box))) await drawPaidBoxes(trx, orderId);
+}
+
+/** The line query said which SKUs are blind boxes: an order with none skips the series read and its checks. */
+async function placeNewOrderBoxes(
+  trx: Tx,
+  userId: string,
+  orderId: string,
+  items: readonly { line: bigint; sku_id: string; quantity: bigint; paid_fen: bigint }[],
+  seed: string | undefined,
+  boxes: boolean,
+  now: string,
+): Promise<void> {
+  if (!boxes) return;
+  const boxLines = items.map((i) => ({
+    line: Number(i.line),
+    skuId: i.sku_id,
+    quantity: i.quantity,
+    paidFen: i.paid_fen,
+  }));
+  await placeBoxLines(trx, userId, orderId, boxLines, seed, now);
 }
 
 export async function placeOrder(
@@ -123,7 +164,7 @@ export async function placeOrder(
   const couponId = priced.coupon?.applied === true ? priced.coupon.couponId : null;
   if (couponId !== null) await useCoupon(trx, couponId, userId, orderId, now);
   const address = JSON.stringify(input.address);
-  await insertOrder(trx, {
+  const orderRow = {
     id: orderId,
     user_id: userId,
     status: 'created',
@@ -148,7 +189,7 @@ export async function placeOrder(
     refund_status: null,
     refund_reason: null,
     refund_from: null,
-  });
+  };
   const items = lines.map((line, i) => {
     const p = priced.lines[i]!;
     return {
@@ -170,16 +211,17 @@ export async function placeOrder(
       flash_sale_id: line.flashSale?.id ?? null,
     };
   });
-  for (const item of items) await insertOrderItem(trx, item);
-  const boxLines = items.map((i) => ({
-    line: Number(i.line),
-    skuId: i.sku_id,
-    quantity: i.quantity,
-    paidFen: i.paid_fen,
-  }));
-  await placeBoxLines(trx, userId, orderId, boxLines, input.blindBoxSeed, now);
   const actor = `user:${userId}`;
-  await recordCreation(trx, orderId, actor, now);
+  const boxes = lines.some((line) => line.blindBox);
+  if (isPostgres(trx) && items.length === 1 && !boxes) {
+    // The common order (one line, no box) on PostgreSQL: order, line and first transition in one round trip.
+    await insertOrderChain(trx, [orderRow, items[0]!, creationRow(orderId, actor, now)]);
+  } else {
+    await insertOrder(trx, orderRow);
+    for (const item of items) await insertOrderItem(trx, item);
+    await placeNewOrderBoxes(trx, userId, orderId, items, boxes ? input.blindBoxSeed : undefined, boxes, now);
+    await recordCreation(trx, orderId, actor, now);
+  }
   const transitions = [{ from: 'none', to: 'created', at: now, actor, note: null as string | null }];
   let status = 'created';
   let paidAt: string | null = null;

@@ -9,7 +9,10 @@ import {
   type PricingLine,
   type SpendThresholdActivity,
 } from '@mall/core';
+import type { ExpressionBuilder } from 'kysely';
 import type { Db, Tx } from '../../platform/db/database';
+import type { Database } from '../../platform/db/schema';
+import { isTrue } from '../../platform/db/sql-truth';
 import { prepared } from '../../platform/db/prepared';
 import { fail } from '../../platform/errors';
 import { loadFreightTemplates } from './freight-templates';
@@ -49,12 +52,27 @@ const lineSelect = [
   'products.image_url',
 ] as const;
 
+/**
+ * Whether the SKU is sold as a blind box, read with the line: most orders hold none, and this lets them skip the
+ * blind-box checks without a statement of their own.
+ */
+const boxSeries = (eb: ExpressionBuilder<Database, 'skus' | 'products'>) =>
+  eb
+    .exists(
+      eb
+        .selectFrom('blind_box_series')
+        .select('blind_box_series.id')
+        .whereRef('blind_box_series.sku_id', '=', 'skus.id'),
+    )
+    .as('blind_box');
+
 // Most orders hold one SKU: that shape is a prepared query (the IN list of several has a shape per count).
 const oneSkuLineQuery = prepared((db, skuId: string) =>
   db
     .selectFrom('skus')
     .innerJoin('products', 'products.id', 'skus.product_id')
     .select(lineSelect)
+    .select(boxSeries)
     .where('skus.id', '=', skuId),
 );
 
@@ -74,6 +92,8 @@ export interface CheckoutLine {
   freightTemplateId: string | null;
   flashSale: FlashSalesTable | null;
   groupPriceFen: bigint | null;
+  /** The SKU has a blind-box series (open or not): the order's box checks run only then. */
+  blindBox: boolean;
 }
 
 /** Merges lines of one SKU (and one sale) and loads them, in SKU order so stock rows are always locked alike. */
@@ -108,6 +128,7 @@ export async function loadLines(db: Db | Tx, items: readonly CheckoutItem[], now
           .selectFrom('skus')
           .innerJoin('products', 'products.id', 'skus.product_id')
           .select(lineSelect)
+          .select(boxSeries)
           .where('skus.id', 'in', skuIds)
           .execute();
   const bySku = new Map(rows.map((r) => [r.sku_id, r]));
@@ -139,6 +160,7 @@ export async function loadLines(db: Db | Tx, items: readonly CheckoutItem[], now
       freightTemplateId: row.freight_template_id,
       flashSale,
       groupPriceFen: m.groupPriceFen ?? null,
+      blindBox: isTrue(row.blind_box),
     });
   }
   return lines;

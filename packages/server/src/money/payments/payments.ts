@@ -7,7 +7,7 @@ import { newId } from '../../platform/ids';
 import { nowIso } from '../../platform/clock';
 import { ACCOUNTS, postTransfer } from '../ledger';
 import { commitOrderStock } from '../../commerce/checkout/place-order';
-import { markOrderPaid } from '../../commerce/order-machine';
+import { markOrderPaid, markPlainOrderPaid } from '../../commerce/order-machine';
 import type { PaymentProvider } from './provider';
 import { prepared } from '../../platform/db/prepared';
 import { insertRefund } from '../refunds';
@@ -15,13 +15,62 @@ import { refundSucceeded } from '../after-sales/refund-outcome';
 import type { JsapiPayParams } from './gateway';
 import { gatewayOf, isGatewayChannel } from './gateways';
 import { presaleAmountDue, presalePaymentLanded } from './presale-payments';
-import { claimGroupSeat, completeFilledGroup, droppedFromFullGroup } from '../group-buy/group-payments';
+import {
+  claimGroupSeat,
+  completeFilledGroup,
+  droppedFromFullGroup,
+  type SeatOutcome,
+} from '../group-buy/group-payments';
+import { isTrue } from '../../platform/db/sql-truth';
 
 const paymentByIdQuery = prepared((db, id: string) => db.selectFrom('payments').selectAll().where('id', '=', id));
 
-const orderByIdQuery = prepared((db, id: string) => db.selectFrom('orders').selectAll().where('id', '=', id));
+/** The order to pay, and whether it is a presale (most are not: they skip the presale read). */
+const orderByIdQuery = prepared((db, id: string) =>
+  db
+    .selectFrom('orders')
+    .selectAll('orders')
+    .select((eb) =>
+      eb
+        .exists(
+          eb
+            .selectFrom('presale_orders')
+            .select('presale_orders.order_id')
+            .whereRef('presale_orders.order_id', '=', 'orders.id'),
+        )
+        .as('presale'),
+    )
+    .where('orders.id', '=', id),
+);
 
-const orderStatusQuery = prepared((db, id: string) => db.selectFrom('orders').select('status').where('id', '=', id));
+/**
+ * What a landed payment does to its order, in one read: the order's status, whether the payment is a presale part,
+ * whether the order is a group order. Ordinary orders (most) then skip the presale and group seat steps.
+ */
+const orderFactsQuery = prepared((db, id: string, paymentId: string) =>
+  db
+    .selectFrom('orders')
+    .select((eb) => [
+      'orders.status',
+      eb
+        .exists(
+          eb
+            .selectFrom('presale_payments')
+            .select('presale_payments.payment_id')
+            .where('presale_payments.payment_id', '=', paymentId),
+        )
+        .as('presale'),
+      eb
+        .exists(
+          eb
+            .selectFrom('group_buy_members')
+            .select('group_buy_members.order_id')
+            .whereRef('group_buy_members.order_id', '=', 'orders.id'),
+        )
+        .as('group_member'),
+    ])
+    .where('orders.id', '=', id),
+);
 
 const insertPaymentQuery = prepared(
   (
@@ -50,12 +99,17 @@ const insertPaymentQuery = prepared(
 
 // A payment the job closed (or that failed to start) can still be paid at the gateway in the last second: money
 // that verifiably arrived is never ignored, so those states are claimable too.
-const claimPaymentQuery = prepared((trx, id: string, at: string, providerTxn: string) =>
-  trx
-    .updateTable('payments')
-    .set({ status: 'succeeded', paid_at: at, provider_txn: providerTxn })
-    .where('id', '=', id)
-    .where('status', 'in', ['pending', 'closed', 'failed']),
+// The claim is one statement: it matches only the payment's own channel and amount, and answers what the rest needs.
+const claimPaymentQuery = prepared(
+  (trx, id: string, channel: string, amountFen: bigint, at: string, providerTxn: string) =>
+    trx
+      .updateTable('payments')
+      .set({ status: 'succeeded', paid_at: at, provider_txn: providerTxn })
+      .where('id', '=', id)
+      .where('channel', '=', channel)
+      .where('amount_fen', '=', amountFen)
+      .where('status', 'in', ['pending', 'closed', 'failed'])
+      .returning(['order_id', 'user_id']),
 );
 
 export type Channel = 'sandbox' | 'wechat' | 'alipay' | 'wallet';
@@ -84,8 +138,9 @@ export async function payableOrder(trx: Tx, orderId: string, userId: string, pay
     fail('order_transition_not_allowed', `${order.status} -> paid`);
   }
   if (order.expires_at <= nowIso()) fail('order_expired');
-  const presaleDue = await presaleAmountDue(trx, orderId, paymentId);
-  return presaleDue === undefined ? order : { ...order, amount_fen: presaleDue };
+  const { presale, ...row } = order;
+  const presaleDue = isTrue(presale) ? await presaleAmountDue(trx, orderId, paymentId) : undefined;
+  return presaleDue === undefined ? row : { ...row, amount_fen: presaleDue };
 }
 
 /**
@@ -193,12 +248,15 @@ export async function applyPaymentSuccess(
   amountFen: bigint,
   providerTxn: string,
 ): Promise<'applied' | 'duplicate' | 'refunded_late'> {
-  const payment = (await paymentByIdQuery(trx, paymentId)).rows[0];
-  if (!payment || payment.channel !== channel) fail('payment_not_found');
-  if (payment.amount_fen !== amountFen) fail('amount_mismatch');
   const now = nowIso();
-  const claimed = await claimPaymentQuery(trx, paymentId, now, providerTxn);
-  if (claimed.numAffectedRows !== 1n) return 'duplicate';
+  const payment = (await claimPaymentQuery(trx, paymentId, channel, amountFen, now, providerTxn)).rows[0];
+  if (payment === undefined) {
+    // Not claimed: say why, as before the claim was folded (unknown or other channel, wrong amount, else a repeat).
+    const known = (await paymentByIdQuery(trx, paymentId)).rows[0];
+    if (!known || known.channel !== channel) fail('payment_not_found');
+    if (known.amount_fen !== amountFen) fail('amount_mismatch');
+    return 'duplicate';
+  }
   // Money from the sandbox gateway is simulated, every fen of it, wherever it goes next.
   const simulated = channel === 'sandbox' ? amountFen : 0n;
   if (amountFen > 0n) {
@@ -217,18 +275,28 @@ export async function applyPaymentSuccess(
       now,
     );
   }
-  const order = (await orderStatusQuery(trx, payment.order_id)).rows[0];
+  const actor = `gateway:${channel}`;
+  // Most payments are for ordinary orders: paid in one conditional UPDATE; the others take the steps below.
+  if (await markPlainOrderPaid(trx, payment.order_id, paymentId, actor, now, simulated)) {
+    await commitOrderStock(trx, payment.order_id);
+    return 'applied';
+  }
+  const order = (await orderFactsQuery(trx, payment.order_id, paymentId)).rows[0];
   if (order === undefined) throw new Error(`payment ${paymentId} has no order ${payment.order_id}`);
   const presale =
-    order.status === 'created'
-      ? await presalePaymentLanded(trx, paymentId, payment.order_id, `gateway:${channel}`, now, simulated)
-      : 'late';
+    order.status !== 'created'
+      ? 'late'
+      : isTrue(order.presale)
+        ? await presalePaymentLanded(trx, paymentId, payment.order_id, actor, now, simulated)
+        : 'not_presale';
   if (presale === 'applied') return 'applied';
   if (presale === 'not_presale') {
     // A group order's payment counts only with a seat; one that finds its group full or closed is refunded below.
-    const seat = await claimGroupSeat(trx, payment.order_id, now);
+    const seat: SeatOutcome = isTrue(order.group_member)
+      ? await claimGroupSeat(trx, payment.order_id, now)
+      : { kind: 'none' };
     if (seat.kind !== 'refused') {
-      await markPaid(trx, payment.order_id, paymentId, `gateway:${channel}`, now, simulated);
+      await markPaid(trx, payment.order_id, paymentId, actor, now, simulated);
       if (seat.kind === 'seated' && seat.fills) await completeFilledGroup(trx, seat.groupId);
       return 'applied';
     }
@@ -245,7 +313,7 @@ export async function applyPaymentSuccess(
       source: 'late_payment',
       destination: 'original',
     });
-    if (!isGatewayChannel(channel)) await refundSucceeded(trx, refund.id, null, `gateway:${channel}`);
+    if (!isGatewayChannel(channel)) await refundSucceeded(trx, refund.id, null, actor);
   } else {
     await trx.updateTable('payments').set({ status: 'refunded' }).where('id', '=', paymentId).execute();
   }
