@@ -10,3 +10,8 @@ export function whenIdle(callback: () => void, timeoutMs: number): () => void {
   const id = setTimeout(callback, 1);
   return () => clearTimeout(id);
 }
+
+/** Resolves in a task after the next frame has been painted. */
+export function afterNextPaint(): Promise<void> {
+  return new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
+}
