@@ -10,3 +10,9 @@ export function formatTime(iso: string | null | undefined): string {
 export function formatDay(iso: string | null | undefined): string {
   return formatTime(iso).slice(0, 10);
 }
+
+/** "19:48:05" in the browser's zone, without Intl (whose first use costs a page tens of milliseconds). */
+export function clockTime(d: Date): string {
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
+}

@@ -1,6 +1,7 @@
 import { createRouter, createWebHashHistory, type RouteLocationNormalized, type RouteRecordRaw } from 'vue-router';
 import { session, setSession } from './lib/http';
 import { can, ensureStaff } from './lib/auth';
+import { dashboardPath, startGet } from './lib/early-get';
 
 export interface MenuMeta {
   title: string;
@@ -208,6 +209,8 @@ router.beforeEach(async (to) => {
     const first = menuRoutes.find((r) => can(typeof r.meta?.permission === 'string' ? r.meta.permission : undefined));
     if (first && first.name !== to.name) return { name: first.name as string };
   }
+  // The dashboard's figures travel while the layout and the page mount, not after (their permission is checked).
+  if (to.name === 'dashboard' && can('dashboard:read')) startGet(dashboardPath);
   return true;
 });
 

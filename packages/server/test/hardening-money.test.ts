@@ -75,6 +75,7 @@ for (const backend of backends()) {
         body: { username: 'admin', password: PRODUCTION_PASSWORD },
       });
       const token = login.body.token as string;
+      expect((await t.api('GET', '/api/admin/me', { token })).body.environment).toBe('production');
       expect((await t.api('GET', '/api/openapi.json', { token })).status).toBe(200);
       const page = await fetch(`${t.url}/api/docs`, { headers: { cookie: `mall_staff_token=${token}` } });
       expect(page.status).toBeLessThan(400);

@@ -111,6 +111,7 @@ for (const backend of backends()) {
       );
       const me = await t.api('GET', '/api/admin/me', { token: admin });
       expect((me.body.staff as { permissions: string[] }).permissions).toContain('settings:write');
+      expect(me.body.environment).toBe('demo');
     });
 
     it('serves the storefront catalog, rules, price history and the shopper pages', async () => {

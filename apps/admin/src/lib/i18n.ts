@@ -157,6 +157,7 @@ const zh = {
     cover: '现金覆盖',
     openPositions: '未出局持仓 {n}',
     noPools: '没有增值池活动',
+    noRows: '暂无数据',
   },
   product: {
     specName: '规格名，如 颜色',
@@ -858,6 +859,7 @@ const en: Messages = {
     cover: 'Cash cover',
     openPositions: '{n} open positions',
     noPools: 'No pool campaign',
+    noRows: 'No data',
   },
   product: {
     specName: 'Attribute, e.g. Colour',

@@ -65,9 +65,17 @@ export const adminAuthRoutes: RouteModule = async (app, ctx, options) => {
 
   app.get(
     '/api/admin/me',
-    staffRoute(null, 'The signed-in staff member', {}, obj({ staff: staffSchema }, ['staff']), undefined, []),
+    staffRoute(
+      null,
+      'The signed-in staff member, and whether the mall runs in demo mode (the console shows it from its first paint)',
+      {},
+      obj({ staff: staffSchema, environment: str({ enum: ['demo', 'production'] }) }, ['staff', 'environment']),
+      undefined,
+      [],
+    ),
     async (request) => ({
       staff: staffJson(await staffOf(ctx, request)),
+      environment: ctx.environment,
     }),
   );
 
