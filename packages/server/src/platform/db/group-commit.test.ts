@@ -49,10 +49,7 @@ afterEach(async () => {
 
 async function fileStore(syncWal?: () => Promise<void>): Promise<Store> {
   dir = mkdtempSync(join(tmpdir(), 'mall-group-commit-'));
-  const store = openStore(
-    `sqlite:${join(dir, 'test.db')}`,
-    syncWal === undefined ? {} : { syncWal: () => syncWal },
-  );
+  const store = openStore(`sqlite:${join(dir, 'test.db')}`, syncWal === undefined ? {} : { syncWal: () => syncWal });
   stores.push(store);
   await sql`create table item (id integer primary key, name text not null unique)`.execute(store.db);
   return store;
