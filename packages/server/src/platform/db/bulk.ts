@@ -29,17 +29,6 @@ function conflictClause<T extends Table>(table: T, rule: ConflictRule<T> | undef
   return ` on conflict (${key}) do update set ${sets.join(', ')}`;
 }
 
-/**
- * A PostgreSQL array literal (`{"a",NULL,"12"}`), cast by the statement to the column's array type: drivers differ
- * in how they send a JavaScript array (postgres.js sends the first element's type), a text does not.
- */
-function arrayLiteral(values: readonly unknown[]): string {
-  const items = values.map((v) =>
-    v === null || v === undefined ? 'NULL' : `"${String(v).replace(/[\\"]/g, (c) => `\\${c}`)}"`,
-  );
-  return `{${items.join(',')}}`;
-}
-
 /** The column types of a table as PostgreSQL names them (for the array casts), in the order asked. */
 async function columnTypes(trx: Tx, table: string, columns: readonly string[]): Promise<string[]> {
   const { rows } = await sql<{ name: string; type: string }>`
@@ -96,7 +85,7 @@ export function bulkWriter<T extends Table, C extends Column<T>>(
       arrayInsert = undefined;
       throw error;
     }
-    const parameters = columns.map((c) => arrayLiteral(rows.map((row) => row[c])));
+    const parameters = columns.map((c) => rows.map((row) => row[c] ?? null));
     await trx.executeQuery({ sql: text, parameters, query: RawNode.createWithSql(text), queryId: createQueryId() });
   };
 }

@@ -12,8 +12,6 @@ import {
   type Transaction,
 } from 'kysely';
 import pg from 'pg';
-import postgres from 'postgres';
-import { PostgresJsDialect } from './postgres-js-dialect';
 import type { Database } from './schema';
 import { migrationProvider } from './migrations';
 import { useNamedStatements } from './pg-named';
@@ -61,12 +59,19 @@ export function openStore(url: string | undefined, options: StoreOptions = {}): 
     const schema = parsed.searchParams.get('schema');
     parsed.searchParams.delete('schema');
     if (schema !== null && !/^[a-z_][a-z0-9_]*$/.test(schema)) throw new Error(`invalid schema name ${schema}`);
-    const db = new Kysely<Database>({
-      dialect:
-        process.env.MALL_PG_DRIVER === 'postgres'
-          ? new PostgresJsDialect(postgresJs(parsed.toString(), schema))
-          : new PostgresDialect({ pool: pgPool(parsed.toString(), schema) }),
+    const pool = new pg.Pool({
+      connectionString: parsed.toString(),
+      max: 10,
+      ...(schema === null ? {} : { options: `-c search_path=${schema}` }),
+      types: {
+        getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+          oid === INT8_OID || oid === NUMERIC_OID
+            ? (value: string) => BigInt(value)
+            : pg.types.getTypeParser(oid, format ?? 'text')) as typeof pg.types.getTypeParser,
+      },
     });
+    pool.on('connect', useNamedStatements);
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     return {
       db,
       dialect: 'postgres',
@@ -114,36 +119,6 @@ export function openStore(url: string | undefined, options: StoreOptions = {}): 
     await walFile?.close();
   };
   return { db, dialect: 'sqlite', where: `sqlite:${path}`, close };
-}
-
-function pgPool(connectionString: string, schema: string | null): pg.Pool {
-  const pool = new pg.Pool({
-    connectionString,
-    max: 10,
-    ...(schema === null ? {} : { options: `-c search_path=${schema}` }),
-    types: {
-      getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
-        oid === INT8_OID || oid === NUMERIC_OID
-          ? (value: string) => BigInt(value)
-          : pg.types.getTypeParser(oid, format ?? 'text')) as typeof pg.types.getTypeParser,
-    },
-  });
-  pool.on('connect', useNamedStatements);
-  return pool;
-}
-
-function postgresJs(connectionString: string, schema: string | null): postgres.Sql {
-  return postgres(connectionString, {
-    max: 10,
-    ...(schema === null ? {} : { connection: { search_path: schema } }),
-    // fetch_types stays on (one catalogue query per new connection): with it off, postgres.js 3.4.9's reserve() on a
-    // pool with no open connection never settles (porsager/postgres#751, #1219), and Kysely reserves for every query.
-    onnotice: () => undefined,
-    transform: { undefined: null },
-    types: {
-      bigint: { to: INT8_OID, from: [INT8_OID, NUMERIC_OID], serialize: (v: bigint) => v.toString(), parse: BigInt },
-    },
-  });
 }
 
 export async function migrateToLatest(db: Db, schema?: string): Promise<string[]> {

@@ -11,10 +11,6 @@ export function nameStatement(text: string): void {
   if (!names.has(text)) names.set(text, `mall_${names.size}`);
 }
 
-export function isNamedStatement(text: string): boolean {
-  return names.has(text);
-}
-
 type QueryFn = (...args: unknown[]) => unknown;
 
 /** Applied to every new pool connection: a known text sent as (text, values) goes as a named statement. */
