@@ -1,5 +1,9 @@
-import type { QueryResult } from 'kysely';
-import type { Db, Tx } from './database';
+import type { Kysely, QueryResult, Transaction } from 'kysely';
+import type { Database } from './schema';
+
+// The same types database.ts exports, spelled here so this module does not import database.ts (which imports it).
+type Db = Kysely<Database>;
+type Tx = Transaction<Database>;
 
 /**
  * Bulk writes on SQLite: a cached prepared statement run once per row, on the one connection Kysely also uses, so it
