@@ -1,7 +1,7 @@
-import { intDiv } from '@mall/core';
-import { sql, type Insertable } from 'kysely';
+import { createQueryId, RawNode, sql, type Insertable } from 'kysely';
 import type { Tx } from './database';
 import { rawWriterOf } from './database';
+import { nameStatement } from './pg-named';
 import type { Database } from './schema';
 
 type Table = keyof Database;
@@ -19,9 +19,6 @@ export type ConflictRule<T extends Table> =
   | { key: Column<T> | readonly Column<T>[]; replace: readonly Column<T>[] }
   | { key: Column<T>; add: readonly Column<T>[] };
 
-// Parameters per multi-row statement on PostgreSQL (its hard limit is 65535; smaller statements plan faster).
-const MAX_PARAMETERS = 4500;
-
 function conflictClause<T extends Table>(table: T, rule: ConflictRule<T> | undefined): string {
   if (rule === undefined) return '';
   const sets =
@@ -32,10 +29,26 @@ function conflictClause<T extends Table>(table: T, rule: ConflictRule<T> | undef
   return ` on conflict (${key}) do update set ${sets.join(', ')}`;
 }
 
+/** The column types of a table as PostgreSQL names them (for the array casts), in the order asked. */
+async function columnTypes(trx: Tx, table: string, columns: readonly string[]): Promise<string[]> {
+  const { rows } = await sql<{ name: string; type: string }>`
+    select attname as name, format_type(atttypid, atttypmod) as type from pg_attribute
+    where attrelid = to_regclass(${table}) and attnum > 0 and not attisdropped`.execute(trx);
+  const types = new Map(rows.map((r) => [r.name, r.type]));
+  return columns.map((c) => {
+    const type = types.get(c);
+    if (type === undefined) throw new Error(`bulk insert: ${table}.${c} does not exist`);
+    return type;
+  });
+}
+
 /**
  * One bulk writer per table for both databases. On SQLite it runs a cached prepared single-row statement per row on
- * the transaction's own connection (cheaper per row than building a multi-row insert); on PostgreSQL it sends
- * multi-row inserts. Callers build their rows once, as table rows.
+ * the transaction's own connection (cheaper per row than building a multi-row insert). On PostgreSQL it sends ONE
+ * statement per call whatever the number of rows: `insert ... select * from unnest($1::type[], ...)`, one array
+ * parameter per column, a fixed text sent as a named statement, so each connection parses and plans it once (a
+ * multi-row VALUES list was a new text, parsed and planned, for every batch size). Callers build their rows once,
+ * as table rows.
  */
 export function bulkWriter<T extends Table, C extends Column<T>>(
   table: T,
@@ -44,7 +57,15 @@ export function bulkWriter<T extends Table, C extends Column<T>>(
 ): (trx: Tx, rows: readonly BulkRow<T, C>[]) => Promise<void> {
   const conflict = conflictClause(table, rule);
   const oneRow = `insert into ${table} (${columns.join(', ')}) values (${columns.map(() => '?').join(', ')})${conflict}`;
-  const rowsPerStatement = Math.max(1, intDiv(MAX_PARAMETERS, columns.length));
+  // The column types come from the catalogue at the first PostgreSQL write (every schema has the same tables).
+  let arrayInsert: Promise<string> | undefined;
+  const arrayInsertText = async (trx: Tx): Promise<string> => {
+    const types = await columnTypes(trx, table, columns);
+    const arrays = types.map((type, i) => `$${i + 1}::${type}[]`).join(', ');
+    const text = `insert into ${table} (${columns.join(', ')}) select * from unnest(${arrays})${conflict}`;
+    nameStatement(text);
+    return text;
+  };
   return async (trx, rows) => {
     if (rows.length === 0) return;
     const raw = rawWriterOf(trx);
@@ -56,11 +77,15 @@ export function bulkWriter<T extends Table, C extends Column<T>>(
         );
       return;
     }
-    for (let i = 0; i < rows.length; i += rowsPerStatement) {
-      const values = rows.slice(i, i + rowsPerStatement).map((row) => sql`(${sql.join(columns.map((c) => row[c]))})`);
-      await sql`insert into ${sql.table(table)} (${sql.join(columns.map((c) => sql.ref(c)))}) values ${sql.join(values)}${sql.raw(conflict)}`.execute(
-        trx,
-      );
+    arrayInsert ??= arrayInsertText(trx);
+    let text: string;
+    try {
+      text = await arrayInsert;
+    } catch (error) {
+      arrayInsert = undefined;
+      throw error;
     }
+    const parameters = columns.map((c) => rows.map((row) => row[c] ?? null));
+    await trx.executeQuery({ sql: text, parameters, query: RawNode.createWithSql(text), queryId: createQueryId() });
   };
 }

@@ -1,4 +1,5 @@
 import { mkdirSync } from 'node:fs';
+import { open, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import BetterSqlite from 'better-sqlite3';
 import {
@@ -14,6 +15,9 @@ import pg from 'pg';
 import type { Database } from './schema';
 import { migrationProvider } from './migrations';
 import { useNamedStatements } from './pg-named';
+import { GroupCommitter, type RawWriter, type SyncWal } from './group-commit';
+
+export { rawWriterOf, type RawWriter } from './group-commit';
 
 export type Tx = Transaction<Database>;
 export type Db = Kysely<Database>;
@@ -40,7 +44,15 @@ const NUMERIC_OID = 1700;
  * Opens `postgres://...` (optionally `?schema=name`, used by tests to isolate themselves) or `sqlite:PATH`
  * (default ./data/mall.db). Both hand integers back as bigint: money never becomes a float.
  */
-export function openStore(url: string | undefined): Store {
+export interface StoreOptions {
+  /**
+   * SQLite in WAL mode: how a commit is made durable (tests inject one to watch the order of events); by default an
+   * fdatasync of the `-wal` file in the libuv thread pool.
+   */
+  syncWal?: (defaultSync: SyncWal) => SyncWal;
+}
+
+export function openStore(url: string | undefined, options: StoreOptions = {}): Store {
   const target = url ?? `sqlite:${DEFAULT_SQLITE_PATH}`;
   if (target.startsWith('postgres://') || target.startsWith('postgresql://')) {
     const parsed = new URL(target);
@@ -73,9 +85,11 @@ export function openStore(url: string | undefined): Store {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const sqlite = new BetterSqlite(path);
   sqlite.defaultSafeIntegers(true);
-  sqlite.pragma('journal_mode = WAL');
-  // Money: a committed transaction must survive power loss, not only a process crash.
-  sqlite.pragma('synchronous = FULL');
+  const wal = String(sqlite.pragma('journal_mode = WAL', { simple: true })) === 'wal';
+  // Money: a committed transaction must survive power loss, not only a process crash. In WAL mode the commit does
+  // not sync (NORMAL) and the group committer syncs the WAL off the event loop before answering anyone; checkpoints
+  // still sync the WAL and the database file under NORMAL. Anything else (`:memory:`) syncs in the commit, as before.
+  sqlite.pragma(wal ? 'synchronous = NORMAL' : 'synchronous = FULL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
   // Kysely prepares every query afresh; better-sqlite3 statements are reusable, so keep them by SQL text.
@@ -95,8 +109,16 @@ export function openStore(url: string | undefined): Store {
     run: (text, params) => statementFor(text).run(params) as unknown,
     execute: (text, params) => executeOn(statementFor(text), params),
   };
-  groupCommitters.set(db, new GroupCommitter(db, raw));
-  return { db, dialect: 'sqlite', where: `sqlite:${path}`, close: () => db.destroy() };
+  const walFile = wal ? new WalFile(`${path}-wal`) : undefined;
+  const syncWal = walFile === undefined ? undefined : (options.syncWal ?? ((sync) => sync))(() => walFile.sync());
+  const group = new GroupCommitter(db, raw, syncWal);
+  groupCommitters.set(db, group);
+  const close = async (): Promise<void> => {
+    await group.idle();
+    await db.destroy();
+    await walFile?.close();
+  };
+  return { db, dialect: 'sqlite', where: `sqlite:${path}`, close };
 }
 
 export async function migrateToLatest(db: Db, schema?: string): Promise<string[]> {
@@ -128,97 +150,47 @@ function isRetryable(error: unknown): boolean {
   return code === '40P01' || code === '40001' || code === 'SQLITE_BUSY';
 }
 
-interface Unit {
-  fn: (trx: Tx) => Promise<unknown>;
-  resolve: (value: unknown) => void;
-  reject: (error: unknown) => void;
-}
-
 /**
- * Group commit for SQLite. With synchronous=FULL every commit is an fsync (about 1 ms here), and SQLite has one
- * writer anyway, so transactions that arrive together run one after another inside ONE database transaction, each
- * in its own savepoint: a unit that fails rolls back to its savepoint alone, and every caller is answered only
- * after the shared commit is on disk. Same isolation as running them serially, one fsync per group.
- * A unit must use only the transaction it is given (a query on the outer Db inside it would wait forever).
+ * The `-wal` file, opened at the first sync (a commit has created it by then). SQLite keeps the same file while a
+ * connection is open: after a checkpoint it writes the WAL again from its start (same inode), and it deletes the file
+ * only when the last connection closes, which is ours at close. A new file's directory entry is synced once, as
+ * SQLite does for the WAL it creates, so the file itself survives power loss.
  */
-class GroupCommitter {
-  private queue: Unit[] = [];
-  private running = false;
+class WalFile {
+  private handle: Promise<FileHandle | undefined> | undefined;
 
-  constructor(
-    private readonly db: Db,
-    // Savepoint statements go straight to the connection the open transaction holds (cached prepared statements),
-    // not through Kysely's query pipeline: three of them per unit.
-    private readonly raw: RawWriter,
-  ) {}
+  constructor(private readonly path: string) {}
 
-  run<T>(fn: (trx: Tx) => Promise<T>): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      this.queue.push({ fn, resolve: resolve as (value: unknown) => void, reject });
-      if (!this.running) {
-        this.running = true;
-        // The fsync blocks the event loop, so nothing queues up during a commit: wait one timer tick to let the
-        // requests already in flight reach their transactions and share the next commit.
-        setTimeout(() => void this.drain(), 1);
-      }
-    });
+  async sync(): Promise<void> {
+    this.handle ??= this.openSynced();
+    const file = await this.handle;
+    // No WAL yet: no transaction has written anything (a group of reads), so there is nothing to sync.
+    if (file === undefined) this.handle = undefined;
+    else await file.datasync();
   }
 
-  private async drain(): Promise<void> {
+  async close(): Promise<void> {
+    const handle = this.handle;
+    this.handle = undefined;
+    await (await handle)?.close();
+  }
+
+  private async openSynced(): Promise<FileHandle | undefined> {
+    let file: FileHandle;
     try {
-      while (this.queue.length > 0) {
-        const units = this.queue.splice(0, 256);
-        const outcomes: { ok: boolean; value: unknown }[] = [];
-        try {
-          const trx = await this.db.startTransaction().execute();
-          rawHandles.set(trx, this.raw);
-          try {
-            for (const [i, unit] of units.entries()) {
-              this.raw.run(`savepoint u${i}`, []);
-              try {
-                const value = await unit.fn(trx);
-                this.raw.run(`release u${i}`, []);
-                outcomes.push({ ok: true, value });
-              } catch (error) {
-                this.raw.run(`rollback to u${i}`, []);
-                this.raw.run(`release u${i}`, []);
-                outcomes.push({ ok: false, value: error });
-              }
-            }
-            await trx.commit().execute();
-          } catch (error) {
-            await trx
-              .rollback()
-              .execute()
-              .catch(() => undefined);
-            throw error;
-          }
-          units.forEach((unit, i) => {
-            const outcome = outcomes[i];
-            if (outcome?.ok === true) unit.resolve(outcome.value);
-            else unit.reject(outcome?.value);
-          });
-        } catch (error) {
-          for (const unit of units) unit.reject(error);
-        }
-      }
-    } finally {
-      this.running = false;
+      file = await open(this.path, 'r');
+    } catch (error) {
+      if ((error as { code?: unknown }).code === 'ENOENT') return undefined;
+      throw error;
     }
+    const directory = await open(dirname(this.path), 'r');
+    try {
+      await directory.sync();
+    } finally {
+      await directory.close();
+    }
+    return file;
   }
-}
-
-const groupCommitters = new WeakMap<Db, GroupCommitter>();
-
-/**
- * Bulk writes on SQLite: a cached prepared statement run once per row, on the one connection Kysely also uses, so it
- * takes part in the open transaction. Much cheaper per row than building multi-row inserts (settlement writes ~8
- * rows per order). Handed out only for a transaction the group committer opened; PostgreSQL has no such handle.
- */
-export interface RawWriter {
-  run(text: string, params: readonly unknown[]): unknown;
-  /** One statement with Kysely's result shape (rows for a reader, affected rows otherwise), without its pipeline. */
-  execute<O>(text: string, params: readonly unknown[]): QueryResult<O>;
 }
 
 /** What Kysely's SQLite driver answers for a statement, computed the same way. */
@@ -227,11 +199,8 @@ function executeOn<O>(statement: BetterSqlite.Statement, params: readonly unknow
   const { changes, lastInsertRowid } = statement.run(params);
   return { numAffectedRows: BigInt(changes), insertId: BigInt(lastInsertRowid), rows: [] };
 }
-const rawHandles = new WeakMap<Tx, RawWriter>();
 
-export function rawWriterOf(trx: Tx): RawWriter | undefined {
-  return rawHandles.get(trx);
-}
+const groupCommitters = new WeakMap<Db, GroupCommitter>();
 
 /** Whether a handle talks to PostgreSQL (row locks with FOR UPDATE exist there; SQLite has one writer anyway). */
 export function isPostgres(db: Db | Tx): boolean {
