@@ -121,6 +121,10 @@ function main(): void {
     const e2eCpu = hasCpu ? median(pairs.map((p) => p.e2e.cpuMs ?? 0)) : undefined;
     const wallRatio = median(pairs.map((p) => p.e2e.wallMs / p.engine.wall));
     const cpuRatio = hasCpu ? median(pairs.map((p) => (p.e2e.cpuMs ?? 0) / p.engine.cpu)) : undefined;
+    // The spread of the pairs' ratios (issue 14: every figure with its spread over at least three runs).
+    const spread = (xs: number[]): string => `${Math.min(...xs).toFixed(2)}x / ${Math.max(...xs).toFixed(2)}x`;
+    const wallSpread = spread(pairs.map((p) => p.e2e.wallMs / p.engine.wall));
+    const cpuSpread = hasCpu ? spread(pairs.map((p) => (p.e2e.cpuMs ?? 0) / p.engine.cpu)) : '-';
     const mb = (file: string): string => (statSync(file).size / 1e6).toFixed(1);
     const text = [
       `Run ${new Date().toISOString().slice(0, 16)}Z on ${cpus().length} × ${cpus()[0]?.model.trim() ?? 'CPU'}, Node ${process.version}, load average ${load} at the start (a shared machine: the CPU column is the steadier figure). Command: \`npm run bench:cli -- --orders ${ORDERS} --runs ${RUNS}\` (bench/cli.bench.ts). Whole processes timed from outside, median of ${RUNS} runs after a warm-up (3 for the tsx row); CPU = user + system from \`/usr/bin/time\`.`,
@@ -138,6 +142,7 @@ function main(): void {
       `| engine alone: \`runScenario\` on the parsed events, inside one process | ${engineMs.toFixed(0)} | ${engineCpu.toFixed(0)} |`,
       `| \`mall simulate --scenario FILE > result.json\`, the whole process | ${e2eWall.toFixed(0)} | ${e2eCpu === undefined ? '-' : e2eCpu.toFixed(0)} |`,
       `| whole process / engine alone | ${wallRatio.toFixed(2)}x | ${cpuRatio === undefined ? '-' : `${cpuRatio.toFixed(2)}x`} |`,
+      `| the same ratio over the pairs, min / max | ${wallSpread} | ${cpuSpread} |`,
       '',
       'Target: end to end within 2x of the engine alone; `mall --help` under 200 ms.',
     ].join('\n');
