@@ -60,6 +60,9 @@ interface Result {
   settleRounds: string;
   auditSeconds: number;
   auditOk: boolean;
+  /** The largest server process's peak resident memory (VmHWM) through the checkout rounds, and over the whole run. */
+  checkoutPeakRssMiB: number;
+  peakRssMiB: number;
 }
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: 512 });
@@ -121,7 +124,18 @@ interface Target {
   store: Store;
   /** CPU time the server process has used so far, in ms (from /proc). */
   cpuMs(): number;
+  /** The largest peak resident set (VmHWM) of the server's processes so far, in MiB (from /proc). */
+  peakRssMiB(): number;
   close(): Promise<void>;
+}
+
+function processPeakRssMiB(pid: string): number {
+  try {
+    const kib = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+    return kib === undefined ? 0 : Number(kib) / 1024;
+  } catch {
+    return 0;
+  }
 }
 
 function processCpuMs(pid: string): number {
@@ -179,15 +193,17 @@ async function launch(databaseUrl: string): Promise<Target> {
     child.once('exit', (code) => reject(new Error(`mall start exited ${code}:\n${output}`)));
   });
   const store = openStore(databaseUrl);
+  // The server: the process, plus its cluster workers under --workers N.
+  const serverPids = (): string[] => {
+    const pid = child.pid ?? 0;
+    const workers = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean);
+    return [String(pid), ...workers];
+  };
   return {
     url,
     store,
-    // The server's CPU: the process, plus its cluster workers under --workers N.
-    cpuMs: () => {
-      const pid = child.pid ?? 0;
-      const workers = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean);
-      return [String(pid), ...workers].reduce((sum, p) => sum + processCpuMs(p), 0);
-    },
+    cpuMs: () => serverPids().reduce((sum, p) => sum + processCpuMs(p), 0),
+    peakRssMiB: () => Math.max(0, ...serverPids().map(processPeakRssMiB)),
     close: async () => {
       await store.close();
       const exited = new Promise((resolve) => child.once('exit', resolve));
@@ -506,12 +522,13 @@ async function runOn(label: string, databaseUrl: string): Promise<Result> {
   try {
     process.stderr.write(`${label}: checkout x${CHECKOUTS} at concurrency ${CONCURRENCY} ...\n`);
     const c = await checkout(server, CHECKOUTS, CONCURRENCY);
+    const checkoutPeakRssMiB = server.peakRssMiB();
     process.stderr.write(`${label}: ${c.checkoutPerSecond.toFixed(0)} checkouts/s; settling ${SETTLE} orders ...\n`);
     const s = await settle(server, SETTLE);
     process.stderr.write(
       `${label}: ${s.settlePerSecond.toFixed(0)} orders/s settled, audit ${s.auditOk ? 'clean' : 'DIFFERENCES'}\n`,
     );
-    return { database: label, ...c, ...s };
+    return { database: label, ...c, ...s, checkoutPeakRssMiB, peakRssMiB: server.peakRssMiB() };
   } finally {
     await server.close();
   }
@@ -539,14 +556,14 @@ function table(results: Result[]): string {
     '',
     'Checkout = `POST /api/shop/orders` + `POST /api/shop/orders/{id}/pay` (sandbox) + `POST /api/sandbox/payments/{id}/succeed` (which signs and posts the gateway notification to the notify endpoint): three HTTP requests and three durable transactions per order, over loopback, by concurrent shoppers, in `--rounds` rounds of `--checkout` orders on one server with fresh shoppers each round (checkout/s, latencies and client CPU come from the median round; the rounds columns list min / median / max); the server runs as its own process (`mall start`), the load generator (bare keep-alive sockets, `bench/raw-http.ts`) in the benchmark process; both share the 2 cores. Settlement = one `POST /api/admin/settlement/run` per round over freshly seeded received 1000-yuan gift-pack orders (fan-out-3 referral tree, both seed plans), batches of 1000 orders per transaction, writing ledger transfers, positions, pool state, referral progress, transitions and the event log. SQLite runs with WAL, commits with `synchronous=NORMAL` and fdatasyncs the WAL in the thread pool before any caller is answered (answered means on disk).',
     '',
-    '| database | checkouts | checkout/s (median) | checkout/s rounds | p50 ms | p99 ms | server CPU ms/checkout (median) | server CPU rounds | database CPU ms/checkout | client CPU ms/checkout | settled orders | settle s | settled orders/s (median) | rounds | audit s | audit |',
-    '|---|---:|---:|---|---:|---:|---:|---|---:|---:|---:|---:|---:|---|---:|---|',
+    '| database | checkouts | checkout/s (median) | checkout/s rounds | p50 ms | p99 ms | server CPU ms/checkout (median) | server CPU rounds | database CPU ms/checkout | client CPU ms/checkout | settled orders | settle s | settled orders/s (median) | rounds | audit s | audit | server peak RSS MiB: checkout / whole run |',
+    '|---|---:|---:|---|---:|---:|---:|---|---:|---:|---:|---:|---:|---|---:|---|---:|',
     ...results.map(
       (r) =>
-        `| ${r.database} | ${r.checkouts} | ${f0(r.checkoutPerSecond)} | ${r.checkoutRounds} | ${f1(r.p50Ms)} | ${f1(r.p99Ms)} | ${f2(r.serverCpuMsPerCheckout)} | ${r.serverCpuRounds} | ${r.dbCpuMsPerCheckout === undefined ? '-' : f2(r.dbCpuMsPerCheckout)} | ${f2(r.cpuMsPerCheckout)} | ${r.settled} | ${f2(r.settleSeconds)} | ${f0(r.settlePerSecond)} | ${r.settleRounds} | ${f2(r.auditSeconds)} | ${r.auditOk ? 'clean' : 'differences'} |`,
+        `| ${r.database} | ${r.checkouts} | ${f0(r.checkoutPerSecond)} | ${r.checkoutRounds} | ${f1(r.p50Ms)} | ${f1(r.p99Ms)} | ${f2(r.serverCpuMsPerCheckout)} | ${r.serverCpuRounds} | ${r.dbCpuMsPerCheckout === undefined ? '-' : f2(r.dbCpuMsPerCheckout)} | ${f2(r.cpuMsPerCheckout)} | ${r.settled} | ${f2(r.settleSeconds)} | ${f0(r.settlePerSecond)} | ${r.settleRounds} | ${f2(r.auditSeconds)} | ${r.auditOk ? 'clean' : 'differences'} | ${f0(r.checkoutPeakRssMiB)} / ${f0(r.peakRssMiB)} |`,
     ),
     '',
-    'Targets: settlement >= 5,000 orders/s on SQLite; checkout >= 1,500 orders/s.',
+    'Targets: settlement >= 5,000 orders/s on SQLite; checkout >= 1,500 orders/s; server RSS under the checkout load < 250 MiB (the whole run adds settlement, whose engine holds every member).',
   ];
   return lines.join('\n');
 }
