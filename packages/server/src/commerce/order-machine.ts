@@ -1,4 +1,5 @@
-import { sql } from 'kysely';
+import { sql, type ExpressionBuilder } from 'kysely';
+import type { Database } from '../platform/db/schema';
 import { isPostgres, type Tx } from '../platform/db/database';
 import { prepared } from '../platform/db/prepared';
 import { bulkWriter } from '../platform/db/bulk';
@@ -138,6 +139,26 @@ const markPaidQuery = prepared((trx, orderId: string, at: string, paymentId: str
 
 // created -> paid for an order whose payment is no presale part and that is no group order: those two kinds have
 // their own steps (deposit and balance, the group seat) and take the general path.
+const isPlainOrder = (eb: ExpressionBuilder<Database, 'orders'>, presalePaymentId: string) =>
+  eb.and([
+    eb.not(
+      eb.exists(
+        eb
+          .selectFrom('presale_payments')
+          .select('presale_payments.payment_id')
+          .where('presale_payments.payment_id', '=', presalePaymentId),
+      ),
+    ),
+    eb.not(
+      eb.exists(
+        eb
+          .selectFrom('group_buy_members')
+          .select('group_buy_members.order_id')
+          .whereRef('group_buy_members.order_id', '=', 'orders.id'),
+      ),
+    ),
+  ]);
+
 const markPlainPaidQuery = prepared(
   (trx, orderId: string, at: string, paymentId: string, simulatedFen: bigint, presalePaymentId: string) =>
     trx
@@ -145,26 +166,7 @@ const markPlainPaidQuery = prepared(
       .set({ status: 'paid', paid_at: at, payment_id: paymentId, simulated_fen: simulatedFen })
       .where('id', '=', orderId)
       .where('status', '=', 'created')
-      .where((eb) =>
-        eb.not(
-          eb.exists(
-            eb
-              .selectFrom('presale_payments')
-              .select('presale_payments.payment_id')
-              .where('presale_payments.payment_id', '=', presalePaymentId),
-          ),
-        ),
-      )
-      .where((eb) =>
-        eb.not(
-          eb.exists(
-            eb
-              .selectFrom('group_buy_members')
-              .select('group_buy_members.order_id')
-              .whereRef('group_buy_members.order_id', '=', 'orders.id'),
-          ),
-        ),
-      ),
+      .where((eb) => isPlainOrder(eb, presalePaymentId)),
 );
 
 // On PostgreSQL the move and its transition row are one statement (a data-modifying CTE): one round trip less.
@@ -187,26 +189,7 @@ const markPlainPaidPgQuery = prepared(
           .set({ status: 'paid', paid_at: at, payment_id: paymentId, simulated_fen: simulatedFen })
           .where('id', '=', orderId)
           .where('status', '=', 'created')
-          .where((eb) =>
-            eb.not(
-              eb.exists(
-                eb
-                  .selectFrom('presale_payments')
-                  .select('presale_payments.payment_id')
-                  .where('presale_payments.payment_id', '=', presalePaymentId),
-              ),
-            ),
-          )
-          .where((eb) =>
-            eb.not(
-              eb.exists(
-                eb
-                  .selectFrom('group_buy_members')
-                  .select('group_buy_members.order_id')
-                  .whereRef('group_buy_members.order_id', '=', 'orders.id'),
-              ),
-            ),
-          )
+          .where((eb) => isPlainOrder(eb, presalePaymentId))
           .returning('orders.id'),
       )
       .insertInto('order_transitions')
