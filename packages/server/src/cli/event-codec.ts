@@ -20,29 +20,59 @@ function plain(...ids: readonly string[]): boolean {
   return true;
 }
 
-export function encodeEvents(events: readonly EngineEvent[]): EncodedEvents {
-  const parts: string[] = [];
-  const others: EngineEvent[] = [];
-  for (const event of events) {
+/** Builds one batch: events as parseEvent made them, or the common shapes straight from a reader's fields. */
+export class EventBatch {
+  private parts: string[] = [];
+  private others: EngineEvent[] = [];
+  /** Events in the batch. */
+  count = 0;
+
+  add(event: EngineEvent): void {
+    this.count += 1;
     if (event.type === 'join') {
       // A referrer is never '' (parseEvent refuses empty ids), so '' says there is none.
       const referrer = event.referrer ?? '';
       if (plain(event.user, referrer)) {
-        parts.push('j', event.user, referrer);
-        continue;
+        this.parts.push('j', event.user, referrer);
+        return;
       }
     } else if (event.type === 'settle' && event.lines === undefined && event.campaigns === undefined) {
       const region = event.region ?? [];
       if (plain(event.user, event.order, ...region)) {
-        parts.push(event.region === undefined ? 's' : 'r', event.user, event.order, event.amountFen.toString());
-        if (event.region !== undefined) parts.push(String(region.length), ...region);
-        continue;
+        this.parts.push(event.region === undefined ? 's' : 'r', event.user, event.order, event.amountFen.toString());
+        if (event.region !== undefined) this.parts.push(String(region.length), ...region);
+        return;
       }
     }
-    parts.push('x');
-    others.push(event);
+    this.parts.push('x');
+    this.others.push(event);
   }
-  return { text: parts.join(SEP), others };
+
+  /** A join whose ids hold no U+0001 (none can that came from JSON text unescaped); referrer '' for none. */
+  join(user: string, referrer: string): void {
+    this.count += 1;
+    this.parts.push('j', user, referrer);
+  }
+
+  /** A settle without lines, region or campaigns; `amountFen` the digits of a safe integer, no leading zero. */
+  settle(user: string, order: string, amountFen: string): void {
+    this.count += 1;
+    this.parts.push('s', user, order, amountFen);
+  }
+
+  take(): EncodedEvents {
+    const batch = { text: this.parts.join(SEP), others: this.others };
+    this.parts = [];
+    this.others = [];
+    this.count = 0;
+    return batch;
+  }
+}
+
+export function encodeEvents(events: readonly EngineEvent[]): EncodedEvents {
+  const batch = new EventBatch();
+  for (const event of events) batch.add(event);
+  return batch.take();
 }
 
 // Amounts repeat (a shop has few prices): BigInt of the same text once.

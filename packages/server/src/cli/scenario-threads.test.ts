@@ -14,6 +14,7 @@ import {
   writeResult,
   type ParamSchema,
 } from '@mall/core';
+import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { JsonStreamError } from './json-stream';
 import { runFileThreaded } from './scenario-threads';
@@ -132,6 +133,45 @@ describe('runFileThreaded', () => {
     expect(await threaded(file(malformedLast), 1)).toMatchObject({
       error: expect.stringMatching(/^malformed JSON at character \d+/) as unknown,
     });
+  });
+
+  it('reads the shapes it takes straight from the text as the ordinary path does, and leaves the rest to it', async () => {
+    // Texts on the edge of the fast path: escapes, empty ids, repeated keys, white space, long and odd numbers.
+    const items = [
+      '{"type":"join","user":"A"}',
+      '{"type":"join","user":"B","referrer":"A"}',
+      '{"type":"join","user":"\\u0043"}',
+      '{"type":"join","user":"D\\"q","referrer":"A"}',
+      '{"type":"join","user":""}',
+      '{"type":"join","user":"E","user":"F"}',
+      '{"type":"join","user":"G","referrer":"Z"}',
+      '{"type":"join", "user":"H"}',
+      '{"type":"join","user":"中文"}',
+      '{"type":"settle","user":"A","order":"a1","amountFen":100000}',
+      '{"type":"settle","user":"B","order":"b1","amountFen":0}',
+      '{"type":"settle","user":"A","order":"a2","amountFen":999999999999999}',
+      '{"type":"settle","user":"A","order":"a3","amountFen":9007199254740993}',
+      '{"type":"settle","user":"A","order":"a4","amountFen":-5}',
+      '{"type":"settle","user":"A","order":"a5","amountFen":1.5}',
+      '{"type":"settle","user":"A","order":"a6","amountFen":1e3}',
+      '{"type":"settle","user":"A","order":"a7","amountFen":"5"}',
+      '{"type":"settle","user":"A","order":"a1","amountFen":7}',
+      '{"type":"settle","user":"A","order":"a8","amountFen":7,"extra":1}',
+      '{"type":"settle","user":"A","order":"a9","amountFen":00}',
+      '{"type":"teleport"}',
+    ];
+    const pick = fc.array(fc.constantFrom(...items), { maxLength: 14 });
+    await fc.assert(
+      fc.asyncProperty(pick, async (list) => {
+        const text = `{"plans":{"referralCycle":{},"appreciationPool":{}},"events":[${list.join(',')}]}`;
+        const expected = whole(text);
+        const got = await threaded(file(text), 3);
+        if ('error' in expected && expected.error === 'malformed')
+          expect(got).toMatchObject({ error: /^malformed JSON/ });
+        else expect(got).toEqual(expected);
+      }),
+      { numRuns: 15 },
+    );
   });
 
   it('hands back a file with a field after its events, to be read whole', async () => {
