@@ -36,7 +36,7 @@ describe('JsonRows', () => {
       ['o2', '中', 2n ** 70n, [1, { a: 'b' }]],
       ['o3', '', 0n, {}],
     ] as const;
-    const objects = rows.map((row) => Object.fromEntries(keys.map((key, k) => [key, row[k]])));
+    const objects = rows.map((row) => Object.fromEntries(keys.map((key, k) => [key, row[k]]))) as JsonValue;
     const table = new JsonRows(keys, rows.length, (i, cells) => {
       rows[i]?.forEach((cell, k) => {
         cells[k] = cell as JsonValue;

@@ -33,7 +33,7 @@ function file(text: string): string {
 /** The result text or error of the two-thread run; "whole" when it hands the file back to be read whole. */
 async function threaded(path: string, batch: number): Promise<{ text: string } | { error: string } | 'whole'> {
   try {
-    const run = await runFileThreaded(path, {}, {}, batch);
+    const run = await runFileThreaded(path, {}, { exitDetection: 'index' }, batch);
     if (run === undefined) return 'whole';
     const pieces: string[] = [];
     writeResult(run.result(), (piece) => pieces.push(piece));
@@ -180,6 +180,8 @@ describe('runFileThreaded', () => {
   });
 
   it('says a missing file is a read failure, as the one-thread reader does', async () => {
-    await expect(runFileThreaded(join(dir, 'missing.json'), {}, {})).rejects.toMatchObject({ code: 'ENOENT' });
+    await expect(runFileThreaded(join(dir, 'missing.json'), {}, { exitDetection: 'index' })).rejects.toMatchObject({
+      code: 'ENOENT',
+    });
   });
 });

@@ -1,9 +1,9 @@
-import { Worker } from 'node:worker_threads';
 import { ScenarioError, ScenarioRun, type PlanRuntimeOptions, type RunObserver } from '@mall/core';
 import { decodeEvents } from './event-codec';
 import { JsonStreamError } from './json-stream';
 import { trace } from './phase-trace';
-import type { ErrorMessage, ReaderData, ReaderMessage } from './scenario-reader';
+import type { ErrorMessage, ReaderMessage } from './scenario-reader';
+import { READER_BATCH, startReader, takeStartedReader, type ReaderEvent } from './scenario-prestart';
 
 /**
  * Runs a scenario file on two threads: a worker reads and checks it (scenario-reader.ts) while this thread runs the
@@ -16,11 +16,12 @@ export function runFileThreaded(
   file: string,
   observer: RunObserver,
   options: PlanRuntimeOptions,
-  batch = 2048,
+  batch = READER_BATCH,
 ): Promise<ScenarioRun | undefined> {
   return new Promise((resolve, reject) => {
-    const workerData: ReaderData = { file, batch };
-    const worker = new Worker(new URL('./scenario-reader-worker.mjs', import.meta.url), { workerData });
+    const reader = (batch === READER_BATCH ? takeStartedReader(file) : undefined) ?? startReader(file, batch);
+    const { worker } = reader;
+    worker.ref();
     let run: ScenarioRun | undefined;
     let startError: unknown;
     let refused: ScenarioError | undefined;
@@ -35,7 +36,7 @@ export function runFileThreaded(
         reject(error);
       }
     };
-    worker.on('message', (message: ReaderMessage) => {
+    const onMessage = (message: ReaderMessage): void => {
       switch (message.type) {
         case 'header':
           trace('header');
@@ -83,18 +84,17 @@ export function runFileThreaded(
           return;
         default:
       }
-    });
-    worker.on('error', (error) => {
-      if (settled) return;
-      settled = true;
-      reject(error);
-    });
-    worker.on('exit', () => {
-      if (!settled) {
+    };
+    const onEvent = (event: ReaderEvent): void => {
+      if (event.type === 'message') onMessage(event.message);
+      else if (!settled) {
         settled = true;
-        reject(new Error('the scenario reader stopped without an answer'));
+        reject(event.type === 'error' ? event.error : new Error('the scenario reader stopped without an answer'));
       }
-    });
+    };
+    for (const event of reader.early) onEvent(event);
+    reader.early.length = 0;
+    reader.listener = onEvent;
   });
 }
 
