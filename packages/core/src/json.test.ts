@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { JsonRows, emitJson, stringifyJson, type JsonValue } from './json';
+import fc from 'fast-check';
+import { JsonRows, emitJson, quoteJson, stringifyJson, type JsonValue } from './json';
 
 describe('stringifyJson', () => {
   it('writes bigint as exact integer literals, also beyond 2^53', () => {
@@ -59,5 +60,14 @@ describe('JsonRows', () => {
     emitJson({ rows: table }, (piece) => pieces.push(piece));
     expect(pieces.length).toBeGreaterThan(1);
     expect(pieces.join('')).toBe(stringifyJson({ rows: table }));
+  });
+});
+
+describe('quoteJson', () => {
+  it('quotes every string as JSON.stringify does', () => {
+    for (const text of ['', 'u1', 'q"', 'a\\b', '\u0000\u001f', '中文', '😀', '\ud800', 'x\udfffy', '\u2028']) {
+      expect(quoteJson(text)).toBe(JSON.stringify(text));
+    }
+    fc.assert(fc.property(fc.string({ unit: 'binary' }), (text) => quoteJson(text) === JSON.stringify(text)));
   });
 });

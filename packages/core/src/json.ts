@@ -89,9 +89,22 @@ function depthFor(step: string, depth: number): Depth {
   return found;
 }
 
+// What JSON.stringify escapes in a string: quotes, backslashes, control characters and (lone) surrogates.
+// eslint-disable-next-line no-control-regex -- the control characters are what it looks for
+const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
+
+/**
+ * JSON.stringify of a string: an id such as "u123" or "o456" needs no escape, and quoting it by hand is several
+ * times faster than the general call (a large result quotes some 500,000 of them).
+ */
+export function quoteJson(text: string): string {
+  return NEEDS_ESCAPE.test(text) ? JSON.stringify(text) : `"${text}"`;
+}
+
 function scalar(value: JsonValue): string | undefined {
   switch (typeof value) {
     case 'string':
+      return quoteJson(value);
     case 'number':
     case 'boolean':
       return JSON.stringify(value);
@@ -145,6 +158,8 @@ function writeRows(rows: JsonRows, depth: number, step: string, out: Out): void 
 function write(value: JsonValue, depth: number, step: string, out: Out): void {
   switch (typeof value) {
     case 'string':
+      out.text += quoteJson(value);
+      return;
     case 'number':
     case 'boolean':
       out.text += JSON.stringify(value);
