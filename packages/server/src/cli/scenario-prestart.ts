@@ -39,7 +39,7 @@ export function startReader(file: string, batch = READER_BATCH): StartedReader {
 }
 
 /** The file of a plain `simulate --scenario FILE` run (the result JSON of a file, not standard input), if it is one. */
-function plainScenarioFile(argv: readonly string[]): string | undefined {
+export function plainScenarioFile(argv: readonly string[]): string | undefined {
   let file: string | undefined;
   for (let i = 0; i < argv.length; i += 1) {
     const arg = argv[i] as string;
