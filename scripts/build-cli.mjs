@@ -42,6 +42,7 @@ await build({
     main: join(SERVER, 'src', 'cli', 'main.ts'),
     index: join(SERVER, 'src', 'index.ts'),
     'simulation-job': join(SERVER, 'src', 'incentives', 'simulation-job.ts'),
+    'scenario-reader': join(SERVER, 'src', 'cli', 'scenario-reader.ts'),
   },
   outdir: OUT,
   bundle: true,
@@ -71,6 +72,11 @@ const worker =
   "// Built by scripts/build-cli.mjs: the simulation worker loads the built job.\nawait import('../simulation-job.js');\n";
 writeFileSync(join(OUT, 'chunks', 'simulation-worker.mjs'), worker);
 writeFileSync(join(OUT, 'simulation-worker.mjs'), worker.replace('../simulation-job.js', './simulation-job.js'));
+// Likewise the reader thread of `mall simulate --scenario FILE` (src/cli/scenario-threads.ts).
+writeFileSync(
+  join(OUT, 'chunks', 'scenario-reader-worker.mjs'),
+  "// Built by scripts/build-cli.mjs: the scenario reader thread loads the built reader.\nawait import('../scenario-reader.js');\n",
+);
 writeFileSync(
   join(OUT, 'build.json'),
   `${JSON.stringify({ builtAt: new Date().toISOString(), newestSourceMs: sourcesMs }, null, 2)}\n`,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { stringifyJson } from './json';
+import fc from 'fast-check';
+import { JsonRows, emitJson, quoteJson, stringifyJson, type JsonValue } from './json';
 
 describe('stringifyJson', () => {
   it('writes bigint as exact integer literals, also beyond 2^53', () => {
@@ -25,5 +26,48 @@ describe('stringifyJson', () => {
       pool: { cashFen: 29887, supplyUnits: 209000000 },
       list: ['a', 1, false],
     });
+  });
+});
+
+describe('JsonRows', () => {
+  it('writes the same text as the list of objects it stands for, at any depth and indent', () => {
+    const keys = ['order', 'user', 'units', 'nested'];
+    const rows = [
+      ['o1', 'u"1', 5n, null],
+      ['o2', '中', 2n ** 70n, [1, { a: 'b' }]],
+      ['o3', '', 0n, {}],
+    ] as const;
+    const objects = rows.map((row) => Object.fromEntries(keys.map((key, k) => [key, row[k]]))) as JsonValue;
+    const table = new JsonRows(keys, rows.length, (i, cells) => {
+      rows[i]?.forEach((cell, k) => {
+        cells[k] = cell as JsonValue;
+      });
+    });
+    for (const step of ['  ', '\t']) {
+      expect(stringifyJson({ a: { positions: table } }, step)).toBe(stringifyJson({ a: { positions: objects } }, step));
+      expect(stringifyJson([table], step)).toBe(stringifyJson([objects], step));
+    }
+    expect(stringifyJson({ empty: new JsonRows(keys, 0, () => undefined) })).toBe(stringifyJson({ empty: [] }));
+    expect(stringifyJson(new JsonRows([], 2, () => undefined))).toBe(stringifyJson([{}, {}]));
+  });
+
+  it('hands the same pieces to emitJson as stringifyJson makes, whole', () => {
+    const table = new JsonRows(['n', 's'], 5000, (i, cells) => {
+      cells[0] = BigInt(i);
+      cells[1] = `u${i}`;
+    });
+    const pieces: string[] = [];
+    emitJson({ rows: table }, (piece) => pieces.push(piece));
+    expect(pieces.length).toBeGreaterThan(1);
+    expect(pieces.join('')).toBe(stringifyJson({ rows: table }));
+  });
+});
+
+describe('quoteJson', () => {
+  it('quotes every string as JSON.stringify does', () => {
+    for (const text of ['', 'u1', 'q"', 'a\\b', '\u0000\u001f', '中文', '😀', '\ud800', 'x\udfffy', '\u2028']) {
+      expect(quoteJson(text)).toBe(JSON.stringify(text));
+    }
+    fc.assert(fc.property(fc.string({ unit: 'binary' }), (text) => quoteJson(text) === JSON.stringify(text)));
   });
 });

@@ -114,6 +114,17 @@ export class ScenarioEventParser {
     }
   }
 
+  /**
+   * Counts an event a reader checked itself: a streaming reader may recognise the common shapes in the text (a join,
+   * a plain settle) and build them without parseEvent, under the same rules. False, and nothing counted, once an
+   * event was malformed (later events are not looked at).
+   */
+  countChecked(): boolean {
+    if (this.failure !== undefined) return false;
+    this.index += 1;
+    return true;
+  }
+
   /** The first malformed event's error, if there was one. */
   get error(): ScenarioError | undefined {
     return this.failure;

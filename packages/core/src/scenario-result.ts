@@ -1,4 +1,4 @@
-import { JsonWriter, type JsonValue } from './json';
+import { JsonWriter, quoteJson, type JsonValue } from './json';
 import { PLANS } from './plans/registry';
 import type { RewardKind } from './effects';
 import type { Engine } from './engine';
@@ -114,7 +114,7 @@ export function resultToJson(result: ScenarioResult): JsonValue {
   return out;
 }
 
-const q = JSON.stringify;
+const q = quoteJson;
 
 function writeWallets(writer: JsonWriter, wallets: ReadonlyMap<string, bigint>): void {
   const users = sortedUsers(wallets);
@@ -155,7 +155,7 @@ function writeRewards(writer: JsonWriter, result: ScenarioResult): void {
     const r = rewards[i] as Reward;
     const order = r.order === null ? 'null' : q(r.order);
     const head = campaigns
-      ? `"kind": ${quotedKind(r.kind)},\n      "campaign": ${r.campaign === null ? 'null' : q(r.campaign)},\n      "version": ${r.version === null ? 'null' : q(r.version)},\n      `
+      ? `"kind": ${quotedKind(r.kind)},\n      "campaign": ${r.campaign === null ? 'null' : q(r.campaign)},\n      "version": ${r.version === null ? 'null' : String(r.version)},\n      `
       : `"kind": ${quotedKind(r.kind)},\n      `;
     writer.raw(
       `${i > 0 ? ',\n    ' : ''}{\n      ${head}"user": ${q(r.user)},\n      "order": ${order},\n      "amountFen": ${r.amountFen.toString()}\n    }`,

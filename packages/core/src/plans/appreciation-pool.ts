@@ -11,6 +11,7 @@ import {
   type SettledOrder,
 } from '../plan';
 import { redemptionQuote, type RedemptionQuote } from '../quotes';
+import { JsonRows } from '../json';
 import { bpsText } from './format';
 import { PoolBook, type PoolParams, type PoolPosition, type PoolState } from './pool-book';
 
@@ -194,6 +195,9 @@ function poolInstance(book: PoolBook): AppreciationPoolInstance {
   };
 }
 
+// The keys of a position in the result, in the contract's order (PoolBook.resultCells fills them).
+const POSITION_KEYS = ['order', 'user', 'units', 'capFen', 'realizedFen', 'paidFen', 'status'];
+
 /**
  * 消费增值 with 出局 (SPEC 3.2). Pool cash P and supply S; the price P/S only rises because units mint at the
  * price before the contribution and every payout is at most the value of the units it removes.
@@ -294,15 +298,8 @@ export const appreciationPool = definePlan({
     rank: -1,
     json: (i) => ({
       pool: { cashFen: i.state.cashFen, supplyUnits: i.state.supplyUnits },
-      positions: i.positions.map((p) => ({
-        order: p.order,
-        user: p.user,
-        units: p.units,
-        capFen: p.capFen,
-        realizedFen: p.realizedFen,
-        paidFen: p.paidFen,
-        status: p.status,
-      })),
+      // Written from the pool's columns, not as 100,000 objects (a large result's biggest part).
+      positions: new JsonRows(POSITION_KEYS, i.book.count, (p, cells) => i.book.resultCells(p, cells)),
     }),
     whenOff: { pool: { cashFen: 0n, supplyUnits: 0n }, positions: [] },
   },

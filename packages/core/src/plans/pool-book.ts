@@ -1,3 +1,4 @@
+import type { JsonValue } from '../json';
 import { BigIntColumn, IntColumn } from '../columns';
 import type { Effect, PositionStatus } from '../effects';
 import { HeapExitIndex, ScanExitIndex, type ExitIndex, type ExitKeys } from '../exit-index';
@@ -143,6 +144,17 @@ export class PoolBook {
       paidFen: this.paidFen.get(p),
       status: STATUS[this.status.get(p)] as PositionStatus,
     };
+  }
+
+  /** Position p's result fields (order, user, units, capFen, realizedFen, paidFen, status) into `cells`. */
+  resultCells(p: number, cells: JsonValue[]): void {
+    cells[0] = this.directory.orderId(this.orderOf.get(p));
+    cells[1] = this.directory.userId(this.userOf.get(p));
+    cells[2] = this.units.get(p);
+    cells[3] = this.capFen.get(p);
+    cells[4] = this.realizedFen.get(p);
+    cells[5] = this.paidFen.get(p);
+    cells[6] = STATUS[this.status.get(p)] as PositionStatus;
   }
 
   positions(): PoolPosition[] {

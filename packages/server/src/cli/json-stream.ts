@@ -138,7 +138,20 @@ function guessBoundary(text: string, from: number, before: number): number {
  * parse; when the guess fails, a scan that tracks strings and brackets finds the commas between items, which also
  * finds where malformed text goes wrong. The unfinished item at the end of a chunk is carried into the next.
  */
-function readArray(cursor: Cursor, take: (item: unknown) => void): void {
+/**
+ * A reader's own parse of the items in `text[from..to)` (complete items separated by single commas): it takes the
+ * leading items it recognises itself and returns where the first one it left starts (just after a comma), or `to`
+ * when it took them all. Whatever it leaves goes to JSON.parse as before, so it must take only text that is valid
+ * JSON and that it reads exactly as JSON.parse would.
+ */
+export type FastItems = (text: string, from: number, to: number) => number;
+
+/** What takes a list's items: a function, or one with a fast path for the items it recognises in the text. */
+export type ListTaker = ((item: unknown) => void) | { take: (item: unknown) => void; fast: FastItems };
+
+function readArray(cursor: Cursor, taker: ListTaker): void {
+  const take = typeof taker === 'function' ? taker : taker.take;
+  const fast = typeof taker === 'function' ? undefined : taker.fast;
   expectChar(cursor, '[');
   if (peek(cursor) === 0x5d) {
     cursor.at += 1;
@@ -170,6 +183,12 @@ function readArray(cursor: Cursor, take: (item: unknown) => void): void {
     for (let tries = 0; tries < 2; tries += 1) {
       const comma = guessBoundary(text, batchStart, before);
       if (comma === -1) return;
+      if (fast !== undefined) {
+        const left = fast(text, batchStart, comma);
+        batchStart = left === comma ? comma + 1 : left;
+        i = batchStart;
+        if (left === comma) return;
+      }
       let parsed: unknown[] | undefined;
       try {
         parsed = JSON.parse(`[${text.slice(batchStart, comma)}]`) as unknown[];
@@ -231,7 +250,7 @@ export interface DocumentHandler {
   /** A value, parsed whole (lists too, unless `list` takes them). */
   value(key: string, value: unknown): void;
   /** A list value is starting: return a function to take its items one at a time, or undefined to have it whole. */
-  list?(key: string): ((item: unknown) => void) | undefined;
+  list?(key: string): ListTaker | undefined;
   /** Each piece of text as it is read (a reader of standard input keeps them to read it again). */
   text?: ((text: string) => void) | undefined;
 }

@@ -8,7 +8,14 @@ interface Command {
 }
 
 const COMMANDS: Record<string, Command> = {
-  simulate: { summary: 'run the incentive rules over a scenario file (SPEC 4)', load: () => import('./simulate') },
+  simulate: {
+    summary: 'run the incentive rules over a scenario file (SPEC 4)',
+    // A scenario file's reader thread boots while the engine's code loads (scenario-prestart.ts).
+    load: async () => {
+      (await import('./scenario-prestart')).prestartReader(process.argv.slice(3));
+      return import('./simulate');
+    },
+  },
   start: {
     summary: 'migrate, seed the demo data once, and serve the mall (API + web apps)',
     load: () => import('./start'),

@@ -7,7 +7,7 @@ import {
   type Scenario,
   type ScenarioHeader,
 } from '@mall/core';
-import { readJsonFile, readJsonStream } from './json-stream';
+import { readJsonFile, readJsonStream, type FastItems } from './json-stream';
 
 /** Takes the events of a scenario as they are checked; may throw ScenarioError (the engine refusing one). */
 export type EventSink = (event: EngineEvent) => void;
@@ -30,7 +30,12 @@ function setOwn(target: Record<string, unknown>, key: string, value: unknown): v
  * header's problems, then the first bad event. Those orders hold because everything before "events" is known when
  * the events start; a file with a field after them (allowed, unusual) is read again whole and not streamed.
  */
-export function streamScenario(file: string, start: (header: ScenarioHeader) => EventSink): StreamedScenario {
+export function streamScenario(
+  file: string,
+  start: (header: ScenarioHeader) => EventSink,
+  /** A fast path for the events' text (json-stream's FastItems), made once the event parser exists. */
+  fast?: (parser: ScenarioEventParser) => FastItems,
+): StreamedScenario {
   const doc: Record<string, unknown> = {};
   let eventsSeen = false;
   let fieldAfterEvents = false;
@@ -65,7 +70,7 @@ export function streamScenario(file: string, start: (header: ScenarioHeader) => 
       }
       const events = new ScenarioEventParser(header.form);
       parser = events;
-      return (item) => {
+      const take = (item: unknown): void => {
         if (refused !== undefined) return;
         const event = events.next(item);
         if (event === undefined) return;
@@ -76,6 +81,7 @@ export function streamScenario(file: string, start: (header: ScenarioHeader) => 
           refused = error;
         }
       };
+      return fast === undefined ? take : { take, fast: fast(events) };
     },
     text: kept === undefined ? undefined : (text) => kept.push(text),
   });

@@ -22,6 +22,9 @@ import {
 import { Progress } from './progress';
 import { JsonStreamError } from './json-stream';
 import { streamScenario, type EventSink, type StreamedScenario } from './scenario-stream';
+import { runFileThreaded } from './scenario-threads';
+import { stdoutSink } from './stdout-sink';
+import { trace } from './phase-trace';
 
 const DEFAULT_PLANS = Object.keys(DEFAULT_GENERATE.plans).join(',');
 
@@ -157,8 +160,21 @@ function generatorOptions(values: Record<string, string | boolean | string[] | u
  * Node writes standard output synchronously on Linux, so nothing piles up.
  */
 function writeResultOut(result: ScenarioResult): void {
-  writeResult(result, (part) => process.stdout.write(part));
-  process.stdout.write('\n');
+  const out = stdoutSink();
+  writeResult(result, (part) => out.write(part));
+  out.write('\n');
+  out.end();
+}
+
+/** A read failure as the command says it. */
+function readFailure(file: string, error: unknown): unknown {
+  if (error instanceof JsonStreamError) return new ScenarioError('malformed_json', error.message);
+  if (error instanceof Error && 'syscall' in error) {
+    return new UsageError(
+      `cannot read scenario ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+    );
+  }
+  return error;
 }
 
 /** Reads a scenario file as streamScenario does, with read failures said as the command says them. */
@@ -166,13 +182,7 @@ function streamFile(file: string, start: (header: ScenarioHeader) => EventSink):
   try {
     return streamScenario(file, start);
   } catch (error) {
-    if (error instanceof JsonStreamError) throw new ScenarioError('malformed_json', error.message);
-    if (error instanceof Error && 'syscall' in error) {
-      throw new UsageError(
-        `cannot read scenario ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
-      );
-    }
-    throw error;
+    throw readFailure(file, error);
   }
 }
 
@@ -189,11 +199,25 @@ function readScenario(file: string): Scenario {
  * Runs a scenario file through the engine as it is read: neither the raw events nor the checked ones are held,
  * only the engine and what the result needs. Throws the errors runScenario(parseScenario(whole file)) would.
  */
-function runFile(file: string, options: PlanRuntimeOptions): ScenarioResult {
+async function runFile(file: string, options: PlanRuntimeOptions): Promise<ScenarioResult> {
   const progress = new Progress(undefined, 'simulate');
   const onEvent = (index: number): void => {
     if ((index & 0x3fff) === 0) progress.update(index);
   };
+  if (file !== '-') {
+    // A file is read and checked by a second thread while this one runs the engine (scenario-threads.ts). Standard
+    // input stays on one thread: a file with a field after its events must be read twice, which stdin cannot be.
+    let threaded: ScenarioRun | undefined;
+    try {
+      threaded = await runFileThreaded(file, { onEvent }, options);
+    } catch (error) {
+      throw readFailure(file, error);
+    }
+    if (threaded !== undefined) {
+      progress.done(threaded.applied);
+      return threaded.result();
+    }
+  }
   let run: ScenarioRun | undefined;
   const read = streamFile(file, (header) => {
     const started = new ScenarioRun(header.config, header.form, { onEvent }, options);
@@ -265,7 +289,10 @@ export async function run(argv: string[]): Promise<number> {
     }
     const options: PlanRuntimeOptions = { exitDetection: detection };
     if (!values.generate && !values.summary) {
-      writeResultOut(runFile(values.scenario as string, options));
+      const ran = await runFile(values.scenario as string, options);
+      trace('run');
+      writeResultOut(ran);
+      trace('written');
       return 0;
     }
 
