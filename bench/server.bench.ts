@@ -126,6 +126,8 @@ interface Target {
   cpuMs(): number;
   /** The largest peak resident set (VmHWM) of the server's processes so far, in MiB (from /proc). */
   peakRssMiB(): number;
+  /** The server process's resident set now, split as /proc tells it: anonymous memory and mapped files. */
+  rssSplit(): string;
   close(): Promise<void>;
 }
 
@@ -204,6 +206,14 @@ async function launch(databaseUrl: string): Promise<Target> {
     store,
     cpuMs: () => serverPids().reduce((sum, p) => sum + processCpuMs(p), 0),
     peakRssMiB: () => Math.max(0, ...serverPids().map(processPeakRssMiB)),
+    rssSplit: () => {
+      const status = readFileSync(`/proc/${child.pid ?? 0}/status`, 'utf8');
+      const mib = (field: string): string => {
+        const kib = new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)?.[1];
+        return kib === undefined ? '?' : (Number(kib) / 1024).toFixed(0);
+      };
+      return `anonymous ${mib('RssAnon')}, files ${mib('RssFile')}, peak ${mib('VmHWM')} MiB`;
+    },
     close: async () => {
       await store.close();
       const exited = new Promise((resolve) => child.once('exit', resolve));
@@ -517,12 +527,45 @@ async function settle(
   };
 }
 
+/**
+ * Where the server's memory is after the checkout rounds (issue 14: RSS under 250 MiB), from its own /metrics (loopback
+ * may scrape outside production): resident set, V8 heap (used / total, the young generation apart), memory outside
+ * the heap (Buffers, SQLite's page cache and statements count as RSS but not here).
+ */
+async function memorySplit(url: string): Promise<string> {
+  const text = await new Promise<string>((resolve, reject) => {
+    http
+      .get(`${url}/metrics`, (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (body += chunk));
+        res.on('end', () => resolve(body));
+      })
+      .on('error', reject);
+  });
+  const mib = (pattern: RegExp): string => {
+    const value = pattern.exec(text)?.[1];
+    return value === undefined ? '?' : (Number(value) / 1_048_576).toFixed(0);
+  };
+  return [
+    `rss ${mib(/^process_resident_memory_bytes (\S+)/m)}`,
+    `heap used ${mib(/^nodejs_heap_size_used_bytes (\S+)/m)} of ${mib(/^nodejs_heap_size_total_bytes (\S+)/m)}`,
+    `new space ${mib(/^nodejs_heap_space_size_total_bytes\{space="new"\} (\S+)/m)}`,
+    `old space ${mib(/^nodejs_heap_space_size_total_bytes\{space="old"\} (\S+)/m)}`,
+    `code ${mib(/^nodejs_heap_space_size_total_bytes\{space="code"\} (\S+)/m)}`,
+    `external ${mib(/^nodejs_external_memory_bytes (\S+)/m)} MiB`,
+  ].join(', ');
+}
+
 async function runOn(label: string, databaseUrl: string): Promise<Result> {
   const server = await launch(databaseUrl);
   try {
     process.stderr.write(`${label}: checkout x${CHECKOUTS} at concurrency ${CONCURRENCY} ...\n`);
     const c = await checkout(server, CHECKOUTS, CONCURRENCY);
     const checkoutPeakRssMiB = server.peakRssMiB();
+    if (WORKERS === 1) process.stderr.write(
+        `${label}: memory after checkout: ${await memorySplit(server.url)}; ${server.rssSplit()}\n`,
+      );
     process.stderr.write(`${label}: ${c.checkoutPerSecond.toFixed(0)} checkouts/s; settling ${SETTLE} orders ...\n`);
     const s = await settle(server, SETTLE);
     process.stderr.write(
