@@ -47,10 +47,16 @@ async function measure(label: string, trips: number, once: () => Promise<unknown
   );
 }
 
-process.stdout.write(`${N} times each on one connection, load average ${readFileSync('/proc/loadavg', 'utf8').split(' ')[0]}\n\n`);
-process.stdout.write('| what | round trips | wall ms each | client CPU µs each | backend CPU µs each |\n|---|---:|---:|---:|---:|\n');
+process.stdout.write(
+  `${N} times each on one connection, load average ${readFileSync('/proc/loadavg', 'utf8').split(' ')[0]}\n\n`,
+);
+process.stdout.write(
+  '| what | round trips | wall ms each | client CPU µs each | backend CPU µs each |\n|---|---:|---:|---:|---:|\n',
+);
 await measure('`select 1`', 1, () => client.query('select 1'));
-await measure('`select 1` as a named statement', 1, () => client.query({ name: 'one', text: 'select $1::int', values: [1] }));
+await measure('`select 1` as a named statement', 1, () =>
+  client.query({ name: 'one', text: 'select $1::int', values: [1] }),
+);
 await measure('`begin`, `commit`', 2, async () => {
   await client.query('begin');
   await client.query('commit');

@@ -563,9 +563,8 @@ async function runOn(label: string, databaseUrl: string): Promise<Result> {
     process.stderr.write(`${label}: checkout x${CHECKOUTS} at concurrency ${CONCURRENCY} ...\n`);
     const c = await checkout(server, CHECKOUTS, CONCURRENCY);
     const checkoutPeakRssMiB = server.peakRssMiB();
-    if (WORKERS === 1) process.stderr.write(
-        `${label}: memory after checkout: ${await memorySplit(server.url)}; ${server.rssSplit()}\n`,
-      );
+    if (WORKERS === 1)
+      process.stderr.write(`${label}: memory after checkout: ${await memorySplit(server.url)}; ${server.rssSplit()}\n`);
     process.stderr.write(`${label}: ${c.checkoutPerSecond.toFixed(0)} checkouts/s; settling ${SETTLE} orders ...\n`);
     const s = await settle(server, SETTLE);
     process.stderr.write(
