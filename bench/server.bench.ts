@@ -149,12 +149,18 @@ function processCpuMs(pid: string): number {
   }
 }
 
-/** CPU used so far by the PostgreSQL backends serving this database (same machine: read from /proc). */
+/**
+ * CPU used so far by the PostgreSQL backends serving this run (same machine: read from /proc): the server's and the
+ * benchmark's connections carry the scratch schema's name as application_name, so other work on the same database
+ * (tests, another benchmark) is not counted.
+ */
 async function databaseCpuMs(store: Store): Promise<number | undefined> {
   if (store.dialect !== 'postgres') return undefined;
   const { rows } = await sql<{
     pid: number;
-  }>`select pid from pg_stat_activity where datname = current_database()`.execute(store.db);
+  }>`select pid from pg_stat_activity where datname = current_database() and application_name = current_setting('application_name')`.execute(
+    store.db,
+  );
   return rows.reduce((sum, r) => sum + processCpuMs(String(r.pid)), 0);
 }
 
@@ -640,7 +646,7 @@ async function main(): Promise<void> {
       results.push(
         await runOn(
           WORKERS === 1 ? 'PostgreSQL' : `PostgreSQL, ${WORKERS} processes`,
-          `${pgUrl}${pgUrl.includes('?') ? '&' : '?'}schema=${schema}`,
+          `${pgUrl}${pgUrl.includes('?') ? '&' : '?'}schema=${schema}&application_name=${schema}`,
         ),
       );
     } finally {
