@@ -182,6 +182,8 @@ async function launch(databaseUrl: string): Promise<Target> {
       MALL_AUTH_RATE_LIMIT: '1000000',
       MALL_SETTLEMENT_INTERVAL_MS: '0',
       MALL_WORKERS: String(WORKERS),
+      // The setting packages/server/README.md recommends for the server (glibc reads it at process start).
+      MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? '2',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -602,7 +604,8 @@ function table(results: Result[]): string {
   const lines = [
     `Machine: ${machine()}. Command: \`npm run bench:server -- --checkout ${CHECKOUTS} --concurrency ${CONCURRENCY} --settle ${SETTLE} --rounds ${ROUNDS}${WORKERS > 1 ? ` --workers ${WORKERS}` : ''}\`${process.env.BENCH_DATABASE_URL ? ' with `BENCH_DATABASE_URL` set' : ''}. Run ${new Date().toISOString().slice(0, 16)}Z.`,
     '',
-    'Checkout = `POST /api/shop/orders` + `POST /api/shop/orders/{id}/pay` (sandbox) + `POST /api/sandbox/payments/{id}/succeed` (which signs and posts the gateway notification to the notify endpoint): three HTTP requests and three durable transactions per order, over loopback, by concurrent shoppers, in `--rounds` rounds of `--checkout` orders on one server with fresh shoppers each round (checkout/s, latencies and client CPU come from the median round; the rounds columns list min / median / max); the server runs as its own process (`mall start`), the load generator (bare keep-alive sockets, `bench/raw-http.ts`) in the benchmark process; both share the 2 cores. Settlement = one `POST /api/admin/settlement/run` per round over freshly seeded received 1000-yuan gift-pack orders (fan-out-3 referral tree, both seed plans), batches of 1000 orders per transaction, writing ledger transfers, positions, pool state, referral progress, transitions and the event log. SQLite runs with WAL, commits with `synchronous=NORMAL` and fdatasyncs the WAL in the thread pool before any caller is answered (answered means on disk).',
+    'Checkout = `POST /api/shop/orders` + `POST /api/shop/orders/{id}/pay` (sandbox) + `POST /api/sandbox/payments/{id}/succeed` (which signs and posts the gateway notification to the notify endpoint): three HTTP requests and three durable transactions per order, over loopback, by concurrent shoppers, in `--rounds` rounds of `--checkout` orders on one server with fresh shoppers each round (checkout/s, latencies and client CPU come from the median round; the rounds columns list min / median / max); the server runs as its own process (`mall start`), the load generator (bare keep-alive sockets, `bench/raw-http.ts`) in the benchmark process; both share the 2 cores. Settlement = one `POST /api/admin/settlement/run` per round over freshly seeded received 1000-yuan gift-pack orders (fan-out-3 referral tree, both seed plans), batches of 1000 orders per transaction, writing ledger transfers, positions, pool state, referral progress, transitions and the event log. SQLite runs with WAL, commits with `synchronous=NORMAL` and fdatasyncs the WAL in the thread pool before any caller is answered (answered means on disk). The server runs with ' +
+      `\`MALLOC_ARENA_MAX=${process.env.MALLOC_ARENA_MAX ?? '2'}\` (packages/server/README.md's recommendation).`,
     '',
     '| database | checkouts | checkout/s (median) | checkout/s rounds | p50 ms | p99 ms | server CPU ms/checkout (median) | server CPU rounds | database CPU ms/checkout | client CPU ms/checkout | settled orders | settle s | settled orders/s (median) | rounds | audit s | audit | server peak RSS MiB: checkout / whole run |',
     '|---|---:|---:|---|---:|---:|---:|---|---:|---:|---:|---:|---:|---|---:|---|---:|',
