@@ -3,9 +3,11 @@
  * server runs in this process with the benchmark's setup (demo data and promotions, a benchmark product in both
  * campaigns' scope), one shopper checks out N times in sequence, and the driver calls are counted between requests.
  * Usage: npx tsx bench/checkout-statements.ts [--checkouts 20] [--database-url postgres://...] [--list]
+ * On PostgreSQL it also reads the CPU the backends spent on each request (from /proc: the database on this machine).
  * Not a test: an instrument for issue 14 (docs/benchmarks.md, "Statements per checkout").
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { execSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -25,6 +27,8 @@ const N = Math.max(1, Number(values.checkouts));
 // Every statement the drivers run, by text; `phase` names the request being counted.
 let phase = 'setup';
 const counts = new Map<string, Map<string, number>>();
+/** PostgreSQL: per phase, statements that shared a socket write (and a round trip) with the statement after them. */
+const sameWrite = new Map<string, number>();
 function count(text: string): void {
   const key = text.replace(/\s+/g, ' ').slice(0, 160);
   let byText = counts.get(phase);
@@ -53,9 +57,37 @@ const sqliteExec = Sqlite.prototype.exec as unknown as Runner;
 const pgQuery = pg.Client.prototype.query as unknown as Runner;
 (pg.Client.prototype as unknown as { query: Runner }).query = function (this: unknown, ...args: unknown[]) {
   const first = args[0] as string | { text: string };
-  count(typeof first === 'string' ? first : first.text);
+  const text = typeof first === 'string' ? first : first.text;
+  // A held `begin` is written while the socket is corked, in the same write as the statement after it (pg-named.ts):
+  // one round trip for both.
+  const corked = (this as { connection?: { stream?: { writableCorked?: number } } }).connection?.stream?.writableCorked;
+  if (text === 'begin' && (corked ?? 0) > 0) sameWrite.set(phase, (sameWrite.get(phase) ?? 0) + 1);
+  count(text);
   return pgQuery.apply(this, args);
 };
+
+const TICK_MS = 1000 / Number(execSync('getconf CLK_TCK').toString().trim() || '100');
+
+/** PostgreSQL on this machine: CPU ms used so far by the backends serving `schema`'s server (from /proc), per phase. */
+const backendCpu = new Map<string, number>();
+let backendPids: () => Promise<number[]> = () => Promise.resolve([]);
+function cpuOf(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * TICK_MS;
+  } catch {
+    return 0;
+  }
+}
+/** The backends' CPU per pid now; a step's cost is the sum of the deltas of the pids present before and after it. */
+async function backendCpuNow(): Promise<Map<number, number>> {
+  return new Map((await backendPids()).map((pid) => [pid, cpuOf(pid)]));
+}
+function cpuSince(before: Map<number, number>, after: Map<number, number>): number {
+  let sum = 0;
+  for (const [pid, ms] of after) sum += ms - (before.get(pid) ?? 0);
+  return sum;
+}
 
 const ADDRESS = { name: '压测', phone: '13800000000', region: ['浙江省', '杭州市', '西湖区'], detail: '1 号' };
 
@@ -69,7 +101,19 @@ async function main(): Promise<void> {
     const client = new pg.Client({ connectionString: pgUrl });
     await client.connect();
     await client.query(`create schema ${schema}`);
-    databaseUrl = `${pgUrl}${pgUrl.includes('?') ? '&' : '?'}schema=${schema}`;
+    const own = (await client.query<{ pid: number }>('select pg_backend_pid() as pid')).rows[0]!.pid;
+    backendPids = async () => {
+      const saved = phase;
+      phase = 'measuring';
+      const { rows } = await client.query<{ pid: number }>(
+        'select pid from pg_stat_activity where application_name = $1 and pid <> $2',
+        [schema, own],
+      );
+      phase = saved;
+      return rows.map((r) => r.pid);
+    };
+    // The server's connections carry the schema's name, so the CPU read is theirs alone on a shared database.
+    databaseUrl = `${pgUrl}${pgUrl.includes('?') ? '&' : '?'}schema=${schema}&application_name=${schema}`;
     dropSchema = async () => {
       await client.query(`drop schema ${schema} cascade`);
       await client.end();
@@ -124,35 +168,58 @@ async function main(): Promise<void> {
     const shopper = (
       await call('POST', '/api/shop/register', undefined, { phone: '13712345678', password: 'bench123' })
     ).token as string;
-    const one = async (): Promise<void> => {
-      phase = 'create';
-      const order = (await call(
-        'POST',
-        '/api/shop/orders',
-        shopper,
-        { items: [{ skuId, quantity: 1 }], address: ADDRESS },
-        `count-${Math.random()}`,
-      )) as { order: { id: string } };
-      phase = 'pay';
-      const pay = (await call('POST', `/api/shop/orders/${order.order.id}/pay`, shopper, { channel: 'sandbox' })) as {
-        payment: { id: string };
-      };
-      phase = 'notify';
-      await call('POST', `/api/sandbox/payments/${pay.payment.id}/succeed`);
+    const timed = async (name: string, step: () => Promise<void>): Promise<void> => {
+      const before = await backendCpuNow();
+      phase = name;
+      await step();
       phase = 'idle';
+      backendCpu.set(name, (backendCpu.get(name) ?? 0) + cpuSince(before, await backendCpuNow()));
+    };
+    const one = async (): Promise<void> => {
+      let orderId = '';
+      let paymentId = '';
+      await timed('create', async () => {
+        const order = (await call(
+          'POST',
+          '/api/shop/orders',
+          shopper,
+          { items: [{ skuId, quantity: 1 }], address: ADDRESS },
+          `count-${Math.random()}`,
+        )) as { order: { id: string } };
+        orderId = order.order.id;
+      });
+      await timed('pay', async () => {
+        const pay = (await call('POST', `/api/shop/orders/${orderId}/pay`, shopper, { channel: 'sandbox' })) as {
+          payment: { id: string };
+        };
+        paymentId = pay.payment.id;
+      });
+      await timed('notify', async () => {
+        await call('POST', `/api/sandbox/payments/${paymentId}/succeed`);
+      });
     };
     await one();
     counts.clear();
+    sameWrite.clear();
+    backendCpu.clear();
     for (let i = 0; i < N; i += 1) await one();
     let total = 0;
+    let trips = 0;
     for (const name of ['create', 'pay', 'notify']) {
       const byText = counts.get(name) ?? new Map<string, number>();
       const sum = [...byText.values()].reduce((a, b) => a + b, 0);
       total += sum;
-      process.stdout.write(`${name}: ${(sum / N).toFixed(2)} statements per request\n`);
+      trips += sum - (sameWrite.get(name) ?? 0);
+      const shared =
+        pgUrl === undefined
+          ? ''
+          : `, ${((sum - (sameWrite.get(name) ?? 0)) / N).toFixed(2)} round trips, backend CPU ${((backendCpu.get(name) ?? 0) / N).toFixed(2)} ms`;
+      process.stdout.write(`${name}: ${(sum / N).toFixed(2)} statements per request${shared}\n`);
       if (values.list) for (const [text, n] of byText) process.stdout.write(`  ${(n / N).toFixed(2)}  ${text}\n`);
     }
-    process.stdout.write(`checkout: ${(total / N).toFixed(2)} statements (round trips on PostgreSQL)\n`);
+    process.stdout.write(
+      `checkout: ${(total / N).toFixed(2)} statements${pgUrl === undefined ? '' : `, ${(trips / N).toFixed(2)} round trips, backend CPU ${([...backendCpu.values()].reduce((a, b) => a + b, 0) / N).toFixed(2)} ms`}\n`,
+    );
     const idle = counts.get('idle');
     if (idle !== undefined)
       process.stdout.write(`between checkouts: ${[...idle.values()].reduce((a, b) => a + b, 0)}\n`);

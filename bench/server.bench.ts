@@ -126,6 +126,8 @@ interface Target {
   cpuMs(): number;
   /** The largest peak resident set (VmHWM) of the server's processes so far, in MiB (from /proc). */
   peakRssMiB(): number;
+  /** The server process's resident set now, split as /proc tells it: anonymous memory and mapped files. */
+  rssSplit(): string;
   close(): Promise<void>;
 }
 
@@ -147,12 +149,18 @@ function processCpuMs(pid: string): number {
   }
 }
 
-/** CPU used so far by the PostgreSQL backends serving this database (same machine: read from /proc). */
+/**
+ * CPU used so far by the PostgreSQL backends serving this run (same machine: read from /proc): the server's and the
+ * benchmark's connections carry the scratch schema's name as application_name, so other work on the same database
+ * (tests, another benchmark) is not counted.
+ */
 async function databaseCpuMs(store: Store): Promise<number | undefined> {
   if (store.dialect !== 'postgres') return undefined;
   const { rows } = await sql<{
     pid: number;
-  }>`select pid from pg_stat_activity where datname = current_database()`.execute(store.db);
+  }>`select pid from pg_stat_activity where datname = current_database() and application_name = current_setting('application_name')`.execute(
+    store.db,
+  );
   return rows.reduce((sum, r) => sum + processCpuMs(String(r.pid)), 0);
 }
 
@@ -174,6 +182,8 @@ async function launch(databaseUrl: string): Promise<Target> {
       MALL_AUTH_RATE_LIMIT: '1000000',
       MALL_SETTLEMENT_INTERVAL_MS: '0',
       MALL_WORKERS: String(WORKERS),
+      // The setting packages/server/README.md recommends for the server (glibc reads it at process start).
+      MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? '2',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -204,6 +214,14 @@ async function launch(databaseUrl: string): Promise<Target> {
     store,
     cpuMs: () => serverPids().reduce((sum, p) => sum + processCpuMs(p), 0),
     peakRssMiB: () => Math.max(0, ...serverPids().map(processPeakRssMiB)),
+    rssSplit: () => {
+      const status = readFileSync(`/proc/${child.pid ?? 0}/status`, 'utf8');
+      const mib = (field: string): string => {
+        const kib = new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)?.[1];
+        return kib === undefined ? '?' : (Number(kib) / 1024).toFixed(0);
+      };
+      return `anonymous ${mib('RssAnon')}, files ${mib('RssFile')}, peak ${mib('VmHWM')} MiB`;
+    },
     close: async () => {
       await store.close();
       const exited = new Promise((resolve) => child.once('exit', resolve));
@@ -517,12 +535,44 @@ async function settle(
   };
 }
 
+/**
+ * Where the server's memory is after the checkout rounds (issue 14: RSS under 250 MiB), from its own /metrics (loopback
+ * may scrape outside production): resident set, V8 heap (used / total, the young generation apart), memory outside
+ * the heap (Buffers, SQLite's page cache and statements count as RSS but not here).
+ */
+async function memorySplit(url: string): Promise<string> {
+  const text = await new Promise<string>((resolve, reject) => {
+    http
+      .get(`${url}/metrics`, (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (body += chunk));
+        res.on('end', () => resolve(body));
+      })
+      .on('error', reject);
+  });
+  const mib = (pattern: RegExp): string => {
+    const value = pattern.exec(text)?.[1];
+    return value === undefined ? '?' : (Number(value) / 1_048_576).toFixed(0);
+  };
+  return [
+    `rss ${mib(/^process_resident_memory_bytes (\S+)/m)}`,
+    `heap used ${mib(/^nodejs_heap_size_used_bytes (\S+)/m)} of ${mib(/^nodejs_heap_size_total_bytes (\S+)/m)}`,
+    `new space ${mib(/^nodejs_heap_space_size_total_bytes\{space="new"\} (\S+)/m)}`,
+    `old space ${mib(/^nodejs_heap_space_size_total_bytes\{space="old"\} (\S+)/m)}`,
+    `code ${mib(/^nodejs_heap_space_size_total_bytes\{space="code"\} (\S+)/m)}`,
+    `external ${mib(/^nodejs_external_memory_bytes (\S+)/m)} MiB`,
+  ].join(', ');
+}
+
 async function runOn(label: string, databaseUrl: string): Promise<Result> {
   const server = await launch(databaseUrl);
   try {
     process.stderr.write(`${label}: checkout x${CHECKOUTS} at concurrency ${CONCURRENCY} ...\n`);
     const c = await checkout(server, CHECKOUTS, CONCURRENCY);
     const checkoutPeakRssMiB = server.peakRssMiB();
+    if (WORKERS === 1)
+      process.stderr.write(`${label}: memory after checkout: ${await memorySplit(server.url)}; ${server.rssSplit()}\n`);
     process.stderr.write(`${label}: ${c.checkoutPerSecond.toFixed(0)} checkouts/s; settling ${SETTLE} orders ...\n`);
     const s = await settle(server, SETTLE);
     process.stderr.write(
@@ -554,7 +604,8 @@ function table(results: Result[]): string {
   const lines = [
     `Machine: ${machine()}. Command: \`npm run bench:server -- --checkout ${CHECKOUTS} --concurrency ${CONCURRENCY} --settle ${SETTLE} --rounds ${ROUNDS}${WORKERS > 1 ? ` --workers ${WORKERS}` : ''}\`${process.env.BENCH_DATABASE_URL ? ' with `BENCH_DATABASE_URL` set' : ''}. Run ${new Date().toISOString().slice(0, 16)}Z.`,
     '',
-    'Checkout = `POST /api/shop/orders` + `POST /api/shop/orders/{id}/pay` (sandbox) + `POST /api/sandbox/payments/{id}/succeed` (which signs and posts the gateway notification to the notify endpoint): three HTTP requests and three durable transactions per order, over loopback, by concurrent shoppers, in `--rounds` rounds of `--checkout` orders on one server with fresh shoppers each round (checkout/s, latencies and client CPU come from the median round; the rounds columns list min / median / max); the server runs as its own process (`mall start`), the load generator (bare keep-alive sockets, `bench/raw-http.ts`) in the benchmark process; both share the 2 cores. Settlement = one `POST /api/admin/settlement/run` per round over freshly seeded received 1000-yuan gift-pack orders (fan-out-3 referral tree, both seed plans), batches of 1000 orders per transaction, writing ledger transfers, positions, pool state, referral progress, transitions and the event log. SQLite runs with WAL, commits with `synchronous=NORMAL` and fdatasyncs the WAL in the thread pool before any caller is answered (answered means on disk).',
+    'Checkout = `POST /api/shop/orders` + `POST /api/shop/orders/{id}/pay` (sandbox) + `POST /api/sandbox/payments/{id}/succeed` (which signs and posts the gateway notification to the notify endpoint): three HTTP requests and three durable transactions per order, over loopback, by concurrent shoppers, in `--rounds` rounds of `--checkout` orders on one server with fresh shoppers each round (checkout/s, latencies and client CPU come from the median round; the rounds columns list min / median / max); the server runs as its own process (`mall start`), the load generator (bare keep-alive sockets, `bench/raw-http.ts`) in the benchmark process; both share the 2 cores. Settlement = one `POST /api/admin/settlement/run` per round over freshly seeded received 1000-yuan gift-pack orders (fan-out-3 referral tree, both seed plans), batches of 1000 orders per transaction, writing ledger transfers, positions, pool state, referral progress, transitions and the event log. SQLite runs with WAL, commits with `synchronous=NORMAL` and fdatasyncs the WAL in the thread pool before any caller is answered (answered means on disk). The server runs with ' +
+      `\`MALLOC_ARENA_MAX=${process.env.MALLOC_ARENA_MAX ?? '2'}\` (2 unless MALLOC_ARENA_MAX is set: packages/server/README.md's recommendation).`,
     '',
     '| database | checkouts | checkout/s (median) | checkout/s rounds | p50 ms | p99 ms | server CPU ms/checkout (median) | server CPU rounds | database CPU ms/checkout | client CPU ms/checkout | settled orders | settle s | settled orders/s (median) | rounds | audit s | audit | server peak RSS MiB: checkout / whole run |',
     '|---|---:|---:|---|---:|---:|---:|---|---:|---:|---:|---:|---:|---|---:|---|---:|',
@@ -598,7 +649,7 @@ async function main(): Promise<void> {
       results.push(
         await runOn(
           WORKERS === 1 ? 'PostgreSQL' : `PostgreSQL, ${WORKERS} processes`,
-          `${pgUrl}${pgUrl.includes('?') ? '&' : '?'}schema=${schema}`,
+          `${pgUrl}${pgUrl.includes('?') ? '&' : '?'}schema=${schema}&application_name=${schema}`,
         ),
       );
     } finally {

@@ -51,3 +51,63 @@ export async function addToBothAccounts(
 ): Promise<void> {
   await addToBothAccountsQuery(trx, from, fromDelta, fromSimulated, to, toDelta, toSimulated);
 }
+
+/** The transfer row `postTransfer` writes, in its column order. */
+export type TransferColumns = [
+  id: string,
+  from: string,
+  to: string,
+  amountFen: bigint,
+  reason: string,
+  orderId: string | null,
+  userId: string | null,
+  at: string,
+  simulatedFen: bigint,
+  plan: string | null,
+  campaign: string | null,
+  version: bigint | null,
+];
+
+// PostgreSQL only: the transfer row and both account upserts of a transfer that debits no wallet in ONE statement (a
+// data-modifying CTE; a round trip costs more than the statement there). The accounts move only when the transfer row
+// was inserted (`exists (select from inserted)`), exactly as the two statements do; source row first as before.
+// SQLite has no data-modifying CTE and keeps the two statements: the rule is the same SQL either way.
+const transferAndBothAccountsQuery = prepared(
+  (
+    trx,
+    ...[id, from, to, amountFen, reason, orderId, userId, at, simulatedFen, plan, campaign, version]: TransferColumns
+  ) =>
+    trx
+      .with('inserted', (qc) =>
+        qc
+          .insertInto('transfers')
+          .values({
+            id,
+            from_account: from,
+            to_account: to,
+            amount_fen: amountFen,
+            reason,
+            order_id: orderId,
+            user_id: userId,
+            created_at: at,
+            simulated_fen: simulatedFen,
+            plan,
+            campaign,
+            version,
+          })
+          .onConflict((oc) => oc.column('id').doNothing())
+          .returning('id'),
+      )
+      .insertInto('accounts')
+      .columns(['address', 'balance_fen', 'simulated_fen'])
+      .expression(
+        sql`select * from (values (${from}::text, -${amountFen}::bigint, -${simulatedFen}::bigint), (${to}::text, ${amountFen}::bigint, ${simulatedFen}::bigint)) as moved (address, balance_fen, simulated_fen) where exists (select 1 from inserted)`,
+      )
+      .onConflict(addDeltas),
+);
+
+/** Whether the transfer was new (false: its id was posted before, nothing moved). PostgreSQL only. */
+export async function insertTransferMovingBoth(trx: Tx, ...row: TransferColumns): Promise<boolean> {
+  const result = await transferAndBothAccountsQuery(trx, ...row);
+  return result.numAffectedRows !== 0n;
+}

@@ -17,7 +17,7 @@ import { sql } from 'kysely';
 import type { Db, Tx } from '../platform/db/database';
 import { isPostgres } from '../platform/db/database';
 import { bulkWriter } from '../platform/db/bulk';
-import { addToAccount, addToBothAccounts } from './account-deltas';
+import { addToAccount, addToBothAccounts, insertTransferMovingBoth, type TransferColumns } from './account-deltas';
 import { fail } from '../platform/errors';
 import { prepared } from '../platform/db/prepared';
 
@@ -181,8 +181,7 @@ export async function postTransfer(trx: Tx, t: TransferInput, at: string): Promi
     simulated = simulatedPart(rule, t.amountFen, state.balance, state.simulated);
   }
   if (simulated < 0n || simulated > t.amountFen) throw new Error(`transfer ${t.id}: simulated part out of range`);
-  const inserted = await insertTransferQuery(
-    trx,
+  const row: TransferColumns = [
     t.id,
     t.from,
     t.to,
@@ -195,7 +194,10 @@ export async function postTransfer(trx: Tx, t: TransferInput, at: string): Promi
     t.plan ?? null,
     t.campaign ?? null,
     t.version === undefined ? null : BigInt(t.version),
-  );
+  ];
+  if (!wallet && t.from !== t.to && isPostgres(trx))
+    return (await insertTransferMovingBoth(trx, ...row)) ? simulated : undefined;
+  const inserted = await insertTransferQuery(trx, ...row);
   if (inserted.numAffectedRows !== 1n) return undefined;
   if (!wallet && t.from !== t.to) {
     await addToBothAccounts(trx, t.from, -t.amountFen, -simulated, t.to, t.amountFen, simulated);

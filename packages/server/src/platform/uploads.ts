@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import sharp from 'sharp';
 import type { Db, Tx } from './db/database';
 import { fail } from './errors';
 import { newId } from './ids';
@@ -106,6 +105,8 @@ export async function storeImage(
   let height: number;
   let stored: Buffer;
   let thumb: Buffer;
+  // sharp (libvips) is loaded at the first image: about 19 MiB of resident memory a server taking no upload never needs.
+  const sharp = (await import('sharp')).default;
   try {
     const image = sharp(input, { limitInputPixels: MAX_PIXELS, animated: kind === 'gif' || kind === 'webp' });
     const meta = await image.metadata();

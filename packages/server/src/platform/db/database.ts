@@ -62,6 +62,9 @@ export function openStore(url: string | undefined, options: StoreOptions = {}): 
     const pool = new pg.Pool({
       connectionString: parsed.toString(),
       max: 10,
+      // Pipeline mode lets a held `begin` go out in the same write as the first statement (pg-named.ts). Kysely
+      // awaits each query before sending the next, so otherwise a connection carries one query at a time as before.
+      pipeline: true,
       ...(schema === null ? {} : { options: `-c search_path=${schema}` }),
       types: {
         getTypeParser: ((oid: number, format?: 'text' | 'binary') =>

@@ -22,7 +22,11 @@ export function prepared<A extends unknown[], O>(
 ): (db: Db | Tx, ...args: A) => Promise<QueryResult<O>> {
   const plans = new Map<string, Plan>();
   return (db, ...args) => {
-    const dialect = db.getExecutor().adapter.constructor.name;
+    // Inside a SQLite transaction the group committer opened, the statement goes straight to the driver on the
+    // connection that transaction holds: Kysely's connection provider and result pipeline cost more than the statement.
+    // Outside one (a read on the Db), Kysely's path stays: it waits for the open transaction instead of reading into it.
+    const raw = rawWriterOf(db as Tx);
+    const dialect = raw !== undefined ? 'SqliteAdapter' : db.getExecutor().adapter.constructor.name;
     let plan = plans.get(dialect);
     if (plan === undefined) {
       const sentinels = args.map((_, i) => `${SENTINEL}${i}`) as A;
@@ -37,10 +41,6 @@ export function prepared<A extends unknown[], O>(
       plans.set(dialect, plan);
     }
     const parameters = plan.slots.map((s) => (typeof s === 'number' ? args[s] : s.value));
-    // Inside a SQLite transaction the group committer opened, the statement goes straight to the driver on the
-    // connection that transaction holds: Kysely's connection provider and result pipeline cost more than the statement.
-    // Outside one (a read on the Db), Kysely's path stays: it waits for the open transaction instead of reading into it.
-    const raw = rawWriterOf(db as Tx);
     if (raw !== undefined) return Promise.resolve(raw.execute<O>(plan.sql, parameters));
     return db.executeQuery<O>({ sql: plan.sql, parameters, query: plan.query, queryId: createQueryId() });
   };
