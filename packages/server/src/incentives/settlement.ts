@@ -1,5 +1,6 @@
 import { validRegion, type Engine, type EngineEvent, type OrderLine } from '@mall/core';
-import type { Tx } from '../platform/db/database';
+import { isPostgres, type Tx } from '../platform/db/database';
+import { runNamed } from '../platform/db/bulk';
 import { DAY_MS, nowIso } from '../platform/clock';
 import type { EffectBatch, Sequencer } from './incentive-log';
 import { ACCOUNTS, type TransferInput } from '../money/ledger';
@@ -111,6 +112,25 @@ export async function ensureJoined(
   for (const u of userIds) join(u);
 }
 
+/** PostgreSQL: the batch's lines in one fixed statement (one array parameter) instead of chunks of 500 ids. */
+const ITEMS_PG = `select order_id, line, product_id, category_id, paid_fen, refunded_fen from order_items
+  where order_id = any($1::text[])`;
+
+async function loadItems(trx: Tx, orderIds: readonly string[]): Promise<ItemRow[]> {
+  if (isPostgres(trx)) return runNamed<ItemRow>(trx, ITEMS_PG, [orderIds]);
+  const items: ItemRow[] = [];
+  for (let i = 0; i < orderIds.length; i += 500) {
+    items.push(
+      ...(await trx
+        .selectFrom('order_items')
+        .select(['order_id', 'line', 'product_id', 'category_id', 'paid_fen', 'refunded_fen'])
+        .where('order_id', 'in', orderIds.slice(i, i + 500))
+        .execute()),
+    );
+  }
+  return items;
+}
+
 async function settleBatch(trx: Tx, batch: EffectBatch, engine: Engine, limit: number): Promise<number> {
   const settings = await loadSettings(trx);
   const now = nowIso();
@@ -134,20 +154,10 @@ async function settleBatch(trx: Tx, batch: EffectBatch, engine: Engine, limit: n
   );
   const orders = candidates.filter((c) => claimed.has(c.id));
   if (orders.length === 0) return 0;
-  const items: ItemRow[] = [];
-  for (let i = 0; i < orders.length; i += 500) {
-    items.push(
-      ...(await trx
-        .selectFrom('order_items')
-        .select(['order_id', 'line', 'product_id', 'category_id', 'paid_fen', 'refunded_fen'])
-        .where(
-          'order_id',
-          'in',
-          orders.slice(i, i + 500).map((o) => o.id),
-        )
-        .execute()),
-    );
-  }
+  const items = await loadItems(
+    trx,
+    orders.map((o) => o.id),
+  );
   const itemsByOrder = new Map<string, ItemRow[]>();
   for (const item of items) {
     const list = itemsByOrder.get(item.order_id) ?? [];
