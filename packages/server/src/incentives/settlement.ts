@@ -19,6 +19,18 @@ import { promoteBySpend } from './level-promotion';
  * campaigns that act on it, decided here and recorded so a replay never decides again.
  */
 export const DEFAULT_BATCH_SIZE = 1000;
+/**
+ * PostgreSQL settles 5,000 orders per transaction: each batch's candidate SELECT reads the whole received backlog
+ * (the status index, then a top-N sort) and its first executions on a connection are planned for a small backlog, so
+ * per-order database CPU fell about a quarter against 1,000 (docs/benchmarks.md). The price: callers queued on the
+ * incentive sequencer (the rules page, pending quotes, campaign edits) wait up to one batch, about 2 s at 2,500/s.
+ * SQLite keeps 1,000: there a batch also holds the only write lock every checkout needs.
+ */
+export const POSTGRES_BATCH_SIZE = 5000;
+
+export function settlementBatchSize(dialect: 'postgres' | 'sqlite'): number {
+  return dialect === 'postgres' ? POSTGRES_BATCH_SIZE : DEFAULT_BATCH_SIZE;
+}
 
 interface Candidate {
   id: string;
