@@ -58,6 +58,9 @@ interface Result {
   settleSeconds: number;
   settlePerSecond: number;
   settleRounds: string;
+  /** Server and database CPU per settled order in ms (the median round's), the database's from its backends. */
+  settleServerCpuMs: number;
+  settleDbCpuMs: number | undefined;
   auditSeconds: number;
   auditOk: boolean;
   /** The largest server process's peak resident memory (VmHWM) through the checkout rounds, and over the whole run. */
@@ -150,18 +153,32 @@ function processCpuMs(pid: string): number {
 }
 
 /**
- * CPU used so far by the PostgreSQL backends serving this run (same machine: read from /proc): the server's and the
- * benchmark's connections carry the scratch schema's name as application_name, so other work on the same database
+ * CPU used so far by each PostgreSQL backend serving this run (same machine: read from /proc), by pid: the server's and
+ * the benchmark's connections carry the scratch schema's name as application_name, so other work on the same database
  * (tests, another benchmark) is not counted.
  */
-async function databaseCpuMs(store: Store): Promise<number | undefined> {
+async function databaseCpu(store: Store): Promise<Map<string, number> | undefined> {
   if (store.dialect !== 'postgres') return undefined;
   const { rows } = await sql<{
     pid: number;
   }>`select pid from pg_stat_activity where datname = current_database() and application_name = current_setting('application_name')`.execute(
     store.db,
   );
-  return rows.reduce((sum, r) => sum + processCpuMs(String(r.pid)), 0);
+  return new Map(rows.map((r) => [String(r.pid), processCpuMs(String(r.pid))]));
+}
+
+/**
+ * The database CPU between two snapshots, backend by backend: a backend that exited meanwhile (an idle pool
+ * connection closed, an autovacuum worker done) drops out of the sum instead of making it negative.
+ */
+function databaseCpuMsBetween(
+  before: Map<string, number> | undefined,
+  after: Map<string, number> | undefined,
+): number | undefined {
+  if (before === undefined || after === undefined) return undefined;
+  let ms = 0;
+  for (const [pid, cpu] of after) ms += cpu - (before.get(pid) ?? 0);
+  return ms;
 }
 
 const MALL_BIN = join(import.meta.dirname ?? '.', '..', 'packages', 'server', 'bin', 'mall.js');
@@ -323,7 +340,7 @@ async function checkoutRound(
   const started = performance.now();
   const cpuBefore = process.cpuUsage();
   const serverCpuBefore = server.cpuMs();
-  const dbCpuBefore = await databaseCpuMs(server.store);
+  const dbCpuBefore = await databaseCpu(server.store);
   await Promise.all(
     tokens.map(async (_, i) => {
       while (next < count) {
@@ -336,13 +353,12 @@ async function checkoutRound(
   const seconds = (performance.now() - started) / 1000;
   const cpu = process.cpuUsage(cpuBefore);
   const serverCpu = server.cpuMs() - serverCpuBefore;
-  const dbCpuAfter = await databaseCpuMs(server.store);
+  const dbCpuMs = databaseCpuMsBetween(dbCpuBefore, await databaseCpu(server.store));
   latencies.sort((a, b) => a - b);
   return {
     cpuMsPerCheckout: (cpu.user + cpu.system) / 1000 / count,
     serverCpuMsPerCheckout: serverCpu / count,
-    dbCpuMsPerCheckout:
-      dbCpuBefore === undefined || dbCpuAfter === undefined ? undefined : (dbCpuAfter - dbCpuBefore) / count,
+    dbCpuMsPerCheckout: dbCpuMs === undefined ? undefined : dbCpuMs / count,
     checkouts: count,
     checkoutSeconds: seconds,
     checkoutPerSecond: count / seconds,
@@ -499,7 +515,17 @@ async function settle(
   server: Target,
   n: number,
 ): Promise<
-  Pick<Result, 'settled' | 'settleSeconds' | 'settlePerSecond' | 'settleRounds' | 'auditSeconds' | 'auditOk'>
+  Pick<
+    Result,
+    | 'settled'
+    | 'settleSeconds'
+    | 'settlePerSecond'
+    | 'settleRounds'
+    | 'settleServerCpuMs'
+    | 'settleDbCpuMs'
+    | 'auditSeconds'
+    | 'auditOk'
+  >
 > {
   const url = server.url;
   const admin = (await call(url, 'POST', '/api/admin/login', undefined, { username: 'admin', password: PASSWORD }))
@@ -508,19 +534,32 @@ async function settle(
   await call(url, 'PUT', '/api/admin/settings', admin, { afterSalesDays: 7 });
   await call(url, 'POST', '/api/admin/settlement/run', admin);
   // Several rounds on a shared machine: the median is the number reported, every round is listed.
-  const rates: number[] = [];
+  const rounds: { rate: number; serverCpuMs: number; dbCpuMs: number | undefined }[] = [];
   let settled = 0;
   let seconds = 0;
   for (let round = 0; round < ROUNDS; round += 1) {
     await seedReceivedOrders(server, n, round);
+    const serverCpuBefore = server.cpuMs();
+    const dbCpuBefore = await databaseCpu(server.store);
     const started = performance.now();
     const answer = (await call(url, 'POST', '/api/admin/settlement/run', admin)) as { settled: number };
     const elapsed = (performance.now() - started) / 1000;
-    rates.push(answer.settled / elapsed);
+    const dbCpuMs = databaseCpuMsBetween(dbCpuBefore, await databaseCpu(server.store));
+    const perOrder = (ms: number): number => ms / Math.max(1, answer.settled);
+    rounds.push({
+      rate: answer.settled / elapsed,
+      serverCpuMs: perOrder(server.cpuMs() - serverCpuBefore),
+      dbCpuMs: dbCpuMs === undefined ? undefined : perOrder(dbCpuMs),
+    });
     settled += answer.settled;
     seconds += elapsed;
+    process.stderr.write(
+      `  settle round ${round + 1}: ${rounds.at(-1)?.rate.toFixed(0)} orders/s, server ${rounds.at(-1)?.serverCpuMs.toFixed(3)} ms/order, database ${rounds.at(-1)?.dbCpuMs?.toFixed(3) ?? '-'} ms/order\n`,
+    );
   }
-  rates.sort((a, b) => a - b);
+  rounds.sort((a, b) => a.rate - b.rate);
+  const rates = rounds.map((r) => r.rate);
+  const median = rounds[(rounds.length - 1) >> 1];
   const auditStarted = performance.now();
   const audit = (await call(url, 'GET', '/api/admin/audit', admin)) as { ok: boolean; differences: unknown[] };
   const auditSeconds = (performance.now() - auditStarted) / 1000;
@@ -530,6 +569,8 @@ async function settle(
     settleSeconds: seconds,
     settlePerSecond: rates[(rates.length - 1) >> 1] ?? 0,
     settleRounds: rates.map((r) => r.toFixed(0)).join(' / '),
+    settleServerCpuMs: median?.serverCpuMs ?? 0,
+    settleDbCpuMs: median?.dbCpuMs,
     auditSeconds,
     auditOk: audit.ok,
   };
@@ -604,14 +645,14 @@ function table(results: Result[]): string {
   const lines = [
     `Machine: ${machine()}. Command: \`npm run bench:server -- --checkout ${CHECKOUTS} --concurrency ${CONCURRENCY} --settle ${SETTLE} --rounds ${ROUNDS}${WORKERS > 1 ? ` --workers ${WORKERS}` : ''}\`${process.env.BENCH_DATABASE_URL ? ' with `BENCH_DATABASE_URL` set' : ''}. Run ${new Date().toISOString().slice(0, 16)}Z.`,
     '',
-    'Checkout = `POST /api/shop/orders` + `POST /api/shop/orders/{id}/pay` (sandbox) + `POST /api/sandbox/payments/{id}/succeed` (which signs and posts the gateway notification to the notify endpoint): three HTTP requests and three durable transactions per order, over loopback, by concurrent shoppers, in `--rounds` rounds of `--checkout` orders on one server with fresh shoppers each round (checkout/s, latencies and client CPU come from the median round; the rounds columns list min / median / max); the server runs as its own process (`mall start`), the load generator (bare keep-alive sockets, `bench/raw-http.ts`) in the benchmark process; both share the 2 cores. Settlement = one `POST /api/admin/settlement/run` per round over freshly seeded received 1000-yuan gift-pack orders (fan-out-3 referral tree, both seed plans), batches of 1000 orders per transaction, writing ledger transfers, positions, pool state, referral progress, transitions and the event log. SQLite runs with WAL, commits with `synchronous=NORMAL` and fdatasyncs the WAL in the thread pool before any caller is answered (answered means on disk). The server runs with ' +
+    'Checkout = `POST /api/shop/orders` + `POST /api/shop/orders/{id}/pay` (sandbox) + `POST /api/sandbox/payments/{id}/succeed` (which signs and posts the gateway notification to the notify endpoint): three HTTP requests and three durable transactions per order, over loopback, by concurrent shoppers, in `--rounds` rounds of `--checkout` orders on one server with fresh shoppers each round (checkout/s, latencies and client CPU come from the median round; the rounds columns list min / median / max); the server runs as its own process (`mall start`), the load generator (bare keep-alive sockets, `bench/raw-http.ts`) in the benchmark process; both share the 2 cores. Settlement = one `POST /api/admin/settlement/run` per round over freshly seeded received 1000-yuan gift-pack orders (fan-out-3 referral tree, both seed plans), batches of 1,000 orders per transaction on SQLite and 5,000 on PostgreSQL, writing ledger transfers, positions, pool state, referral progress, transitions and the event log; settle CPU per order is the server process and, on PostgreSQL, the backends of the database (from /proc), in the median round. SQLite runs with WAL, commits with `synchronous=NORMAL` and fdatasyncs the WAL in the thread pool before any caller is answered (answered means on disk). The server runs with ' +
       `\`MALLOC_ARENA_MAX=${process.env.MALLOC_ARENA_MAX ?? '2'}\` (2 unless MALLOC_ARENA_MAX is set: packages/server/README.md's recommendation).`,
     '',
-    '| database | checkouts | checkout/s (median) | checkout/s rounds | p50 ms | p99 ms | server CPU ms/checkout (median) | server CPU rounds | database CPU ms/checkout | client CPU ms/checkout | settled orders | settle s | settled orders/s (median) | rounds | audit s | audit | server peak RSS MiB: checkout / whole run |',
-    '|---|---:|---:|---|---:|---:|---:|---|---:|---:|---:|---:|---:|---|---:|---|---:|',
+    '| database | checkouts | checkout/s (median) | checkout/s rounds | p50 ms | p99 ms | server CPU ms/checkout (median) | server CPU rounds | database CPU ms/checkout | client CPU ms/checkout | settled orders | settle s | settled orders/s (median) | rounds | settle CPU ms/order: server + database (median round) | audit s | audit | server peak RSS MiB: checkout / whole run |',
+    '|---|---:|---:|---|---:|---:|---:|---|---:|---:|---:|---:|---:|---|---:|---:|---|---:|',
     ...results.map(
       (r) =>
-        `| ${r.database} | ${r.checkouts} | ${f0(r.checkoutPerSecond)} | ${r.checkoutRounds} | ${f1(r.p50Ms)} | ${f1(r.p99Ms)} | ${f2(r.serverCpuMsPerCheckout)} | ${r.serverCpuRounds} | ${r.dbCpuMsPerCheckout === undefined ? '-' : f2(r.dbCpuMsPerCheckout)} | ${f2(r.cpuMsPerCheckout)} | ${r.settled} | ${f2(r.settleSeconds)} | ${f0(r.settlePerSecond)} | ${r.settleRounds} | ${f2(r.auditSeconds)} | ${r.auditOk ? 'clean' : 'differences'} | ${f0(r.checkoutPeakRssMiB)} / ${f0(r.peakRssMiB)} |`,
+        `| ${r.database} | ${r.checkouts} | ${f0(r.checkoutPerSecond)} | ${r.checkoutRounds} | ${f1(r.p50Ms)} | ${f1(r.p99Ms)} | ${f2(r.serverCpuMsPerCheckout)} | ${r.serverCpuRounds} | ${r.dbCpuMsPerCheckout === undefined ? '-' : f2(r.dbCpuMsPerCheckout)} | ${f2(r.cpuMsPerCheckout)} | ${r.settled} | ${f2(r.settleSeconds)} | ${f0(r.settlePerSecond)} | ${r.settleRounds} | ${r.settleServerCpuMs.toFixed(3)} + ${r.settleDbCpuMs === undefined ? '-' : r.settleDbCpuMs.toFixed(3)} | ${f2(r.auditSeconds)} | ${r.auditOk ? 'clean' : 'differences'} | ${f0(r.checkoutPeakRssMiB)} / ${f0(r.peakRssMiB)} |`,
     ),
     '',
     'Targets: settlement >= 5,000 orders/s on SQLite; checkout >= 1,500 orders/s; server RSS under the checkout load < 250 MiB (the whole run adds settlement, whose engine holds every member).',

@@ -7,7 +7,7 @@ import type { AppContext } from './http/context';
 import { sandboxProvider } from './money/payments/sandbox';
 import type { PaymentProvider } from './money/payments/provider';
 import { seedDemo } from './demo/seed';
-import { runSettlement } from './incentives/settlement';
+import { runSettlement, settlementBatchSize } from './incentives/settlement';
 import { expireUnpaid } from './commerce/orders';
 import { forfeitUnpaidBalances } from './money/presale-deposits';
 import { expireGroups } from './money/group-buy/group-jobs';
@@ -221,7 +221,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       // Concurrent triggers share one run: the sequencer would serialise them anyway. Shipped orders past the
       // auto-receive days are received first, so their after-sales window runs without the shopper.
       settling ??= autoConfirmReceipts(store.db)
-        .then(() => runSettlement(sequencer))
+        .then(() => runSettlement(sequencer, settlementBatchSize(store.dialect)))
         .finally(() => {
           settling = undefined;
         });

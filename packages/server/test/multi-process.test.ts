@@ -12,7 +12,7 @@ import { MALL, leaderPid, seedReceivedBacklog, startMall, type MallProcess } fro
  */
 const run = promisify(execFile);
 const PASSWORD = 'multi-process-pw';
-const BACKLOG = 6_000;
+const BACKLOG = 11_000;
 const ADDRESS = { name: '张三', phone: '13800138000', region: ['浙江省', '杭州市', '西湖区'], detail: '1 号' };
 
 type Answer = { status: number; body: Record<string, unknown> };

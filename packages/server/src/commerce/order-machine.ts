@@ -2,7 +2,7 @@ import { sql, type ExpressionBuilder } from 'kysely';
 import type { Database } from '../platform/db/schema';
 import { isPostgres, type Tx } from '../platform/db/database';
 import { prepared } from '../platform/db/prepared';
-import { bulkWriter } from '../platform/db/bulk';
+import { bulkWriter, runNamed } from '../platform/db/bulk';
 import { fail } from '../platform/errors';
 import { newId } from '../platform/ids';
 import { nowIso } from '../platform/clock';
@@ -257,6 +257,14 @@ export async function markOrderPaid(
 }
 
 /**
+ * PostgreSQL: one statement for the whole batch, joined on the primary key. `id in (...) and status = 'received'`
+ * let the planner take the status index (its statistics lag a fresh backlog) and filter every received order for
+ * each chunk of 500: half of the settlement batch's database time at a 20,000-order backlog.
+ */
+const CLAIM_RECEIVED_PG = `update orders set status = 'settled', settled_at = $2 from unnest($1::text[]) as claim(id)
+  where orders.id = claim.id and orders.status = 'received' returning orders.id`;
+
+/**
  * Settlement's batch move received -> settled: conditional UPDATEs in chunks (an order that moved to refunding since
  * it was selected is simply not claimed), then one transition row per claimed order. Returns the claimed ids.
  */
@@ -268,15 +276,19 @@ export async function settleReceived(
 ): Promise<Set<string>> {
   if (!canTransition('received', 'settled')) throw new Error('the transition table no longer settles received orders');
   const claimed = new Set<string>();
-  for (let i = 0; i < orderIds.length; i += 500) {
-    const rows = await trx
-      .updateTable('orders')
-      .set({ status: 'settled', settled_at: at })
-      .where('id', 'in', orderIds.slice(i, i + 500))
-      .where('status', '=', 'received')
-      .returning('id')
-      .execute();
-    for (const r of rows) claimed.add(r.id);
+  if (isPostgres(trx)) {
+    for (const r of await runNamed<{ id: string }>(trx, CLAIM_RECEIVED_PG, [orderIds, at])) claimed.add(r.id);
+  } else {
+    for (let i = 0; i < orderIds.length; i += 500) {
+      const rows = await trx
+        .updateTable('orders')
+        .set({ status: 'settled', settled_at: at })
+        .where('id', 'in', orderIds.slice(i, i + 500))
+        .where('status', '=', 'received')
+        .returning('id')
+        .execute();
+      for (const r of rows) claimed.add(r.id);
+    }
   }
   await writeTransitions(
     trx,
