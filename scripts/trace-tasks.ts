@@ -2,7 +2,7 @@
  * What the long tasks of a page load are made of, from a trace `npm run lighthouse -- --trace` kept
  * (artifacts/lighthouse/{page}-{run}.trace.json): every main-thread task of the page's renderer longer than
  * `--min` ms (default 10: Lighthouse's mobile preset multiplies CPU time by 4, so 12.5 ms observed is a 50 ms task),
- * with its time from navigation start, the events inside it by kind (style recalculations with their element
+ * with its time from navigation start (wall and thread time), the events inside it by kind (style recalculations with their element
  * counts, layouts with their object counts, script by URL, parse, paint, image decode) and the JS functions with the
  * most self time in it (from the CPU profiler's samples). A diagnosis aid, not part of CI.
  * Usage: npx tsx scripts/trace-tasks.ts FILE [--min 10] [--top 8]
@@ -16,6 +16,8 @@ interface TraceEvent {
   ph: string;
   ts: number;
   dur?: number;
+  /** Thread (CPU) time: on a busy machine wall time also counts the time the thread waited for a core. */
+  tdur?: number;
   pid: number;
   tid: number;
   id?: string;
@@ -164,7 +166,7 @@ for (const task of tasks) {
   const rows = [...self.entries()].sort((a, b) => b[1].us - a[1].us).slice(0, TOP);
   const forced = inside.filter((e) => e.name === 'Layout' && Array.isArray(e.args?.beginData?.stackTrace)).length;
   process.stdout.write(
-    `\ntask at ${ms(task.ts - navStart)} ms, ${ms(task.dur ?? 0)} ms (x4 = ${ms(4 * (task.dur ?? 0))})` +
+    `\ntask at ${ms(task.ts - navStart)} ms, ${ms(task.dur ?? 0)} ms wall, ${ms(task.tdur ?? 0)} ms thread time` +
       `${forced > 0 ? `, ${forced} forced layout(s) from script` : ''}\n`,
   );
   for (const [key, v] of rows) {
