@@ -186,7 +186,7 @@ async function auditOnce(url: string, spec: PageSpec, reportDir: string, run: nu
       output: ['html', 'json'],
       logLevel: 'error',
       onlyCategories: ['performance', 'accessibility', 'best-practices'],
-      additionalTraceCategories: parsed.values.trace ? ['disabled-by-default-v8.cpu_profiler'] : undefined,
+      additionalTraceCategories: parsed.values.trace ? 'disabled-by-default-v8.cpu_profiler' : undefined,
     };
     const config: Config | undefined = spec.preset === 'desktop' ? desktopConfig : undefined;
     const result = await lighthouse(`${url}${spec.path}`, flags, config, page);

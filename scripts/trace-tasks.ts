@@ -87,17 +87,14 @@ const nodes = new Map<number, ProfileNode>();
 const samples: { ts: number; node: number }[] = [];
 {
   let ts = 0;
-  const chunks = events
-    .filter((e) => e.name === 'ProfileChunk' && e.pid === main.pid)
-    .sort((a, b) => a.ts - b.ts);
+  const chunks = events.filter((e) => e.name === 'ProfileChunk' && e.pid === main.pid).sort((a, b) => a.ts - b.ts);
   const profileIds = new Set(
     events.filter((e) => e.name === 'Profile' && e.pid === main.pid && e.tid === main.tid).map((e) => e.id),
   );
   for (const chunk of chunks) {
     if (profileIds.size > 0 && !profileIds.has(chunk.id)) continue;
     const data = chunk.args?.data as
-      | { cpuProfile?: { nodes?: ProfileNode[]; samples?: number[] }; timeDeltas?: number[] }
-      | undefined;
+      { cpuProfile?: { nodes?: ProfileNode[]; samples?: number[] }; timeDeltas?: number[] } | undefined;
     for (const n of data?.cpuProfile?.nodes ?? []) nodes.set(n.id, n);
     const s = data?.cpuProfile?.samples ?? [];
     const deltas = data?.timeDeltas ?? [];

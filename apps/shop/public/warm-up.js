@@ -1,3 +1,4 @@
+/* global window, document */
 /*
  * Runs while the storefront's code is still downloading: a deferred classic script, so it executes after the
  * document is parsed and its stylesheets are in, and before the app's module entry (defer and module scripts run
@@ -12,7 +13,7 @@
 (function () {
   try {
     window.localStorage.getItem('mall.locale');
-  } catch (e) {
+  } catch {
     // Storage disabled: the app falls back on its own.
   }
   var probe = document.createElement('div');
