@@ -3,7 +3,7 @@
  * dashboard signed in; desktop preset), against a server this script starts itself on a fresh SQLite file with the
  * demo data, the apps built first. Each page is audited `--runs` times (default 3), each run in a fresh Chromium
  * profile; the medians go into docs/web-performance.md between the lighthouse markers. Not part of CI (too slow).
- * Usage: npm run lighthouse [-- --runs 3 --no-build --no-write --only shop-home,admin-login]
+ * Usage: npm run lighthouse [-- --runs 3 --no-build --no-write --only shop-home,admin-login --trace]
  * Exits 1 when a median misses its target, 2 on bad arguments.
  */
 import { execSync } from 'node:child_process';
@@ -56,7 +56,7 @@ interface PageSpec {
 
 function usage(message: string): never {
   process.stderr.write(
-    `lighthouse: ${message}\nusage: npm run lighthouse [-- --runs N --no-build --no-write --only a,b]\n`,
+    `lighthouse: ${message}\nusage: npm run lighthouse [-- --runs N --no-build --no-write --only a,b --trace]\n`,
   );
   process.exit(2);
 }
@@ -69,6 +69,8 @@ function parse() {
       'no-build': { type: 'boolean', default: false },
       'no-write': { type: 'boolean', default: false },
       only: { type: 'string' },
+      // Keep each run's trace (with JS samples) beside its report, for scripts/trace-tasks.ts.
+      trace: { type: 'boolean', default: false },
     },
   });
 }
@@ -184,6 +186,7 @@ async function auditOnce(url: string, spec: PageSpec, reportDir: string, run: nu
       output: ['html', 'json'],
       logLevel: 'error',
       onlyCategories: ['performance', 'accessibility', 'best-practices'],
+      additionalTraceCategories: parsed.values.trace ? 'disabled-by-default-v8.cpu_profiler' : undefined,
     };
     const config: Config | undefined = spec.preset === 'desktop' ? desktopConfig : undefined;
     const result = await lighthouse(`${url}${spec.path}`, flags, config, page);
@@ -194,6 +197,8 @@ async function auditOnce(url: string, spec: PageSpec, reportDir: string, run: nu
     const [html, json] = Array.isArray(result.report) ? result.report : [result.report, ''];
     writeFileSync(join(reportDir, `${spec.name}-${run}.html`), html ?? '');
     writeFileSync(join(reportDir, `${spec.name}-${run}.json`), json ?? '');
+    if (parsed.values.trace)
+      writeFileSync(join(reportDir, `${spec.name}-${run}.trace.json`), JSON.stringify(result.artifacts.Trace));
     const score = (id: string): number => Math.round((lhr.categories[id]?.score ?? 0) * 100);
     const value = (id: string): number => lhr.audits[id]?.numericValue ?? Number.NaN;
     const failing = Object.values(lhr.categories)
