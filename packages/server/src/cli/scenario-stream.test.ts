@@ -1,35 +1,14 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import {
-  ScenarioError,
-  ScenarioRun,
-  generateScenario,
-  completeGenerateOptions,
-  DEFAULT_GENERATE,
-  PLANS,
-  parseScenario,
-  resultToJson,
-  runScenario,
-  stringifyJson,
-  writeResult,
-  type ParamSchema,
-} from '@mall/core';
-import { afterAll, describe, expect, it } from 'vitest';
+import { ScenarioError, ScenarioRun, PLANS, runScenario, writeResult } from '@mall/core';
+import { describe, expect, it } from 'vitest';
 import { JsonStreamError } from './json-stream';
+import { generated, scenarioFiles, whole } from './scenario-files.test-helper';
 import { streamScenario } from './scenario-stream';
 
 const root = new URL('../../../../', import.meta.url).pathname;
-const dir = mkdtempSync(join(tmpdir(), 'mall-scenario-stream-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-let files = 0;
-
-function file(text: string): string {
-  const path = join(dir, `scenario-${(files += 1)}.json`);
-  writeFileSync(path, text);
-  return path;
-}
+const file = scenarioFiles('mall-scenario-stream-');
 
 /** What `mall simulate --scenario FILE` prints, or the error it names, when the events run as they are read. */
 function streamed(path: string): { text: string; streamed: boolean } | { error: string } {
@@ -49,43 +28,6 @@ function streamed(path: string): { text: string; streamed: boolean } | { error: 
     if (error instanceof ScenarioError || error instanceof JsonStreamError) return { error: error.message };
     throw error;
   }
-}
-
-/** The same from the whole text: JSON.parse, parseScenario, runScenario, resultToJson, stringifyJson. */
-function whole(text: string): { text: string } | { error: string } {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch {
-    return { error: 'malformed' };
-  }
-  try {
-    return { text: stringifyJson(resultToJson(runScenario(parseScenario(raw)))) };
-  } catch (error) {
-    if (error instanceof ScenarioError) return { error: error.message };
-    throw error;
-  }
-}
-
-function generated(orders: number, plans: string[]): unknown {
-  const schemas = new Map<string, ParamSchema>(PLANS.map((p) => [p.code, p.params]));
-  const options = completeGenerateOptions(
-    {
-      ...DEFAULT_GENERATE,
-      orders,
-      plans: Object.fromEntries(plans.map((code) => [code, {}])),
-      products: 4,
-      levelsFen: [0, 300000, 1000000],
-      regions: { provinces: 2, cities: 2, districts: 2 },
-      agents: 4,
-      periodOrders: 50,
-      redeemBps: 1000,
-      repeatBps: 2000,
-      setLevelBps: 500,
-    },
-    schemas,
-  );
-  return generateScenario(options);
 }
 
 describe('streamScenario', () => {

@@ -1,34 +1,14 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  DEFAULT_GENERATE,
-  PLANS,
-  ScenarioError,
-  completeGenerateOptions,
-  generateScenario,
-  parseScenario,
-  resultToJson,
-  runScenario,
-  stringifyJson,
-  writeResult,
-  type ParamSchema,
-} from '@mall/core';
+import { ScenarioError, writeResult } from '@mall/core';
 import fc from 'fast-check';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { JsonStreamError } from './json-stream';
+import { generated, scenarioFiles, whole } from './scenario-files.test-helper';
 import { runFileThreaded } from './scenario-threads';
 
 const root = new URL('../../../../', import.meta.url).pathname;
-const dir = mkdtempSync(join(tmpdir(), 'mall-scenario-threads-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-let files = 0;
-
-function file(text: string): string {
-  const path = join(dir, `scenario-${(files += 1)}.json`);
-  writeFileSync(path, text);
-  return path;
-}
+const file = scenarioFiles('mall-scenario-threads-');
 
 /** The result text or error of the two-thread run; "whole" when it hands the file back to be read whole. */
 async function threaded(path: string, batch: number): Promise<{ text: string } | { error: string } | 'whole'> {
@@ -42,43 +22,6 @@ async function threaded(path: string, batch: number): Promise<{ text: string } |
     if (error instanceof ScenarioError || error instanceof JsonStreamError) return { error: error.message };
     throw error;
   }
-}
-
-/** The same from the whole text: JSON.parse, parseScenario, runScenario, resultToJson, stringifyJson. */
-function whole(text: string): { text: string } | { error: string } {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch {
-    return { error: 'malformed' };
-  }
-  try {
-    return { text: stringifyJson(resultToJson(runScenario(parseScenario(raw)))) };
-  } catch (error) {
-    if (error instanceof ScenarioError) return { error: error.message };
-    throw error;
-  }
-}
-
-function generated(orders: number): unknown {
-  const schemas = new Map<string, ParamSchema>(PLANS.map((p) => [p.code, p.params]));
-  const options = completeGenerateOptions(
-    {
-      ...DEFAULT_GENERATE,
-      orders,
-      plans: Object.fromEntries(PLANS.map((p) => [p.code, {}])),
-      products: 4,
-      levelsFen: [0, 300000, 1000000],
-      regions: { provinces: 2, cities: 2, districts: 2 },
-      agents: 4,
-      periodOrders: 50,
-      redeemBps: 1000,
-      repeatBps: 2000,
-      setLevelBps: 500,
-    },
-    schemas,
-  );
-  return generateScenario(options);
 }
 
 describe('runFileThreaded', () => {
@@ -180,7 +123,7 @@ describe('runFileThreaded', () => {
   });
 
   it('says a missing file is a read failure, as the one-thread reader does', async () => {
-    await expect(runFileThreaded(join(dir, 'missing.json'), {}, { exitDetection: 'index' })).rejects.toMatchObject({
+    await expect(runFileThreaded(`${file('')}.missing`, {}, { exitDetection: 'index' })).rejects.toMatchObject({
       code: 'ENOENT',
     });
   });

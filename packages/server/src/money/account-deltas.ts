@@ -68,43 +68,47 @@ export type TransferColumns = [
   version: bigint | null,
 ];
 
+/** The transfers row of a transfer's columns: the one mapping both transfer inserts (ledger.ts and below) write. */
+export function transferRow(
+  ...[id, from, to, amountFen, reason, orderId, userId, at, simulatedFen, plan, campaign, version]: TransferColumns
+) {
+  return {
+    id,
+    from_account: from,
+    to_account: to,
+    amount_fen: amountFen,
+    reason,
+    order_id: orderId,
+    user_id: userId,
+    created_at: at,
+    simulated_fen: simulatedFen,
+    plan,
+    campaign,
+    version,
+  };
+}
+
 // PostgreSQL only: the transfer row and both account upserts of a transfer that debits no wallet in ONE statement (a
 // data-modifying CTE; a round trip costs more than the statement there). The accounts move only when the transfer row
 // was inserted (`exists (select from inserted)`), exactly as the two statements do; source row first as before.
 // SQLite has no data-modifying CTE and keeps the two statements: the rule is the same SQL either way.
-const transferAndBothAccountsQuery = prepared(
-  (
-    trx,
-    ...[id, from, to, amountFen, reason, orderId, userId, at, simulatedFen, plan, campaign, version]: TransferColumns
-  ) =>
-    trx
-      .with('inserted', (qc) =>
-        qc
-          .insertInto('transfers')
-          .values({
-            id,
-            from_account: from,
-            to_account: to,
-            amount_fen: amountFen,
-            reason,
-            order_id: orderId,
-            user_id: userId,
-            created_at: at,
-            simulated_fen: simulatedFen,
-            plan,
-            campaign,
-            version,
-          })
-          .onConflict((oc) => oc.column('id').doNothing())
-          .returning('id'),
-      )
-      .insertInto('accounts')
-      .columns(['address', 'balance_fen', 'simulated_fen'])
-      .expression(
-        sql`select * from (values (${from}::text, -${amountFen}::bigint, -${simulatedFen}::bigint), (${to}::text, ${amountFen}::bigint, ${simulatedFen}::bigint)) as moved (address, balance_fen, simulated_fen) where exists (select 1 from inserted)`,
-      )
-      .onConflict(addDeltas),
-);
+const transferAndBothAccountsQuery = prepared((trx, ...row: TransferColumns) => {
+  const [, from, to, amountFen, , , , , simulatedFen] = row;
+  return trx
+    .with('inserted', (qc) =>
+      qc
+        .insertInto('transfers')
+        .values(transferRow(...row))
+        .onConflict((oc) => oc.column('id').doNothing())
+        .returning('id'),
+    )
+    .insertInto('accounts')
+    .columns(['address', 'balance_fen', 'simulated_fen'])
+    .expression(
+      sql`select * from (values (${from}::text, -${amountFen}::bigint, -${simulatedFen}::bigint), (${to}::text, ${amountFen}::bigint, ${simulatedFen}::bigint)) as moved (address, balance_fen, simulated_fen) where exists (select 1 from inserted)`,
+    )
+    .onConflict(addDeltas);
+});
 
 /** Whether the transfer was new (false: its id was posted before, nothing moved). PostgreSQL only. */
 export async function insertTransferMovingBoth(trx: Tx, ...row: TransferColumns): Promise<boolean> {

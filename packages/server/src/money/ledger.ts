@@ -17,7 +17,13 @@ import { sql } from 'kysely';
 import type { Db, Tx } from '../platform/db/database';
 import { isPostgres } from '../platform/db/database';
 import { bulkWriter } from '../platform/db/bulk';
-import { addToAccount, addToBothAccounts, insertTransferMovingBoth, type TransferColumns } from './account-deltas';
+import {
+  addToAccount,
+  addToBothAccounts,
+  insertTransferMovingBoth,
+  transferRow,
+  type TransferColumns,
+} from './account-deltas';
 import { fail } from '../platform/errors';
 import { prepared } from '../platform/db/prepared';
 
@@ -129,39 +135,11 @@ async function sourceState(trx: Tx, address: string): Promise<{ balance: bigint;
   return { balance: row?.balance_fen ?? 0n, simulated: row?.simulated_fen ?? 0n };
 }
 
-const insertTransferQuery = prepared(
-  (
-    trx,
-    id: string,
-    from: string,
-    to: string,
-    amountFen: bigint,
-    reason: string,
-    orderId: string | null,
-    userId: string | null,
-    at: string,
-    simulatedFen: bigint,
-    plan: string | null,
-    campaign: string | null,
-    version: bigint | null,
-  ) =>
-    trx
-      .insertInto('transfers')
-      .values({
-        id,
-        from_account: from,
-        to_account: to,
-        amount_fen: amountFen,
-        reason,
-        order_id: orderId,
-        user_id: userId,
-        created_at: at,
-        simulated_fen: simulatedFen,
-        plan,
-        campaign,
-        version,
-      })
-      .onConflict((oc) => oc.column('id').doNothing()),
+const insertTransferQuery = prepared((trx, ...row: TransferColumns) =>
+  trx
+    .insertInto('transfers')
+    .values(transferRow(...row))
+    .onConflict((oc) => oc.column('id').doNothing()),
 );
 
 /**

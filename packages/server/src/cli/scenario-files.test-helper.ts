@@ -1,0 +1,67 @@
+/** What the scenario reader tests share: scratch files, the whole-text reference run, generated every-plan scenarios. */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  DEFAULT_GENERATE,
+  PLANS,
+  ScenarioError,
+  completeGenerateOptions,
+  generateScenario,
+  parseScenario,
+  resultToJson,
+  runScenario,
+  stringifyJson,
+  type ParamSchema,
+} from '@mall/core';
+import { afterAll } from 'vitest';
+
+/** A scratch folder removed after the file's tests, and a writer of numbered scenario files in it. */
+export function scenarioFiles(prefix: string): (text: string) => string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  let files = 0;
+  return (text) => {
+    const path = join(dir, `scenario-${(files += 1)}.json`);
+    writeFileSync(path, text);
+    return path;
+  };
+}
+
+/** The reference: JSON.parse, parseScenario, runScenario, resultToJson, stringifyJson on the whole text. */
+export function whole(text: string): { text: string } | { error: string } {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    return { error: 'malformed' };
+  }
+  try {
+    return { text: stringifyJson(resultToJson(runScenario(parseScenario(raw)))) };
+  } catch (error) {
+    if (error instanceof ScenarioError) return { error: error.message };
+    throw error;
+  }
+}
+
+/** A generated scenario with the given plans (every plan by default) and every kind of event the generator makes. */
+export function generated(orders: number, plans: string[] = PLANS.map((p) => p.code)): unknown {
+  const schemas = new Map<string, ParamSchema>(PLANS.map((p) => [p.code, p.params]));
+  const options = completeGenerateOptions(
+    {
+      ...DEFAULT_GENERATE,
+      orders,
+      plans: Object.fromEntries(plans.map((code) => [code, {}])),
+      products: 4,
+      levelsFen: [0, 300000, 1000000],
+      regions: { provinces: 2, cities: 2, districts: 2 },
+      agents: 4,
+      periodOrders: 50,
+      redeemBps: 1000,
+      repeatBps: 2000,
+      setLevelBps: 500,
+    },
+    schemas,
+  );
+  return generateScenario(options);
+}
