@@ -65,3 +65,21 @@ export function generated(orders: number, plans: string[] = PLANS.map((p) => p.c
   );
   return generateScenario(options);
 }
+
+/** A join of user A, for error cases built around the list below. */
+export const JOIN_A = '{"type": "join", "user": "A"}';
+const BUY = '{"type": "settle", "user": "A", "order": "a1", "amountFen": 100}';
+
+/** Scenarios with an error, for "the reader names the error the whole-file path names, whichever comes first". */
+export const ERROR_ORDER_CASES = [
+  // an event the engine refuses (an unknown user), then one malformed: the refusal, as it comes first
+  `{"plans": {"referralCycle": {}}, "events": [{"type": "settle", "user": "B", "order": "b1", "amountFen": 1}, {"type": "x"}]}`,
+  // a malformed event, then one the engine would refuse: the malformed one
+  `{"plans": {"referralCycle": {}}, "events": [${JOIN_A}, {"type": "x"}, {"type": "settle", "user": "B", "order": "b1", "amountFen": 1}]}`,
+  // a bad header: nothing after it counts
+  `{"plans": {"referralCycle": {"ratesBps": [20000]}}, "events": [{"type": "x"}]}`,
+  `{"plans": {"referralCycle": {}}, "events": [${JOIN_A}, ${BUY}, ${BUY}]}`,
+  `{"plans": {"referralCycle": {}}, "events": 5}`,
+  `{"plans": {"referralCycle": {}}}`,
+  `[1, 2]`,
+];

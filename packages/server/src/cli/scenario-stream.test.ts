@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { ScenarioError, ScenarioRun, PLANS, runScenario, writeResult } from '@mall/core';
 import { describe, expect, it } from 'vitest';
 import { JsonStreamError } from './json-stream';
-import { generated, scenarioFiles, whole } from './scenario-files.test-helper';
+import { ERROR_ORDER_CASES, JOIN_A, generated, scenarioFiles, whole } from './scenario-files.test-helper';
 import { streamScenario } from './scenario-stream';
 
 const root = new URL('../../../../', import.meta.url).pathname;
@@ -60,21 +60,11 @@ describe('streamScenario', () => {
   });
 
   it('names the error the whole-file path names, whichever comes first in the file', () => {
-    const join = '{"type": "join", "user": "A"}';
-    const buy = '{"type": "settle", "user": "A", "order": "a1", "amountFen": 100}';
     const cases = [
-      // an event the engine refuses (an unknown user), then one malformed: the refusal, as it comes first
-      `{"plans": {"referralCycle": {}}, "events": [{"type": "settle", "user": "B", "order": "b1", "amountFen": 1}, {"type": "x"}]}`,
-      // a malformed event, then one the engine would refuse: the malformed one
-      `{"plans": {"referralCycle": {}}, "events": [${join}, {"type": "x"}, {"type": "settle", "user": "B", "order": "b1", "amountFen": 1}]}`,
-      // a bad header: nothing after it counts
-      `{"plans": {"referralCycle": {"ratesBps": [20000]}}, "events": [{"type": "x"}]}`,
-      `{"plans": {"referralCycle": {}}, "events": [${join}, ${buy}, ${buy}]}`,
-      `{"plans": {"referralCycle": {}}, "events": [${join}, {"type": "x"}], "extra": 1}`,
-      `{"plans": {"referralCycle": {}}, "events": [${join}], "campaigns": []}`,
-      `{"plans": {"referralCycle": {}}, "events": 5}`,
-      `{"plans": {"referralCycle": {}}}`,
-      `[1, 2]`,
+      ...ERROR_ORDER_CASES,
+      // a field after the events: the file is read again whole, and the error is the same
+      `{"plans": {"referralCycle": {}}, "events": [${JOIN_A}, {"type": "x"}], "extra": 1}`,
+      `{"plans": {"referralCycle": {}}, "events": [${JOIN_A}], "campaigns": []}`,
     ];
     for (const text of cases) {
       const expected = whole(text);

@@ -4,7 +4,7 @@ import { ScenarioError, writeResult } from '@mall/core';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { JsonStreamError } from './json-stream';
-import { generated, scenarioFiles, whole } from './scenario-files.test-helper';
+import { ERROR_ORDER_CASES, generated, scenarioFiles, whole } from './scenario-files.test-helper';
 import { runFileThreaded } from './scenario-threads';
 
 const root = new URL('../../../../', import.meta.url).pathname;
@@ -56,17 +56,7 @@ describe('runFileThreaded', () => {
   });
 
   it('names the error the whole-file path names, whichever comes first in the file', async () => {
-    const join = '{"type": "join", "user": "A"}';
-    const buy = '{"type": "settle", "user": "A", "order": "a1", "amountFen": 100}';
-    const cases = [
-      `{"plans": {"referralCycle": {}}, "events": [{"type": "settle", "user": "B", "order": "b1", "amountFen": 1}, {"type": "x"}]}`,
-      `{"plans": {"referralCycle": {}}, "events": [${join}, {"type": "x"}, {"type": "settle", "user": "B", "order": "b1", "amountFen": 1}]}`,
-      `{"plans": {"referralCycle": {"ratesBps": [20000]}}, "events": [{"type": "x"}]}`,
-      `{"plans": {"referralCycle": {}}, "events": [${join}, ${buy}, ${buy}]}`,
-      `{"plans": {"referralCycle": {}}, "events": 5}`,
-      `{"plans": {"referralCycle": {}}}`,
-      `[1, 2]`,
-    ];
+    const cases = ERROR_ORDER_CASES;
     for (const text of cases) {
       const expected = whole(text);
       expect('error' in expected, text).toBe(true);
