@@ -1,5 +1,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { createI18n } from 'vue-i18n';
+import { messageCompiler } from './message-format';
 
 /**
  * Checks an app's message tables (used by each app's i18n test): both languages have the same keys, no message is
@@ -43,4 +45,25 @@ export function keysUsed(srcDir: string): { literal: Set<string>; prefixes: Set<
 
 export function placeholders(text: string): string[] {
   return [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1] as string).sort();
+}
+
+/**
+ * Every message of a table read by our message compiler and by vue-i18n's own, each placeholder given (text and
+ * numbers in turn): the keys where the two differ, and how many messages were compared.
+ */
+export function compilerMismatches(table: Messages, locale: string): { mismatches: string[]; compared: number } {
+  type Translate = { global: { t: (key: string, named: Record<string, unknown>) => string } };
+  const options = { legacy: false, locale, missingWarn: false, fallbackWarn: false, messages: { [locale]: table } };
+  const reference = createI18n(options) as unknown as Translate;
+  const ours = createI18n({ ...options, messageCompiler }) as unknown as Translate;
+  const mismatches: string[] = [];
+  let compared = 0;
+  for (const [key, text] of flatten(table)) {
+    const named = Object.fromEntries(placeholders(text).map((p, i) => [p, i % 2 === 0 ? `<${p}>` : i * 7]));
+    const mine = ours.global.t(key, named);
+    const theirs = reference.global.t(key, named);
+    if (mine !== theirs) mismatches.push(`${key}: ${JSON.stringify(mine)} != ${JSON.stringify(theirs)}`);
+    compared += 1;
+  }
+  return { mismatches, compared };
 }

@@ -1,10 +1,12 @@
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { flatten, keysUsed, placeholders, type Messages } from '../../common/i18n-check';
+import { compilerMismatches, flatten, keysUsed, placeholders, type Messages } from '../../common/i18n-check';
 
 /** Every storefront label exists in Chinese and English, and every key the storefront names exists in both. */
 let zh: Map<string, string>;
 let en: Map<string, string>;
+let zhTable: Messages;
+let enTable: Messages;
 
 beforeAll(async () => {
   // The message module reads the saved language from localStorage when it loads.
@@ -17,8 +19,10 @@ beforeAll(async () => {
     },
   });
   const { i18n } = await import('../src/lib/i18n');
-  zh = flatten(i18n.global.getLocaleMessage('zh-CN') as unknown as Messages);
-  en = flatten(i18n.global.getLocaleMessage('en') as unknown as Messages);
+  zhTable = i18n.global.getLocaleMessage('zh-CN') as unknown as Messages;
+  enTable = i18n.global.getLocaleMessage('en') as unknown as Messages;
+  zh = flatten(zhTable);
+  en = flatten(enTable);
 });
 
 describe('storefront messages', () => {
@@ -40,5 +44,17 @@ describe('storefront messages', () => {
       (p) => ![...zh.keys()].some((k) => k.startsWith(`${p}.`)) || ![...en.keys()].some((k) => k.startsWith(`${p}.`)),
     );
     expect(groups).toEqual([]);
+  });
+  it("reads every message with our message compiler as vue-i18n's own compiler does", () => {
+    let compared = 0;
+    for (const [locale, table] of [
+      ['zh-CN', zhTable],
+      ['en', enTable],
+    ] as const) {
+      const result = compilerMismatches(table, locale);
+      expect(result.mismatches).toEqual([]);
+      compared += result.compared;
+    }
+    expect(compared).toBeGreaterThan(800);
   });
 });

@@ -1,4 +1,5 @@
 import { createI18n } from 'vue-i18n';
+import { messageCompiler } from '@mall/web-common/message-format';
 import { currentLocale } from './http';
 import { promoEn, promoZh } from './promo-messages';
 import { presaleEn, presaleZh } from './presale-messages';
@@ -1419,6 +1420,7 @@ export const i18n = createI18n({
   fallbackLocale: 'zh-CN',
   missingWarn: false,
   fallbackWarn: false,
+  messageCompiler,
   messages: {
     'zh-CN': { ...zh, promo: promoZh, presale: presaleZh, blindBox: blindBoxZh, group: groupZh },
     en: { ...en, promo: promoEn, presale: presaleEn, blindBox: blindBoxEn, group: groupEn },

@@ -1,4 +1,5 @@
 import { createI18n } from 'vue-i18n';
+import { messageCompiler } from '@mall/web-common/message-format';
 import { Locale } from 'vant';
 import enUS from 'vant/es/locale/lang/en-US';
 import zhCN from 'vant/es/locale/lang/zh-CN';
@@ -65,7 +66,7 @@ const zh = {
     loadFailed: '加载失败',
     colon: '：',
   },
-  tab: { home: '首页', category: '分类', cart: '购物车', me: '我的' },
+  tab: { label: '主导航', home: '首页', category: '分类', cart: '购物车', me: '我的' },
   demo: {
     notice: '演示环境：支付通过沙箱网关模拟完成，不会产生真实扣款；演示中获得的返利是模拟资金，不能真实提现。',
     simulated: '其中模拟资金 {amount}（演示环境，不可真实提现）',
@@ -470,7 +471,7 @@ const en: Messages = {
     loadFailed: 'Failed to load',
     colon: ': ',
   },
-  tab: { home: 'Home', category: 'Categories', cart: 'Cart', me: 'Me' },
+  tab: { label: 'Main', home: 'Home', category: 'Categories', cart: 'Cart', me: 'Me' },
   demo: {
     notice:
       'Demo mall: payments are simulated by a sandbox gateway and no real money moves; rebates earned here are simulated and cannot be withdrawn for real.',
@@ -824,6 +825,7 @@ export const i18n = createI18n({
   fallbackLocale: 'zh-CN',
   missingWarn: false,
   fallbackWarn: false,
+  messageCompiler,
   messages: {
     'zh-CN': { ...zh, promo: promoZh, presale: presaleZh, blindBox: blindBoxZh, group: groupZh },
     en: { ...en, promo: promoEn, presale: presaleEn, blindBox: blindBoxEn, group: groupEn },
