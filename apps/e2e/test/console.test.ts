@@ -262,11 +262,11 @@ describe.skipIf(!HAVE_BROWSER)('admin console and storefront details in the brow
     await shopGoto(h, page, '/me');
     await page.click('[data-test=lang]');
     await page.locator('.van-action-sheet__item', { hasText: 'English' }).click();
-    await page.locator('.van-tabbar-item', { hasText: 'Home' }).waitFor();
+    await page.locator('[data-test=tab]', { hasText: 'Home' }).waitFor();
     await h.shot(page, 'shop-me-english');
     await page.click('[data-test=lang]');
     await page.locator('.van-action-sheet__item', { hasText: '简体中文' }).click();
-    await page.locator('.van-tabbar-item', { hasText: '首页' }).waitFor();
+    await page.locator('[data-test=tab]', { hasText: '首页' }).waitFor();
     expect(h.errors).toEqual([]);
   }, 120_000);
 });
