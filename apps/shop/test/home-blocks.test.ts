@@ -27,7 +27,7 @@ describe('the home page in parts', () => {
     { type: 'notice', text: '包邮' },
   ];
 
-  it('puts the strips that have something first, then the sections in order, and renders only the first part at once', () => {
+  it('puts the strips that have something first, then the sections in order, and renders none with the answer', () => {
     const blocks = homeBlocks(page({ presales: 1, groups: 2 }), sections);
     expect(blocks.map((b) => b.kind)).toEqual([
       'presale',
@@ -37,20 +37,21 @@ describe('the home page in parts', () => {
       'section',
       'section',
       'section',
+      'section',
+      'section',
     ]);
-    expect(blocks.map((b) => b.eager)).toEqual([true, false, false, false, false, false, false]);
+    expect(blocks.map((b) => b.eager)).toEqual(blocks.map(() => false));
     expect(new Set(blocks.map((b) => b.key)).size).toBe(blocks.length);
   });
 
-  it('cuts a product section into parts of two rows, the title with the first, every card once', () => {
+  it('cuts a product section into parts of one row, the title with the first, every card once', () => {
     const parts = homeBlocks(null, sections).filter((b) => b.section?.type === 'products');
-    expect(parts.map((b) => b.cards)).toEqual([
-      { from: 0, to: CARDS_PER_PART, head: true },
-      { from: CARDS_PER_PART, to: 2 * CARDS_PER_PART, head: false },
-      { from: 2 * CARDS_PER_PART, to: 3 * CARDS_PER_PART, head: false },
-    ]);
-    // Nine cards: two full parts of two rows, then one card on a row of its own.
-    expect(parts.map((b) => b.space)).toEqual([60 + 2 * 270, 2 * 270, 270]);
+    expect(CARDS_PER_PART).toBe(2);
+    expect(parts.map((b) => b.cards)).toEqual(
+      [0, 2, 4, 6, 8].map((from) => ({ from, to: from + 2, head: from === 0 })),
+    );
+    // Nine cards: four full rows, then one card on a row of its own.
+    expect(parts.map((b) => b.space)).toEqual([60 + 270, 270, 270, 270, 270]);
   });
 
   it('keeps a title part for a product section without products, and no strips without a page (search, preview)', () => {
