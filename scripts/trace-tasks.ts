@@ -5,7 +5,9 @@
  * with its time from navigation start (wall and thread time), the events inside it by kind (style recalculations with their element
  * counts, layouts with their object counts, script by URL, parse, paint, image decode) and the JS functions with the
  * most self time in it (from the CPU profiler's samples). A diagnosis aid, not part of CI.
- * Usage: npx tsx scripts/trace-tasks.ts FILE [--min 10] [--top 8]
+ * With `--inclusive`, also each function's inclusive time (itself and what it called): which component's setup or
+ * which library call a task's time went to, where self time only shows Vue's patch loop.
+ * Usage: npx tsx scripts/trace-tasks.ts FILE [--min 10] [--top 8] [--inclusive]
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -31,7 +33,11 @@ interface ProfileNode {
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
-  options: { min: { type: 'string', default: '10' }, top: { type: 'string', default: '8' } },
+  options: {
+    min: { type: 'string', default: '10' },
+    top: { type: 'string', default: '8' },
+    inclusive: { type: 'boolean', default: false },
+  },
 });
 const file = positionals[0];
 if (file === undefined) {
@@ -190,5 +196,30 @@ for (const task of tasks) {
   if (topFns.length > 0) {
     process.stdout.write('  JS self time:\n');
     for (const [name, us] of topFns) process.stdout.write(`  ${ms(us).padStart(7)} ms  ${name}\n`);
+  }
+  if (values.inclusive) {
+    // Inclusive time: each sample's time goes to every distinct function on its stack.
+    const incl = new Map<string, number>();
+    let before = task.ts;
+    for (const s of samples) {
+      if (s.ts < task.ts) {
+        before = s.ts;
+        continue;
+      }
+      if (s.ts > end) break;
+      const seen = new Set<string>();
+      for (let n = nodes.get(s.node); n !== undefined; n = n.parent === undefined ? undefined : nodes.get(n.parent)) {
+        const name = frameName(n);
+        if (name.startsWith('(')) continue;
+        seen.add(name);
+      }
+      for (const name of seen) incl.set(name, (incl.get(name) ?? 0) + (s.ts - before));
+      before = s.ts;
+    }
+    const topIncl = [...incl.entries()].sort((a, b) => b[1] - a[1]).slice(0, TOP);
+    if (topIncl.length > 0) {
+      process.stdout.write('  JS inclusive time:\n');
+      for (const [name, us] of topIncl) process.stdout.write(`  ${ms(us).padStart(7)} ms  ${name}\n`);
+    }
   }
 }
