@@ -5,6 +5,7 @@ import { VantResolver } from '@vant/auto-import-resolver';
 import { precompress } from '../common/vite-precompress.ts';
 import { vantIconFont } from './build/vant-icon-font.ts';
 import { vantPlaceholder } from './build/vant-placeholder.ts';
+import { compileHints } from './build/compile-hints.ts';
 
 export default defineConfig({
   base: '/',
@@ -14,6 +15,7 @@ export default defineConfig({
     Components({ resolvers: [VantResolver()], dirs: [], dts: false }),
     vantIconFont('/'),
     vantPlaceholder(),
+    compileHints(['vue', 'ui', 'index']),
     precompress(),
   ],
   define: {
