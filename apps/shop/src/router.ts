@@ -2,9 +2,10 @@ import { START_LOCATION, createRouter, createWebHashHistory, type RouteRecordRaw
 import { session } from './lib/http';
 import { addressesPath, productPath, startGet } from './lib/early-get';
 import { homePath } from './lib/home';
-// The landing page ships with the entry: loading it on demand would cost a phone one more round trip before the
-// first paint. Every other page is its own chunk.
+// The landing pages ship with the entry: the home, and a product (where a shared link lands). Loading them on demand
+// would cost a phone one more round trip before the first paint. Every other page is its own chunk.
 import HomeView from './views/HomeView.vue';
+import ProductView from './views/ProductView.vue';
 
 const routes: RouteRecordRaw[] = [
   { path: '/', name: 'home', component: HomeView, meta: { tab: true } },
@@ -13,7 +14,7 @@ const routes: RouteRecordRaw[] = [
   { path: '/me', name: 'me', component: () => import('./views/MeView.vue'), meta: { tab: true } },
   { path: '/login', name: 'login', component: () => import('./views/LoginView.vue') },
   { path: '/register', name: 'register', component: () => import('./views/RegisterView.vue') },
-  { path: '/product/:id', name: 'product', component: () => import('./views/ProductView.vue') },
+  { path: '/product/:id', name: 'product', component: ProductView },
   { path: '/group/:id', name: 'group', component: () => import('./views/GroupView.vue') },
   { path: '/checkout', name: 'checkout', component: () => import('./views/CheckoutView.vue'), meta: { auth: true } },
   { path: '/cashier/:id', name: 'cashier', component: () => import('./views/CashierView.vue'), meta: { auth: true } },
