@@ -48,22 +48,24 @@ export function placeholders(text: string): string[] {
 }
 
 /**
- * Every message of a table read by our message compiler and by vue-i18n's own, each placeholder given (text and
- * numbers in turn): the keys where the two differ, and how many messages were compared.
+ * Every message of an app's tables (one per locale) read by our message compiler and by vue-i18n's own, each
+ * placeholder given (text and numbers in turn): where the two differ, and how many messages were compared.
  */
-export function compilerMismatches(table: Messages, locale: string): { mismatches: string[]; compared: number } {
+export function compilerMismatches(tables: Record<string, Messages>): { mismatches: string[]; compared: number } {
   type Translate = { global: { t: (key: string, named: Record<string, unknown>) => string } };
-  const options = { legacy: false, locale, missingWarn: false, fallbackWarn: false, messages: { [locale]: table } };
-  const reference = createI18n(options) as unknown as Translate;
-  const ours = createI18n({ ...options, messageCompiler }) as unknown as Translate;
   const mismatches: string[] = [];
   let compared = 0;
-  for (const [key, text] of flatten(table)) {
-    const named = Object.fromEntries(placeholders(text).map((p, i) => [p, i % 2 === 0 ? `<${p}>` : i * 7]));
-    const mine = ours.global.t(key, named);
-    const theirs = reference.global.t(key, named);
-    if (mine !== theirs) mismatches.push(`${key}: ${JSON.stringify(mine)} != ${JSON.stringify(theirs)}`);
-    compared += 1;
+  for (const [locale, table] of Object.entries(tables)) {
+    const options = { legacy: false, locale, missingWarn: false, fallbackWarn: false, messages: { [locale]: table } };
+    const reference = createI18n(options) as unknown as Translate;
+    const ours = createI18n({ ...options, messageCompiler }) as unknown as Translate;
+    for (const [key, text] of flatten(table)) {
+      const named = Object.fromEntries(placeholders(text).map((p, i) => [p, i % 2 === 0 ? `<${p}>` : i * 7]));
+      const mine = ours.global.t(key, named);
+      const theirs = reference.global.t(key, named);
+      if (mine !== theirs) mismatches.push(`${locale} ${key}: ${JSON.stringify(mine)} != ${JSON.stringify(theirs)}`);
+      compared += 1;
+    }
   }
   return { mismatches, compared };
 }

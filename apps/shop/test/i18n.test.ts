@@ -46,15 +46,8 @@ describe('storefront messages', () => {
     expect(groups).toEqual([]);
   });
   it("reads every message with our message compiler as vue-i18n's own compiler does", () => {
-    let compared = 0;
-    for (const [locale, table] of [
-      ['zh-CN', zhTable],
-      ['en', enTable],
-    ] as const) {
-      const result = compilerMismatches(table, locale);
-      expect(result.mismatches).toEqual([]);
-      compared += result.compared;
-    }
+    const { mismatches, compared } = compilerMismatches({ 'zh-CN': zhTable, en: enTable });
+    expect(mismatches).toEqual([]);
     expect(compared).toBeGreaterThan(800);
   });
 });
