@@ -8,6 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { validate } from '@readme/openapi-parser';
 import { startServer } from '../packages/server/src/index';
+// Production refuses to start without a real payment channel: the tests' unreachable Alipay configuration.
+import { productionPayments } from '../packages/server/test/production-payments';
 
 async function documentOf(environment: 'demo' | 'production'): Promise<unknown> {
   const dir = mkdtempSync(join(tmpdir(), 'mall-openapi-'));
@@ -16,7 +18,8 @@ async function documentOf(environment: 'demo' | 'production'): Promise<unknown> 
       databaseUrl: `sqlite:${join(dir, 'mall.db')}`,
       port: 0,
       environment,
-      adminPassword: 'lint-openapi-password',
+      ...(environment === 'production' ? { payments: productionPayments() } : {}),
+      adminPassword: 'lint-openapi-password-1',
       seedDemo: false,
       logLevel: 'silent',
       settlementIntervalMs: 0,

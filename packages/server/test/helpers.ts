@@ -3,12 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { expect } from 'vitest';
-import { generateKeyPairSync } from 'node:crypto';
 import { startServer, type RunningServer, type StartOptions } from '../src/index';
-import type { PaymentsConfig } from '../src/money/payments/config';
-import { Secret } from '../src/money/payments/secret';
 import type { SmsSender } from '../src/platform/identity/login-codes';
 import { Contract, contractEnabled, type OpenApiDocument } from './contract';
+import { productionPayments } from './production-payments';
 
 /**
  * Tests run against the real server on a real database: a fresh SQLite file per server, and, when
@@ -40,27 +38,7 @@ export interface StartTestOptions {
   planModules?: string[];
 }
 
-/**
- * A production mall needs a real payment channel to start: an Alipay configuration with fresh keys whose gateway
- * nobody answers, for tests about production mode that take no payment through it.
- */
-export function productionPayments(): PaymentsConfig {
-  const key = () => generateKeyPairSync('rsa', { modulusLength: 2048 });
-  const app = key();
-  const alipay = key();
-  return {
-    alipay: {
-      appId: '2021000000000009',
-      sellerId: '2088000000000009',
-      privateKey: new Secret(app.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString()),
-      alipayPublicKey: alipay.publicKey.export({ type: 'spki', format: 'pem' }).toString(),
-      channels: ['alipay_wap'],
-      gatewayUrl: 'http://127.0.0.1:9/gateway.do',
-      notifyUrl: 'https://mall.example.com/api/payments/alipay/notify',
-      timeoutMs: 1000,
-    },
-  };
-}
+export { productionPayments };
 
 export interface Backend {
   name: 'sqlite' | 'postgres';
