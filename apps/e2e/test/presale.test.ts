@@ -86,6 +86,9 @@ describe.skipIf(!HAVE_BROWSER)('presale in the browser', () => {
     expect(await text(page, '[data-test=presale-rule-deposit]')).toContain('定金 ¥100.00 抵 ¥300.00');
     expect(await text(page, '[data-test=presale-rule-balance]')).toContain('尾款 ¥699.00');
     expect(await text(page, '[data-test=presale-rule-forfeit]')).toContain('定金不予退还');
+    // While the presale holds its only SKU, the page sells it by deposit alone: no cart, no "buy now".
+    expect(await text(page, '[data-test=presale-only]')).toBe('预售中，请支付定金');
+    expect(await page.locator('[data-test=buy-now]').count()).toBe(0);
     await assertNoHorizontalScroll(page);
     await h.shot(page, 'shop-presale-product');
     await page.click('[data-test=presale-agree]');

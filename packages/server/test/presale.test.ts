@@ -334,6 +334,66 @@ for (const backend of backends()) {
       expect(await skuStock(t, admin, p.productId)).toBe(5);
     });
 
+    it('sells a SKU only through its presale from the deposit opening to the balance end, as usual before and after', async () => {
+      const s = await registerShopper(t);
+      const p = await product(t, admin, { priceFen: 120_000, stock: 5 });
+      const other = await product(t, admin, { priceFen: 5_000, stock: 5 });
+      const quote = (items: { skuId: string; quantity: number }[]) =>
+        t.api('POST', '/api/shop/checkout/quote', { token: s.token, body: { items } });
+      const setWindows = (presaleId: string, from: number) =>
+        t.server.store.db
+          .updateTable('presales')
+          .set({
+            deposit_starts_at: inMinutes(from),
+            deposit_ends_at: inMinutes(from + 60),
+            balance_starts_at: inMinutes(from + 120),
+            balance_ends_at: inMinutes(from + 180),
+          })
+          .where('id', '=', presaleId)
+          .execute();
+      // Announced, not open yet: the SKU sells as usual.
+      const presale = await schedule(p.skuId, {
+        depositStartsAt: inMinutes(30),
+        depositEndsAt: inMinutes(60),
+        balanceStartsAt: inMinutes(120),
+        balanceEndsAt: inMinutes(180),
+      });
+      expect((await quote([{ skuId: p.skuId, quantity: 1 }])).status).toBe(200);
+      const early = await createOrder(t, s.token, p.skuId);
+      expect(early.status, JSON.stringify(early.body)).toBe(201);
+      // Deposit window open, and between the windows: quote and order are refused, alone or beside another SKU.
+      for (const from of [-1, -90]) {
+        await setWindows(presale.id, from);
+        const refused = await quote([{ skuId: p.skuId, quantity: 1 }]);
+        expect(refused.status).toBe(409);
+        expect(refused.body.error?.code).toBe('presale_only');
+        const mixed = await quote([
+          { skuId: other.skuId, quantity: 1 },
+          { skuId: p.skuId, quantity: 1 },
+        ]);
+        expect(mixed.body.error?.code).toBe('presale_only');
+        const order = await createOrder(t, s.token, p.skuId);
+        expect(order.status).toBe(409);
+        expect(order.body.error?.code).toBe('presale_only');
+        expect(await skuStock(t, admin, p.productId)).toBe(4);
+      }
+      // The other product sells all along; a cancelled presale holds nothing.
+      expect((await createOrder(t, s.token, other.skuId)).status).toBe(201);
+      const cancelled = await t.api('POST', `/api/admin/presales/${presale.id}/cancel`, { token: admin });
+      expect(cancelled.status, JSON.stringify(cancelled.body)).toBe(200);
+      expect((await quote([{ skuId: p.skuId, quantity: 1 }])).status).toBe(200);
+      // Another presale that is over: the SKU sells as usual again.
+      const later = await schedule(p.skuId, {
+        depositStartsAt: inMinutes(300),
+        depositEndsAt: inMinutes(360),
+        balanceStartsAt: inMinutes(420),
+        balanceEndsAt: inMinutes(480),
+      });
+      await setWindows(later.id, -181);
+      const after = await createOrder(t, s.token, p.skuId);
+      expect(after.status, JSON.stringify(after.body)).toBe(201);
+    });
+
     it("answers an ordinary order's presale question with nulls, and another shopper's with 404", async () => {
       const s = await registerShopper(t);
       const other = await registerShopper(t);

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   beijingMinute,
   depositFate,
+  presaleHolds,
   presalePhase,
   presaleQuote,
   presaleRules,
@@ -109,6 +110,29 @@ describe('phases and the deposit fate', () => {
   ] as const)('at %s the presale is %s and an unpaid deposit is %s', (now, phase, fate) => {
     expect(presalePhase(terms, now)).toBe(phase);
     expect(depositFate(terms, now)).toBe(fate);
+  });
+});
+
+describe('presaleHolds: when only the presale sells its SKU', () => {
+  const hold = { depositStartsMs: terms.depositStartsMs, balanceEndsMs: terms.balanceEndsMs };
+  it.each([
+    [T0 - 1, false], // announced, not open: the SKU sells as usual
+    [T0, true],
+    [T0 + 36 * HOUR, true], // between the windows too: the deposits hold the goods
+    [T0 + 72 * HOUR - 1, true],
+    [T0 + 72 * HOUR, false], // over: what is left sells as usual
+  ] as const)('at %s: %s', (now, held) => {
+    expect(presaleHolds(hold, now)).toBe(held);
+  });
+
+  it('holds exactly in the phases from deposit to balance, and nothing without a presale', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: T0 - 100 * HOUR, max: T0 + 200 * HOUR }), (now) => {
+        const phase = presalePhase(terms, now);
+        expect(presaleHolds(hold, now)).toBe(phase !== 'upcoming' && phase !== 'ended');
+        expect(presaleHolds(null, now)).toBe(false);
+      }),
+    );
   });
 });
 

@@ -91,6 +91,23 @@ export function presalePhase(terms: PresaleTerms, nowMs: number): PresalePhase {
   return 'ended';
 }
 
+/** When a presale holds its SKU: from its deposit window's opening to its balance window's end. */
+export interface PresaleHold {
+  depositStartsMs: number;
+  balanceEndsMs: number;
+}
+
+/**
+ * Whether a SKU is sold only through its presale at `nowMs`: from the deposit window's opening until the balance
+ * window ends, an ordinary order (a cart, "buy now", a flash sale or a group) would sell the goods the presale's
+ * deposits hold, at another price, around its rules; it is refused (presale_only) and the product page offers the
+ * deposit instead. Before the deposit opens and after the balance closes the SKU sells as usual; a cancelled presale
+ * holds nothing (the caller passes only scheduled ones).
+ */
+export function presaleHolds(hold: PresaleHold | null, nowMs: number): boolean {
+  return hold !== null && hold.depositStartsMs <= nowMs && nowMs < hold.balanceEndsMs;
+}
+
 /**
  * What a paid deposit is at `nowMs` when the balance is not paid yet: `refundable` (the shopper may cancel and get it
  * back) before the balance window opens, `payable` (no refund; pay the balance now) inside it, `forfeited` after it.

@@ -179,6 +179,11 @@ export const ERRORS = {
   presale_not_found: [404, '预售活动不存在', 'Presale not found'],
   presale_overlaps: [409, '该规格已有进行中的预售', 'This SKU already has a presale in that time'],
   presale_not_open: [409, '预售未开始或定金支付已截止', 'The presale is not taking deposits now'],
+  presale_only: [
+    409,
+    '该规格预售中，仅可支付定金购买',
+    'This item is on presale: it can only be bought by paying the deposit',
+  ],
   presale_balance_not_open: [409, '尾款支付未开始或已结束', 'The balance cannot be paid now'],
   presale_deposit_not_refundable: [
     409,

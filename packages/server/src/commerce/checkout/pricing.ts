@@ -1,6 +1,7 @@
 import {
   couponChoices,
   orderFreight,
+  presaleHolds,
   priceOrder,
   type Coupon,
   type CouponChoices,
@@ -66,13 +67,38 @@ const boxSeries = (eb: ExpressionBuilder<Database, 'skus' | 'products'>) =>
     )
     .as('blind_box');
 
+/**
+ * The SKU's current or next presale (scheduled, not yet over), read with the line: the window core's `presaleHolds`
+ * judges. Presales of one SKU never overlap, so the earliest one not over is the one that may hold it now.
+ */
+const nextPresale = (
+  eb: ExpressionBuilder<Database, 'skus' | 'products'>,
+  now: string,
+  column: 'deposit_starts_at' | 'balance_ends_at',
+) =>
+  eb
+    .selectFrom('presales')
+    .select(`presales.${column}`)
+    .whereRef('presales.sku_id', '=', 'skus.id')
+    .where('presales.status', '=', 'scheduled')
+    .where('presales.balance_ends_at', '>', now)
+    .orderBy('presales.deposit_starts_at')
+    .limit(1);
+
+const presaleWindow = (eb: ExpressionBuilder<Database, 'skus' | 'products'>, now: string) =>
+  [
+    nextPresale(eb, now, 'deposit_starts_at').as('presale_starts_at'),
+    nextPresale(eb, now, 'balance_ends_at').as('presale_ends_at'),
+  ] as const;
+
 // Most orders hold one SKU: that shape is a prepared query (the IN list of several has a shape per count).
-const oneSkuLineQuery = prepared((db, skuId: string) =>
+const oneSkuLineQuery = prepared((db, skuId: string, now: string) =>
   db
     .selectFrom('skus')
     .innerJoin('products', 'products.id', 'skus.product_id')
     .select(lineSelect)
     .select(boxSeries)
+    .select((eb) => presaleWindow(eb, now))
     .where('skus.id', '=', skuId),
 );
 
@@ -123,14 +149,16 @@ export async function loadLines(db: Db | Tx, items: readonly CheckoutItem[], now
   const skuIds = [...perSku.keys()];
   const rows =
     skuIds.length === 1
-      ? (await oneSkuLineQuery(db, skuIds[0]!)).rows
+      ? (await oneSkuLineQuery(db, skuIds[0]!, now)).rows
       : await db
           .selectFrom('skus')
           .innerJoin('products', 'products.id', 'skus.product_id')
           .select(lineSelect)
           .select(boxSeries)
+          .select((eb) => presaleWindow(eb, now))
           .where('skus.id', 'in', skuIds)
           .execute();
+  const nowMs = Date.parse(now);
   const bySku = new Map(rows.map((r) => [r.sku_id, r]));
   const lines: CheckoutLine[] = [];
   for (const key of [...merged.keys()].sort()) {
@@ -138,6 +166,11 @@ export async function loadLines(db: Db | Tx, items: readonly CheckoutItem[], now
     const row = bySku.get(m.skuId);
     if (!row) fail('sku_not_found', m.skuId);
     if (row.on_shelf !== 1n) fail('product_off_shelf', row.title);
+    const hold =
+      row.presale_starts_at === null || row.presale_ends_at === null
+        ? null
+        : { depositStartsMs: Date.parse(row.presale_starts_at), balanceEndsMs: Date.parse(row.presale_ends_at) };
+    if (presaleHolds(hold, nowMs)) fail('presale_only', `${row.title} ${row.sku_name}`);
     let flashSale: FlashSalesTable | null = null;
     if (m.flashSaleId !== undefined) {
       const sale = await db.selectFrom('flash_sales').selectAll().where('id', '=', m.flashSaleId).executeTakeFirst();

@@ -26,6 +26,7 @@ export const shopCheckoutRoutes: RouteModule = async (app, ctx) => {
         errors: [
           'sku_not_found',
           'product_off_shelf',
+          'presale_only',
           'address_not_found',
           'region_not_delivered',
           'coupon_not_applicable',

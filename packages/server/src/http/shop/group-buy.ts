@@ -28,6 +28,7 @@ const ORDER_ERRORS = [
   'purchase_limit_exceeded',
   'sku_not_found',
   'product_off_shelf',
+  'presale_only',
   'out_of_stock',
   'address_not_found',
   'region_not_delivered',
