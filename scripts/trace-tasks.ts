@@ -122,6 +122,20 @@ function frameName(node: ProfileNode | undefined): string {
   return `${f.functionName || '(anonymous)'}${file ? ` ${file}:${f.lineNumber + 1}:${f.columnNumber + 1}` : ''}`;
 }
 
+/** The samples between `from` and `to` (µs), each with the time since the sample before it. */
+function* samplesIn(from: number, to: number): Generator<{ node: number; us: number }> {
+  let previous = from;
+  for (const s of samples) {
+    if (s.ts < from) {
+      previous = s.ts;
+      continue;
+    }
+    if (s.ts > to) return;
+    yield { node: s.node, us: s.ts - previous };
+    previous = s.ts;
+  }
+}
+
 const tasks = onMain
   .filter((e) => e.ph === 'X' && e.name === 'RunTask' && (e.dur ?? 0) >= MIN_MS * 1000)
   .sort((a, b) => a.ts - b.ts);
@@ -178,16 +192,9 @@ for (const task of tasks) {
   }
   // JS self time by function, from the samples that fell inside the task.
   const fns = new Map<string, number>();
-  let previous = task.ts;
-  for (const s of samples) {
-    if (s.ts < task.ts) {
-      previous = s.ts;
-      continue;
-    }
-    if (s.ts > end) break;
-    const name = frameName(nodes.get(s.node));
-    fns.set(name, (fns.get(name) ?? 0) + (s.ts - previous));
-    previous = s.ts;
+  for (const { node, us } of samplesIn(task.ts, end)) {
+    const name = frameName(nodes.get(node));
+    fns.set(name, (fns.get(name) ?? 0) + us);
   }
   const topFns = [...fns.entries()]
     .filter(([name]) => name !== '(idle)' && name !== '(program)')
@@ -200,21 +207,13 @@ for (const task of tasks) {
   if (values.inclusive) {
     // Inclusive time: each sample's time goes to every distinct function on its stack.
     const incl = new Map<string, number>();
-    let before = task.ts;
-    for (const s of samples) {
-      if (s.ts < task.ts) {
-        before = s.ts;
-        continue;
-      }
-      if (s.ts > end) break;
+    for (const { node, us } of samplesIn(task.ts, end)) {
       const seen = new Set<string>();
-      for (let n = nodes.get(s.node); n !== undefined; n = n.parent === undefined ? undefined : nodes.get(n.parent)) {
+      for (let n = nodes.get(node); n !== undefined; n = n.parent === undefined ? undefined : nodes.get(n.parent)) {
         const name = frameName(n);
-        if (name.startsWith('(')) continue;
-        seen.add(name);
+        if (!name.startsWith('(')) seen.add(name);
       }
-      for (const name of seen) incl.set(name, (incl.get(name) ?? 0) + (s.ts - before));
-      before = s.ts;
+      for (const name of seen) incl.set(name, (incl.get(name) ?? 0) + us);
     }
     const topIncl = [...incl.entries()].sort((a, b) => b[1] - a[1]).slice(0, TOP);
     if (topIncl.length > 0) {
