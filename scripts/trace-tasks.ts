@@ -211,7 +211,8 @@ for (const task of tasks) {
       const seen = new Set<string>();
       for (let n = nodes.get(node); n !== undefined; n = n.parent === undefined ? undefined : nodes.get(n.parent)) {
         const name = frameName(n);
-        if (!name.startsWith('(')) seen.add(name);
+        // Not V8's pseudo-frames ((program), (root), (garbage collector)); anonymous functions with a file stay.
+        if (!(name.startsWith('(') && name.includes('(no url)'))) seen.add(name);
       }
       for (const name of seen) incl.set(name, (incl.get(name) ?? 0) + us);
     }
