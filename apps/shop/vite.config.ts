@@ -15,7 +15,7 @@ export default defineConfig({
     Components({ resolvers: [VantResolver()], dirs: [], dts: false }),
     vantIconFont('/'),
     vantPlaceholder(),
-    compileHints(['vue', 'ui', 'index']),
+    compileHints(['vue', 'ui']),
     precompress(),
   ],
   define: {
